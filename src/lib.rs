@@ -1,0 +1,10 @@
+//! nixvm: turn existing NixOS configurations into QEMU VMs.
+//!
+//! Layers, each depending only on those above it:
+//! `text`/`nixstr` (plain text) -> `syntax` (the only rnix user) ->
+//! `lint` and `rewrite` (pure) -> `cli` (I/O, output, exit codes).
+
+pub mod lint;
+pub mod nixstr;
+pub mod syntax;
+pub mod text;

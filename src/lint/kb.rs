@@ -1,0 +1,200 @@
+//! What `qemu-vm.nix` defines, by NixOS release: the definitions that
+//! conflict with a user's plain-priority value, and the options it replaces
+//! with `mkVMOverride`. The built-in table is written from the facts in
+//! DESIGN.md; it is plain data so a table read from a pinned nixpkgs can
+//! take its place.
+
+use crate::syntax::Value;
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+/// A NixOS release, `YY.MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Release {
+    pub year: u16,
+    pub month: u8,
+}
+
+impl Release {
+    pub const fn new(year: u16, month: u8) -> Self {
+        Release { year, month }
+    }
+
+    /// The newest release the built-in table knows.
+    pub const NEWEST: Release = Release::new(25, 11);
+    /// The oldest release the built-in table covers.
+    pub const OLDEST: Release = Release::new(17, 9);
+}
+
+impl fmt::Display for Release {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{:02}", self.year, self.month)
+    }
+}
+
+impl FromStr for Release {
+    type Err = String;
+
+    /// `24.11`, `nixos-24.11`, or `unstable` (the newest).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim().trim_start_matches("nixos-");
+        if s == "unstable" || s == "newest" {
+            return Ok(Release::NEWEST);
+        }
+        let bad = || format!("`{s}` is not a NixOS release (expected YY.MM such as 24.11, or `unstable`)");
+        let (y, m) = s.split_once('.').ok_or_else(bad)?;
+        let year: u16 = y.parse().map_err(|_| bad())?;
+        let month: u8 = m.parse().map_err(|_| bad())?;
+        if !(1..=12).contains(&month) || y.len() != 2 || m.len() != 2 {
+            return Err(bad());
+        }
+        Ok(Release { year, month })
+    }
+}
+
+/// A plain-priority definition in qemu-vm.nix (or the test framework).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlainDefinition {
+    pub option: Vec<String>,
+    /// The value qemu-vm.nix sets, when it is a literal.
+    #[serde(serialize_with = "value_as_nix")]
+    pub value: Option<Value>,
+    /// How to describe the value when it is not a literal, or where it comes
+    /// from.
+    pub note: Option<String>,
+}
+
+fn value_as_nix<S: serde::Serializer>(v: &Option<Value>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_some(&v.to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+/// What the VM's modules define: the conflict candidates and the options
+/// replaced with `mkVMOverride`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConflictTable {
+    pub source: String,
+    pub plain: Vec<PlainDefinition>,
+    pub overridden: Vec<Vec<String>>,
+}
+
+struct Row {
+    option: &'static str,
+    value: Option<Value>,
+    note: Option<&'static str>,
+    since: Release,
+    until: Option<Release>,
+    test_framework: bool,
+}
+
+fn rows() -> Vec<Row> {
+    let r = Release::new;
+    let row = |option, value, since| Row { option, value, note: None, since, until: None, test_framework: false };
+    vec![
+        Row { until: Some(r(18, 3)), ..row("services.ntp.enable", Some(Value::Bool(false)), Release::OLDEST) },
+        row("services.timesyncd.enable", Some(Value::Bool(false)), r(18, 3)),
+        row("networking.usePredictableInterfaceNames", Some(Value::Bool(false)), r(19, 3)),
+        Row {
+            note: Some("virtualisation.qemu.guestAgent.enable, true by default"),
+            ..row("services.qemuGuest.enable", Some(Value::Bool(true)), r(21, 5))
+        },
+        row("boot.loader.grub.gfxmodeBios", Some(Value::Str("1024x768".into())), r(21, 5)),
+        Row { note: Some("the VM's boot disk"), ..row("boot.loader.limine.biosDevice", None, r(25, 5)) },
+        Row { test_framework: true, ..row("boot.consoleLogLevel", Some(Value::Int(7)), Release::OLDEST) },
+        Row {
+            test_framework: true,
+            ..row("networking.usePredictableInterfaceNames", Some(Value::Bool(false)), Release::OLDEST)
+        },
+        Row {
+            test_framework: true,
+            ..row("boot.kernel.sysctl.\"kernel.hung_task_timeout_secs\"", Some(Value::Int(600)), Release::OLDEST)
+        },
+    ]
+}
+
+const OVERRIDDEN: &[&str] = &[
+    "fileSystems",
+    "swapDevices",
+    "boot.initrd.luks.devices",
+    "boot.loader.grub.device",
+    "networking.wireless.enable",
+    "services.connman.enable",
+    "services.xserver.videoDrivers",
+];
+
+/// Split a dotted option path, honouring quoted components.
+pub fn split_option(dotted: &str) -> Vec<String> {
+    let mut out = vec![];
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in dotted.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '.' if !quoted => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+/// The built-in table for `release`; with `test_framework`, also what the
+/// NixOS test framework (and so `nixos-build-vms`) adds.
+pub fn builtin(release: Release, test_framework: bool) -> ConflictTable {
+    let mut plain: Vec<PlainDefinition> = vec![];
+    for row in rows() {
+        let in_release = row.since <= release && row.until.is_none_or(|u| release < u);
+        if !in_release || (row.test_framework && !test_framework) {
+            continue;
+        }
+        let option = split_option(row.option);
+        if plain.iter().any(|p| p.option == option) {
+            continue;
+        }
+        plain.push(PlainDefinition { option, value: row.value, note: row.note.map(String::from) });
+    }
+    ConflictTable {
+        source: format!("built-in table for NixOS {release}{}", if test_framework { " (test framework)" } else { "" }),
+        plain,
+        overridden: OVERRIDDEN.iter().map(|o| split_option(o)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(t: &ConflictTable) -> Vec<String> {
+        t.plain.iter().map(|p| p.option.join(".")).collect()
+    }
+
+    #[test]
+    fn releases_parse() {
+        assert_eq!("24.11".parse::<Release>().unwrap(), Release::new(24, 11));
+        assert_eq!("nixos-18.03".parse::<Release>().unwrap(), Release::new(18, 3));
+        assert_eq!("unstable".parse::<Release>().unwrap(), Release::NEWEST);
+        for bad in ["24", "24.13", "x.y", "2024.11", ""] {
+            assert!(bad.parse::<Release>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn table_follows_the_release() {
+        let old = options(&builtin(Release::new(17, 9), false));
+        assert_eq!(old, ["services.ntp.enable"]);
+        let r1803 = options(&builtin(Release::new(18, 3), false));
+        assert_eq!(r1803, ["services.timesyncd.enable"]);
+        let r2105 = options(&builtin(Release::new(21, 5), false));
+        assert!(r2105.contains(&"services.qemuGuest.enable".to_string()));
+        assert!(!r2105.contains(&"boot.loader.limine.biosDevice".to_string()));
+        let newest = options(&builtin(Release::NEWEST, false));
+        assert!(newest.contains(&"boot.loader.limine.biosDevice".to_string()));
+        assert!(!newest.contains(&"boot.consoleLogLevel".to_string()));
+        let test = builtin(Release::NEWEST, true);
+        assert!(options(&test).contains(&"boot.consoleLogLevel".to_string()));
+        assert!(test.plain.iter().any(|p| p.option == ["boot", "kernel", "sysctl", "kernel.hung_task_timeout_secs"]));
+    }
+}

@@ -1,0 +1,145 @@
+//! Lints: what will break or conflict when a NixOS configuration runs as a
+//! QEMU VM. Pure: text in, diagnostics (with fixes) out.
+//!
+//! Each lint lives in its own file under `rules/`, declared with
+//! `declare_lint!`, whose doc comment is what `nixvm explain CODE` prints.
+
+pub mod diagnostic;
+pub mod kb;
+mod rules;
+
+pub use diagnostic::{Diagnostic, Fix, Severity};
+pub use kb::{ConflictTable, Release};
+
+use crate::syntax::{self, Definition, FileAnalysis, ModuleInfo};
+
+/// Declares a lint: a unit struct, its code, severity, and its doc comment
+/// kept as text for `nixvm explain`.
+macro_rules! declare_lint {
+    ($(#[doc = $doc:literal])* $name:ident, $code:literal, $severity:ident) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        impl $name {
+            pub const META: $crate::lint::Meta = $crate::lint::Meta {
+                code: $code,
+                severity: $crate::lint::Severity::$severity,
+                doc: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}
+pub(crate) use declare_lint;
+
+/// A lint's identity and documentation.
+#[derive(Debug)]
+pub struct Meta {
+    pub code: &'static str,
+    pub severity: Severity,
+    /// The lint's doc comment, one source line per line.
+    pub doc: &'static str,
+}
+
+impl Meta {
+    /// The documentation with the doc comments' leading space removed.
+    pub fn explanation(&self) -> String {
+        self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n")
+    }
+}
+
+pub trait Lint: Sync {
+    fn meta(&self) -> &'static Meta;
+    fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>);
+}
+
+/// Settings that change what the lints report.
+#[derive(Debug, Clone)]
+pub struct LintOptions {
+    pub release: Release,
+    /// The system VMs run on (`x86_64-linux`).
+    pub host_system: String,
+    pub table: ConflictTable,
+}
+
+impl LintOptions {
+    pub fn new(release: Release, test_framework: bool) -> Self {
+        LintOptions { release, host_system: host_system(), table: kb::builtin(release, test_framework) }
+    }
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        LintOptions::new(Release::NEWEST, false)
+    }
+}
+
+/// The Nix system name of this machine.
+pub fn host_system() -> String {
+    format!("{}-{}", std::env::consts::ARCH, std::env::consts::OS)
+}
+
+/// What a lint sees of one file.
+pub struct Context<'a> {
+    pub text: &'a str,
+    pub file: &'a FileAnalysis,
+    pub options: &'a LintOptions,
+}
+
+impl<'a> Context<'a> {
+    /// Every definition of every module in the file, with its module.
+    pub fn definitions(&self) -> impl Iterator<Item = (&'a ModuleInfo, &'a Definition)> + 'a {
+        self.file.modules.iter().flat_map(|m| m.definitions.iter().map(move |d| (m, d)))
+    }
+}
+
+/// Every lint, in the order their codes are documented.
+pub fn all() -> &'static [&'static dyn Lint] {
+    rules::ALL
+}
+
+/// The lint with this code.
+pub fn find(code: &str) -> Option<&'static dyn Lint> {
+    all().iter().copied().find(|l| l.meta().code == code)
+}
+
+/// Lint one file's text: syntax errors when it does not parse, otherwise
+/// every lint's findings, in source order.
+pub fn lint_text(text: &str, options: &LintOptions) -> Vec<Diagnostic> {
+    let parsed = syntax::parse(text);
+    if !parsed.is_ok() {
+        return rules::syntax_error::diagnostics(&parsed.errors);
+    }
+    let file = syntax::analyze(&parsed);
+    let cx = Context { text, file: &file, options };
+    let mut out = vec![];
+    for lint in all() {
+        lint.check(&cx, &mut out);
+    }
+    out.sort_by(|a, b| (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code)));
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    use super::*;
+
+    /// Lint `text` with the default options and keep `code`'s findings.
+    pub fn findings(code: &str, text: &str) -> Vec<Diagnostic> {
+        findings_with(code, text, &LintOptions::default())
+    }
+
+    pub fn findings_with(code: &str, text: &str, options: &LintOptions) -> Vec<Diagnostic> {
+        lint_text(text, options).into_iter().filter(|d| d.code == code).collect()
+    }
+
+    /// The source text each finding points at.
+    pub fn spans<'t>(text: &'t str, ds: &[Diagnostic]) -> Vec<&'t str> {
+        ds.iter().map(|d| &text[d.span.start..d.span.end]).collect()
+    }
+
+    /// Apply every fix once.
+    pub fn fixed(text: &str, ds: &[Diagnostic]) -> String {
+        let edits: Vec<_> = ds.iter().filter_map(|d| d.fix.as_ref()).flat_map(|f| f.edits.clone()).collect();
+        crate::text::apply_edits(text, &edits).expect("fixes apply")
+    }
+}

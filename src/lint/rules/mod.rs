@@ -1,0 +1,60 @@
+//! The lints, one per file. Add a lint: write its file with
+//! `declare_lint!`, implement `Lint`, and list it in `ALL`.
+
+pub mod deployment_attrs;
+pub mod foreign_system;
+pub mod hardware_import;
+pub mod impure_path;
+pub mod initrd_secrets;
+pub mod no_login;
+pub mod no_ssh;
+pub mod physical_interface;
+pub mod qemu_conflict;
+pub mod syntax_error;
+pub mod toplevel_virtualisation;
+pub mod vm_override_ignored;
+pub mod zfs_host_id;
+
+use super::Lint;
+
+pub static ALL: &[&dyn Lint] = &[
+    &syntax_error::SyntaxError,
+    &qemu_conflict::QemuConflict,
+    &vm_override_ignored::VmOverrideIgnored,
+    &hardware_import::HardwareImport,
+    &deployment_attrs::DeploymentAttrs,
+    &physical_interface::PhysicalInterface,
+    &no_login::NoLogin,
+    &no_ssh::NoSsh,
+    &initrd_secrets::InitrdSecrets,
+    &toplevel_virtualisation::ToplevelVirtualisation,
+    &impure_path::ImpurePath,
+    &foreign_system::ForeignSystem,
+    &zfs_host_id::ZfsHostId,
+];
+
+/// `lib.mkDefault` around a definition's value, when the module can reach
+/// `lib`; otherwise why not.
+pub(crate) fn wrap_in_mk_default(
+    module: &crate::syntax::ModuleInfo,
+    def: &crate::syntax::Definition,
+) -> Result<Vec<crate::text::Edit>, String> {
+    use crate::syntax::LibAccess;
+    use crate::text::Edit;
+    if def.inherited {
+        return Err("the value comes from `inherit`; write it as `name = lib.mkDefault value;`".into());
+    }
+    let (lib, mut edits) = match &module.lib {
+        LibAccess::Bound(lib) => (lib.clone(), vec![]),
+        LibAccess::Addable(edit) => ("lib".to_string(), vec![edit.clone()]),
+        LibAccess::Unavailable(why) => return Err(why.clone()),
+    };
+    let v = def.value_span;
+    if def.value_needs_parens {
+        edits.push(Edit::insert(v.start, format!("{lib}.mkDefault (")));
+        edits.push(Edit::insert(v.end, ")"));
+    } else {
+        edits.push(Edit::insert(v.start, format!("{lib}.mkDefault ")));
+    }
+    Ok(edits)
+}

@@ -1,0 +1,80 @@
+//! `no-login`: immutable users and no way to log in.
+
+use crate::lint::{declare_lint, Context, Diagnostic, Lint, Meta};
+use crate::syntax::Value;
+
+declare_lint! {
+    /// What: `users.mutableUsers = false`, and no user defined in the file
+    /// has a password, a hashed password or an SSH key.
+    ///
+    /// Why: with immutable users, only what the configuration declares
+    /// exists; on hardware the password is often set by a file or secret
+    /// that the VM does not have, so nobody can log into the VM, not on the
+    /// console and not over SSH.
+    ///
+    /// `nixvm init` gives root the project's SSH key inside the VM only.
+    /// For the console, set `users.users.root.initialPassword` under
+    /// `virtualisation.vmVariant`.
+    ///
+    /// Example:
+    ///
+    ///     users.mutableUsers = false;
+    ///     users.users.admin.hashedPasswordFile = "/run/secrets/admin";
+    NoLogin, "no-login", Warning
+}
+
+const CREDENTIALS: &[&str] = &["password", "hashedPassword", "initialPassword", "initialHashedPassword"];
+
+impl Lint for NoLogin {
+    fn meta(&self) -> &'static Meta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
+        let has_credentials = cx.definitions().any(|(_, d)| {
+            d.starts_with(&["users", "users"])
+                && d.path.len() >= 4
+                && (CREDENTIALS.contains(&d.path[3].as_str()) && d.value != Value::Null
+                    || d.path[3] == "openssh" && d.value != Value::List(vec![]) && d.value != Value::AttrSet)
+        });
+        if has_credentials {
+            return;
+        }
+        for (module, def) in cx.definitions() {
+            if def.path == ["users", "mutableUsers"] && def.value == Value::Bool(false) {
+                out.push(
+                    Diagnostic::new(
+                        &Self::META,
+                        def.key_span(),
+                        "users are immutable and no user in this file has a password or an SSH key: nobody can log into the VM",
+                    )
+                    .option("users.mutableUsers")
+                    .machine(module.machine.as_ref())
+                    .help("set `users.users.root.initialPassword` under `virtualisation.vmVariant` for the console; nixvm init gives root the project's SSH key in the VM"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_util::findings;
+
+    const CODE: &str = "no-login";
+
+    #[test]
+    fn immutable_users_without_credentials() {
+        let ds = findings(CODE, "{ users.mutableUsers = false; users.users.admin.hashedPasswordFile = \"/run/x\"; }");
+        assert_eq!(ds.len(), 1);
+        for ok in [
+            "{ users.mutableUsers = false; users.users.root.hashedPassword = \"$6$x\"; }",
+            "{ users.mutableUsers = false; users.users.a = { openssh.authorizedKeys.keys = [ \"ssh-ed25519 A\" ]; }; }",
+            "{ users.mutableUsers = false; users.users.root.initialPassword = \"test\"; }",
+            "{ users.mutableUsers = true; }",
+            "{ users.users.root.hashedPasswordFile = \"/x\"; }",
+        ] {
+            assert!(findings(CODE, ok).is_empty(), "{ok}");
+        }
+    }
+}

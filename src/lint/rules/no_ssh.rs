@@ -1,0 +1,66 @@
+//! `no-ssh`: SSH off, or root not allowed to log in.
+
+use crate::lint::{declare_lint, Context, Diagnostic, Lint, Meta};
+use crate::syntax::{dotted, Value};
+
+declare_lint! {
+    /// What: `services.openssh.enable = false`, or root login over SSH set
+    /// to `"no"` (`services.openssh.settings.PermitRootLogin`, or the older
+    /// `services.openssh.permitRootLogin`).
+    ///
+    /// Why: `nixvm ssh` and `nixvm deploy` log into the VM as root with the
+    /// project's key; `nix-copy-closure` needs it to update a running VM.
+    /// nixvm's generated VM module turns SSH on for root with a key in the
+    /// VM only, overriding these values there; a VM built another way stays
+    /// unreachable. `"prohibit-password"` is fine: keys still work.
+    ///
+    /// Example:
+    ///
+    ///     services.openssh.settings.PermitRootLogin = "no";
+    NoSsh, "no-ssh", Warning
+}
+
+impl Lint for NoSsh {
+    fn meta(&self) -> &'static Meta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
+        for (module, def) in cx.definitions() {
+            let path: Vec<&str> = def.path.iter().map(String::as_str).collect();
+            let message = match (path.as_slice(), &def.value) {
+                (["services", "openssh" | "sshd", "enable"], Value::Bool(false)) => {
+                    "SSH is turned off: `nixvm ssh` and `nixvm deploy` cannot reach the VM"
+                }
+                (
+                    ["services", "openssh", "settings", "PermitRootLogin"] | ["services", "openssh", "permitRootLogin"],
+                    Value::Str(s),
+                ) if s == "no" => "root may not log in over SSH: `nixvm ssh` and `nixvm deploy` log in as root",
+                _ => continue,
+            };
+            out.push(
+                Diagnostic::new(&Self::META, def.key_span(), message)
+                    .option(dotted(&def.path))
+                    .machine(module.machine.as_ref())
+                    .help("nixvm's VM module enables SSH for root with the project key in the VM only; use \"prohibit-password\" to allow keys everywhere"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_util::findings;
+
+    #[test]
+    fn ssh_off_or_root_refused() {
+        let text = r#"{ services.openssh.enable = false; services.openssh.settings.PermitRootLogin = "no"; services.openssh.permitRootLogin = "prohibit-password"; }"#;
+        let ds = findings("no-ssh", text);
+        assert_eq!(ds.len(), 2);
+        assert!(findings(
+            "no-ssh",
+            "{ services.openssh = { enable = true; settings.PermitRootLogin = \"prohibit-password\"; }; }"
+        )
+        .is_empty());
+    }
+}

@@ -1,0 +1,244 @@
+//! `qemu-conflict`: a plain definition that differs from qemu-vm.nix's.
+
+use super::wrap_in_mk_default;
+use crate::lint::{declare_lint, Context, Diagnostic, Fix, Lint, Meta};
+use crate::syntax::{dotted, Value};
+
+declare_lint! {
+    /// What: an option is set at normal priority to a value other than the
+    /// one NixOS's `qemu-vm.nix` sets, also at normal priority, for the
+    /// selected release (`--release`).
+    ///
+    /// Why: two definitions of a boolean, string, number or enum option at
+    /// the same priority with different values make evaluation fail with
+    /// "The option `services.timesyncd.enable' has conflicting definition
+    /// values", so the VM does not build. A value that is not a literal (a
+    /// variable, a call) may conflict and is reported too. Values already
+    /// under `mkDefault`, `mkForce` or `mkOverride N` with N other than 100
+    /// do not conflict.
+    ///
+    /// Fix: wrap the value in `lib.mkDefault` (adding `lib` to the module's
+    /// arguments when missing). On hardware your value still applies; in the
+    /// VM qemu-vm.nix's wins.
+    ///
+    /// Example:
+    ///
+    ///     services.timesyncd.enable = true;                 # conflicts
+    ///     services.timesyncd.enable = lib.mkDefault true;   # fixed
+    QemuConflict, "qemu-conflict", Error
+}
+
+impl Lint for QemuConflict {
+    fn meta(&self) -> &'static Meta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
+        for (module, def) in cx.definitions() {
+            let Some(theirs) = cx.options.table.plain.iter().find(|p| p.option == def.path) else { continue };
+            if !def.priority.is_plain_level() || def.value == Value::AttrSet {
+                continue;
+            }
+            if theirs.value.is_some() && theirs.value.as_ref() == Some(&def.value) {
+                continue;
+            }
+            let option = dotted(&def.path);
+            let their_value = match (&theirs.value, &theirs.note) {
+                (Some(v), Some(note)) => format!("`{v}` ({note})"),
+                (Some(v), None) => format!("`{v}`"),
+                (None, Some(note)) => note.clone(),
+                (None, None) => "its own value".into(),
+            };
+            let when = match def.conditions.as_slice() {
+                [] => String::new(),
+                cs => format!(" when `{}`", cs.join("` and `")),
+            };
+            let message = if def.value.is_literal() && theirs.value.is_some() {
+                format!("`{option}` is set to `{}`{when}, but qemu-vm.nix sets {their_value} at the same priority: the VM fails to evaluate with conflicting definition values", def.value)
+            } else {
+                format!("`{option}` is set to `{}`{when}, which may differ from {their_value} that qemu-vm.nix sets at the same priority: the VM would fail to evaluate with conflicting definition values", def.value)
+            };
+            let (fix, help) = match def.wrapper.as_ref().filter(|_| def.priority.via == Some("mkOverride")) {
+                Some(w) => (
+                    Some(Fix {
+                        description: "use `mkDefault` instead of `mkOverride 100`".into(),
+                        edits: vec![crate::text::Edit::replace(
+                            crate::text::Span::new(w.name.start, w.head_end),
+                            "mkDefault",
+                        )],
+                    }),
+                    "`mkOverride 100` is the normal priority; use `mkDefault` so the VM's value wins in the VM".to_string(),
+                ),
+                None => match wrap_in_mk_default(module, def) {
+                    Ok(edits) => (
+                        Some(Fix { description: format!("wrap the value of `{option}` in `lib.mkDefault`"), edits }),
+                        "wrap the value in `lib.mkDefault`: it still applies on hardware, and qemu-vm.nix's value wins in the VM".to_string(),
+                    ),
+                    Err(why) => (
+                        None,
+                        format!("wrap the value in `lib.mkDefault` (no automatic fix: {why})"),
+                    ),
+                },
+            };
+            out.push(
+                Diagnostic::new(&Self::META, def.key_span(), message)
+                    .option(option)
+                    .machine(module.machine.as_ref())
+                    .help(help)
+                    .fix(fix),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_util::{findings, findings_with, fixed, spans};
+    use crate::lint::{LintOptions, Release};
+
+    const CODE: &str = "qemu-conflict";
+
+    #[test]
+    fn plain_conflicting_value_in_every_form() {
+        let forms = [
+            "{ lib, ... }: { services.timesyncd.enable = true; }",
+            "{ lib, ... }: { services = { timesyncd.enable = true; }; }",
+            "{ lib, ... }: { services.timesyncd = { enable = true; }; }",
+            "{ lib, ... }: { services.\"timesyncd\".enable = true; }",
+            "{ lib, ... }: { config = { services.timesyncd.enable = true; }; options = {}; }",
+            "{ lib, ... }: { config.services.timesyncd.enable = true; }",
+            "{ lib, config, ... }: { config = lib.mkIf config.x { services.timesyncd.enable = true; }; }",
+            "{ lib, ... }: lib.mkMerge [ { } { services.timesyncd.enable = true; } ]",
+            "{ lib, ... }: with lib; { services.timesyncd = mkIf true { enable = true; }; }",
+            "{ lib, ... }: let on = true; in { services.timesyncd.enable = on; }",
+            "{ lib, ... }: { services.timesyncd = rec { enable = true; }; }",
+            "args@{ lib, ... }: { services.timesyncd.enable = true; }",
+            "{ lib, ... }@args: { services.timesyncd.enable = true; }",
+            "{ inputs }: { lib, ... }: { services.timesyncd.enable = true; }",
+            "{ services.timesyncd.enable = true; }",
+        ];
+        for text in forms {
+            let ds = findings(CODE, text);
+            assert_eq!(ds.len(), 1, "{text}");
+            assert_eq!(ds[0].option.as_deref(), Some("services.timesyncd.enable"), "{text}");
+            assert!(ds[0].message.contains("`true`"), "{text}: {}", ds[0].message);
+        }
+    }
+
+    #[test]
+    fn no_conflict_for_same_value_other_priorities_or_false_conditions() {
+        for text in [
+            "{ lib, ... }: { services.timesyncd.enable = false; }",
+            "{ lib, ... }: { services.timesyncd.enable = lib.mkDefault true; }",
+            "{ lib, ... }: { services.timesyncd.enable = lib.mkForce true; }",
+            "{ lib, ... }: { services.timesyncd.enable = lib.modules.mkOverride 90 true; }",
+            "{ lib, ... }: { services.timesyncd.enable = lib.mkOverride 1000 true; }",
+            "{ lib, ... }: { services.timesyncd.enable = lib.mkVMOverride true; }",
+            "{ lib, ... }: { services.timesyncd.enable = lib.mkOptionDefault true; }",
+            "{ lib, ... }: { services.timesyncd.enable = lib.mkImageMediaOverride true; }",
+            "{ lib, ... }: with lib; { services.timesyncd.enable = mkDefault true; }",
+            "{ lib, ... }: let inherit (lib) mkForce; in { services.timesyncd.enable = mkForce true; }",
+            "{ lib, ... }: { services.timesyncd = lib.mkDefault { enable = true; }; }",
+            "{ lib, ... }: { config = lib.mkIf false { services.timesyncd.enable = true; }; }",
+            "{ lib, ... }: { options.services.timesyncd.enable = true; }",
+            "{ lib, ... }: { services.other.enable = true; }",
+        ] {
+            assert!(findings(CODE, text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn bare_priority_names_need_with_lib() {
+        // Without `with lib;`, a bare `mkDefault` is some other function: the
+        // value is not a literal, so it may conflict.
+        let ds = findings(CODE, "{ lib, mkDefault, ... }: { services.timesyncd.enable = mkDefault true; }");
+        assert_eq!(ds.len(), 1);
+        assert!(ds[0].message.contains("may differ"));
+    }
+
+    #[test]
+    fn mk_override_100_is_plain_and_fixed_by_mk_default() {
+        let text = "{ lib, ... }: { services.timesyncd.enable = lib.mkOverride 100 true; }";
+        let ds = findings(CODE, text);
+        assert_eq!(ds.len(), 1);
+        assert_eq!(fixed(text, &ds), "{ lib, ... }: { services.timesyncd.enable = lib.mkDefault true; }");
+    }
+
+    #[test]
+    fn non_literal_values_are_possible_conflicts() {
+        let text = "{ lib, config, ... }: { services.timesyncd.enable = !config.x; }";
+        let ds = findings(CODE, text);
+        assert_eq!(ds.len(), 1);
+        assert!(ds[0].message.contains("may differ"));
+        assert_eq!(spans(text, &ds), ["services.timesyncd.enable"]);
+        assert_eq!(
+            fixed(text, &ds),
+            "{ lib, config, ... }: { services.timesyncd.enable = lib.mkDefault (!config.x); }"
+        );
+    }
+
+    #[test]
+    fn conditions_are_named() {
+        let text = "{ lib, config, ... }: { config = lib.mkIf config.ntp { services.timesyncd.enable = true; }; }";
+        let ds = findings(CODE, text);
+        assert!(ds[0].message.contains("when `config.ntp`"), "{}", ds[0].message);
+    }
+
+    #[test]
+    fn fix_adds_lib_when_missing() {
+        let text =
+            "{ config, pkgs, ... }:\n{\n  services.timesyncd.enable = true;\n  services.qemuGuest.enable = false;\n}\n";
+        let ds = findings(CODE, text);
+        assert_eq!(ds.len(), 2);
+        assert_eq!(
+            fixed(text, &ds),
+            "{ config, pkgs, lib, ... }:\n{\n  services.timesyncd.enable = lib.mkDefault true;\n  services.qemuGuest.enable = lib.mkDefault false;\n}\n"
+        );
+        let no_dots = "{ config }: { services.timesyncd.enable = true; }";
+        assert_eq!(
+            fixed(no_dots, &findings(CODE, no_dots)),
+            "{ config, lib }: { services.timesyncd.enable = lib.mkDefault true; }"
+        );
+        let ident = "args: { services.timesyncd.enable = true; }";
+        assert_eq!(
+            fixed(ident, &findings(CODE, ident)),
+            "args: { services.timesyncd.enable = args.lib.mkDefault true; }"
+        );
+    }
+
+    #[test]
+    fn plain_attrset_module_gets_no_fix_and_says_why() {
+        let ds = findings(CODE, "{ services.timesyncd.enable = true; }");
+        assert!(ds[0].fix.is_none());
+        assert!(ds[0].help.as_deref().unwrap().contains("not a function"));
+    }
+
+    #[test]
+    fn release_selects_the_table() {
+        let text = "{ lib, ... }: { services.qemuGuest.enable = false; services.ntp.enable = true; }";
+        let new = findings(CODE, text);
+        assert_eq!(new.len(), 1);
+        assert_eq!(new[0].option.as_deref(), Some("services.qemuGuest.enable"));
+        let old = findings_with(CODE, text, &LintOptions::new(Release::new(17, 9), false));
+        assert_eq!(old.len(), 1);
+        assert_eq!(old[0].option.as_deref(), Some("services.ntp.enable"));
+    }
+
+    #[test]
+    fn test_framework_definitions_only_when_asked() {
+        let text =
+            "{ lib, ... }: { boot.consoleLogLevel = 4; boot.kernel.sysctl.\"kernel.hung_task_timeout_secs\" = 120; }";
+        assert!(findings(CODE, text).is_empty());
+        let ds = findings_with(CODE, text, &LintOptions::new(Release::NEWEST, true));
+        assert_eq!(ds.len(), 2);
+        assert_eq!(ds[1].option.as_deref(), Some("boot.kernel.sysctl.\"kernel.hung_task_timeout_secs\""));
+    }
+
+    #[test]
+    fn network_machines_are_checked_each() {
+        let text = "{ a = { lib, ... }: { services.timesyncd.enable = true; }; b = { ... }: { }; }";
+        let ds = findings(CODE, text);
+        assert_eq!(ds.len(), 1);
+        assert_eq!(ds[0].machine.as_deref(), Some("a"));
+    }
+}

@@ -1,0 +1,80 @@
+//! `zfs-host-id`: ZFS without `networking.hostId`.
+
+use crate::lint::{declare_lint, Context, Diagnostic, Lint, Meta};
+use crate::syntax::{Definition, Value};
+
+declare_lint! {
+    /// What: the configuration uses ZFS (`boot.supportedFilesystems`
+    /// includes `zfs`, a file system of type `zfs`, or `boot.zfs` settings)
+    /// and this file does not set `networking.hostId`.
+    ///
+    /// Why: NixOS's ZFS module asserts that `networking.hostId` is set (ZFS
+    /// pools record the host that imported them), so the configuration,
+    /// and its VM, fail to evaluate. On hardware it is often set in a file
+    /// the VM does not include.
+    ///
+    /// Example:
+    ///
+    ///     boot.supportedFilesystems = [ "zfs" ];
+    ///     networking.hostId = "8425e349";   # 8 hex digits, unique per machine
+    ZfsHostId, "zfs-host-id", Warning
+}
+
+fn uses_zfs(d: &Definition) -> bool {
+    let zfs = Value::Str("zfs".into());
+    let fs_list =
+        d.starts_with(&["boot", "supportedFilesystems"]) || d.starts_with(&["boot", "initrd", "supportedFilesystems"]);
+    match &d.value {
+        Value::List(items) if fs_list => items.contains(&zfs),
+        Value::Bool(true) if fs_list => d.path.last().is_some_and(|l| l == "zfs"),
+        v if d.starts_with(&["fileSystems"]) && d.path.last().is_some_and(|l| l == "fsType") => *v == zfs,
+        _ => d.starts_with(&["boot", "zfs"]) && d.value != Value::AttrSet,
+    }
+}
+
+impl Lint for ZfsHostId {
+    fn meta(&self) -> &'static Meta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
+        if cx.definitions().any(|(_, d)| d.path == ["networking", "hostId"]) {
+            return;
+        }
+        if let Some((module, def)) = cx.definitions().find(|(_, d)| uses_zfs(d)) {
+            out.push(
+                Diagnostic::new(
+                    &Self::META,
+                    def.key_span(),
+                    "ZFS is used but `networking.hostId` is not set in this file: NixOS's ZFS module refuses to evaluate without it",
+                )
+                .option("networking.hostId")
+                .machine(module.machine.as_ref())
+                .help("set `networking.hostId = \"<8 hex digits>\";` (e.g. from `head -c4 /dev/urandom | od -A none -t x4`)"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_util::findings;
+
+    #[test]
+    fn zfs_without_host_id() {
+        for text in [
+            "{ boot.supportedFilesystems = [ \"zfs\" ]; }",
+            "{ boot.supportedFilesystems.zfs = true; }",
+            "{ fileSystems.\"/\" = { device = \"rpool/root\"; fsType = \"zfs\"; }; }",
+            "{ boot.zfs.forceImportRoot = false; }",
+        ] {
+            assert_eq!(findings("zfs-host-id", text).len(), 1, "{text}");
+        }
+        assert!(findings(
+            "zfs-host-id",
+            "{ boot.supportedFilesystems = [ \"zfs\" ]; networking.hostId = \"8425e349\"; }"
+        )
+        .is_empty());
+        assert!(findings("zfs-host-id", "{ boot.supportedFilesystems = [ \"ext4\" ]; }").is_empty());
+    }
+}

@@ -1,0 +1,205 @@
+//! The syntax layer: the only module that imports `rnix`/`rowan`.
+//!
+//! It parses Nix text and answers questions about it in plain data
+//! (`text::Span`, strings, enums): where options are defined and at which
+//! priority, what a module imports, which machines a network file declares,
+//! which path literals appear. It is pure and never panics: input nested
+//! deeper than rnix can parse without overflowing the stack is refused with a
+//! located error before rnix sees it.
+
+mod model;
+mod module;
+mod network;
+mod scan;
+mod value;
+
+pub use model::*;
+pub use network::{NetworkFlavor, NetworkInfo, NetworkMachine};
+
+use crate::text::Span;
+use rnix::{SyntaxKind, SyntaxNode};
+
+/// How deeply brackets and right-recursive operators may nest before the
+/// file is refused. Real configurations stay far below this; rnix's own
+/// recursion guard does not cover lists or prefix operators.
+pub const MAX_NESTING: usize = 400;
+
+/// A syntax error with its location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// A parsed file: the tree (when it could be built) and its errors.
+pub struct Parsed {
+    root: Option<SyntaxNode>,
+    pub errors: Vec<SyntaxError>,
+}
+
+impl Parsed {
+    pub fn is_ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// Parse `text`. Never panics; a file nested too deeply gets a single error
+/// and no tree.
+pub fn parse(text: &str) -> Parsed {
+    if let Some(err) = scan::nesting_guard(text) {
+        return Parsed { root: None, errors: vec![err] };
+    }
+    let parse = rnix::Root::parse(text);
+    let root = parse.syntax();
+    if let Some(err) = scan::tree_too_deep(&root) {
+        // rowan frees trees recursively: a tree this deep would overflow the
+        // stack when dropped, so it is leaked instead (the process is short).
+        std::mem::forget(root);
+        std::mem::forget(parse);
+        return Parsed { root: None, errors: vec![err] };
+    }
+    let errors = parse.errors().iter().map(|e| located(e, text.len())).collect();
+    Parsed { root: Some(root), errors }
+}
+
+/// The syntax errors of `text`, in source order.
+pub fn syntax_errors(text: &str) -> Vec<SyntaxError> {
+    parse(text).errors
+}
+
+/// Analyse a parsed file: module or network, definitions, imports, paths.
+/// Files with syntax errors are analysed as far as their tree allows.
+pub fn analyze(parsed: &Parsed) -> FileAnalysis {
+    match &parsed.root {
+        Some(root) => module::analyze_file(root),
+        None => FileAnalysis::default(),
+    }
+}
+
+pub(crate) fn span_of(node: &SyntaxNode) -> Span {
+    let r = node.text_range();
+    Span::new(r.start().into(), r.end().into())
+}
+
+pub(crate) fn token_span(tok: &rnix::SyntaxToken) -> Span {
+    let r = tok.text_range();
+    Span::new(r.start().into(), r.end().into())
+}
+
+fn located(err: &rnix::ParseError, len: usize) -> SyntaxError {
+    use rnix::ParseError as E;
+    let span_of_range = |r: &rnix::TextRange| Span::new(r.start().into(), r.end().into());
+    let (span, message) = match err {
+        E::Unexpected(r) => (span_of_range(r), "unexpected syntax".to_string()),
+        E::UnexpectedExtra(r) => (span_of_range(r), "unexpected text after the end of the expression".to_string()),
+        E::UnexpectedWanted(got, r, wanted) => {
+            (span_of_range(r), format!("unexpected {}, expected {}", kind_name(*got), one_of(wanted)))
+        }
+        E::UnexpectedDoubleBind(r) => (span_of_range(r), "the argument set is bound to a name twice".to_string()),
+        E::UnexpectedEOF => (Span::empty(len), "unexpected end of file".to_string()),
+        E::UnexpectedEOFWanted(wanted) => {
+            (Span::empty(len), format!("unexpected end of file, expected {}", one_of(wanted)))
+        }
+        E::DuplicatedArgs(r, name) => (span_of_range(r), format!("duplicate function argument `{name}`")),
+        E::RecursionLimitExceeded => (Span::empty(0), "expression nested too deeply".to_string()),
+        _ => (Span::empty(0), err.to_string()),
+    };
+    SyntaxError { span, message }
+}
+
+fn one_of(kinds: &[SyntaxKind]) -> String {
+    let names: Vec<String> = kinds.iter().map(|k| kind_name(*k)).collect();
+    match names.len() {
+        0 => "something else".into(),
+        1 => names[0].clone(),
+        _ => format!("one of {}", names.join(", ")),
+    }
+}
+
+/// A human name for a token kind, as it appears in source.
+fn kind_name(kind: SyntaxKind) -> String {
+    use SyntaxKind::*;
+    let s = match kind {
+        TOKEN_ADD => "`+`",
+        TOKEN_AND_AND => "`&&`",
+        TOKEN_ASSIGN => "`=`",
+        TOKEN_ASSERT => "`assert`",
+        TOKEN_AT => "`@`",
+        TOKEN_COLON => "`:`",
+        TOKEN_COMMA => "`,`",
+        TOKEN_COMMENT => "a comment",
+        TOKEN_CONCAT => "`++`",
+        TOKEN_DIV => "`/`",
+        TOKEN_DOT => "`.`",
+        TOKEN_ELLIPSIS => "`...`",
+        TOKEN_ELSE => "`else`",
+        TOKEN_EQUAL => "`==`",
+        TOKEN_FLOAT | TOKEN_INTEGER => "a number",
+        TOKEN_IDENT => "an identifier",
+        TOKEN_IF => "`if`",
+        TOKEN_IMPLICATION => "`->`",
+        TOKEN_IN => "`in`",
+        TOKEN_INHERIT => "`inherit`",
+        TOKEN_INTERPOL_START => "`${`",
+        TOKEN_INTERPOL_END => "`}`",
+        TOKEN_INVERT => "`!`",
+        TOKEN_L_BRACE => "`{`",
+        TOKEN_L_BRACK => "`[`",
+        TOKEN_L_PAREN => "`(`",
+        TOKEN_R_BRACE => "`}`",
+        TOKEN_R_BRACK => "`]`",
+        TOKEN_R_PAREN => "`)`",
+        TOKEN_LET => "`let`",
+        TOKEN_OR => "`or`",
+        TOKEN_OR_OR => "`||`",
+        TOKEN_REC => "`rec`",
+        TOKEN_SEMICOLON => "`;`",
+        TOKEN_STRING_START | TOKEN_STRING_END => "a string quote",
+        TOKEN_STRING_CONTENT => "string text",
+        TOKEN_THEN => "`then`",
+        TOKEN_WITH => "`with`",
+        TOKEN_PATH_ABS | TOKEN_PATH_REL | TOKEN_PATH_HOME | TOKEN_PATH_SEARCH => "a path",
+        TOKEN_ERROR => "an invalid token",
+        _ => return format!("{kind:?}").trim_start_matches("TOKEN_").trim_start_matches("NODE_").to_lowercase(),
+    };
+    s.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_located_and_readable() {
+        let errs = syntax_errors("{ a = 1 }");
+        assert_eq!(errs[0].span, Span::new(8, 9));
+        assert_eq!(errs[0].message, "unexpected `}`, expected `;`");
+        let errs = syntax_errors("{ a = 1;");
+        assert!(errs.iter().any(|e| e.span == Span::empty(8) && e.message.contains("end of file")));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        for text in [
+            format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)),
+            format!("{}1{}", "(".repeat(200_000), ")".repeat(200_000)),
+            format!("{}x", "!".repeat(100_000)),
+            format!("{}x", "-".repeat(100_000)),
+            format!("a{}", " ++ a".repeat(100_000)),
+            format!("{}x", "x: ".repeat(100_000)),
+            format!("a{}", " + a".repeat(100_000)),
+            format!("f{}", " a".repeat(100_000)),
+        ] {
+            let p = parse(&text);
+            assert_eq!(p.errors.len(), 1, "{}", &text[..10]);
+            assert!(p.errors[0].message.contains("nested too deeply"));
+            assert!(p.errors[0].span.end <= text.len());
+        }
+    }
+
+    #[test]
+    fn moderate_nesting_parses() {
+        let text = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        assert!(parse(&text).is_ok());
+    }
+}

@@ -1,0 +1,251 @@
+//! Plain data the syntax layer hands to the other layers: no rnix types.
+
+use crate::text::{Edit, Span};
+use std::fmt;
+
+/// A statically known value, or the source text of an expression that is not
+/// a literal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Null,
+    /// A path literal as written (`./x.nix`, `/etc/x`, `<nixpkgs>`).
+    Path(String),
+    List(Vec<Value>),
+    /// An attribute set; its bindings are reported as their own definitions.
+    AttrSet,
+    /// Anything else: a variable, a call, an operator. Holds the source text.
+    Expr(String),
+}
+
+impl Value {
+    pub fn is_literal(&self) -> bool {
+        !matches!(self, Value::Expr(_) | Value::AttrSet)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    /// Renders the value as Nix source.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => write!(f, "{x}"),
+            Value::Str(s) => write!(f, "{}", crate::nixstr::string_literal(s)),
+            Value::Null => write!(f, "null"),
+            Value::Path(p) => write!(f, "{p}"),
+            Value::List(items) => {
+                write!(f, "[")?;
+                for i in items {
+                    write!(f, " {i}")?;
+                }
+                write!(f, " ]")
+            }
+            Value::AttrSet => write!(f, "{{ ... }}"),
+            Value::Expr(text) => write!(f, "{text}"),
+        }
+    }
+}
+
+/// The module-system priority a definition is made at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Priority {
+    /// `None` when the priority is not a literal (`mkOverride prio x`).
+    pub level: Option<u32>,
+    /// The wrapper that set it (`mkDefault`, `mkForce`, ...), if any.
+    pub via: Option<&'static str>,
+}
+
+impl Priority {
+    /// A definition without any priority wrapper.
+    pub const PLAIN: Priority = Priority { level: Some(100), via: None };
+
+    pub fn is_plain_level(&self) -> bool {
+        self.level == Some(100)
+    }
+}
+
+/// Where a priority wrapper sits, for fixes that change it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrapperCall {
+    /// The function name token (`mkOverride` in `lib.mkOverride 100 x`).
+    pub name: Span,
+    /// From the function name to the end of its last non-value argument
+    /// (`mkOverride 100`).
+    pub head_end: usize,
+}
+
+/// One definition of an option (or of an attribute set on the way to one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Definition {
+    /// The option path, e.g. `["services", "timesyncd", "enable"]`.
+    pub path: Vec<String>,
+    /// Index in `path` of the first component written in this binding's own
+    /// key (`a.b = { c = v; }`: the definition of `a.b.c` has `key_start` 2).
+    pub key_start: usize,
+    /// The spans of the key components this binding writes, one per path
+    /// component from `key_start` on.
+    pub key_spans: Vec<Span>,
+    /// Where the value expression stands (inside any priority wrappers and
+    /// conditions), the place to wrap for a fix.
+    pub value_span: Span,
+    pub value: Value,
+    pub priority: Priority,
+    /// The innermost priority wrapper, when there is one.
+    pub wrapper: Option<WrapperCall>,
+    /// Conditions (`mkIf c`, `if c`) it is under, as source text.
+    pub conditions: Vec<String>,
+    /// Defined by `inherit` rather than `name = value;`.
+    pub inherited: bool,
+    /// Has a key component that is not static (`${name}`).
+    pub dynamic: bool,
+    /// The value must be parenthesised to become a function argument.
+    pub value_needs_parens: bool,
+}
+
+impl Definition {
+    pub fn dotted(&self) -> String {
+        dotted(&self.path)
+    }
+
+    /// The span of the key this binding writes.
+    pub fn key_span(&self) -> Span {
+        match (self.key_spans.first(), self.key_spans.last()) {
+            (Some(a), Some(b)) => a.cover(*b),
+            _ => self.value_span,
+        }
+    }
+
+    /// Whether this definition's path starts with `prefix`.
+    pub fn starts_with(&self, prefix: &[&str]) -> bool {
+        self.path.len() >= prefix.len() && self.path.iter().zip(prefix).all(|(a, b)| a == b)
+    }
+
+    /// Whether this binding's own key names the last component of `prefix`:
+    /// the one binding to report when a whole subtree is of interest.
+    pub fn names(&self, prefix: &[&str]) -> bool {
+        self.starts_with(prefix) && self.key_start < prefix.len()
+    }
+
+    /// The span of the key component at `path` index `i`, when this binding
+    /// writes it.
+    pub fn key_component(&self, i: usize) -> Option<Span> {
+        i.checked_sub(self.key_start).and_then(|j| self.key_spans.get(j)).copied()
+    }
+}
+
+/// Render an option path the way NixOS prints it, quoting components that
+/// are not plain identifiers.
+pub fn dotted(path: &[String]) -> String {
+    path.iter()
+        .map(|p| if crate::nixstr::is_identifier(p) { p.clone() } else { crate::nixstr::string_literal(p) })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// One entry of an `imports` list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Import {
+    /// The list item as written (including parentheses).
+    pub span: Span,
+    pub target: ImportTarget,
+    /// The item stands directly in a list literal, so it can be removed.
+    pub in_list: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportTarget {
+    /// A path literal (`./x.nix`, `/etc/nixos/x.nix`, `<nixpkgs/...>`), or
+    /// `(import ./x.nix)`.
+    Path(String),
+    /// A string without interpolation.
+    Str(String),
+    /// `modulesPath + "/..."` or `"${modulesPath}/..."`: inside nixpkgs.
+    ModulesPath(String),
+    /// Anything else, as source text.
+    Other(String),
+}
+
+impl ImportTarget {
+    /// The file name the import points at, when it is known.
+    pub fn file_name(&self) -> Option<&str> {
+        match self {
+            ImportTarget::Path(p) | ImportTarget::Str(p) | ImportTarget::ModulesPath(p) => {
+                p.trim_end_matches('/').rsplit('/').next()
+            }
+            ImportTarget::Other(_) => None,
+        }
+    }
+}
+
+/// How the module can refer to nixpkgs' `lib`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LibAccess {
+    /// `lib` is bound; use this expression (`lib`, or `args.lib`).
+    Bound(String),
+    /// `lib` is not bound, but this edit adds it to the argument pattern.
+    Addable(Edit),
+    /// No way to reach `lib`; the reason, for the user.
+    Unavailable(String),
+}
+
+/// The shape of a module file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModuleShape {
+    /// `{ config, pkgs, ... }: { ... }` and friends.
+    Function,
+    /// A plain attribute set.
+    AttrSet,
+    /// Anything else (a call, a variable): definitions are not known.
+    Other,
+}
+
+/// What a module defines and imports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModuleInfo {
+    /// The machine this module belongs to, in a network file.
+    pub machine: Option<String>,
+    pub shape: ModuleShape,
+    pub definitions: Vec<Definition>,
+    pub imports: Vec<Import>,
+    pub lib: LibAccess,
+    /// The module's span in the file.
+    pub span: Span,
+}
+
+/// A path literal anywhere in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathLiteral {
+    pub span: Span,
+    pub kind: PathKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathKind {
+    Relative,
+    Absolute,
+    Home,
+    /// `<nixpkgs>`
+    Search,
+}
+
+/// Everything the lints need to know about one file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileAnalysis {
+    /// One module for a module file; the `defaults` and one per machine for a
+    /// network file.
+    pub modules: Vec<ModuleInfo>,
+    pub network: Option<super::NetworkInfo>,
+    pub paths: Vec<PathLiteral>,
+}

@@ -1,0 +1,688 @@
+//! The option resolver: walks a NixOS module and lists every option
+//! definition with its path, value, priority and conditions, whatever the
+//! form it is written in (dotted or nested keys, quoted keys, `config = `,
+//! `mkIf`, `mkMerge`, `let`, `with lib;`, `inherit`, `rec`), plus the
+//! module's imports and how it can reach `lib`.
+
+use super::model::*;
+use super::network;
+use super::value::{self, attr_name, text_of, unparen, value_of, VarLookup};
+use super::{span_of, token_span};
+use crate::text::{Edit, Span};
+use rnix::ast::{self, HasEntry};
+use rnix::SyntaxNode;
+use rowan::ast::AstNode;
+use std::collections::HashMap;
+
+/// Attribute-set nesting the resolver follows; deeper sets are reported as
+/// opaque values.
+const MAX_SET_DEPTH: usize = 64;
+
+/// Names the resolver understands, as found in `lib`.
+const LIB_FUNCTIONS: &[&str] = &[
+    "mkIf",
+    "mkMerge",
+    "mkDefault",
+    "mkForce",
+    "mkOverride",
+    "mkVMOverride",
+    "mkOptionDefault",
+    "mkImageMediaOverride",
+    "mkBefore",
+    "mkAfter",
+    "mkOrder",
+];
+
+/// Top-level module attributes that are not option definitions.
+const MODULE_KEYWORDS: &[&str] =
+    &["imports", "options", "config", "_file", "key", "disabledModules", "require", "_class"];
+
+pub fn analyze_file(root: &SyntaxNode) -> FileAnalysis {
+    let paths = collect_paths(root);
+    let Some(expr) = ast::Root::cast(root.clone()).and_then(|r| r.expr()) else {
+        return FileAnalysis { paths, ..Default::default() };
+    };
+    if let Some((info, modules)) = network::detect(&expr) {
+        let modules = modules.into_iter().map(|(name, e)| analyze_module(&e, name)).collect();
+        return FileAnalysis { modules, network: Some(info), paths };
+    }
+    FileAnalysis { modules: vec![analyze_module(&expr, None)], network: None, paths }
+}
+
+fn collect_paths(root: &SyntaxNode) -> Vec<PathLiteral> {
+    use rnix::SyntaxKind::*;
+    root.descendants()
+        .filter_map(|n| {
+            let kind = match n.kind() {
+                NODE_PATH_ABS => PathKind::Absolute,
+                NODE_PATH_REL => PathKind::Relative,
+                NODE_PATH_HOME => PathKind::Home,
+                NODE_PATH_SEARCH => PathKind::Search,
+                _ => return None,
+            };
+            Some(PathLiteral { span: span_of(&n), kind, text: n.text().to_string() })
+        })
+        .collect()
+}
+
+/// What a name in scope stands for.
+#[derive(Debug, Clone)]
+enum Binding {
+    Literal(Value),
+    /// A `lib` function under another name (`inherit (lib) mkIf;`).
+    LibFn(&'static str),
+    /// `lib` itself (`lib`, `pkgs.lib`).
+    Lib,
+    Unknown,
+}
+
+#[derive(Default)]
+struct Frame {
+    names: HashMap<String, Binding>,
+    /// `with lib;`: bare lib function names resolve.
+    with_lib: bool,
+}
+
+#[derive(Default)]
+struct Scopes {
+    frames: Vec<Frame>,
+}
+
+impl Scopes {
+    fn lookup(&self, name: &str) -> Option<&Binding> {
+        self.frames.iter().rev().find_map(|f| f.names.get(name))
+    }
+
+    fn with_lib(&self) -> bool {
+        self.frames.iter().any(|f| f.with_lib)
+    }
+
+    fn is_lib(&self, expr: &ast::Expr) -> bool {
+        match unparen(expr.clone()) {
+            ast::Expr::Ident(i) => {
+                let name = i.ident_token().map(|t| t.text().to_string()).unwrap_or_default();
+                match self.lookup(&name) {
+                    Some(Binding::Lib) => true,
+                    Some(_) => false,
+                    None => name == "lib",
+                }
+            }
+            ast::Expr::Select(s) => {
+                s.or_token().is_none()
+                    && matches!(select_path(&s).as_deref(), Some([a, b]) if a == "pkgs" && b == "lib")
+            }
+            _ => false,
+        }
+    }
+
+    /// The lib function `expr` names, if any, and the span of its name.
+    fn lib_function(&self, expr: &ast::Expr) -> Option<(&'static str, Span)> {
+        match unparen(expr.clone()) {
+            ast::Expr::Ident(i) => {
+                let tok = i.ident_token()?;
+                let name = tok.text();
+                match self.lookup(name) {
+                    Some(Binding::LibFn(f)) => Some((f, token_span(&tok))),
+                    Some(_) => None,
+                    None if self.with_lib() => known(name).map(|f| (f, token_span(&tok))),
+                    None => None,
+                }
+            }
+            ast::Expr::Select(s) => {
+                if s.or_token().is_some() {
+                    return None;
+                }
+                let base = s.expr()?;
+                let attrs: Vec<ast::Attr> = s.attrpath()?.attrs().collect();
+                let names: Vec<String> = attrs.iter().map(attr_name).collect::<Option<_>>()?;
+                let last = attrs.last()?;
+                let fname = known(names.last()?)?;
+                let through = &names[..names.len() - 1];
+                let base_is_lib = self.is_lib(&base);
+                let base_name = match &base {
+                    ast::Expr::Ident(i) => i.ident_token().map(|t| t.text().to_string()),
+                    _ => None,
+                };
+                let ok = match through {
+                    [] => base_is_lib,
+                    [m] if m == "modules" => base_is_lib,
+                    [l] if l == "lib" => base_name.as_deref() == Some("pkgs"),
+                    _ => false,
+                };
+                ok.then(|| (fname, span_of(last.syntax())))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl VarLookup for Scopes {
+    fn literal(&self, name: &str) -> Option<Value> {
+        match self.lookup(name) {
+            Some(Binding::Literal(v)) => Some(v.clone()),
+            _ => None,
+        }
+    }
+}
+
+fn known(name: &str) -> Option<&'static str> {
+    LIB_FUNCTIONS.iter().copied().find(|f| *f == name)
+}
+
+/// The static names of a select's attrpath, base included: `pkgs.lib` ->
+/// `["pkgs", "lib"]`.
+fn select_path(s: &ast::Select) -> Option<Vec<String>> {
+    let base = match s.expr()? {
+        ast::Expr::Ident(i) => i.ident_token()?.text().to_string(),
+        _ => return None,
+    };
+    let mut names = vec![base];
+    for a in s.attrpath()?.attrs() {
+        names.push(attr_name(&a)?);
+    }
+    Some(names)
+}
+
+/// How a definition is reached: priority and conditions on the way.
+#[derive(Clone)]
+struct Ctx {
+    priority: Priority,
+    wrapper: Option<WrapperCall>,
+    conditions: Vec<String>,
+}
+
+impl Ctx {
+    fn top() -> Self {
+        Ctx { priority: Priority::PLAIN, wrapper: None, conditions: vec![] }
+    }
+}
+
+/// The key of the binding being walked.
+#[derive(Clone)]
+struct Key {
+    path: Vec<String>,
+    key_start: usize,
+    key_spans: Vec<Span>,
+    dynamic: bool,
+}
+
+/// A call of a lib function, decoded.
+enum Call {
+    If { cond: ast::Expr, body: ast::Expr },
+    Merge(ast::Expr),
+    Priority { name: &'static str, level: Option<u32>, value: ast::Expr, wrapper: WrapperCall },
+    Order(ast::Expr),
+}
+
+struct Walker {
+    scopes: Scopes,
+    definitions: Vec<Definition>,
+    imports: Vec<Import>,
+}
+
+pub fn analyze_module(expr: &ast::Expr, machine: Option<String>) -> ModuleInfo {
+    let mut w = Walker { scopes: Scopes::default(), definitions: vec![], imports: vec![] };
+    let span = span_of(expr.syntax());
+    let mut body = expr.clone();
+    let mut lambdas: Vec<ast::Lambda> = vec![];
+    let mut pushed = 0;
+    loop {
+        body = unparen(body);
+        let next = match &body {
+            ast::Expr::Lambda(l) => {
+                w.scopes.frames.push(param_frame(l));
+                pushed += 1;
+                lambdas.push(l.clone());
+                l.body()
+            }
+            ast::Expr::LetIn(l) => {
+                let frame = w.let_frame(l);
+                w.scopes.frames.push(frame);
+                pushed += 1;
+                l.body()
+            }
+            ast::Expr::With(wi) => {
+                let frame = w.with_frame(wi);
+                w.scopes.frames.push(frame);
+                pushed += 1;
+                wi.body()
+            }
+            ast::Expr::Assert(a) => a.body(),
+            _ => break,
+        };
+        match next {
+            Some(n) => body = n,
+            None => break,
+        }
+    }
+    let shape = if !lambdas.is_empty() {
+        ModuleShape::Function
+    } else if matches!(body, ast::Expr::AttrSet(_)) {
+        ModuleShape::AttrSet
+    } else {
+        ModuleShape::Other
+    };
+    let lib = lib_access(&w.scopes, lambdas.last());
+    w.module_body(&body);
+    for _ in 0..pushed {
+        w.scopes.frames.pop();
+    }
+    ModuleInfo { machine, shape, definitions: w.definitions, imports: w.imports, lib, span }
+}
+
+fn param_frame(l: &ast::Lambda) -> Frame {
+    let mut frame = Frame::default();
+    let bind = |frame: &mut Frame, ident: Option<ast::Ident>| {
+        if let Some(name) = ident.and_then(|i| i.ident_token()) {
+            let b = if name.text() == "lib" { Binding::Lib } else { Binding::Unknown };
+            frame.names.insert(name.text().to_string(), b);
+        }
+    };
+    match l.param() {
+        Some(ast::Param::IdentParam(p)) => bind(&mut frame, p.ident()),
+        Some(ast::Param::Pattern(p)) => {
+            for e in p.pat_entries() {
+                bind(&mut frame, e.ident());
+            }
+            bind(&mut frame, p.pat_bind().and_then(|b| b.ident()));
+        }
+        None => {}
+    }
+    frame
+}
+
+fn lib_access(scopes: &Scopes, module_fn: Option<&ast::Lambda>) -> LibAccess {
+    if matches!(scopes.lookup("lib"), Some(Binding::Lib)) {
+        return LibAccess::Bound("lib".into());
+    }
+    let Some(lambda) = module_fn else {
+        return LibAccess::Unavailable(
+            "the module is not a function, so `lib` is not in scope; write it as `{ lib, ... }: { ... }` to allow the fix"
+                .into(),
+        );
+    };
+    match lambda.param() {
+        Some(ast::Param::Pattern(p)) => {
+            if let Some(dots) = p.ellipsis_token() {
+                LibAccess::Addable(Edit::insert(token_span(&dots).start, "lib, "))
+            } else if let Some(last) = p.pat_entries().last() {
+                LibAccess::Addable(Edit::insert(span_of(last.syntax()).end, ", lib"))
+            } else if let Some(open) = p
+                .syntax()
+                .children_with_tokens()
+                .filter_map(|t| t.into_token())
+                .find(|t| t.kind() == rnix::SyntaxKind::TOKEN_L_BRACE)
+            {
+                LibAccess::Addable(Edit::insert(token_span(&open).end, " lib"))
+            } else {
+                LibAccess::Unavailable("the module's argument pattern could not be read".into())
+            }
+        }
+        Some(ast::Param::IdentParam(p)) => match p.ident().and_then(|i| i.ident_token()) {
+            Some(name) => LibAccess::Bound(format!("{}.lib", name.text())),
+            None => LibAccess::Unavailable("the module's argument could not be read".into()),
+        },
+        None => LibAccess::Unavailable("the module's argument could not be read".into()),
+    }
+}
+
+impl Walker {
+    fn let_frame(&self, l: &ast::LetIn) -> Frame {
+        let mut frame = Frame::default();
+        for (name, value) in value::simple_bindings(l) {
+            let b = self.binding_of(&value);
+            frame.names.insert(name, b);
+        }
+        for inherit in l.inherits() {
+            let from_lib = inherit.from().and_then(|f| f.expr()).map(|e| self.is_lib_or_modules(&e));
+            for attr in inherit.attrs() {
+                let Some(name) = attr_name(&attr) else { continue };
+                let b = match from_lib {
+                    Some(true) => known(&name).map(Binding::LibFn).unwrap_or(Binding::Unknown),
+                    Some(false) => Binding::Unknown,
+                    None => self.scopes.lookup(&name).cloned().unwrap_or(Binding::Unknown),
+                };
+                frame.names.insert(name, b);
+            }
+        }
+        frame
+    }
+
+    fn is_lib_or_modules(&self, e: &ast::Expr) -> bool {
+        if self.scopes.is_lib(e) {
+            return true;
+        }
+        match unparen(e.clone()) {
+            ast::Expr::Select(s) => match (s.expr(), select_path(&s)) {
+                (Some(base), Some(names)) => names.len() == 2 && names[1] == "modules" && self.scopes.is_lib(&base),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    fn binding_of(&self, value: &ast::Expr) -> Binding {
+        if self.scopes.is_lib(value) {
+            return Binding::Lib;
+        }
+        if let Some((f, _)) = self.scopes.lib_function(value) {
+            return Binding::LibFn(f);
+        }
+        match value_of(value, &self.scopes) {
+            v if v.is_literal() => Binding::Literal(v),
+            _ => Binding::Unknown,
+        }
+    }
+
+    fn with_frame(&self, w: &ast::With) -> Frame {
+        let with_lib = w.namespace().map(|n| self.is_lib_or_modules(&n)).unwrap_or(false);
+        Frame { names: HashMap::new(), with_lib }
+    }
+
+    /// Decode `f a b` when `f` is a lib function the resolver understands.
+    fn call(&self, expr: &ast::Expr) -> Option<Call> {
+        let ast::Expr::Apply(outer) = expr else { return None };
+        let mut args = vec![];
+        let mut head = ast::Expr::Apply(outer.clone());
+        while let ast::Expr::Apply(a) = &head {
+            args.push(a.argument()?);
+            head = unparen(a.lambda()?);
+        }
+        args.reverse();
+        let (name, name_span) = self.scopes.lib_function(&head)?;
+        let wrapper = |head_end: usize| WrapperCall { name: name_span, head_end };
+        match (name, args.as_slice()) {
+            ("mkIf", [cond, body]) => Some(Call::If { cond: cond.clone(), body: body.clone() }),
+            ("mkMerge", [list]) => Some(Call::Merge(list.clone())),
+            ("mkBefore" | "mkAfter", [v]) | ("mkOrder", [_, v]) => Some(Call::Order(v.clone())),
+            ("mkOverride", [prio, v]) => {
+                let level = match value_of(prio, &self.scopes) {
+                    Value::Int(i) => u32::try_from(i).ok(),
+                    _ => None,
+                };
+                let w = wrapper(span_of(prio.syntax()).end);
+                Some(Call::Priority { name, level, value: v.clone(), wrapper: w })
+            }
+            (_, [v]) => {
+                let level = match name {
+                    "mkDefault" => 1000,
+                    "mkForce" => 50,
+                    "mkVMOverride" => 10,
+                    "mkOptionDefault" => 1500,
+                    "mkImageMediaOverride" => 60,
+                    _ => return None,
+                };
+                Some(Call::Priority { name, level: Some(level), value: v.clone(), wrapper: wrapper(name_span.end) })
+            }
+            _ => None,
+        }
+    }
+
+    /// The body of a module (after its arguments): imports, and either
+    /// `config` or every non-keyword attribute.
+    fn module_body(&mut self, body: &ast::Expr) {
+        let set = match unparen(body.clone()) {
+            ast::Expr::AttrSet(set) => set,
+            other => {
+                // `mkIf c { ... }` or `mkMerge [ ... ]` as the whole module.
+                let key = Key { path: vec![], key_start: 0, key_spans: vec![], dynamic: false };
+                self.value(&other, &key, &Ctx::top(), 0);
+                return;
+            }
+        };
+        let has_config_or_options =
+            set.attrpath_values().any(|av| first_key(&av).is_some_and(|k| k == "config" || k == "options"));
+        for entry in set.entries() {
+            let ast::Entry::AttrpathValue(av) = entry else {
+                if !has_config_or_options {
+                    self.entry(&entry, &[], &Ctx::top(), 0);
+                }
+                continue;
+            };
+            match first_key(&av).as_deref() {
+                Some("imports") | Some("require") => {
+                    if let Some(v) = av.value() {
+                        self.collect_imports(&v, false, 0);
+                    }
+                }
+                Some("config") if has_config_or_options => {
+                    // `config = ...;` or `config.a.b = ...;`: drop the `config` component.
+                    self.binding(&av, &[], 1, &Ctx::top(), 0);
+                }
+                Some(k) if MODULE_KEYWORDS.contains(&k) => {}
+                _ if has_config_or_options => {}
+                _ => self.entry(&ast::Entry::AttrpathValue(av), &[], &Ctx::top(), 0),
+            }
+        }
+    }
+
+    fn collect_imports(&mut self, expr: &ast::Expr, in_list: bool, depth: usize) {
+        if depth > MAX_SET_DEPTH {
+            return;
+        }
+        match expr {
+            ast::Expr::List(l) => {
+                for item in l.items() {
+                    self.collect_imports(&item, true, depth + 1);
+                }
+            }
+            ast::Expr::Paren(p) if !in_list => {
+                if let Some(inner) = p.expr() {
+                    self.collect_imports(&inner, false, depth + 1);
+                }
+            }
+            ast::Expr::BinOp(b) if b.operator() == Some(ast::BinOpKind::Concat) => {
+                for side in [b.lhs(), b.rhs()].into_iter().flatten() {
+                    self.collect_imports(&side, false, depth + 1);
+                }
+            }
+            item if in_list => {
+                let target = import_target(item, &self.scopes);
+                self.imports.push(Import { span: span_of(item.syntax()), target, in_list });
+            }
+            _ => {}
+        }
+    }
+
+    fn entry(&mut self, entry: &ast::Entry, prefix: &[String], ctx: &Ctx, depth: usize) {
+        match entry {
+            ast::Entry::AttrpathValue(av) => self.binding(av, prefix, 0, ctx, depth),
+            ast::Entry::Inherit(inh) => {
+                let from = inh.from().and_then(|f| f.expr());
+                for attr in inh.attrs() {
+                    let Some(name) = attr_name(&attr) else { continue };
+                    let value = match &from {
+                        Some(f) => Value::Expr(format!("{}.{}", text_of(f.syntax()), name)),
+                        None => self.scopes.literal(&name).unwrap_or_else(|| Value::Expr(name.clone())),
+                    };
+                    let mut path = prefix.to_vec();
+                    path.push(name);
+                    let span = span_of(attr.syntax());
+                    self.definitions.push(Definition {
+                        key_start: prefix.len(),
+                        path,
+                        key_spans: vec![span],
+                        value_span: span,
+                        value,
+                        priority: ctx.priority,
+                        wrapper: ctx.wrapper.clone(),
+                        conditions: ctx.conditions.clone(),
+                        inherited: true,
+                        dynamic: false,
+                        value_needs_parens: false,
+                    });
+                }
+            }
+        }
+    }
+
+    /// `a.b.c = value;` under `prefix`, skipping the first `skip` key
+    /// components (the `config` of `config.a = ...`).
+    fn binding(&mut self, av: &ast::AttrpathValue, prefix: &[String], skip: usize, ctx: &Ctx, depth: usize) {
+        let (Some(attrpath), Some(value)) = (av.attrpath(), av.value()) else { return };
+        let mut key = Key { path: prefix.to_vec(), key_start: prefix.len(), key_spans: vec![], dynamic: false };
+        for attr in attrpath.attrs().skip(skip) {
+            let name = attr_name(&attr).unwrap_or_else(|| {
+                key.dynamic = true;
+                text_of(attr.syntax())
+            });
+            key.path.push(name);
+            key.key_spans.push(span_of(attr.syntax()));
+        }
+        self.value(&value, &key, ctx, depth);
+    }
+
+    /// The value bound to `key`: peel wrappers, descend into sets, record
+    /// leaves.
+    fn value(&mut self, expr: &ast::Expr, key: &Key, ctx: &Ctx, depth: usize) {
+        if depth > MAX_SET_DEPTH {
+            return self.leaf(expr, key, ctx);
+        }
+        match expr {
+            ast::Expr::Paren(p) => {
+                if let Some(inner) = p.expr() {
+                    self.value(&inner, key, ctx, depth + 1);
+                }
+            }
+            ast::Expr::LetIn(l) => {
+                let frame = self.let_frame(l);
+                self.scopes.frames.push(frame);
+                if let Some(body) = l.body() {
+                    self.value(&body, key, ctx, depth + 1);
+                }
+                self.scopes.frames.pop();
+            }
+            ast::Expr::With(w) => {
+                let frame = self.with_frame(w);
+                self.scopes.frames.push(frame);
+                if let Some(body) = w.body() {
+                    self.value(&body, key, ctx, depth + 1);
+                }
+                self.scopes.frames.pop();
+            }
+            ast::Expr::AttrSet(set) => {
+                if !key.path.is_empty() {
+                    self.record(expr, key, ctx, Value::AttrSet);
+                }
+                for entry in set.entries() {
+                    self.entry(&entry, &key.path, ctx, depth + 1);
+                }
+            }
+            ast::Expr::Apply(_) => match self.call(expr) {
+                Some(Call::If { cond, body }) => match value_of(&cond, &self.scopes) {
+                    Value::Bool(false) => {}
+                    Value::Bool(true) => self.value(&body, key, ctx, depth + 1),
+                    _ => {
+                        let mut ctx = ctx.clone();
+                        ctx.conditions.push(text_of(cond.syntax()));
+                        self.value(&body, key, &ctx, depth + 1);
+                    }
+                },
+                Some(Call::Merge(list)) => match unparen(list) {
+                    ast::Expr::List(l) => {
+                        for item in l.items() {
+                            self.value(&item, key, ctx, depth + 1);
+                        }
+                    }
+                    _ => self.leaf(expr, key, ctx),
+                },
+                Some(Call::Order(v)) => self.value(&v, key, ctx, depth + 1),
+                Some(Call::Priority { name, level, value, wrapper }) => {
+                    let mut ctx = ctx.clone();
+                    ctx.priority = Priority { level, via: Some(name) };
+                    ctx.wrapper = Some(wrapper);
+                    self.value(&value, key, &ctx, depth + 1);
+                }
+                None => self.leaf(expr, key, ctx),
+            },
+            _ => self.leaf(expr, key, ctx),
+        }
+    }
+
+    fn leaf(&mut self, expr: &ast::Expr, key: &Key, ctx: &Ctx) {
+        if key.path.is_empty() {
+            return; // a module body that is not a set: nothing to say
+        }
+        let value = value_of(expr, &self.scopes);
+        self.record(expr, key, ctx, value);
+    }
+
+    fn record(&mut self, expr: &ast::Expr, key: &Key, ctx: &Ctx, value: Value) {
+        self.definitions.push(Definition {
+            path: key.path.clone(),
+            key_start: key.key_start,
+            key_spans: key.key_spans.clone(),
+            value_span: span_of(expr.syntax()),
+            value,
+            priority: ctx.priority,
+            wrapper: ctx.wrapper.clone(),
+            conditions: ctx.conditions.clone(),
+            inherited: false,
+            dynamic: key.dynamic,
+            value_needs_parens: !value::is_atomic(expr),
+        });
+    }
+}
+
+fn first_key(av: &ast::AttrpathValue) -> Option<String> {
+    attr_name(&av.attrpath()?.attrs().next()?)
+}
+
+fn import_target(item: &ast::Expr, scopes: &Scopes) -> ImportTarget {
+    let other = || ImportTarget::Other(text_of(item.syntax()));
+    let mut e = unparen(item.clone());
+    // `import ./x.nix` and `import ./x.nix { ... }`
+    if let ast::Expr::Apply(a) = &e {
+        let mut head = a.clone();
+        while let Some(ast::Expr::Apply(inner)) = head.lambda().map(unparen) {
+            head = inner;
+        }
+        let is_import = matches!(head.lambda().map(unparen), Some(ast::Expr::Ident(i)) if i.ident_token().is_some_and(|t| t.text() == "import"));
+        match head.argument() {
+            Some(arg) if is_import => e = unparen(arg),
+            _ => return other(),
+        }
+    }
+    match &e {
+        ast::Expr::PathAbs(_) | ast::Expr::PathRel(_) | ast::Expr::PathHome(_) | ast::Expr::PathSearch(_) => {
+            match value_of(&e, scopes) {
+                Value::Path(p) => ImportTarget::Path(p),
+                _ => other(),
+            }
+        }
+        ast::Expr::Str(s) => {
+            if let Some(v) = value::static_string(s) {
+                return ImportTarget::Str(v);
+            }
+            // "${modulesPath}/installer/..."
+            let mut parts = s.syntax().children_with_tokens().skip(1);
+            let first = parts.next();
+            let starts_with_modules_path = first
+                .as_ref()
+                .and_then(|p| p.as_node())
+                .and_then(|n| ast::Interpol::cast(n.clone()))
+                .and_then(|i| i.expr())
+                .is_some_and(|x| matches!(unparen(x), ast::Expr::Ident(i) if i.ident_token().is_some_and(|t| t.text() == "modulesPath")));
+            let rest: Option<String> = parts
+                .filter(|p| p.kind() != rnix::SyntaxKind::TOKEN_STRING_END)
+                .map(|p| {
+                    p.into_token()
+                        .filter(|t| t.kind() == rnix::SyntaxKind::TOKEN_STRING_CONTENT)
+                        .map(|t| t.text().to_string())
+                })
+                .collect();
+            match (starts_with_modules_path, rest) {
+                (true, Some(rest)) => ImportTarget::ModulesPath(rest),
+                _ => other(),
+            }
+        }
+        ast::Expr::BinOp(b) if b.operator() == Some(ast::BinOpKind::Add) => {
+            let lhs_is_modules_path = matches!(b.lhs().map(unparen), Some(ast::Expr::Ident(i)) if i.ident_token().is_some_and(|t| t.text() == "modulesPath"));
+            match b.rhs().map(|r| value_of(&r, scopes)) {
+                Some(Value::Str(s) | Value::Path(s)) if lhs_is_modules_path => ImportTarget::ModulesPath(s),
+                _ => other(),
+            }
+        }
+        _ => other(),
+    }
+}
