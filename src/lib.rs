@@ -4,7 +4,9 @@
 //! `text`/`nixstr` (plain text) -> `syntax` (the only rnix user) ->
 //! `lint` and `rewrite` (pure) -> `cli` (I/O, output, exit codes).
 
+pub mod cli;
 pub mod lint;
 pub mod nixstr;
+pub mod rewrite;
 pub mod syntax;
 pub mod text;

@@ -102,6 +102,12 @@ pub fn find(code: &str) -> Option<&'static dyn Lint> {
     all().iter().copied().find(|l| l.meta().code == code)
 }
 
+/// The `syntax-error` finding for a file that is not UTF-8 text, at the
+/// first offset that is not.
+pub fn not_text(at: usize, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(&rules::syntax_error::SyntaxError::META, crate::text::Span::empty(at), message)
+}
+
 /// Lint one file's text: syntax errors when it does not parse, otherwise
 /// every lint's findings, in source order.
 pub fn lint_text(text: &str, options: &LintOptions) -> Vec<Diagnostic> {

@@ -1,0 +1,117 @@
+//! Finding `.nix` files, reading them, and writing them back atomically.
+
+use anyhow::{bail, Context as _};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The files to lint under `paths`: files as given, directories walked for
+/// `*.nix` (respecting `.gitignore`), sorted. Problems are returned beside
+/// the files found.
+pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    let mut files = vec![];
+    let mut errors = vec![];
+    for path in paths {
+        match std::fs::metadata(path) {
+            Err(e) => errors.push(format!("{}: {e}", path.display())),
+            Ok(m) if m.is_file() => files.push(path.clone()),
+            Ok(m) if m.is_dir() => {
+                let mut found = vec![];
+                for entry in ignore::WalkBuilder::new(path).hidden(true).parents(true).follow_links(false).build() {
+                    match entry {
+                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                            if e.path().extension().is_some_and(|x| x == "nix") {
+                                found.push(e.into_path());
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(e) => errors.push(e.to_string()),
+                    }
+                }
+                found.sort();
+                files.extend(found);
+            }
+            Ok(_) => errors.push(format!("{}: not a file or directory", path.display())),
+        }
+    }
+    (files, errors)
+}
+
+/// A file's text, or where it stops being UTF-8.
+pub enum Contents {
+    Text(String),
+    /// Not UTF-8: the text up to the first invalid byte (lossy), and that
+    /// byte's offset.
+    Binary {
+        lossy: String,
+        bad_offset: usize,
+    },
+}
+
+pub fn read(path: &Path) -> anyhow::Result<Contents> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Contents::Text(text)),
+        Err(e) => {
+            let bad_offset = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            Ok(Contents::Binary { lossy: String::from_utf8_lossy(&bytes[..bad_offset]).into_owned(), bad_offset })
+        }
+    }
+}
+
+/// Replace the contents of `path` with `text` atomically: write a temporary
+/// file beside it, keep the original's permissions, rename over it. A
+/// symlink is followed and its target replaced. Read-only files are refused.
+pub fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
+    let target = std::fs::canonicalize(path).with_context(|| format!("cannot resolve {}", path.display()))?;
+    let meta = std::fs::metadata(&target).with_context(|| format!("cannot stat {}", path.display()))?;
+    if meta.permissions().readonly() {
+        bail!("{} is read-only; not fixed", path.display());
+    }
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".nixvm-fix-")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(text.as_bytes())
+        .and_then(|_| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write a temporary file in {}", dir.display()))?;
+    std::fs::set_permissions(tmp.path(), meta.permissions())
+        .with_context(|| format!("cannot set permissions on a temporary file in {}", dir.display()))?;
+    tmp.persist(&target).map_err(|e| e.error).with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_keeps_permissions_and_refuses_read_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a.nix");
+        std::fs::write(&f, "old").unwrap();
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomically(&f, "new").unwrap();
+        assert_eq!(std::fs::read_to_string(&f).unwrap(), "new");
+        assert_eq!(std::fs::metadata(&f).unwrap().permissions().mode() & 0o777, 0o640);
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o444)).unwrap();
+        assert!(write_atomically(&f, "newer").is_err());
+        assert_eq!(std::fs::read_to_string(&f).unwrap(), "new");
+        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(leftovers, 1, "no temporary file left behind");
+    }
+
+    #[test]
+    fn symlinks_are_followed_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.nix");
+        let link = dir.path().join("link.nix");
+        std::fs::write(&real, "old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomically(&link, "new").unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+    }
+}

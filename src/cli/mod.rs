@@ -1,0 +1,67 @@
+//! The command line: argument parsing, dispatch, and exit codes. The only
+//! layer that touches files, terminals and processes.
+
+mod explain;
+mod files;
+mod lint;
+mod report;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// What an exit code means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Nothing at error level.
+    Clean = 0,
+    /// Error-level findings (including syntax errors).
+    Findings = 1,
+    /// Usage or I/O error.
+    Failure = 2,
+}
+
+impl From<Status> for ExitCode {
+    fn from(s: Status) -> ExitCode {
+        ExitCode::from(s as u8)
+    }
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "nixvm",
+    version,
+    about = "Turn NixOS configurations into QEMU VMs you can boot, log into and update in place"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Report what breaks or conflicts when configurations run as QEMU VMs.
+    Lint(lint::LintArgs),
+    /// Explain a lint code (or list them all).
+    Explain(explain::ExplainArgs),
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { Status::Failure.into() } else { Status::Clean.into() };
+        }
+    };
+    let status = match cli.command {
+        Command::Lint(args) => lint::run(args),
+        Command::Explain(args) => explain::run(args),
+    };
+    match status {
+        Ok(s) => s.into(),
+        Err(e) => {
+            eprintln!("nixvm: {e:#}");
+            Status::Failure.into()
+        }
+    }
+}

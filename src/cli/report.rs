@@ -1,0 +1,177 @@
+//! Rendering diagnostics: rustc-like text with the source line and a caret,
+//! or one JSON document.
+
+use crate::lint::{Diagnostic, Severity};
+use crate::text::{LineIndex, Position, Span};
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, termcolor::WriteColor};
+use serde::Serialize;
+
+/// One file's findings, with what is needed to locate them.
+pub struct FileReport {
+    pub name: String,
+    pub text: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Counts by severity, for the summary and the exit code.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Totals {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub fixable: usize,
+}
+
+impl Totals {
+    pub fn of(reports: &[FileReport]) -> Totals {
+        let mut t = Totals::default();
+        for d in reports.iter().flat_map(|r| &r.diagnostics) {
+            match d.severity {
+                Severity::Error => t.errors += 1,
+                Severity::Warning => t.warnings += 1,
+                Severity::Info => t.infos += 1,
+            }
+            t.fixable += usize::from(d.fix.is_some());
+        }
+        t
+    }
+}
+
+pub fn human(out: &mut dyn WriteColor, reports: &[FileReport]) -> std::io::Result<()> {
+    let config = term::Config::default();
+    for r in reports {
+        let file = SimpleFile::new(r.name.as_str(), r.text.as_str());
+        for d in &r.diagnostics {
+            let severity = match d.severity {
+                Severity::Error => cs::Severity::Error,
+                Severity::Warning => cs::Severity::Warning,
+                Severity::Info => cs::Severity::Note,
+            };
+            let mut notes = vec![];
+            if let Some(machine) = &d.machine {
+                notes.push(format!("machine: {machine}"));
+            }
+            if let Some(help) = &d.help {
+                notes.push(format!("help: {help}"));
+            }
+            if let Some(fix) = &d.fix {
+                notes.push(format!("fix: {} (nixvm lint --fix)", fix.description));
+            }
+            let label = cs::Label::primary((), d.span.start.min(r.text.len())..d.span.end.min(r.text.len()));
+            let diag = cs::Diagnostic::new(severity)
+                .with_code(d.code)
+                .with_message(&d.message)
+                .with_labels(vec![label])
+                .with_notes(notes);
+            term::emit(out, &config, &file, &diag).map_err(std::io::Error::other)?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonRange {
+    start: Position,
+    end: Position,
+}
+
+#[derive(Serialize)]
+struct JsonEdit {
+    range: JsonRange,
+    replacement: String,
+}
+
+#[derive(Serialize)]
+struct JsonFix {
+    description: String,
+    edits: Vec<JsonEdit>,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    file: &'a str,
+    code: &'a str,
+    severity: Severity,
+    message: &'a str,
+    help: Option<&'a str>,
+    option: Option<&'a str>,
+    machine: Option<&'a str>,
+    range: JsonRange,
+    fix: Option<JsonFix>,
+}
+
+#[derive(Serialize)]
+struct JsonDocument<'a> {
+    version: u32,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<FileFixes>,
+}
+
+/// What `--fix`/`--dry-run` did to one file.
+#[derive(Serialize, Clone, Debug)]
+pub struct FileFixes {
+    pub file: String,
+    pub applied: Vec<String>,
+    pub refused: Vec<String>,
+    /// A unified diff, for `--dry-run`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
+}
+
+pub fn json(reports: &[FileReport], fixes: Vec<FileFixes>) -> String {
+    let mut diagnostics = vec![];
+    for r in reports {
+        let index = LineIndex::new(&r.text);
+        let range =
+            |s: Span| JsonRange { start: index.position(&r.text, s.start), end: index.position(&r.text, s.end) };
+        for d in &r.diagnostics {
+            diagnostics.push(JsonDiagnostic {
+                file: &r.name,
+                code: d.code,
+                severity: d.severity,
+                message: &d.message,
+                help: d.help.as_deref(),
+                option: d.option.as_deref(),
+                machine: d.machine.as_deref(),
+                range: range(d.span),
+                fix: d.fix.as_ref().map(|f| JsonFix {
+                    description: f.description.clone(),
+                    edits: f
+                        .edits
+                        .iter()
+                        .map(|e| JsonEdit { range: range(e.range), replacement: e.replacement.clone() })
+                        .collect(),
+                }),
+            });
+        }
+    }
+    let doc = JsonDocument { version: 1, diagnostics, fixes };
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"version\":1,\"error\":\"{e}\"}}"))
+}
+
+/// A unified diff of one file, with its name in the headers.
+pub fn unified_diff(name: &str, before: &str, after: &str) -> String {
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
+}
+
+pub fn summary(t: Totals, files: usize) -> String {
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let mut s = format!(
+        "{}, {}, {} in {}",
+        plural(t.errors, "error"),
+        plural(t.warnings, "warning"),
+        plural(t.infos, "note"),
+        plural(files, "file")
+    );
+    if t.fixable > 0 {
+        s.push_str(&format!("; {} (run with --fix)", plural(t.fixable, "fix").replace("fixs", "fixes")));
+    }
+    s
+}
