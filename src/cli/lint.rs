@@ -118,7 +118,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
     })
 }
 
-fn lint_file(path: &PathBuf, options: &LintOptions, fixing: bool, dry_run: bool) -> Outcome {
+fn lint_file(path: &std::path::Path, options: &LintOptions, fixing: bool, dry_run: bool) -> Outcome {
     let name = path.to_string_lossy().into_owned();
     let text = match files::read(path) {
         Ok(Contents::Text(text)) => text,

@@ -4,7 +4,7 @@
 mod explain;
 mod files;
 mod lint;
-mod report;
+pub mod report;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -7,6 +7,7 @@
 //! deeper than rnix can parse without overflowing the stack is refused with a
 //! located error before rnix sees it.
 
+mod duplicates;
 mod model;
 mod module;
 mod network;
@@ -58,7 +59,10 @@ pub fn parse(text: &str) -> Parsed {
         std::mem::forget(parse);
         return Parsed { root: None, errors: vec![err] };
     }
-    let errors = parse.errors().iter().map(|e| located(e, text.len())).collect();
+    let mut errors: Vec<SyntaxError> = parse.errors().iter().map(|e| located(e, text.len())).collect();
+    if errors.is_empty() {
+        errors = duplicates::check(&root, text);
+    }
     Parsed { root: Some(root), errors }
 }
 

@@ -111,6 +111,9 @@ pub struct Definition {
     pub dynamic: bool,
     /// The value must be parenthesised to become a function argument.
     pub value_needs_parens: bool,
+    /// The value is itself a function argument or list item (`mkIf c v`),
+    /// so a call made of it must be parenthesised.
+    pub value_is_argument: bool,
 }
 
 impl Definition {

@@ -510,6 +510,7 @@ impl Walker {
                         inherited: true,
                         dynamic: false,
                         value_needs_parens: false,
+                        value_is_argument: false,
                     });
                 }
             }
@@ -620,8 +621,16 @@ impl Walker {
             inherited: false,
             dynamic: key.dynamic,
             value_needs_parens: !value::is_atomic(expr),
+            value_is_argument: is_argument(expr),
         });
     }
+}
+
+/// Whether `expr` is a function argument or a list item, where anything
+/// put before it must be parenthesised with it.
+fn is_argument(expr: &ast::Expr) -> bool {
+    use rnix::SyntaxKind::{NODE_APPLY, NODE_LIST};
+    expr.syntax().parent().is_some_and(|p| matches!(p.kind(), NODE_APPLY | NODE_LIST))
 }
 
 fn first_key(av: &ast::AttrpathValue) -> Option<String> {

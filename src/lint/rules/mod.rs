@@ -50,11 +50,16 @@ pub(crate) fn wrap_in_mk_default(
         LibAccess::Unavailable(why) => return Err(why.clone()),
     };
     let v = def.value_span;
-    if def.value_needs_parens {
-        edits.push(Edit::insert(v.start, format!("{lib}.mkDefault (")));
-        edits.push(Edit::insert(v.end, ")"));
-    } else {
-        edits.push(Edit::insert(v.start, format!("{lib}.mkDefault ")));
+    let (open, close) = match (def.value_is_argument, def.value_needs_parens) {
+        (false, false) => ("", ""),
+        (false, true) => ("(", ")"),
+        (true, false) => ("", ")"),
+        (true, true) => ("(", "))"),
+    };
+    let outer = if def.value_is_argument { "(" } else { "" };
+    edits.push(Edit::insert(v.start, format!("{outer}{lib}.mkDefault {open}")));
+    if !close.is_empty() {
+        edits.push(Edit::insert(v.end, close));
     }
     Ok(edits)
 }

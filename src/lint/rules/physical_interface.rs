@@ -85,7 +85,7 @@ mod tests {
 
     #[test]
     fn static_addressing_and_gateways() {
-        let text = r#"{ networking.interfaces.eth0.ipv4.addresses = [ { address = "192.168.1.2"; prefixLength = 24; } ]; networking.defaultGateway = "192.168.1.1"; networking.interfaces.eth0.ipv4.addresses = [ ]; }"#;
+        let text = r#"{ networking.interfaces.eth0.ipv4.addresses = [ { address = "192.168.1.2"; prefixLength = 24; } ]; networking.defaultGateway = "192.168.1.1"; networking.interfaces.lo.ipv6.addresses = [ ]; }"#;
         let ds = findings(CODE, text);
         assert_eq!(spans(text, &ds), ["networking.interfaces.eth0.ipv4.addresses", "networking.defaultGateway"]);
         assert!(findings(CODE, "{ networking.useDHCP = true; networking.hostName = \"x\"; }").is_empty());

@@ -1,0 +1,44 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The fixture directory.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Whether tests run in CI, where nothing may be skipped.
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
+}
+
+/// `nix-instantiate` when installed. In CI its absence fails the test;
+/// elsewhere the test says it skips and why.
+pub fn nix_instantiate(test: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).map(|d| d.join("nix-instantiate")).find(|c| c.is_file()))
+        .unwrap_or(None);
+    match found {
+        Some(p) => Some(p),
+        None if in_ci() => panic!("{test}: nix-instantiate is required in CI (apt-get install nix-bin)"),
+        None => {
+            eprintln!("SKIPPED {test}: nix-instantiate not found on PATH (install Debian's nix-bin to run it)");
+            None
+        }
+    }
+}
+
+/// Check that Nix itself parses `text`; returns Nix's error otherwise.
+pub fn nix_parses(nix_instantiate: &Path, text: &str) -> Result<(), String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let file = dir.path().join("check.nix");
+    std::fs::write(&file, text).map_err(|e| e.to_string())?;
+    let out = Command::new(nix_instantiate).arg("--parse").arg(&file).output().map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}

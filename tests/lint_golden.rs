@@ -1,0 +1,47 @@
+//! Golden tests: the human report for every file in `tests/fixtures/lint`,
+//! rendered in-process. Review changes with `cargo insta review`.
+
+mod common;
+
+use nixvm::cli::report::{human, FileReport};
+use nixvm::lint::{lint_text, LintOptions, Release};
+
+fn render(name: &str, text: &str, options: &LintOptions) -> String {
+    let diagnostics = lint_text(text, options);
+    let reports = [FileReport { name: name.to_string(), text: text.to_string(), diagnostics }];
+    let mut out = codespan_reporting::term::termcolor::NoColor::new(Vec::new());
+    human(&mut out, &reports).unwrap();
+    String::from_utf8(out.into_inner()).unwrap()
+}
+
+#[test]
+fn lint_fixtures() {
+    let options = LintOptions { host_system: "x86_64-linux".into(), ..LintOptions::new(Release::NEWEST, false) };
+    insta::glob!("fixtures/lint/*.nix", |path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy();
+        insta::assert_snapshot!(render(&name, &text, &options));
+    });
+}
+
+#[test]
+fn build_vms_network_with_the_test_framework() {
+    let options = LintOptions { host_system: "x86_64-linux".into(), ..LintOptions::new(Release::NEWEST, true) };
+    let text = std::fs::read_to_string(common::fixtures().join("lint/build-vms-network.nix")).unwrap();
+    let out = render("build-vms-network.nix", &text, &options);
+    assert!(out.contains("`boot.consoleLogLevel` is set to `3`"), "{out}");
+    assert!(out.contains("machine: client"), "{out}");
+}
+
+#[test]
+fn every_lint_has_a_fixture_finding() {
+    let options = LintOptions { host_system: "x86_64-linux".into(), ..LintOptions::default() };
+    let text = std::fs::read_to_string(common::fixtures().join("lint/every-lint.nix")).unwrap();
+    let found: std::collections::BTreeSet<&str> = lint_text(&text, &options).iter().map(|d| d.code).collect();
+    for lint in nixvm::lint::all() {
+        let code = lint.meta().code;
+        if code != "syntax-error" {
+            assert!(found.contains(code), "no finding for {code} in every-lint.nix");
+        }
+    }
+}
