@@ -53,6 +53,8 @@ pub fn main() -> ExitCode {
             return if e.use_stderr() { Status::Failure.into() } else { Status::Clean.into() };
         }
     };
+    // Workers parse files; give them stacks that never need growing.
+    let _ = rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build_global();
     let status = match cli.command {
         Command::Lint(args) => lint::run(args),
         Command::Explain(args) => explain::run(args),

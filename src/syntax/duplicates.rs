@@ -12,141 +12,158 @@ use super::value::attr_name;
 use super::{span_of, SyntaxError};
 use crate::text::{LineIndex, Span};
 use rnix::ast::{self, HasEntry};
-use rnix::SyntaxNode;
+use rnix::{SyntaxKind, SyntaxNode};
 use rowan::ast::AstNode;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 enum Slot {
     Leaf(Span),
-    Set(Span, BTreeMap<String, Slot>),
+    /// A set made by dotted keys, or a literal already expanded.
+    Set(Span, HashMap<String, Slot>),
+    /// A literal set not looked into yet: most never need to be.
+    Literal(ast::AttrSet),
 }
 
 impl Slot {
     fn span(&self) -> Span {
         match self {
             Slot::Leaf(s) | Slot::Set(s, _) => *s,
+            Slot::Literal(set) => span_of(set.syntax()),
         }
     }
-}
-
-struct Checker<'a> {
-    text: &'a str,
-    index: LineIndex,
-    errors: Vec<SyntaxError>,
 }
 
 pub fn check(root: &SyntaxNode, text: &str) -> Vec<SyntaxError> {
-    let mut c = Checker { text, index: LineIndex::new(text), errors: vec![] };
+    let mut errors = vec![];
+    let mut index = None;
     for node in root.descendants() {
+        if !matches!(node.kind(), SyntaxKind::NODE_ATTR_SET | SyntaxKind::NODE_LET_IN) {
+            continue;
+        }
+        let mut found = vec![];
         if let Some(set) = ast::AttrSet::cast(node.clone()) {
-            c.bindings(&set, true);
+            bindings(&set, Some(&mut found));
         } else if let Some(l) = ast::LetIn::cast(node) {
-            c.bindings(&l, true);
+            bindings(&l, Some(&mut found));
+        }
+        for (name, at, first) in found {
+            let index = index.get_or_insert_with(|| LineIndex::new(text));
+            let p = index.position(text, first.start);
+            errors.push(SyntaxError {
+                span: at,
+                message: format!("attribute `{name}` is already defined at line {}, column {}", p.line, p.column),
+            });
         }
     }
-    c.errors
+    errors
 }
 
-impl Checker<'_> {
-    /// The attribute tree `entries` define; duplicates are reported when
-    /// `report` (a nested literal is reported when it is visited itself).
-    fn bindings(&mut self, entries: &impl HasEntry, report: bool) -> BTreeMap<String, Slot> {
-        let mut tree = BTreeMap::new();
-        for entry in entries.entries() {
-            match entry {
-                ast::Entry::Inherit(inh) => {
-                    for attr in inh.attrs() {
-                        let Some(name) = attr_name(&attr) else { continue };
-                        let span = span_of(attr.syntax());
-                        self.insert(&mut tree, name, Slot::Leaf(span), span, report);
-                    }
-                }
-                ast::Entry::AttrpathValue(av) => {
-                    let Some(path) = av.attrpath() else { continue };
-                    let attrs: Vec<(Option<String>, Span)> =
-                        path.attrs().map(|a| (attr_name(&a), span_of(a.syntax()))).collect();
-                    if attrs.is_empty() || attrs.iter().any(|(n, _)| n.is_none()) {
-                        continue; // dynamic keys are checked when Nix evaluates
-                    }
-                    let value = match av.value() {
-                        Some(ast::Expr::AttrSet(set)) if set.rec_token().is_none() => {
-                            Slot::Set(span_of(set.syntax()), self.bindings(&set, false))
-                        }
-                        Some(v) => Slot::Leaf(span_of(v.syntax())),
-                        None => continue,
-                    };
-                    self.insert_path(&mut tree, &attrs, value, report);
+/// Duplicates found: the name, where it is defined again, where first.
+type Found = Vec<(String, Span, Span)>;
+
+/// The attribute tree `entries` define; duplicates go to `found` (nested
+/// literals are checked when they are visited themselves, so expanding one
+/// passes `None`).
+fn bindings(entries: &impl HasEntry, mut found: Option<&mut Found>) -> HashMap<String, Slot> {
+    let mut tree = HashMap::new();
+    for entry in entries.entries() {
+        match entry {
+            ast::Entry::Inherit(inh) => {
+                for attr in inh.attrs() {
+                    let Some(name) = attr_name(&attr) else { continue };
+                    let span = span_of(attr.syntax());
+                    insert(&mut tree, name, Slot::Leaf(span), span, found.as_deref_mut());
                 }
             }
-        }
-        tree
-    }
-
-    fn insert_path(
-        &mut self,
-        tree: &mut BTreeMap<String, Slot>,
-        attrs: &[(Option<String>, Span)],
-        value: Slot,
-        report: bool,
-    ) {
-        let mut cur = tree;
-        let (last, prefix) = attrs.split_last().expect("non-empty attrpath");
-        for (name, span) in prefix {
-            let name = name.clone().unwrap_or_default();
-            let slot = cur.entry(name.clone()).or_insert_with(|| Slot::Set(*span, BTreeMap::new()));
-            match slot {
-                Slot::Set(_, children) => cur = children,
-                Slot::Leaf(first) => {
-                    let first = *first;
-                    self.duplicate(&name, *span, first, report);
-                    return;
+            ast::Entry::AttrpathValue(av) => {
+                let Some(path) = av.attrpath() else { continue };
+                let mut attrs = vec![];
+                for a in path.attrs() {
+                    match attr_name(&a) {
+                        Some(n) => attrs.push((n, span_of(a.syntax()))),
+                        None => break, // dynamic keys are checked when Nix evaluates
+                    }
                 }
+                if attrs.is_empty() || attrs.len() != path.attrs().count() {
+                    continue;
+                }
+                let value = match av.value() {
+                    Some(ast::Expr::AttrSet(set)) if set.rec_token().is_none() => Slot::Literal(set),
+                    Some(v) => Slot::Leaf(span_of(v.syntax())),
+                    None => continue,
+                };
+                insert_path(&mut tree, attrs, value, found.as_deref_mut());
             }
         }
-        let name = last.0.clone().unwrap_or_default();
-        self.insert(cur, name, value, last.1, report);
     }
+    tree
+}
 
-    fn insert(&mut self, tree: &mut BTreeMap<String, Slot>, name: String, value: Slot, at: Span, report: bool) {
-        match tree.get_mut(&name) {
+/// Turn a literal into a set of its bindings, in place.
+fn expand(slot: &mut Slot) {
+    if let Slot::Literal(set) = slot {
+        let span = span_of(set.syntax());
+        let children = bindings(&*set, None);
+        *slot = Slot::Set(span, children);
+    }
+}
+
+fn insert_path(
+    tree: &mut HashMap<String, Slot>,
+    mut attrs: Vec<(String, Span)>,
+    value: Slot,
+    found: Option<&mut Found>,
+) {
+    let Some((last, last_span)) = attrs.pop() else { return };
+    let mut cur = tree;
+    for (name, span) in attrs {
+        let slot = cur.entry(name.clone()).or_insert_with(|| Slot::Set(span, HashMap::new()));
+        expand(slot);
+        match slot {
+            Slot::Set(_, children) => cur = children,
+            other => {
+                let first = other.span();
+                if let Some(found) = found {
+                    found.push((name, span, first));
+                }
+                return;
+            }
+        }
+    }
+    insert(cur, last, value, last_span, found);
+}
+
+fn insert(tree: &mut HashMap<String, Slot>, name: String, value: Slot, at: Span, mut found: Option<&mut Found>) {
+    let Some(existing) = tree.get_mut(&name) else {
+        tree.insert(name, value);
+        return;
+    };
+    let mut report = |name: String, at: Span, first: Span| {
+        if let Some(found) = found.as_deref_mut() {
+            found.push((name, at, first));
+        }
+    };
+    let mergeable = !matches!(existing, Slot::Leaf(_)) && !matches!(value, Slot::Leaf(_));
+    if !mergeable {
+        report(name, at, existing.span());
+        return;
+    }
+    expand(existing);
+    let mut value = value;
+    expand(&mut value);
+    let (Slot::Set(_, old), Slot::Set(_, new)) = (existing, value) else { return };
+    let mut dups = vec![];
+    for (k, v) in new {
+        match old.get(&k) {
+            Some(first) => dups.push((k, v.span(), first.span())),
             None => {
-                tree.insert(name, value);
-            }
-            Some(Slot::Set(_, existing)) => match value {
-                Slot::Set(_, new) => {
-                    for (k, v) in new {
-                        match existing.get(&k) {
-                            Some(first) => {
-                                let first = first.span();
-                                self.duplicate(&k, v.span(), first, report);
-                            }
-                            None => {
-                                existing.insert(k, v);
-                            }
-                        }
-                    }
-                }
-                Slot::Leaf(_) => {
-                    let first = tree[&name].span();
-                    self.duplicate(&name, at, first, report);
-                }
-            },
-            Some(Slot::Leaf(first)) => {
-                let first = *first;
-                self.duplicate(&name, at, first, report);
+                old.insert(k, v);
             }
         }
     }
-
-    fn duplicate(&mut self, name: &str, at: Span, first: Span, report: bool) {
-        if !report {
-            return;
-        }
-        let p = self.index.position(self.text, first.start);
-        self.errors.push(SyntaxError {
-            span: at,
-            message: format!("attribute `{name}` is already defined at line {}, column {}", p.line, p.column),
-        });
+    dups.sort_by_key(|d| d.1);
+    for (k, at, first) in dups {
+        report(k, at, first);
     }
 }
 
@@ -163,6 +180,7 @@ mod tests {
             "{ a = { b = 1; }; a.c = 2; }",
             "{ a.c = 2; a = { b = 1; }; }",
             "{ a.b.c = 1; a.b.d = 2; }",
+            "{ a = { b = { c = 1; }; }; a.b.d = 2; }",
             "{ v = { x.y = 1; x.z = 2; }; }",
             "let a.b = 1; a.c = 2; in a",
             "{ ${x} = 1; ${x} = 2; }",
@@ -178,6 +196,7 @@ mod tests {
             "{ a.b = 1; a.b = 2; }",
             "{ a = 1; a.b = 2; }",
             "{ a.b.c = 1; a = { b.d = 2; }; }",
+            "{ a = { b = 1; }; a.b.c = 2; }",
             "{ x = 1; inherit x; }",
             "let a = 1; a = 2; in a",
             "{ \"a\" = 1; a = 2; }",

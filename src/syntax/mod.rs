@@ -50,7 +50,9 @@ pub fn parse(text: &str) -> Parsed {
     if let Some(err) = scan::nesting_guard(text) {
         return Parsed { root: None, errors: vec![err] };
     }
-    let parse = rnix::Root::parse(text);
+    // rnix recurses for nesting: make sure of a comfortable stack (a new one
+    // is mapped only when the calling thread's is short, e.g. test threads).
+    let parse = stacker::maybe_grow(scan::PARSE_STACK, 2 * scan::PARSE_STACK, || rnix::Root::parse(text));
     let root = parse.syntax();
     if let Some(err) = scan::tree_too_deep(&root) {
         // rowan frees trees recursively: a tree this deep would overflow the
@@ -199,6 +201,23 @@ mod tests {
             assert!(p.errors[0].message.contains("nested too deeply"));
             assert!(p.errors[0].span.end <= text.len());
         }
+    }
+
+    #[test]
+    fn nesting_just_under_the_limit_parses_on_a_small_stack() {
+        let depth = MAX_NESTING - 1;
+        let texts = [
+            format!("{}{}", "[".repeat(depth), "]".repeat(depth)),
+            format!("{}1{}", "(".repeat(depth), ")".repeat(depth)),
+            format!("{}x", "!".repeat(depth - 1)),
+            format!("{}1{}", "{ a = ".repeat(depth / 2), "; }".repeat(depth / 2)),
+        ];
+        // A thread with 256 KiB of stack: the parse must grow its own.
+        let handle = std::thread::Builder::new()
+            .stack_size(256 << 10)
+            .spawn(move || texts.iter().map(|t| parse(t).errors.len()).collect::<Vec<_>>())
+            .unwrap();
+        assert_eq!(handle.join().unwrap(), vec![0, 0, 0, 0]);
     }
 
     #[test]

@@ -3,12 +3,14 @@
 //! rnix's parser recurses for brackets, prefix operators and right-
 //! associative operators without a bound for some of them, and rowan frees
 //! trees recursively. `nesting_guard` bounds the parser's recursion from the
-//! token stream before parsing; `tree_too_deep` bounds the depth of a built
-//! tree (left-associative chains such as `a + a + ...` nest without brackets).
+//! token stream before parsing (rnix is also quadratic in nesting depth: 30
+//! thousand nested lists take minutes); `tree_too_deep` bounds the depth of
+//! a built tree (left-associative chains such as `a + a + ...` nest without
+//! brackets).
 
 use super::{SyntaxError, MAX_NESTING};
 use crate::text::Span;
-use rnix::{SyntaxKind::*, SyntaxNode, WalkEvent};
+use rnix::{NodeOrToken, SyntaxKind::*, SyntaxNode};
 
 /// The deepest tree the other syntax modules walk.
 pub const MAX_TREE_DEPTH: usize = 3 * MAX_NESTING;
@@ -123,23 +125,33 @@ pub fn nesting_guard(text: &str) -> Option<SyntaxError> {
     None
 }
 
-/// The first node nested deeper than `MAX_TREE_DEPTH`, if any; walks
-/// without recursion.
+/// The first node nested deeper than `MAX_TREE_DEPTH`, if any. Walks the
+/// green tree without recursion and without allocating cursors.
 pub fn tree_too_deep(root: &SyntaxNode) -> Option<SyntaxError> {
-    let mut depth = 0usize;
-    for event in root.preorder() {
-        match event {
-            WalkEvent::Enter(node) => {
-                depth += 1;
-                if depth > MAX_TREE_DEPTH {
-                    return Some(too_deep(super::span_of(&node)));
-                }
+    let mut stack = vec![(root.green().children(), usize::from(root.text_range().start()))];
+    while let Some((children, offset)) = stack.last_mut() {
+        match children.next() {
+            None => {
+                stack.pop();
             }
-            WalkEvent::Leave(_) => depth -= 1,
+            Some(NodeOrToken::Token(t)) => *offset += usize::from(t.text_len()),
+            Some(NodeOrToken::Node(n)) => {
+                let at = *offset;
+                let len = usize::from(n.text_len());
+                *offset += len;
+                if stack.len() >= MAX_TREE_DEPTH {
+                    return Some(too_deep(Span::new(at, at + len)));
+                }
+                stack.push((n.children(), at));
+            }
         }
     }
     None
 }
+
+/// The stack rnix's recursion may use on input the guard accepted, with a
+/// wide margin (debug builds use several times more per level).
+pub const PARSE_STACK: usize = 16 << 20;
 
 fn too_deep(span: Span) -> SyntaxError {
     let span = Span::new(span.start, span.start.max(span.end.min(span.start + 1)));

@@ -1,0 +1,139 @@
+//! `cargo bench --bench lint`: lint a generated corpus of ~900 real-looking
+//! NixOS modules (~1.4 MB) with the release binary, and compare with
+//! `nix-instantiate --parse` over the same files. Reports wall time (best of
+//! several runs) and the peak memory of the nixvm process.
+//!
+//! Targets (issue: lint foundation): at most half of nix-instantiate's
+//! parse time, peak memory under 20 MB.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const FILES: usize = 900;
+const RUNS: usize = 7;
+
+/// A deterministic pseudo-random sequence, so every run lints the same corpus.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> usize {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) as usize
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.next() % xs.len()]
+    }
+}
+
+fn module(rng: &mut Lcg, i: usize) -> String {
+    let services = ["nginx", "postgresql", "redis", "openssh", "prometheus", "grafana", "fail2ban", "tailscale"];
+    let mut s = format!(
+        "# Module {i}: generated for the lint benchmark.\n{{ config, lib, pkgs, ... }}:\n\nlet\n  cfg = config.site.part{i};\n  port = {};\nin\n{{\n  imports = [ ./common.nix ./users-{}.nix ];\n\n  options.site.part{i}.enable = lib.mkEnableOption \"part {i}\";\n\n  config = lib.mkIf cfg.enable {{\n",
+        1000 + rng.next() % 9000,
+        rng.next() % 50
+    );
+    for _ in 0..(6 + rng.next() % 6) {
+        let svc = rng.pick(&services);
+        s.push_str(&format!(
+            "    services.{svc} = {{\n      enable = true;\n      # tuned by hand on {}\n      settings = {{ port = port; workers = {}; logLevel = \"{}\"; }};\n    }};\n",
+            rng.pick(&["monday", "tuesday", "release day"]),
+            1 + rng.next() % 16,
+            rng.pick(&["info", "warn", "debug"])
+        ));
+    }
+    s.push_str("    environment.systemPackages = with pkgs; [ git htop curl jq ripgrep ];\n");
+    s.push_str("    networking.firewall.allowedTCPPorts = [ port 22 80 443 ];\n");
+    s.push_str(&format!(
+        "    users.users.svc{i} = {{ isSystemUser = true; group = \"svc\"; home = \"/var/lib/svc{i}\"; }};\n"
+    ));
+    s.push_str(&format!(
+        "    systemd.services.part{i} = {{\n      wantedBy = [ \"multi-user.target\" ];\n      after = [ \"network.target\" ];\n      serviceConfig = {{ ExecStart = \"${{pkgs.hello}}/bin/hello --port ${{toString port}}\"; Restart = \"always\"; DynamicUser = true; }};\n    }};\n"
+    ));
+    if rng.next() % 10 == 0 {
+        s.push_str("    services.timesyncd.enable = true;\n");
+    }
+    if rng.next() % 15 == 0 {
+        s.push_str("    virtualisation.memorySize = 2048;\n");
+    }
+    s.push_str("  };\n}\n");
+    s
+}
+
+fn corpus(dir: &Path) -> (Vec<PathBuf>, usize) {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).unwrap();
+    let mut rng = Lcg(42);
+    let mut files = vec![];
+    let mut bytes = 0;
+    for i in 0..FILES {
+        let text = module(&mut rng, i);
+        bytes += text.len();
+        let p = dir.join(format!("m{i:04}.nix"));
+        std::fs::write(&p, text).unwrap();
+        files.push(p);
+    }
+    (files, bytes)
+}
+
+/// Best wall time over `RUNS`, and the largest peak RSS (KiB) of the child.
+fn measure(mut make: impl FnMut() -> Command) -> (Duration, i64) {
+    let mut best = Duration::MAX;
+    let mut peak = 0;
+    for _ in 0..RUNS {
+        let mut cmd = make();
+        cmd.stdout(Stdio::null()).stderr(Stdio::null());
+        let start = Instant::now();
+        let child = cmd.spawn().expect("spawn");
+        let pid = child.id() as libc::pid_t;
+        let mut status = 0;
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // wait4 gives this child's own peak RSS.
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        let elapsed = start.elapsed();
+        assert_eq!(r, pid, "wait4 failed");
+        std::mem::forget(child);
+        best = best.min(elapsed);
+        peak = peak.max(usage.ru_maxrss);
+    }
+    (best, peak)
+}
+
+fn main() {
+    let nixvm = env!("CARGO_BIN_EXE_nixvm");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lint-bench-corpus");
+    let (files, bytes) = corpus(&dir);
+    println!("corpus: {} files, {:.2} MB", files.len(), bytes as f64 / 1e6);
+
+    let (t, rss) = measure(|| {
+        let mut c = Command::new(nixvm);
+        c.args(["lint", "--format", "json"]).arg(&dir);
+        c
+    });
+    println!("nixvm lint:            {:>8.1} ms  peak RSS {:.1} MB", t.as_secs_f64() * 1e3, rss as f64 / 1024.0);
+
+    let (ts, _) = measure(|| {
+        let mut c = Command::new(nixvm);
+        c.args(["lint", "--format", "json", "--fix", "--dry-run"]).arg(&dir);
+        c
+    });
+    println!("nixvm lint --dry-run:  {:>8.1} ms", ts.as_secs_f64() * 1e3);
+
+    match Command::new("nix-instantiate").arg("--version").output() {
+        Ok(_) => {
+            let (tn, _) = measure(|| {
+                let mut c = Command::new("nix-instantiate");
+                c.arg("--parse").args(&files);
+                c
+            });
+            let ratio = t.as_secs_f64() / tn.as_secs_f64();
+            println!("nix-instantiate --parse: {:>6.1} ms", tn.as_secs_f64() * 1e3);
+            println!(
+                "ratio nixvm/nix: {ratio:.2} (target <= 0.50: {}), peak RSS target < 20 MB: {}",
+                if ratio <= 0.5 { "met" } else { "MISSED" },
+                if rss < 20 * 1024 { "met" } else { "MISSED" }
+            );
+        }
+        Err(_) => println!("nix-instantiate not found: no comparison (install nix-bin)"),
+    }
+}

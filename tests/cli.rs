@@ -1,0 +1,167 @@
+//! The `nixvm` binary as users run it: exit codes, output formats, and that
+//! files are written only when asked, whole, and never broken.
+
+mod common;
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn nixvm() -> Command {
+    let mut c = Command::cargo_bin("nixvm").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+const CONFLICT: &str = "{ lib, ... }:\n{\n  services.timesyncd.enable = true;\n}\n";
+const WARNING_ONLY: &str = "{ ... }: { imports = [ ./hardware-configuration.nix ]; }\n";
+const CLEAN: &str = "{ lib, ... }: { services.timesyncd.enable = lib.mkDefault true; }\n";
+
+#[test]
+fn exit_codes_mean_clean_findings_and_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = write(dir.path(), "clean.nix", CLEAN);
+    let warn = write(dir.path(), "warn.nix", WARNING_ONLY);
+    let err = write(dir.path(), "err.nix", CONFLICT);
+    nixvm().args(["lint"]).arg(&clean).assert().code(0);
+    nixvm().args(["lint"]).arg(&warn).assert().code(0);
+    let out = nixvm().args(["lint"]).arg(&err).assert().code(1).get_output().stdout.clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("error[qemu-conflict]"), "{out}");
+    assert!(out.contains("err.nix:3:3"), "{out}");
+    assert!(out.contains("services.timesyncd.enable = true;"), "the source line is shown: {out}");
+    nixvm()
+        .args(["lint", "/definitely/not/here.nix"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("/definitely/not/here.nix"));
+    nixvm().args(["lint", "--release", "24.13"]).arg(&clean).assert().code(2);
+    nixvm().args(["lint", "--bogus"]).assert().code(2);
+}
+
+#[test]
+fn syntax_errors_and_binary_files_are_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = write(dir.path(), "broken.nix", "{\n  a = 1\n}\n");
+    let out = nixvm().args(["lint"]).arg(&broken).assert().code(1).get_output().stdout.clone();
+    assert!(String::from_utf8_lossy(&out).contains("broken.nix:3:1"));
+    let bin = dir.path().join("bin.nix");
+    std::fs::write(&bin, b"{ a = \"\xff\xfe\"; }").unwrap();
+    let out = nixvm().args(["lint"]).arg(&bin).assert().code(1).get_output().stdout.clone();
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.contains("bin.nix:1:8") && out.contains("not UTF-8"), "{out}");
+    let empty = write(dir.path(), "empty.nix", "");
+    nixvm().args(["lint"]).arg(&empty).assert().code(1);
+}
+
+#[test]
+fn json_output_follows_the_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "c.nix", CONFLICT);
+    let out = nixvm().args(["lint", "--format", "json"]).arg(&f).assert().code(1).get_output().stdout.clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["version"], 1);
+    let diags = doc["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1);
+    let d = &diags[0];
+    assert_eq!(d["file"], f.to_str().unwrap());
+    assert_eq!(d["code"], "qemu-conflict");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["option"], "services.timesyncd.enable");
+    assert!(d["message"].as_str().unwrap().contains("conflicting"));
+    assert!(d["help"].is_string());
+    let start = &d["range"]["start"];
+    assert_eq!(
+        (start["offset"].as_u64(), start["line"].as_u64(), start["column"].as_u64()),
+        (Some(18), Some(3), Some(3))
+    );
+    let end = &d["range"]["end"];
+    assert_eq!((end["offset"].as_u64(), end["line"].as_u64(), end["column"].as_u64()), (Some(43), Some(3), Some(28)));
+    let edit = &d["fix"]["edits"][0];
+    assert_eq!(edit["replacement"], "lib.mkDefault ");
+    assert_eq!(edit["range"]["start"]["offset"], 46);
+    // Nothing else on stdout: the document parses whole.
+    let clean = write(dir.path(), "ok.nix", CLEAN);
+    let out = nixvm().args(["lint", "--format", "json"]).arg(&clean).assert().code(0).get_output().stdout.clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["diagnostics"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn fix_writes_atomically_and_dry_run_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "configuration.nix", CONFLICT);
+    let out = nixvm().args(["lint", "--dry-run"]).arg(&f).assert().code(1).get_output().stdout.clone();
+    let diff = String::from_utf8(out).unwrap();
+    assert!(diff.contains("-  services.timesyncd.enable = true;"), "{diff}");
+    assert!(diff.contains("+  services.timesyncd.enable = lib.mkDefault true;"), "{diff}");
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), CONFLICT, "--dry-run wrote the file");
+
+    nixvm().args(["lint", "--fix"]).arg(&f).assert().code(0);
+    let fixed = std::fs::read_to_string(&f).unwrap();
+    assert_eq!(fixed, "{ lib, ... }:\n{\n  services.timesyncd.enable = lib.mkDefault true;\n}\n");
+    nixvm().args(["lint", "--fix"]).arg(&f).assert().code(0);
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), fixed, "a second --fix changed the file");
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 1, "temporary files left behind: {names:?}");
+}
+
+#[test]
+fn fix_refuses_read_only_files_and_keeps_them() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "ro.nix", CONFLICT);
+    std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o444)).unwrap();
+    nixvm().args(["lint", "--fix"]).arg(&f).assert().code(2).stderr(predicates::str::contains("read-only"));
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), CONFLICT);
+}
+
+#[test]
+fn directories_are_walked_for_nix_files_respecting_gitignore() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("sub")).unwrap();
+    std::fs::create_dir_all(dir.path().join("ignored")).unwrap();
+    write(dir.path(), ".gitignore", "ignored/\n");
+    write(&dir.path().join("sub"), "a.nix", CONFLICT);
+    write(&dir.path().join("ignored"), "b.nix", CONFLICT);
+    write(dir.path(), "notes.txt", "{ services.timesyncd.enable = true; }");
+    std::process::Command::new("git").arg("init").arg("-q").arg(dir.path()).status().unwrap();
+    let out = nixvm().args(["lint", "--format", "json"]).arg(dir.path()).assert().code(1).get_output().stdout.clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let files: Vec<&str> = doc["diagnostics"].as_array().unwrap().iter().map(|d| d["file"].as_str().unwrap()).collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].ends_with("sub/a.nix"));
+}
+
+#[test]
+fn explain_prints_the_lint_documentation() {
+    let out = nixvm().args(["explain", "qemu-conflict"]).assert().code(0).get_output().stdout.clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.starts_with("qemu-conflict (error)"), "{out}");
+    assert!(out.contains("lib.mkDefault"), "{out}");
+    assert!(out.contains("Example:"), "{out}");
+    let list = nixvm().args(["explain"]).assert().code(0).get_output().stdout.clone();
+    let list = String::from_utf8(list).unwrap();
+    for lint in nixvm::lint::all() {
+        assert!(list.contains(lint.meta().code), "{} missing from the list", lint.meta().code);
+    }
+    nixvm().args(["explain", "no-such-lint"]).assert().code(2).stderr(predicates::str::contains("qemu-conflict"));
+}
+
+#[test]
+fn deeply_nested_input_is_an_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{}1{}", "(".repeat(200_000), ")".repeat(200_000));
+    let f = write(dir.path(), "deep.nix", &text);
+    let out = nixvm().args(["lint"]).arg(&f).assert().code(1).get_output().stdout.clone();
+    assert!(String::from_utf8_lossy(&out).contains("nested too deeply"));
+    let lists = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let f = write(dir.path(), "lists.nix", &lists);
+    nixvm().args(["lint", "--fix"]).arg(&f).assert().code(1);
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), lists);
+}
