@@ -50,10 +50,10 @@ fn module(rng: &mut Lcg, i: usize) -> String {
     s.push_str(&format!(
         "    systemd.services.part{i} = {{\n      wantedBy = [ \"multi-user.target\" ];\n      after = [ \"network.target\" ];\n      serviceConfig = {{ ExecStart = \"${{pkgs.hello}}/bin/hello --port ${{toString port}}\"; Restart = \"always\"; DynamicUser = true; }};\n    }};\n"
     ));
-    if rng.next() % 10 == 0 {
+    if rng.next().is_multiple_of(10) {
         s.push_str("    services.timesyncd.enable = true;\n");
     }
-    if rng.next() % 15 == 0 {
+    if rng.next().is_multiple_of(15) {
         s.push_str("    virtualisation.memorySize = 2048;\n");
     }
     s.push_str("  };\n}\n");

@@ -41,9 +41,21 @@ pub struct Meta {
 }
 
 impl Meta {
-    /// The documentation with the doc comments' leading space removed.
+    /// The documentation as plain text: the doc comments' leading space
+    /// removed, code fences dropped and their contents indented.
     pub fn explanation(&self) -> String {
-        self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n")
+        let mut out = vec![];
+        let mut in_code = false;
+        for line in self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)) {
+            if line.starts_with("```") {
+                in_code = !in_code;
+            } else if in_code {
+                out.push(format!("    {line}"));
+            } else {
+                out.push(line.to_string());
+            }
+        }
+        out.join("\n")
     }
 }
 

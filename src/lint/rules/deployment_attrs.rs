@@ -16,7 +16,9 @@ declare_lint! {
     ///
     /// Example:
     ///
-    ///     deployment.targetHost = "web.example.org";
+    /// ```nix
+    /// deployment.targetHost = "web.example.org";
+    /// ```
     DeploymentAttrs, "deployment-attrs", Warning
 }
 

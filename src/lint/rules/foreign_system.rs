@@ -16,7 +16,9 @@ declare_lint! {
     ///
     /// Example:
     ///
-    ///     nixpkgs.hostPlatform = "aarch64-linux";   # on an x86_64-linux workstation
+    /// ```nix
+    /// nixpkgs.hostPlatform = "aarch64-linux";   # on an x86_64-linux workstation
+    /// ```
     ForeignSystem, "foreign-system", Warning
 }
 

@@ -20,8 +20,10 @@ declare_lint! {
     ///
     /// Example:
     ///
-    ///     imports = [ ./hardware-configuration.nix ./services.nix ];
-    ///     imports = [ ./services.nix ];   # fixed
+    /// ```nix
+    /// imports = [ ./hardware-configuration.nix ./services.nix ];
+    /// imports = [ ./services.nix ];   # fixed
+    /// ```
     HardwareImport, "hardware-import", Warning
 }
 

@@ -16,8 +16,10 @@ declare_lint! {
     ///
     /// Example:
     ///
-    ///     imports = [ <nixpkgs/nixos/modules/profiles/minimal.nix> /etc/nixos/users.nix ];
-    ///     imports = [ (modulesPath + "/profiles/minimal.nix") ./users.nix ];   # pure
+    /// ```nix
+    /// imports = [ <nixpkgs/nixos/modules/profiles/minimal.nix> /etc/nixos/users.nix ];
+    /// imports = [ (modulesPath + "/profiles/minimal.nix") ./users.nix ];   # pure
+    /// ```
     ImpurePath, "impure-path", Warning
 }
 

@@ -15,7 +15,9 @@ declare_lint! {
     ///
     /// Example:
     ///
-    ///     boot.initrd.secrets."/etc/secrets/initrd/ssh_host_ed25519_key" = null;
+    /// ```nix
+    /// boot.initrd.secrets."/etc/secrets/initrd/ssh_host_ed25519_key" = null;
+    /// ```
     InitrdSecrets, "initrd-secrets", Warning
 }
 

@@ -18,8 +18,10 @@ declare_lint! {
     ///
     /// Example:
     ///
-    ///     users.mutableUsers = false;
-    ///     users.users.admin.hashedPasswordFile = "/run/secrets/admin";
+    /// ```nix
+    /// users.mutableUsers = false;
+    /// users.users.admin.hashedPasswordFile = "/run/secrets/admin";
+    /// ```
     NoLogin, "no-login", Warning
 }
 

@@ -16,7 +16,9 @@ declare_lint! {
     ///
     /// Example:
     ///
-    ///     services.openssh.settings.PermitRootLogin = "no";
+    /// ```nix
+    /// services.openssh.settings.PermitRootLogin = "no";
+    /// ```
     NoSsh, "no-ssh", Warning
 }
 

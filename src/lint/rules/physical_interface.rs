@@ -16,7 +16,9 @@ declare_lint! {
     ///
     /// Example:
     ///
-    ///     networking.interfaces.enp3s0.ipv4.addresses = [ { address = "192.168.1.10"; prefixLength = 24; } ];
+    /// ```nix
+    /// networking.interfaces.enp3s0.ipv4.addresses = [ { address = "192.168.1.10"; prefixLength = 24; } ];
+    /// ```
     PhysicalInterface, "physical-interface", Warning
 }
 

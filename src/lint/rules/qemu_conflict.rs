@@ -23,8 +23,10 @@ declare_lint! {
     ///
     /// Example:
     ///
-    ///     services.timesyncd.enable = true;                 # conflicts
-    ///     services.timesyncd.enable = lib.mkDefault true;   # fixed
+    /// ```nix
+    /// services.timesyncd.enable = true;                 # conflicts
+    /// services.timesyncd.enable = lib.mkDefault true;   # fixed
+    /// ```
     QemuConflict, "qemu-conflict", Error
 }
 

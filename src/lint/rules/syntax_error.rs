@@ -11,7 +11,9 @@ declare_lint! {
     ///
     /// Example:
     ///
-    ///     { services.openssh.enable = true }   # missing `;` before `}`
+    /// ```nix
+    /// { services.openssh.enable = true }   # missing `;` before `}`
+    /// ```
     SyntaxError, "syntax-error", Error
 }
 

@@ -19,8 +19,10 @@ declare_lint! {
     ///
     /// Example:
     ///
-    ///     virtualisation.memorySize = 4096;                                 # breaks hardware
-    ///     virtualisation.vmVariant.virtualisation.memorySize = 4096;        # fixed
+    /// ```nix
+    /// virtualisation.memorySize = 4096;                                 # breaks hardware
+    /// virtualisation.vmVariant.virtualisation.memorySize = 4096;        # fixed
+    /// ```
     ToplevelVirtualisation, "toplevel-virtualisation", Warning
 }
 

@@ -16,7 +16,9 @@ declare_lint! {
     ///
     /// Example:
     ///
-    ///     fileSystems."/".device = "/dev/disk/by-label/nixos";   # VM uses its own disk
+    /// ```nix
+    /// fileSystems."/".device = "/dev/disk/by-label/nixos";   # VM uses its own disk
+    /// ```
     VmOverrideIgnored, "vm-override-ignored", Info
 }
 

@@ -15,8 +15,10 @@ declare_lint! {
     ///
     /// Example:
     ///
-    ///     boot.supportedFilesystems = [ "zfs" ];
-    ///     networking.hostId = "8425e349";   # 8 hex digits, unique per machine
+    /// ```nix
+    /// boot.supportedFilesystems = [ "zfs" ];
+    /// networking.hostId = "8425e349";   # 8 hex digits, unique per machine
+    /// ```
     ZfsHostId, "zfs-host-id", Warning
 }
 

@@ -1,0 +1,38 @@
+{
+  description = "nixvm: turn NixOS configurations into QEMU VMs you can boot, log into and update in place";
+
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.11";
+
+  outputs = { self, nixpkgs }:
+    let
+      systems = [ "x86_64-linux" "aarch64-linux" ];
+      forAllSystems = f: nixpkgs.lib.genAttrs systems (system: f nixpkgs.legacyPackages.${system});
+      cargoToml = builtins.fromTOML (builtins.readFile ./Cargo.toml);
+    in
+    {
+      packages = forAllSystems (pkgs: rec {
+        nixvm = pkgs.rustPlatform.buildRustPackage {
+          pname = "nixvm";
+          version = cargoToml.package.version;
+          src = pkgs.lib.cleanSource ./.;
+          cargoLock.lockFile = ./Cargo.lock;
+          # The tests check rewritten files with `nix-instantiate --parse` and
+          # walk directories the way git would see them.
+          nativeCheckInputs = [ pkgs.nix pkgs.git ];
+          meta = {
+            description = cargoToml.package.description;
+            license = pkgs.lib.licenses.mit;
+            mainProgram = "nixvm";
+          };
+        };
+        default = nixvm;
+      });
+
+      devShells = forAllSystems (pkgs: {
+        default = pkgs.mkShell {
+          inputsFrom = [ self.packages.${pkgs.stdenv.hostPlatform.system}.nixvm ];
+          packages = [ pkgs.clippy pkgs.rustfmt pkgs.cargo-insta pkgs.nix ];
+        };
+      });
+    };
+}

@@ -1,0 +1,46 @@
+//! The repository's own Nix files and CI contract.
+
+mod common;
+
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn own_nix_files_parse_with_nixvm_and_with_nix() {
+    let mut files = vec![root().join("flake.nix")];
+    for dir in ["examples/server", "examples/network"] {
+        for e in std::fs::read_dir(root().join(dir)).unwrap() {
+            files.push(e.unwrap().path());
+        }
+    }
+    let nix = common::nix_instantiate("own_nix_files_parse_with_nixvm_and_with_nix");
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        assert!(nixvm::syntax::parse(&text).is_ok(), "{f:?}");
+        if let Some(nix) = &nix {
+            common::nix_parses(nix, &text).unwrap_or_else(|e| panic!("{f:?}: {e}"));
+        }
+    }
+}
+
+#[test]
+fn ci_runs_the_readme_test_command() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let ci = std::fs::read_to_string(root().join(".ci/run")).unwrap();
+    assert!(readme.contains("cargo test\n"), "README names the test command");
+    assert!(ci.lines().any(|l| l.trim() == "cargo test"), ".ci/run runs it");
+    assert!(readme.contains("cargo run --release -- lint --dry-run examples/server"));
+}
+
+#[test]
+fn the_example_server_shows_each_fix() {
+    let text = std::fs::read_to_string(root().join("examples/server/configuration.nix")).unwrap();
+    let out = nixvm::rewrite::fix_text(&text, &nixvm::lint::LintOptions::default());
+    assert_eq!(out.applied.len(), 3, "{:?}", out.applied);
+    assert!(out.text.contains("services.timesyncd.enable = lib.mkDefault true;"));
+    assert!(!out.text.contains("./hardware-configuration.nix"));
+    assert!(out.text.contains("virtualisation.vmVariant.virtualisation.memorySize = 2048;"));
+}
