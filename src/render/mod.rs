@@ -1,0 +1,207 @@
+//! Rendering Nix from the tera templates in `templates/` (embedded in the
+//! binary). Values from Rust reach Nix only through the escaping filters
+//! (`nix_str`, `nix_attr`, `nix_attrpath`), and every rendered file is
+//! re-parsed: a template that renders invalid Nix is an error, never a file.
+
+use crate::syntax;
+use crate::text::LineIndex;
+use serde::Serialize;
+use std::collections::HashMap;
+use tera::{Tera, Value};
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("flake.nix", include_str!("../../templates/flake.nix.tera")),
+    ("vm.nix", include_str!("../../templates/vm.nix.tera")),
+    ("default.nix", include_str!("../../templates/default.nix.tera")),
+    ("machines.nix", include_str!("../../templates/machines.nix.tera")),
+    ("gitignore", include_str!("../../templates/gitignore.tera")),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("template {0}: {1}")]
+    Template(String, String),
+    #[error("template {name} rendered invalid Nix at {line}:{column}: {message}")]
+    InvalidNix { name: String, line: usize, column: usize, message: String },
+}
+
+fn tera() -> Result<Tera, RenderError> {
+    let mut t = Tera::default();
+    t.autoescape_on(vec![]);
+    t.add_raw_templates(TEMPLATES.iter().copied()).map_err(|e| RenderError::Template("*".into(), chain(&e)))?;
+    t.register_filter("nix_str", |v: &Value, _: &HashMap<String, Value>| {
+        Ok(Value::String(crate::nixstr::string_literal(&as_text(v)?)))
+    });
+    t.register_filter("nix_attr", |v: &Value, _: &HashMap<String, Value>| {
+        Ok(Value::String(crate::nixstr::attr_name(&as_text(v)?)))
+    });
+    t.register_filter("nix_attrpath", |v: &Value, _: &HashMap<String, Value>| {
+        let parts = v.as_array().ok_or_else(|| tera::Error::msg("nix_attrpath needs a list"))?;
+        let names: Result<Vec<String>, _> =
+            parts.iter().map(|p| as_text(p).map(|s| crate::nixstr::attr_name(&s))).collect();
+        Ok(Value::String(names?.join(".")))
+    });
+    Ok(t)
+}
+
+fn as_text(v: &Value) -> tera::Result<String> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        _ => Err(tera::Error::msg("expected a string")),
+    }
+}
+
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cur = c.source();
+    }
+    s
+}
+
+/// Render template `name` with `context`; Nix templates are re-parsed.
+pub fn render(name: &str, context: &impl Serialize) -> Result<String, RenderError> {
+    let t = tera()?;
+    let ctx = tera::Context::from_serialize(context).map_err(|e| RenderError::Template(name.into(), chain(&e)))?;
+    let text = t.render(name, &ctx).map_err(|e| RenderError::Template(name.into(), chain(&e)))?;
+    if name.ends_with(".nix") {
+        if let Some(err) = syntax::syntax_errors(&text).into_iter().next() {
+            let p = LineIndex::new(&text).position(&text, err.span.start);
+            return Err(RenderError::InvalidNix {
+                name: name.into(),
+                line: p.line,
+                column: p.column,
+                message: err.message,
+            });
+        }
+    }
+    Ok(text)
+}
+
+/// A header comment line naming the command: one line, whatever it holds.
+pub fn command_line(args: &[String]) -> String {
+    args.join(" ").replace(['\n', '\r'], " ")
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct FlakeContext {
+    pub command: String,
+    pub description: String,
+    pub nixpkgs_url: String,
+    /// Relative path of the network file inside the project (checked by
+    /// `is_safe_relative_path`).
+    pub network_file: String,
+    pub system: String,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct Override {
+    pub option: Vec<String>,
+    /// A Nix expression (rendered from a parsed value, so already valid Nix).
+    pub value: String,
+    pub reason: String,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct VmModuleContext {
+    pub command: String,
+    pub deployment_options: bool,
+    pub overrides: Vec<Override>,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct MachineEntry {
+    pub name: String,
+    pub path: String,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct MachinesContext {
+    pub command: String,
+    pub machines: Vec<MachineEntry>,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct DefaultNixContext {
+    pub command: String,
+    pub system: String,
+    pub example: String,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct CommandContext {
+    pub command: String,
+}
+
+/// Whether `p` can be written after `./` as a Nix path literal: relative,
+/// no `..`, only characters a path literal allows.
+pub fn is_safe_relative_path(p: &str) -> bool {
+    !p.is_empty()
+        && !p.starts_with('/')
+        && p.split('/').all(|c| !c.is_empty() && c != ".." && c != ".")
+        && p.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flake() -> FlakeContext {
+        FlakeContext {
+            command: "nixvm init --from ./configuration.nix".into(),
+            description: "tricky \"${desc}\" \\ ''".into(),
+            nixpkgs_url: "github:NixOS/nixpkgs/nixos-25.11".into(),
+            network_file: "machines.nix".into(),
+            system: "x86_64-linux".into(),
+        }
+    }
+
+    #[test]
+    fn every_template_renders_valid_nix() {
+        let flake_nix = render("flake.nix", &flake()).unwrap();
+        assert!(flake_nix.contains(r#"description = "tricky \"\${desc}\" \\ ''";"#), "{flake_nix}");
+        let vm = VmModuleContext {
+            command: "c".into(),
+            deployment_options: true,
+            overrides: vec![Override {
+                option: vec!["services".into(), "timesyncd".into(), "enable".into()],
+                value: "false".into(),
+                reason: "r".into(),
+            }],
+        };
+        let vm_nix = render("vm.nix", &vm).unwrap();
+        assert!(vm_nix.contains("services.timesyncd.enable = lib.mkForce false;"), "{vm_nix}");
+        let machines = MachinesContext {
+            command: "c".into(),
+            machines: vec![MachineEntry { name: "a b".into(), path: "machines/x/configuration.nix".into() }],
+        };
+        assert!(render("machines.nix", &machines)
+            .unwrap()
+            .contains("\"a b\" = import ./machines/x/configuration.nix;"));
+        let d = DefaultNixContext { command: "c".into(), system: "x86_64-linux".into(), example: "web".into() };
+        render("default.nix", &d).unwrap();
+    }
+
+    #[test]
+    fn invalid_output_is_refused() {
+        let mut f = flake();
+        f.network_file = "x; }".into(); // a caller that skipped the path check
+        let err = render("flake.nix", &f).unwrap_err();
+        assert!(matches!(err, RenderError::InvalidNix { .. }), "{err}");
+    }
+
+    #[test]
+    fn safe_relative_paths() {
+        for ok in ["machines.nix", "network/net.nix", "a-b_c+1.nix"] {
+            assert!(is_safe_relative_path(ok), "{ok}");
+        }
+        for bad in ["", "/etc/x", "../x", "a/../b", "a b", "x;", "a//b", "${x}"] {
+            assert!(!is_safe_relative_path(bad), "{bad}");
+        }
+    }
+}
