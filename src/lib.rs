@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod lint;
 pub mod nixstr;
+pub mod project;
 pub mod render;
 pub mod rewrite;
 pub mod syntax;

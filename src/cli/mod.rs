@@ -3,6 +3,7 @@
 
 mod explain;
 mod files;
+mod init;
 mod lint;
 pub mod report;
 
@@ -43,6 +44,8 @@ enum Command {
     Lint(lint::LintArgs),
     /// Explain a lint code (or list them all).
     Explain(explain::ExplainArgs),
+    /// Create a pinned flake project from a configuration or a network file.
+    Init(init::InitArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -58,6 +61,10 @@ pub fn main() -> ExitCode {
     let status = match cli.command {
         Command::Lint(args) => lint::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Init(args) => {
+            let words: Vec<String> = std::iter::once("nixvm".to_string()).chain(std::env::args().skip(1)).collect();
+            init::run(args, crate::render::command_line(&words))
+        }
     };
     match status {
         Ok(s) => s.into(),

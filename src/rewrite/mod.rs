@@ -30,6 +30,11 @@ impl FixOutcome {
 /// Fix `text` to a fixpoint. A text with syntax errors is returned
 /// unchanged.
 pub fn fix_text(text: &str, options: &LintOptions) -> FixOutcome {
+    fix_matching(text, options, |_| true)
+}
+
+/// Like `fix_text`, applying only the fixes of findings `wanted` accepts.
+pub fn fix_matching(text: &str, options: &LintOptions, wanted: impl Fn(&Diagnostic) -> bool) -> FixOutcome {
     let mut current = text.to_string();
     let mut applied = vec![];
     let mut refused: Vec<Fix> = vec![];
@@ -38,8 +43,12 @@ pub fn fix_text(text: &str, options: &LintOptions) -> FixOutcome {
         if remaining.iter().any(|d| d.code == "syntax-error") {
             break;
         }
-        let fixes: Vec<&Fix> =
-            remaining.iter().filter_map(|d| d.fix.as_ref()).filter(|f| !refused.contains(f)).collect();
+        let fixes: Vec<&Fix> = remaining
+            .iter()
+            .filter(|d| wanted(d))
+            .filter_map(|d| d.fix.as_ref())
+            .filter(|f| !refused.contains(f))
+            .collect();
         if fixes.is_empty() {
             break;
         }

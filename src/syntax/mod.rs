@@ -19,6 +19,7 @@ pub use network::{NetworkFlavor, NetworkInfo, NetworkMachine};
 
 use crate::text::Span;
 use rnix::{SyntaxKind, SyntaxNode};
+use rowan::ast::AstNode as _;
 
 /// How deeply brackets and right-recursive operators may nest before the
 /// file is refused. Real configurations stay far below this; rnix's own
@@ -77,9 +78,24 @@ pub fn syntax_errors(text: &str) -> Vec<SyntaxError> {
 /// Files with syntax errors are analysed as far as their tree allows.
 pub fn analyze(parsed: &Parsed) -> FileAnalysis {
     match &parsed.root {
-        Some(root) => module::analyze_file(root),
-        None => FileAnalysis::default(),
+        Some(root) if parsed.is_ok() => module::analyze_file(root),
+        _ => FileAnalysis::default(),
     }
+}
+
+/// Read a file the user declared to be a network file (`init --network`):
+/// its machines and their modules' analysis, or a located error saying why
+/// it is not one.
+pub fn read_network(parsed: &Parsed) -> Result<FileAnalysis, SyntaxError> {
+    let expr = parsed
+        .root
+        .as_ref()
+        .filter(|_| parsed.is_ok())
+        .and_then(|r| rnix::ast::Root::cast(r.clone()))
+        .and_then(|r| r.expr())
+        .ok_or_else(|| SyntaxError { span: Span::empty(0), message: "the network file does not parse".into() })?;
+    let (info, modules) = network::read_declared(&expr).map_err(|(span, message)| SyntaxError { span, message })?;
+    Ok(module::analyze_network(info, modules, parsed.root.as_ref()))
 }
 
 pub(crate) fn span_of(node: &SyntaxNode) -> Span {

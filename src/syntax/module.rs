@@ -43,10 +43,19 @@ pub fn analyze_file(root: &SyntaxNode) -> FileAnalysis {
         return FileAnalysis { paths, ..Default::default() };
     };
     if let Some((info, modules)) = network::detect(&expr) {
-        let modules = modules.into_iter().map(|(name, e)| analyze_module(&e, name)).collect();
-        return FileAnalysis { modules, network: Some(info), paths };
+        return analyze_network(info, modules, Some(root));
     }
     FileAnalysis { modules: vec![analyze_module(&expr, None)], network: None, paths }
+}
+
+pub fn analyze_network(
+    info: super::NetworkInfo,
+    modules: network::NetworkModules,
+    root: Option<&SyntaxNode>,
+) -> FileAnalysis {
+    let paths = root.map(collect_paths).unwrap_or_default();
+    let modules = modules.into_iter().map(|(name, e)| analyze_module(&e, name)).collect();
+    FileAnalysis { modules, network: Some(info), paths }
 }
 
 fn collect_paths(root: &SyntaxNode) -> Vec<PathLiteral> {

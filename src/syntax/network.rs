@@ -41,34 +41,60 @@ const MODULE_KEYS: &[&str] = &["imports", "config", "options"];
 /// for `defaults`.
 pub type NetworkModules = Vec<(Option<String>, ast::Expr)>;
 
-/// Recognise a network file; returns it with the modules to analyse.
-pub fn detect(expr: &ast::Expr) -> Option<(NetworkInfo, NetworkModules)> {
+fn peel(expr: &ast::Expr) -> Option<ast::Expr> {
     let mut body = unparen(expr.clone());
     loop {
         body = match &body {
             ast::Expr::LetIn(l) => unparen(l.body()?),
             ast::Expr::With(w) => unparen(w.body()?),
-            _ => break,
+            _ => return Some(body),
         };
     }
-    let ast::Expr::AttrSet(set) = body else { return None };
+}
+
+/// Recognise a network file among module files (a heuristic: lint does not
+/// know what a file is meant to be).
+pub fn detect(expr: &ast::Expr) -> Option<(NetworkInfo, NetworkModules)> {
+    read(expr, false).ok()
+}
+
+/// Read a file the user says is a network: any attribute set of machines.
+pub fn read_declared(expr: &ast::Expr) -> Result<(NetworkInfo, NetworkModules), (Span, String)> {
+    read(expr, true)
+}
+
+fn read(expr: &ast::Expr, declared: bool) -> Result<(NetworkInfo, NetworkModules), (Span, String)> {
+    let here = |e: &ast::Expr| span_of(e.syntax());
+    let not_network = |e: &ast::Expr, why: &str| (here(e), why.to_string());
+    let body = peel(expr).ok_or_else(|| not_network(expr, "the network file is incomplete"))?;
+    let set = match &body {
+        ast::Expr::AttrSet(set) => set.clone(),
+        ast::Expr::Lambda(_) => return Err(not_network(
+            &body,
+            "a network file must be an attribute set of machines, not a function: nixvm cannot know what to pass it",
+        )),
+        _ => return Err(not_network(&body, "a network file must be an attribute set literal of machines")),
+    };
     let mut entries: Vec<(String, Span, ast::Expr)> = vec![];
     for av in set.attrpath_values() {
-        let attrs: Vec<ast::Attr> = av.attrpath()?.attrs().collect();
-        let first = attrs.first()?;
-        let name = attr_name(first)?;
+        let Some(attrs) = av.attrpath().map(|p| p.attrs().collect::<Vec<ast::Attr>>()) else { continue };
+        let Some(first) = attrs.first() else { continue };
+        let Some(name) = attr_name(first) else {
+            return Err((span_of(first.syntax()), "machine names must be static, not computed".into()));
+        };
         if attrs.len() > 1 {
             // `network.description = ...` is fine; a dotted machine key is not a network.
             if NIXOPS_KEYS.contains(&name.as_str()) || name == "meta" || name == "defaults" {
                 continue;
             }
-            return None;
+            return Err((span_of(first.syntax()), format!("machine `{name}` must be defined as `{name} = <module>;`")));
         }
-        entries.push((name, span_of(first.syntax()), unparen(av.value()?)));
+        let Some(value) = av.value() else { continue };
+        entries.push((name, span_of(first.syntax()), unparen(value)));
     }
     let has = |k: &str| entries.iter().any(|(n, _, _)| n == k);
     if MODULE_KEYS.iter().any(|k| has(k)) {
-        return None;
+        return Err(not_network(&body, "this is a NixOS module (it has imports/config/options), not a network file"));
     }
     let flavor = if has("meta") {
         NetworkFlavor::Colmena
@@ -80,10 +106,12 @@ pub fn detect(expr: &ast::Expr) -> Option<(NetworkInfo, NetworkModules)> {
     let is_module = |e: &ast::Expr| matches!(e, ast::Expr::Lambda(_) | ast::Expr::AttrSet(_));
     let any_lambda = entries.iter().any(|(_, _, e)| matches!(e, ast::Expr::Lambda(_)));
     let reserved = |n: &str| n == "meta" || n == "defaults" || NIXOPS_KEYS.contains(&n);
-    let machines_are_modules = entries.iter().filter(|(n, _, _)| !reserved(n)).all(|(_, _, e)| is_module(e));
     let marked = flavor != NetworkFlavor::NixosBuildVms;
-    if !(machines_are_modules && (marked || any_lambda)) || entries.is_empty() {
-        return None;
+    if !declared {
+        let machines_are_modules = entries.iter().filter(|(n, _, _)| !reserved(n)).all(|(_, _, e)| is_module(e));
+        if !(machines_are_modules && (marked || any_lambda)) || entries.is_empty() {
+            return Err(not_network(&body, "not a network"));
+        }
     }
     let mut machines = vec![];
     let mut modules = vec![];
@@ -97,5 +125,8 @@ pub fn detect(expr: &ast::Expr) -> Option<(NetworkInfo, NetworkModules)> {
             modules.push((Some(name), value));
         }
     }
-    Some((NetworkInfo { flavor, machines, defaults }, modules))
+    if machines.is_empty() {
+        return Err(not_network(&body, "the network file defines no machine"));
+    }
+    Ok((NetworkInfo { flavor, machines, defaults }, modules))
 }

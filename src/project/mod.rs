@@ -1,0 +1,311 @@
+//! Planning a nixvm project (`nixvm init`): from the user's configuration
+//! or network file and the files it refers to, decide the machines, where
+//! each file goes, what the generated VM module overrides, and render every
+//! generated file. Pure: the files come in as data, the plan goes out as
+//! data; `cli::init` does the reading and the writing.
+
+use crate::lint::{self, LintOptions};
+use crate::render::{self, DefaultNixContext, FlakeContext, MachineEntry, MachinesContext, Override, VmModuleContext};
+use crate::syntax::{self, NetworkFlavor};
+use crate::text::{LineIndex, Span};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The newest stable branch, the default pin.
+pub const DEFAULT_BRANCH: &str = "nixos-25.11";
+
+/// What the user pointed `init` at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// One machine's configuration, at this path among the sources.
+    Config(PathBuf),
+    /// A network file, at this path among the sources.
+    Network(PathBuf),
+}
+
+/// The user's files, by path relative to their common directory.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    pub files: BTreeMap<PathBuf, Vec<u8>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct InitOptions {
+    pub name: Option<String>,
+    pub nixpkgs_url: String,
+    pub system: String,
+    pub rewrite: bool,
+    pub keep_hardware: bool,
+    /// The command line, for the generated files' headers.
+    pub command: String,
+    pub lint: LintOptions,
+}
+
+/// A located problem in one of the user's files.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}:{column}: {message}")]
+pub struct Located {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("{0}")]
+    Located(Located),
+    #[error(transparent)]
+    Render(#[from] render::RenderError),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// The files of the project to write, by path relative to its root.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub files: BTreeMap<PathBuf, Vec<u8>>,
+    pub machines: Vec<String>,
+    /// Things the user should know (what was changed or overridden).
+    pub notes: Vec<String>,
+}
+
+/// Whether `name` can be a machine: a Nix identifier that is also a plain
+/// file name and flake output name.
+pub fn is_machine_name(name: &str) -> bool {
+    crate::nixstr::is_identifier(name) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// The flake reference for `--nixpkgs` (a local clone is resolved to its
+/// HEAD revision by the caller before this).
+pub fn nixpkgs_url(spec: Option<&str>) -> Result<String, String> {
+    let spec = spec.unwrap_or(DEFAULT_BRANCH).trim();
+    let is_rev = spec.len() == 40 && spec.chars().all(|c| c.is_ascii_hexdigit());
+    let is_branch = |s: &str| {
+        s.strip_prefix("nixos-")
+            .or_else(|| s.strip_prefix("nixpkgs-"))
+            .is_some_and(|rest| rest == "unstable" || rest.parse::<lint::Release>().is_ok())
+    };
+    if spec.contains(':') {
+        Ok(spec.to_string())
+    } else if is_rev || is_branch(spec) {
+        Ok(format!("github:NixOS/nixpkgs/{spec}"))
+    } else if spec.parse::<lint::Release>().is_ok() && spec != "unstable" {
+        Ok(format!("github:NixOS/nixpkgs/nixos-{spec}"))
+    } else {
+        Err(format!(
+            "`{spec}` is not a nixpkgs branch (nixos-24.11), flake reference (github:NixOS/nixpkgs/REV), revision, or local nixpkgs clone"
+        ))
+    }
+}
+
+fn located(file: &Path, text: &str, span: Span, message: impl Into<String>) -> PlanError {
+    let p = LineIndex::new(text).position(text, span.start);
+    PlanError::Located(Located {
+        file: file.display().to_string(),
+        line: p.line,
+        column: p.column,
+        message: message.into(),
+    })
+}
+
+fn text_of<'a>(sources: &'a Sources, path: &Path) -> Result<&'a str, PlanError> {
+    let bytes = sources.files.get(path).ok_or_else(|| PlanError::Other(format!("{} was not read", path.display())))?;
+    std::str::from_utf8(bytes).map_err(|_| PlanError::Other(format!("{} is not UTF-8 text", path.display())))
+}
+
+/// Plan the project for `entry` over `sources`.
+pub fn plan(entry: &Entry, sources: &Sources, options: &InitOptions) -> Result<Plan, PlanError> {
+    let mut plan = Plan::default();
+    // Machines, and the directory the user's files are copied under.
+    let (machines, copy_root, flavor) = match entry {
+        Entry::Config(path) => {
+            let text = text_of(sources, path)?;
+            let parsed = syntax::parse(text);
+            if let Some(e) = parsed.errors.first() {
+                return Err(located(path, text, e.span, e.message.clone()));
+            }
+            let name = match &options.name {
+                Some(n) => n.clone(),
+                None => host_name(&syntax::analyze(&parsed)).unwrap_or_else(|| "nixos".into()),
+            };
+            if !is_machine_name(&name) {
+                return Err(PlanError::Other(format!(
+                    "machine name `{name}` is not usable: it must be a Nix identifier made of letters, digits, `_` and `-` (use --name)"
+                )));
+            }
+            (vec![name.clone()], PathBuf::from("machines").join(&name), None)
+        }
+        Entry::Network(path) => {
+            let text = text_of(sources, path)?;
+            let parsed = syntax::parse(text);
+            if let Some(e) = parsed.errors.first() {
+                return Err(located(path, text, e.span, e.message.clone()));
+            }
+            let analysis = syntax::read_network(&parsed).map_err(|e| located(path, text, e.span, e.message))?;
+            let info = analysis.network.clone().unwrap_or_else(|| unreachable_network());
+            let mut seen = BTreeSet::new();
+            for m in &info.machines {
+                if !is_machine_name(&m.name) {
+                    return Err(located(
+                        path,
+                        text,
+                        m.name_span,
+                        format!("machine name `{}` is not usable: it must be a Nix identifier made of letters, digits, `_` and `-`", m.name),
+                    ));
+                }
+                if !seen.insert(m.name.clone()) {
+                    return Err(located(path, text, m.name_span, format!("machine `{}` is defined twice", m.name)));
+                }
+            }
+            (info.machines.iter().map(|m| m.name.clone()).collect(), PathBuf::from("network"), Some(info.flavor))
+        }
+    };
+
+    // Copies of the user's files, adjusted as asked.
+    let mut overrides: BTreeMap<Vec<String>, Override> = BTreeMap::new();
+    let mut deployment = matches!(flavor, Some(NetworkFlavor::NixOps | NetworkFlavor::Colmena));
+    for (rel, bytes) in &sources.files {
+        let dest = copy_root.join(rel);
+        let is_nix = rel.extension().is_some_and(|e| e == "nix");
+        let text = match (is_nix, std::str::from_utf8(bytes)) {
+            (true, Ok(t)) => t,
+            _ => {
+                plan.files.insert(dest, bytes.clone());
+                continue;
+            }
+        };
+        let (text, notes) = adjust(rel, text, options)?;
+        plan.notes.extend(notes);
+        for d in lint::lint_text(&text, &options.lint) {
+            match d.code {
+                "qemu-conflict" => {
+                    let Some(option) = d.option.as_deref() else { continue };
+                    let path = lint::kb::split_option(option);
+                    let Some(theirs) = options.lint.table.plain.iter().find(|p| p.option == path) else { continue };
+                    match &theirs.value {
+                        Some(v) => {
+                            let p = LineIndex::new(&text).position(&text, d.span.start);
+                            overrides.entry(path.clone()).or_insert_with(|| Override {
+                                option: path,
+                                value: v.to_string(),
+                                reason: format!("{}:{} sets it too; qemu-vm.nix's value must win in the VM", rel.display(), p.line),
+                            });
+                        }
+                        None => plan.notes.push(format!(
+                            "{}: `{option}` conflicts with qemu-vm.nix and nixvm cannot override it; wrap it in lib.mkDefault (nixvm lint --fix)",
+                            rel.display()
+                        )),
+                    }
+                }
+                "deployment-attrs" => deployment = true,
+                _ => {}
+            }
+        }
+        plan.files.insert(dest, text.into_bytes());
+    }
+
+    // Generated files.
+    let command = options.command.clone();
+    let network_file = match entry {
+        Entry::Config(path) => {
+            let ctx = MachinesContext {
+                command: command.clone(),
+                machines: vec![MachineEntry { name: machines[0].clone(), path: slash(&copy_root.join(path)) }],
+            };
+            plan.files.insert("machines.nix".into(), render::render("machines.nix", &ctx)?.into_bytes());
+            "/machines.nix".to_string()
+        }
+        Entry::Network(path) => slash(&copy_root.join(path)),
+    };
+    let flake = FlakeContext {
+        command: command.clone(),
+        description: format!("VMs of {}, made by nixvm", machines.join(", ")),
+        nixpkgs_url: options.nixpkgs_url.clone(),
+        network_file,
+        system: options.system.clone(),
+    };
+    plan.files.insert("flake.nix".into(), render::render("flake.nix", &flake)?.into_bytes());
+    let vm = VmModuleContext {
+        command: command.clone(),
+        deployment_options: deployment,
+        overrides: overrides.into_values().collect(),
+    };
+    for o in &vm.overrides {
+        plan.notes.push(format!(
+            "the VMs force `{}` to qemu-vm.nix's `{}` (nixvm/vm.nix)",
+            o.option.join("."),
+            o.value
+        ));
+    }
+    plan.files.insert("nixvm/vm.nix".into(), render::render("vm.nix", &vm)?.into_bytes());
+    let default =
+        DefaultNixContext { command: command.clone(), system: options.system.clone(), example: machines[0].clone() };
+    plan.files.insert("default.nix".into(), render::render("default.nix", &default)?.into_bytes());
+    plan.files
+        .insert(".gitignore".into(), render::render("gitignore", &render::CommandContext { command })?.into_bytes());
+    plan.machines = machines;
+    Ok(plan)
+}
+
+fn unreachable_network() -> syntax::NetworkInfo {
+    syntax::NetworkInfo { flavor: NetworkFlavor::NixosBuildVms, machines: vec![], defaults: None }
+}
+
+/// A project path as the generated Nix appends it to `./.`: `/a/b.nix`.
+fn slash(p: &Path) -> String {
+    p.components().map(|c| format!("/{}", c.as_os_str().to_string_lossy())).collect()
+}
+
+/// The statically known `networking.hostName` of a module.
+fn host_name(analysis: &syntax::FileAnalysis) -> Option<String> {
+    analysis
+        .modules
+        .iter()
+        .flat_map(|m| &m.definitions)
+        .find(|d| d.path == ["networking", "hostName"] && d.conditions.is_empty())
+        .and_then(|d| d.value.as_str().map(String::from))
+}
+
+/// A copied file as it goes into the project: hardware-configuration
+/// imports removed (unless kept), and with `--rewrite` every other fix
+/// applied too, the way `nixvm lint --fix` would.
+fn adjust(rel: &Path, text: &str, options: &InitOptions) -> Result<(String, Vec<String>), PlanError> {
+    if let Some(e) = syntax::parse(text).errors.into_iter().next() {
+        return Err(located(rel, text, e.span, e.message));
+    }
+    let wanted = |d: &lint::Diagnostic| match d.code {
+        "hardware-import" => !options.keep_hardware,
+        _ => options.rewrite,
+    };
+    let out = crate::rewrite::fix_matching(text, &options.lint, wanted);
+    let notes = out.applied.iter().map(|a| format!("{}: {a}", rel.display())).collect();
+    Ok((out.text, notes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nixpkgs_references() {
+        assert_eq!(nixpkgs_url(None).unwrap(), "github:NixOS/nixpkgs/nixos-25.11");
+        assert_eq!(nixpkgs_url(Some("nixos-24.11")).unwrap(), "github:NixOS/nixpkgs/nixos-24.11");
+        assert_eq!(nixpkgs_url(Some("nixos-unstable")).unwrap(), "github:NixOS/nixpkgs/nixos-unstable");
+        assert_eq!(nixpkgs_url(Some("24.05")).unwrap(), "github:NixOS/nixpkgs/nixos-24.05");
+        let rev = "0123456789abcdef0123456789abcdef01234567";
+        assert_eq!(nixpkgs_url(Some(rev)).unwrap(), format!("github:NixOS/nixpkgs/{rev}"));
+        assert_eq!(nixpkgs_url(Some("github:me/nixpkgs/x")).unwrap(), "github:me/nixpkgs/x");
+        assert!(nixpkgs_url(Some("banana")).is_err());
+    }
+
+    #[test]
+    fn machine_names() {
+        for ok in ["web", "db-1", "a_b"] {
+            assert!(is_machine_name(ok), "{ok}");
+        }
+        for bad in ["../evil", "a b", "", "1a", "x'", "in", "é"] {
+            assert!(!is_machine_name(bad), "{bad}");
+        }
+    }
+}
