@@ -69,10 +69,21 @@ fn read(expr: &ast::Expr, declared: bool) -> Result<(NetworkInfo, NetworkModules
     let body = peel(expr).ok_or_else(|| not_network(expr, "the network file is incomplete"))?;
     let set = match &body {
         ast::Expr::AttrSet(set) => set.clone(),
-        ast::Expr::Lambda(_) => return Err(not_network(
-            &body,
-            "a network file must be an attribute set of machines, not a function: nixvm cannot know what to pass it",
-        )),
+        ast::Expr::Lambda(l) => {
+            let module_args = ["config", "pkgs", "lib", "modulesPath", "options"];
+            let is_module = match l.param() {
+                Some(ast::Param::Pattern(p)) => p
+                    .pat_entries()
+                    .any(|e| e.ident().and_then(|i| i.ident_token()).is_some_and(|t| module_args.contains(&t.text()))),
+                _ => false,
+            };
+            let why = if is_module {
+                "this is a NixOS module (a function of config/pkgs), not a network file: use --from"
+            } else {
+                "a network file must be an attribute set of machines, not a function: nixvm cannot know what to pass it"
+            };
+            return Err(not_network(&body, why));
+        }
         _ => return Err(not_network(&body, "a network file must be an attribute set literal of machines")),
     };
     let mut entries: Vec<(String, Span, ast::Expr)> = vec![];

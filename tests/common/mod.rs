@@ -42,3 +42,46 @@ pub fn nix_parses(nix_instantiate: &Path, text: &str) -> Result<(), String> {
         Err(String::from_utf8_lossy(&out.stderr).into_owned())
     }
 }
+
+/// The stub nixpkgs flake the generated flakes are tested against.
+pub fn stub_nixpkgs() -> PathBuf {
+    fixtures().join("stub-nixpkgs")
+}
+
+/// The `nix` CLI when installed (as `nix_instantiate`: required in CI,
+/// a printed skip elsewhere).
+pub fn nix(test: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).map(|d| d.join("nix")).find(|c| c.is_file()))
+        .unwrap_or(None);
+    match found {
+        Some(p) => Some(p),
+        None if in_ci() => panic!("{test}: nix is required in CI (apt-get install nix-bin)"),
+        None => {
+            eprintln!("SKIPPED {test}: nix not found on PATH (install Debian's nix-bin to run it)");
+            None
+        }
+    }
+}
+
+/// `nix ARGS` in `dir`, offline, flakes on, nixpkgs replaced by the stub.
+/// Returns (success, stdout, stderr).
+pub fn nix_flake(nix: &Path, dir: &Path, args: &[&str]) -> (bool, String, String) {
+    // Flags go after the subcommand and before any `--` (the program's own arguments).
+    let split = args.iter().position(|a| *a == "--").unwrap_or(args.len());
+    let (command, program_args) = args.split_at(split);
+    let out = Command::new(nix)
+        .current_dir(dir)
+        .args(["--extra-experimental-features", "nix-command flakes"])
+        .args(command)
+        .args(["--offline", "--override-input", "nixpkgs"])
+        .arg(format!("path:{}", stub_nixpkgs().display()))
+        .args(program_args)
+        .output()
+        .expect("run nix");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

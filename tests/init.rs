@@ -1,0 +1,237 @@
+//! `nixvm init` through the binary, and the generated flake through the
+//! real `nix` CLI against the stub nixpkgs (tests/fixtures/stub-nixpkgs).
+
+mod common;
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn nixvm() -> Command {
+    let mut c = Command::cargo_bin("nixvm").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn fixture(rel: &str) -> PathBuf {
+    common::fixtures().join("init").join(rel)
+}
+
+/// Run `nixvm init ARGS --dir <tmp>/proj`; returns the project dir.
+fn init(tmp: &Path, args: &[&str]) -> PathBuf {
+    let proj = tmp.join("proj");
+    nixvm().arg("init").args(args).arg("--dir").arg(&proj).assert().code(0);
+    proj
+}
+
+fn outputs(nix: &Path, proj: &Path) -> serde_json::Value {
+    let (ok, out, err) = common::nix_flake(nix, proj, &["flake", "show", "--json"]);
+    assert!(ok, "nix flake show failed: {err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> =
+        walk(dir).into_iter().map(|p| p.strip_prefix(dir).unwrap().display().to_string()).collect();
+    out.sort();
+    out
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = vec![];
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().is_some_and(|n| n == ".git") {
+            continue;
+        }
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn single_configuration_becomes_a_working_flake() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = init(tmp.path(), &["--from", fixture("server/configuration.nix").to_str().unwrap()]);
+    assert_eq!(
+        files_under(&proj),
+        [
+            ".gitignore",
+            "default.nix",
+            "flake.nix",
+            "machines.nix",
+            "machines/relay/configuration.nix",
+            "machines/relay/motd.txt",
+            "machines/relay/services/relay.nix",
+            "nixvm/vm.nix",
+        ]
+    );
+    // The copy is the original minus the hardware import; helpers byte-identical.
+    let copy = std::fs::read_to_string(proj.join("machines/relay/configuration.nix")).unwrap();
+    let original = std::fs::read_to_string(fixture("server/configuration.nix")).unwrap();
+    assert_eq!(copy, original.replace("    ./hardware-configuration.nix\n", ""));
+    assert_eq!(
+        std::fs::read(proj.join("machines/relay/services/relay.nix")).unwrap(),
+        std::fs::read(fixture("server/services/relay.nix")).unwrap()
+    );
+    // Everything is tracked, so the flake sees it.
+    let repo = git2::Repository::open(&proj).unwrap();
+    let index = repo.index().unwrap();
+    assert_eq!(index.len(), 8);
+
+    let Some(nix) = common::nix("single_configuration_becomes_a_working_flake") else { return };
+    let o = outputs(&nix, &proj);
+    let system = nixvm::lint::host_system();
+    for out in ["vm-relay", "vmSystem-relay", "run-vms"] {
+        assert_eq!(o["packages"][&system][out]["type"], "derivation", "{out}: {o}");
+    }
+    assert_eq!(o["apps"][&system]["vm-relay"]["type"], "app");
+    assert_eq!(o["nixosConfigurations"]["relay"]["type"], "nixos-configuration");
+    assert_eq!(o["checks"][&system]["vm-relay"]["type"], "derivation");
+
+    let (ok, out, err) = common::nix_flake(&nix, &proj, &["run", ".#vm-relay", "--", "-nographic", "two words"]);
+    assert!(ok, "nix run failed: {err}");
+    assert!(out.contains("stub VM relay"), "{out}");
+    assert!(out.contains("arg: -nographic\narg: two words\n"), "{out}");
+
+    let (ok, _, err) = common::nix_flake(
+        &nix,
+        &proj,
+        &[
+            "build",
+            "--no-link",
+            "--json",
+            ".#vmSystem-relay",
+            ".#nixosConfigurations.relay.config.system.build.toplevel",
+        ],
+    );
+    assert!(ok, "nix build failed: {err}");
+
+    // The override in nixvm/vm.nix is what makes the VM evaluate: without it
+    // qemu-vm.nix's timesyncd definition conflicts with the user's.
+    let vm = std::fs::read_to_string(proj.join("nixvm/vm.nix")).unwrap();
+    assert!(vm.contains("services.timesyncd.enable = lib.mkForce false;"), "{vm}");
+    std::fs::write(proj.join("nixvm/vm.nix"), "{ ... }: { }\n").unwrap();
+    let (ok, _, err) = common::nix_flake(&nix, &proj, &["build", "--no-link", ".#vmSystem-relay"]);
+    assert!(!ok && err.contains("conflicting definition values"), "{err}");
+    std::fs::write(proj.join("nixvm/vm.nix"), vm).unwrap();
+
+    // A machine added to machines.nix shows up without re-running init.
+    let machines = std::fs::read_to_string(proj.join("machines.nix")).unwrap();
+    std::fs::write(proj.join("machines.nix"), machines.replacen("{\n", "{\n  extra = { ... }: { };\n", 1)).unwrap();
+    let o = outputs(&nix, &proj);
+    assert_eq!(o["packages"][&system]["vm-extra"]["type"], "derivation", "{o}");
+}
+
+#[test]
+fn networks_of_every_flavour() {
+    let Some(nix) = common::nix("networks_of_every_flavour") else { return };
+    let system = nixvm::lint::host_system();
+    for (file, machines) in [
+        ("build-vms.nix", &["client", "server"][..]),
+        ("nixops.nix", &["db", "web"]),
+        ("colmena.nix", &["alpha", "beta"]),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let proj = init(tmp.path(), &["--network", fixture(&format!("networks/{file}")).to_str().unwrap()]);
+        let o = outputs(&nix, &proj);
+        let mut found: Vec<String> = o["nixosConfigurations"].as_object().unwrap().keys().cloned().collect();
+        found.sort();
+        assert_eq!(found, machines, "{file}");
+        let targets: Vec<String> = machines.iter().map(|m| format!(".#vmSystem-{m}")).collect();
+        let mut args = vec!["build", "--no-link"];
+        args.extend(targets.iter().map(String::as_str));
+        let (ok, _, err) = common::nix_flake(&nix, &proj, &args);
+        assert!(ok, "{file}: {err}");
+        assert_eq!(o["packages"][&system]["run-vms"]["type"], "derivation");
+    }
+}
+
+#[test]
+fn nixops_projects_declare_deployment_and_keep_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = init(tmp.path(), &["--network", fixture("networks/nixops.nix").to_str().unwrap()]);
+    let vm = std::fs::read_to_string(proj.join("nixvm/vm.nix")).unwrap();
+    assert!(vm.contains("options.deployment = lib.mkOption"), "{vm}");
+    let net = std::fs::read_to_string(proj.join("network/nixops.nix")).unwrap();
+    assert!(net.contains("deployment.targetHost = \"198.51.100.4\""));
+    assert!(proj.join("network/shared/web-common.nix").is_file(), "imports of machines are copied");
+}
+
+#[test]
+fn bad_inputs_are_located_errors_and_write_nothing() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--network", "networks/function.nix"], "function.nix:1:1: a network file must be an attribute set"),
+        (&["--network", "networks/bad-name.nix"], "bad-name.nix:3:3: machine name `a b` is not usable"),
+        (&["--network", "networks/missing-import.nix"], "missing-import.nix:2:32: `./not-there.nix` does not exist"),
+        (&["--from", "server/configuration.nix", "--name", "../evil"], "machine name `../evil` is not usable"),
+        (&["--from", "server/configuration.nix", "--nixpkgs", "banana"], "`banana` is not a nixpkgs branch"),
+        (
+            &["--network", "server/configuration.nix"],
+            "configuration.nix:2:1: this is a NixOS module (a function of config/pkgs), not a network file: use --from",
+        ),
+    ];
+    for (args, expected) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let proj = tmp.path().join("proj");
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| if a.ends_with(".nix") { fixture(a).display().to_string() } else { a.to_string() })
+            .collect();
+        let out = nixvm().arg("init").args(&args).arg("--dir").arg(&proj).assert().code(2).get_output().stderr.clone();
+        let err = String::from_utf8_lossy(&out);
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert!(!proj.exists() || files_under(&proj).is_empty(), "{args:?} wrote {:?}", files_under(&proj));
+    }
+}
+
+#[test]
+fn an_existing_project_is_kept_unless_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = fixture("server/configuration.nix");
+    let proj = init(tmp.path(), &["--from", config.to_str().unwrap()]);
+    std::fs::write(proj.join("flake.nix"), "# mine\n{ outputs = _: { }; }\n").unwrap();
+    let out = nixvm()
+        .args(["init", "--from"])
+        .arg(&config)
+        .arg("--dir")
+        .arg(&proj)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8_lossy(&out).contains("--force"));
+    assert_eq!(std::fs::read_to_string(proj.join("flake.nix")).unwrap(), "# mine\n{ outputs = _: { }; }\n");
+    nixvm().args(["init", "--force", "--from"]).arg(&config).arg("--dir").arg(&proj).assert().code(0);
+    assert!(std::fs::read_to_string(proj.join("flake.nix")).unwrap().starts_with("# Generated by `nixvm init"));
+    assert!(!walk(&proj).iter().any(|p| p.to_string_lossy().contains(".nixvm-init-")), "staging left behind");
+}
+
+#[test]
+fn rewrite_fixes_the_copies_instead_of_overriding() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = init(tmp.path(), &["--rewrite", "--from", fixture("server/configuration.nix").to_str().unwrap()]);
+    let copy = std::fs::read_to_string(proj.join("machines/relay/configuration.nix")).unwrap();
+    assert!(copy.contains("services.timesyncd.enable = lib.mkDefault true;"), "{copy}");
+    assert!(
+        copy.starts_with("# A mail relay as it runs on its rented machine.\n{ config, pkgs, lib, ... }:"),
+        "{copy}"
+    );
+    let vm = std::fs::read_to_string(proj.join("nixvm/vm.nix")).unwrap();
+    assert!(!vm.contains("mkForce"), "{vm}");
+}
+
+#[test]
+fn keep_hardware_copies_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = init(tmp.path(), &["--keep-hardware", "--from", fixture("server/configuration.nix").to_str().unwrap()]);
+    assert!(proj.join("machines/relay/hardware-configuration.nix").is_file());
+    assert_eq!(
+        std::fs::read(proj.join("machines/relay/configuration.nix")).unwrap(),
+        std::fs::read(fixture("server/configuration.nix")).unwrap()
+    );
+}
