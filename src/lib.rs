@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod lint;
+pub mod nix;
 pub mod nixstr;
 pub mod project;
 pub mod render;

@@ -40,6 +40,9 @@ pub struct InitArgs {
     /// The system the VMs run on (default: this machine's).
     #[arg(long)]
     system: Option<String>,
+    /// Do not run `nix flake lock` (the first nix command will lock).
+    #[arg(long)]
+    no_lock: bool,
 }
 
 pub fn run(args: InitArgs, command: String) -> anyhow::Result<Status> {
@@ -83,6 +86,7 @@ pub fn run(args: InitArgs, command: String) -> anyhow::Result<Status> {
         other => anyhow::Error::new(other),
     })?;
     write_project(&args.dir, &plan.files, args.force)?;
+    let locked = !args.no_lock && lock(&args.dir)?;
 
     for n in &plan.notes {
         eprintln!("note: {n}");
@@ -93,12 +97,30 @@ pub fn run(args: InitArgs, command: String) -> anyhow::Result<Status> {
     if args.dir != Path::new(".") {
         println!("  cd {}", shell_word(&dir.to_string()));
     }
-    println!("  nix flake lock        # pins {}", options.nixpkgs_url);
+    if !locked {
+        println!("  nix flake lock        # pins {}", options.nixpkgs_url);
+    }
     for m in &plan.machines {
         println!("  nix run .#vm-{m}");
     }
     println!("(Nix before 2.19 may need --extra-experimental-features 'nix-command flakes'.)");
     Ok(Status::Clean)
+}
+
+/// Pin nixpkgs now when nix can (and track flake.lock); otherwise say why
+/// and leave it to the first nix command.
+fn lock(dir: &Path) -> anyhow::Result<bool> {
+    let result = crate::nix::Nix::find().and_then(|nix| nix.flake_lock(dir));
+    match result {
+        Ok(()) => {
+            track(dir, [PathBuf::from("flake.lock")].iter())?;
+            Ok(true)
+        }
+        Err(e) => {
+            eprintln!("note: nixpkgs is not locked yet ({e}); the first nix command will lock it");
+            Ok(false)
+        }
+    }
 }
 
 /// Quote `s` for the next-steps hint, which people paste into a shell.

@@ -143,7 +143,7 @@ pub fn plan(entry: &Entry, sources: &Sources, options: &InitOptions) -> Result<P
                 return Err(located(path, text, e.span, e.message.clone()));
             }
             let analysis = syntax::read_network(&parsed).map_err(|e| located(path, text, e.span, e.message))?;
-            let info = analysis.network.clone().unwrap_or_else(|| unreachable_network());
+            let info = analysis.network.clone().ok_or_else(|| PlanError::Other("not a network file".into()))?;
             let mut seen = BTreeSet::new();
             for m in &info.machines {
                 if !is_machine_name(&m.name) {
@@ -246,10 +246,6 @@ pub fn plan(entry: &Entry, sources: &Sources, options: &InitOptions) -> Result<P
         .insert(".gitignore".into(), render::render("gitignore", &render::CommandContext { command })?.into_bytes());
     plan.machines = machines;
     Ok(plan)
-}
-
-fn unreachable_network() -> syntax::NetworkInfo {
-    syntax::NetworkInfo { flavor: NetworkFlavor::NixosBuildVms, machines: vec![], defaults: None }
 }
 
 /// A project path as the generated Nix appends it to `./.`: `/a/b.nix`.
