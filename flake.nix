@@ -28,6 +28,11 @@
         default = nixvm;
       });
 
+      templates.default = {
+        path = ./template;
+        description = "A nixvm project: one example machine as a VM, pinned nixpkgs";
+      };
+
       devShells = forAllSystems (pkgs: {
         default = pkgs.mkShell {
           inputsFrom = [ self.packages.${pkgs.stdenv.hostPlatform.system}.nixvm ];

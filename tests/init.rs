@@ -166,6 +166,10 @@ fn bad_inputs_are_located_errors_and_write_nothing() {
     let cases: &[(&[&str], &str)] = &[
         (&["--network", "networks/function.nix"], "function.nix:1:1: a network file must be an attribute set"),
         (&["--network", "networks/bad-name.nix"], "bad-name.nix:3:3: machine name `a b` is not usable"),
+        (
+            &["--network", "networks/merged.nix"],
+            "merged.nix:1:1: a network file must be an attribute set literal of machines",
+        ),
         (&["--network", "networks/missing-import.nix"], "missing-import.nix:2:32: `./not-there.nix` does not exist"),
         (&["--from", "server/configuration.nix", "--name", "../evil"], "machine name `../evil` is not usable"),
         (&["--from", "server/configuration.nix", "--nixpkgs", "banana"], "`banana` is not a nixpkgs branch"),
@@ -290,4 +294,23 @@ fn default_nix_builds_without_flakes() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
     assert!(Path::new(&path).join("bin/run-relay-vm").is_file(), "{path}");
+}
+
+#[test]
+fn a_local_nixpkgs_clone_is_pinned_to_its_head() {
+    let tmp = tempfile::tempdir().unwrap();
+    let clone = tmp.path().join("nixpkgs");
+    let repo = git2::Repository::init(&clone).unwrap();
+    std::fs::write(clone.join("default.nix"), "{ }: { }\n").unwrap();
+    let mut index = repo.index().unwrap();
+    index.add_path(Path::new("default.nix")).unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::now("t", "t@example.org").unwrap();
+    let head = repo.commit(Some("HEAD"), &sig, &sig, "c", &tree, &[]).unwrap();
+    let proj = init(
+        tmp.path(),
+        &["--nixpkgs", clone.to_str().unwrap(), "--from", fixture("server/configuration.nix").to_str().unwrap()],
+    );
+    let flake = std::fs::read_to_string(proj.join("flake.nix")).unwrap();
+    assert!(flake.contains(&format!("inputs.nixpkgs.url = \"github:NixOS/nixpkgs/{head}\";")), "{flake}");
 }

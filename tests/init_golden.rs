@@ -41,7 +41,11 @@ fn generated(entry: Entry, sources: &Sources, command: &str) -> String {
 #[test]
 fn single_configuration() {
     let s = sources("server", &["configuration.nix", "services/relay.nix", "motd.txt"]);
-    insta::assert_snapshot!(generated(Entry::Config("configuration.nix".into()), &s, "nixvm init --from configuration.nix"));
+    insta::assert_snapshot!(generated(
+        Entry::Config("configuration.nix".into()),
+        &s,
+        "nixvm init --from configuration.nix"
+    ));
 }
 
 #[test]
