@@ -14,20 +14,24 @@ pub fn in_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
 }
 
-/// `nix-instantiate` when installed. In CI its absence fails the test;
-/// elsewhere the test says it skips and why.
-pub fn nix_instantiate(test: &str) -> Option<PathBuf> {
-    let found = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).map(|d| d.join("nix-instantiate")).find(|c| c.is_file()))
-        .unwrap_or(None);
+/// A program from PATH that some tests need. In CI its absence fails the
+/// test; elsewhere the test says it skips and why.
+pub fn required_tool(program: &str, test: &str) -> Option<PathBuf> {
+    let found =
+        std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).map(|d| d.join(program)).find(|c| c.is_file()));
     match found {
         Some(p) => Some(p),
-        None if in_ci() => panic!("{test}: nix-instantiate is required in CI (apt-get install nix-bin)"),
+        None if in_ci() => panic!("{test}: {program} is required in CI (apt-get install nix-bin)"),
         None => {
-            eprintln!("SKIPPED {test}: nix-instantiate not found on PATH (install Debian's nix-bin to run it)");
+            eprintln!("SKIPPED {test}: {program} not found on PATH (install Debian's nix-bin to run it)");
             None
         }
     }
+}
+
+/// `nix-instantiate`, as `required_tool`.
+pub fn nix_instantiate(test: &str) -> Option<PathBuf> {
+    required_tool("nix-instantiate", test)
 }
 
 /// Check that Nix itself parses `text`; returns Nix's error otherwise.
@@ -48,20 +52,9 @@ pub fn stub_nixpkgs() -> PathBuf {
     fixtures().join("stub-nixpkgs")
 }
 
-/// The `nix` CLI when installed (as `nix_instantiate`: required in CI,
-/// a printed skip elsewhere).
+/// The `nix` CLI, as `required_tool`.
 pub fn nix(test: &str) -> Option<PathBuf> {
-    let found = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).map(|d| d.join("nix")).find(|c| c.is_file()))
-        .unwrap_or(None);
-    match found {
-        Some(p) => Some(p),
-        None if in_ci() => panic!("{test}: nix is required in CI (apt-get install nix-bin)"),
-        None => {
-            eprintln!("SKIPPED {test}: nix not found on PATH (install Debian's nix-bin to run it)");
-            None
-        }
-    }
+    required_tool("nix", test)
 }
 
 /// `nix ARGS` in `dir`, offline, flakes on, nixpkgs replaced by the stub.
