@@ -6,6 +6,7 @@ mod files;
 mod init;
 mod lint;
 pub mod report;
+mod vm;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -46,6 +47,10 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Create a pinned flake project from a configuration or a network file.
     Init(init::InitArgs),
+    /// Build machines' VMs and print their store paths.
+    Build(vm::BuildArgs),
+    /// Boot a machine's VM in the foreground (ssh forwarded on 127.0.0.1).
+    Run(vm::RunArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -58,16 +63,18 @@ pub fn main() -> ExitCode {
     };
     // Workers parse files; give them stacks that never need growing.
     let _ = rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build_global();
-    let status = match cli.command {
-        Command::Lint(args) => lint::run(args),
-        Command::Explain(args) => explain::run(args),
+    let status: anyhow::Result<ExitCode> = match cli.command {
+        Command::Lint(args) => lint::run(args).map(ExitCode::from),
+        Command::Explain(args) => explain::run(args).map(ExitCode::from),
+        Command::Build(args) => vm::build(args).map(ExitCode::from),
+        Command::Run(args) => vm::run(args),
         Command::Init(args) => {
             let words: Vec<String> = std::iter::once("nixvm".to_string()).chain(std::env::args().skip(1)).collect();
-            init::run(args, crate::render::command_line(&words))
+            init::run(args, crate::render::command_line(&words)).map(ExitCode::from)
         }
     };
     match status {
-        Ok(s) => s.into(),
+        Ok(code) => code,
         Err(e) => {
             eprintln!("nixvm: {e:#}");
             Status::Failure.into()

@@ -16,10 +16,65 @@ pub enum NixError {
     Failed(String),
 }
 
+/// Flags every nix call passes through from the command line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Flags {
+    pub show_trace: bool,
+    pub print_build_logs: bool,
+    pub impure: bool,
+    pub offline: bool,
+    pub builders: Option<String>,
+    /// `--option NAME VALUE`, in order.
+    pub options: Vec<(String, String)>,
+    /// `--override-input INPUT REF`, in order.
+    pub override_inputs: Vec<(String, String)>,
+}
+
+impl Flags {
+    /// The flags as nix arguments.
+    pub fn to_args(&self) -> Vec<String> {
+        let mut a = vec![];
+        let mut flag = |on: bool, f: &str| {
+            if on {
+                a.push(f.to_string());
+            }
+        };
+        flag(self.show_trace, "--show-trace");
+        flag(self.print_build_logs, "--print-build-logs");
+        flag(self.impure, "--impure");
+        flag(self.offline, "--offline");
+        if let Some(b) = &self.builders {
+            a.extend(["--builders".to_string(), b.clone()]);
+        }
+        for (k, v) in &self.options {
+            a.extend(["--option".to_string(), k.clone(), v.clone()]);
+        }
+        for (k, v) in &self.override_inputs {
+            a.extend(["--override-input".to_string(), k.clone(), v.clone()]);
+        }
+        a
+    }
+}
+
+/// One built installable: `nix build --json` reports these.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Built {
+    #[serde(rename = "drvPath")]
+    pub drv_path: String,
+    pub outputs: std::collections::BTreeMap<String, String>,
+}
+
+impl Built {
+    pub fn out(&self) -> Option<&str> {
+        self.outputs.get("out").map(String::as_str)
+    }
+}
+
 /// How to call nix.
 #[derive(Debug, Clone)]
 pub struct Nix {
     program: PathBuf,
+    flags: Flags,
 }
 
 impl Nix {
@@ -29,8 +84,31 @@ impl Nix {
         std::env::split_paths(&path)
             .map(|d| d.join("nix"))
             .find(|c| c.is_file())
-            .map(|program| Nix { program })
+            .map(|program| Nix { program, flags: Flags::default() })
             .ok_or(NixError::NotFound)
+    }
+
+    pub fn with_flags(mut self, flags: Flags) -> Nix {
+        self.flags = flags;
+        self
+    }
+
+    /// `nix build --json --no-link INSTALLABLES` in `dir` (Nix 2.8 has no
+    /// `--print-out-paths`). Build logs go to our stderr.
+    pub fn build(&self, dir: &Path, installables: &[String]) -> Result<Vec<Built>, NixError> {
+        let out = self
+            .command(dir)
+            .args(["build", "--json", "--no-link"])
+            .args(self.flags.to_args())
+            .args(installables)
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .map_err(NixError::Spawn)?;
+        if !out.status.success() {
+            return Err(NixError::Failed(format!("nix build {} failed", installables.join(" "))));
+        }
+        serde_json::from_slice(&out.stdout)
+            .map_err(|e| NixError::Failed(format!("cannot read nix build's output: {e}")))
     }
 
     fn command(&self, dir: &Path) -> Command {
@@ -39,9 +117,26 @@ impl Nix {
         c
     }
 
+    /// `nix eval --json INSTALLABLE [--apply FN]` in `dir`.
+    pub fn eval_json(&self, dir: &Path, installable: &str, apply: Option<&str>) -> Result<serde_json::Value, NixError> {
+        let out = self
+            .command(dir)
+            .args(["eval", "--json"])
+            .args(self.flags.to_args())
+            .arg(installable)
+            .args(apply.map(|f| ["--apply", f]).into_iter().flatten())
+            .output()
+            .map_err(NixError::Spawn)?;
+        if !out.status.success() {
+            return Err(NixError::Failed(last_error(&String::from_utf8_lossy(&out.stderr))));
+        }
+        serde_json::from_slice(&out.stdout).map_err(|e| NixError::Failed(format!("cannot read nix eval's output: {e}")))
+    }
+
     /// `nix flake lock` in `dir`: writes `flake.lock`.
     pub fn flake_lock(&self, dir: &Path) -> Result<(), NixError> {
-        let out = self.command(dir).args(["flake", "lock"]).output().map_err(NixError::Spawn)?;
+        let out =
+            self.command(dir).args(["flake", "lock"]).args(self.flags.to_args()).output().map_err(NixError::Spawn)?;
         if out.status.success() {
             Ok(())
         } else {
@@ -64,6 +159,38 @@ fn last_error(stderr: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_become_arguments_in_order() {
+        let f = Flags {
+            show_trace: true,
+            offline: true,
+            builders: Some("ssh://b x86_64-linux".into()),
+            options: vec![("cores".into(), "2".into()), ("max-jobs".into(), "1".into())],
+            override_inputs: vec![("nixpkgs".into(), "path:/x".into())],
+            ..Flags::default()
+        };
+        assert_eq!(
+            f.to_args(),
+            [
+                "--show-trace",
+                "--offline",
+                "--builders",
+                "ssh://b x86_64-linux",
+                "--option",
+                "cores",
+                "2",
+                "--option",
+                "max-jobs",
+                "1",
+                "--override-input",
+                "nixpkgs",
+                "path:/x"
+            ]
+        );
+    }
+
     #[test]
     fn the_error_line_is_found() {
         let stderr = "warning: Git tree is dirty\nerror: unable to download 'x': Couldn't resolve host name (6)\n(use '--show-trace' to show detailed location information)\n";

@@ -1,0 +1,149 @@
+//! `nixvm build` and `nixvm run` on a project made by `nixvm init`, with the
+//! real nix against the stub nixpkgs, whose VM run script prints the
+//! environment and arguments it was given.
+
+mod common;
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn nixvm() -> Command {
+    let mut c = Command::cargo_bin("nixvm").unwrap();
+    c.env("NO_COLOR", "1").env_remove("QEMU_OPTS").env_remove("QEMU_NET_OPTS").env_remove("QEMU_KERNEL_PARAMS");
+    c.env_remove("NIX_DISK_IMAGE");
+    c
+}
+
+fn stub_flags() -> Vec<String> {
+    vec![
+        "--offline".into(),
+        "--override-input".into(),
+        "nixpkgs".into(),
+        format!("path:{}", common::stub_nixpkgs().display()),
+    ]
+}
+
+/// A project with the machines `relay` (single config) in a temp dir.
+fn project(tmp: &Path) -> PathBuf {
+    let proj = tmp.join("proj");
+    nixvm()
+        .args(["init", "--no-lock", "--from"])
+        .arg(common::fixtures().join("init/server/configuration.nix"))
+        .arg("--dir")
+        .arg(&proj)
+        .assert()
+        .code(0);
+    proj
+}
+
+fn env_line<'a>(out: &'a str, name: &str) -> Option<&'a str> {
+    out.lines().find_map(|l| l.strip_prefix(&format!("env: {name}=")))
+}
+
+#[test]
+fn run_gives_the_script_its_environment_and_arguments() {
+    if common::nix("run_gives_the_script_its_environment_and_arguments").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = project(tmp.path());
+    let out = nixvm()
+        .args(["run", "relay", "--dir"])
+        .arg(&proj)
+        .args(stub_flags())
+        .args(["--", "-S", "two words"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let proj = std::fs::canonicalize(&proj).unwrap();
+    let state = proj.join(".nixvm/relay");
+    assert!(out.contains("stub VM relay"), "{out}");
+    assert!(out.contains("arg: -S\narg: two words\n"), "{out}");
+    assert_eq!(env_line(&out, "NIX_DISK_IMAGE"), Some(state.join("relay.qcow2").to_str().unwrap()), "{out}");
+    assert_eq!(env_line(&out, "TMPDIR"), Some(state.join("tmp").to_str().unwrap()));
+    assert_eq!(env_line(&out, "USE_TMPDIR"), Some("1"));
+    let port: u16 = std::fs::read_to_string(state.join("ssh-port")).unwrap().trim().parse().unwrap();
+    assert_eq!(env_line(&out, "QEMU_NET_OPTS"), Some(format!("hostfwd=tcp:127.0.0.1:{port}-:22").as_str()));
+    assert_eq!(env_line(&out, "QEMU_OPTS"), None, "no console unless asked");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(proj.join(".nixvm")).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, ".nixvm is private");
+}
+
+#[test]
+fn run_extends_the_users_variables_and_passes_the_exit_code() {
+    if common::nix("run_extends_the_users_variables_and_passes_the_exit_code").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = project(tmp.path());
+    let out = nixvm()
+        .env("QEMU_NET_OPTS", "hostfwd=tcp:127.0.0.1:8080-:80")
+        .env("QEMU_OPTS", "-m 2048")
+        .env("NIX_DISK_IMAGE", "/elsewhere/disk.qcow2")
+        .env("NIXVM_STUB_EXIT", "7")
+        .args(["run", "relay", "--console", "--dir"])
+        .arg(&proj)
+        .args(stub_flags())
+        .assert()
+        .code(7)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    let net = env_line(&out, "QEMU_NET_OPTS").unwrap();
+    assert!(net.starts_with("hostfwd=tcp:127.0.0.1:8080-:80,hostfwd=tcp:127.0.0.1:"), "{net}");
+    assert_eq!(env_line(&out, "QEMU_OPTS"), Some("-m 2048 -nographic"));
+    assert_eq!(env_line(&out, "QEMU_KERNEL_PARAMS"), Some("console=ttyS0"));
+    assert_eq!(env_line(&out, "NIX_DISK_IMAGE"), Some("/elsewhere/disk.qcow2"), "the user's disk image is kept");
+}
+
+#[test]
+fn build_prints_every_machines_vm() {
+    if common::nix("build_prints_every_machines_vm").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = tmp.path().join("net");
+    nixvm()
+        .args(["init", "--no-lock", "--network"])
+        .arg(common::fixtures().join("init/networks/build-vms.nix"))
+        .arg("--dir")
+        .arg(&proj)
+        .assert()
+        .code(0);
+    let out =
+        nixvm().args(["build", "--dir"]).arg(&proj).args(stub_flags()).assert().code(0).get_output().stdout.clone();
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines[0].starts_with("client\t/nix/store/") && lines[0].ends_with("-nixos-vm-client"), "{out}");
+    assert!(lines[1].starts_with("server\t/nix/store/"), "{out}");
+}
+
+#[test]
+fn unknown_machines_and_non_projects_are_clear_errors() {
+    if common::nix("unknown_machines_and_non_projects_are_clear_errors").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = project(tmp.path());
+    let err = nixvm()
+        .args(["run", "nosuch", "--dir"])
+        .arg(&proj)
+        .args(stub_flags())
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&err);
+    assert!(err.contains("is `nosuch` a machine of this project? (machines: relay)"), "{err}");
+    let err = nixvm().args(["run", "../x", "--dir"]).arg(&proj).assert().code(2).get_output().stderr.clone();
+    assert!(String::from_utf8_lossy(&err).contains("`../x` is not a machine name"));
+    let err = nixvm().args(["build", "--dir"]).arg(tmp.path()).assert().code(2).get_output().stderr.clone();
+    assert!(String::from_utf8_lossy(&err).contains("run `nixvm init` first"));
+}
