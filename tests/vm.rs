@@ -141,7 +141,7 @@ fn unknown_machines_and_non_projects_are_clear_errors() {
         .stderr
         .clone();
     let err = String::from_utf8_lossy(&err);
-    assert!(err.contains("is `nosuch` a machine of this project? (machines: relay)"), "{err}");
+    assert!(err.contains("no machine `nosuch` in this project (machines: relay)"), "{err}");
     let err = nixvm().args(["run", "../x", "--dir"]).arg(&proj).assert().code(2).get_output().stderr.clone();
     assert!(String::from_utf8_lossy(&err).contains("`../x` is not a machine name"));
     let err = nixvm().args(["build", "--dir"]).arg(tmp.path()).assert().code(2).get_output().stderr.clone();

@@ -3,6 +3,7 @@
 
 mod explain;
 mod files;
+mod fleet;
 mod init;
 mod lint;
 pub mod report;
@@ -51,6 +52,14 @@ enum Command {
     Build(vm::BuildArgs),
     /// Boot a machine's VM in the foreground (ssh forwarded on 127.0.0.1).
     Run(vm::RunArgs),
+    /// Start machines in the background.
+    Up(fleet::UpArgs),
+    /// Stop machines started by `up`.
+    Down(fleet::DownArgs),
+    /// Which machines run, their ssh ports and disk images.
+    Status(fleet::StatusArgs),
+    /// Remove stopped machines' disk images and state.
+    Clean(fleet::CleanArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -68,6 +77,10 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args).map(ExitCode::from),
         Command::Build(args) => vm::build(args).map(ExitCode::from),
         Command::Run(args) => vm::run(args),
+        Command::Up(args) => fleet::up(args).map(ExitCode::from),
+        Command::Down(args) => fleet::down(args).map(ExitCode::from),
+        Command::Status(args) => fleet::status(args).map(ExitCode::from),
+        Command::Clean(args) => fleet::clean(args).map(ExitCode::from),
         Command::Init(args) => {
             let words: Vec<String> = std::iter::once("nixvm".to_string()).chain(std::env::args().skip(1)).collect();
             init::run(args, crate::render::command_line(&words)).map(ExitCode::from)

@@ -105,38 +105,64 @@ fn check_name(machine: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn nix(flags: &NixFlags) -> anyhow::Result<Nix> {
+pub fn nix(flags: &NixFlags) -> anyhow::Result<Nix> {
     Ok(Nix::find()?.with_flags(flags.flags()))
 }
 
 /// The machines of the project, as the flake sees them.
-fn machines(nix: &Nix, project: &Path) -> anyhow::Result<Vec<String>> {
+pub fn list_machines(nix: &Nix, project: &Path) -> anyhow::Result<Vec<String>> {
     let names = nix.eval_json(project, ".#nixosConfigurations", Some("builtins.attrNames"))?;
     serde_json::from_value(names).context("nix listed the machines in an unexpected form")
 }
 
-/// Build `.#vm-M`; an unknown machine is said so.
-fn build_vm(nix: &Nix, project: &Path, machine: &str) -> anyhow::Result<PathBuf> {
-    check_name(machine)?;
-    let built = nix.build(project, &[format!(".#vm-{machine}")]).map_err(|e| {
-        let known = machines(nix, project).map(|m| m.join(", ")).unwrap_or_default();
-        anyhow::anyhow!("{e}: is `{machine}` a machine of this project? (machines: {known})")
+/// A machine's VM and the system it boots, as built.
+pub struct BuiltVm {
+    pub vm: PathBuf,
+    pub system: PathBuf,
+}
+
+/// Build `vm-M` and `vmSystem-M` for each machine; an unknown machine is
+/// said so.
+pub fn build_vms(nix: &Nix, project: &Path, machines: &[String]) -> anyhow::Result<Vec<BuiltVm>> {
+    for m in machines {
+        check_name(m)?;
+    }
+    let attrs: Vec<String> = machines.iter().flat_map(|m| [format!("vm-{m}"), format!("vmSystem-{m}")]).collect();
+    let mut built = nix.build_packages(project, &crate::lint::host_system(), &attrs).map_err(|e| match e {
+        crate::nix::NixError::Missing(attr) => {
+            let known = list_machines(nix, project).map(|m| m.join(", ")).unwrap_or_default();
+            let machine = attr.trim_start_matches("vmSystem-").trim_start_matches("vm-");
+            anyhow::anyhow!("no machine `{machine}` in this project (machines: {known})")
+        }
+        other => anyhow::Error::new(other),
     })?;
-    let out = built.first().and_then(|b| b.out()).context("nix build reported no output")?;
-    Ok(PathBuf::from(out))
+    let mut take = |attr: String| built.remove(&attr).context("nix build reported no output");
+    machines
+        .iter()
+        .map(|m| Ok(BuiltVm { vm: take(format!("vm-{m}"))?, system: take(format!("vmSystem-{m}"))? }))
+        .collect()
+}
+
+/// Record, when a VM is about to create its disk image, which system the
+/// image is made for (`status` reports images made for an older one).
+pub fn note_disk_system(state: &Path, machine: &str, system: &Path) -> anyhow::Result<()> {
+    let image = match std::env::var_os("NIX_DISK_IMAGE") {
+        Some(p) => PathBuf::from(p),
+        None => state.join(format!("{machine}.qcow2")),
+    };
+    if !image.exists() {
+        std::fs::write(state.join("disk-system"), format!("{}\n", system.display()))
+            .context("cannot record the disk's system")?;
+    }
+    Ok(())
 }
 
 pub fn build(args: BuildArgs) -> anyhow::Result<Status> {
     let project = find_project(args.dir.as_deref())?;
     let nix = nix(&args.nix)?;
-    let names = if args.machines.is_empty() { machines(&nix, &project)? } else { args.machines.clone() };
-    for m in &names {
-        check_name(m)?;
-    }
-    let installables: Vec<String> = names.iter().map(|m| format!(".#vm-{m}")).collect();
-    let built = nix.build(&project, &installables)?;
-    for (m, b) in names.iter().zip(&built) {
-        println!("{m}\t{}", b.out().unwrap_or("?"));
+    let names = if args.machines.is_empty() { list_machines(&nix, &project)? } else { args.machines.clone() };
+    for (m, b) in names.iter().zip(build_vms(&nix, &project, &names)?) {
+        println!("{m}\t{}", b.vm.display());
     }
     Ok(Status::Clean)
 }
@@ -184,7 +210,7 @@ pub fn run_environment(state: &Path, machine: &str, port: u16, console: bool) ->
 }
 
 /// The `run-*-vm` script of a built VM.
-fn run_script(vm: &Path) -> anyhow::Result<PathBuf> {
+pub fn run_script(vm: &Path) -> anyhow::Result<PathBuf> {
     let bin = vm.join("bin");
     let mut scripts: Vec<PathBuf> = std::fs::read_dir(&bin)
         .with_context(|| format!("{} has no bin/", vm.display()))?
@@ -200,9 +226,11 @@ fn run_script(vm: &Path) -> anyhow::Result<PathBuf> {
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let project = find_project(args.dir.as_deref())?;
     let nix = nix(&args.nix)?;
-    let vm = build_vm(&nix, &project, &args.machine)?;
-    let script = run_script(&vm)?;
+    let built = build_vms(&nix, &project, std::slice::from_ref(&args.machine))?;
+    let built = built.first().context("nothing was built")?;
+    let script = run_script(&built.vm)?;
     let state = state_dir(&project, &args.machine)?;
+    note_disk_system(&state, &args.machine, &built.system)?;
     let port = free_port()?;
     std::fs::write(state.join("ssh-port"), format!("{port}\n")).context("cannot record the ssh port")?;
     eprintln!("{}: ssh on 127.0.0.1:{port} (nixvm ssh {})", args.machine, args.machine);

@@ -14,6 +14,9 @@ pub enum NixError {
     /// Nix ran and failed; its last error line.
     #[error("{0}")]
     Failed(String),
+    /// The flake has no such package.
+    #[error("the flake has no package `{0}`")]
+    Missing(String),
 }
 
 /// Flags every nix call passes through from the command line.
@@ -117,6 +120,44 @@ impl Nix {
         c
     }
 
+    /// Build the flake's `packages.SYSTEM.ATTR` for each of `attrs`; returns
+    /// their `out` paths by attribute. `nix build --json` does not say which
+    /// result is which installable, so results are matched by derivation
+    /// path, evaluated first. A missing attribute is `NixError::Missing`.
+    pub fn build_packages(
+        &self,
+        dir: &Path,
+        system: &str,
+        attrs: &[String],
+    ) -> Result<std::collections::BTreeMap<String, PathBuf>, NixError> {
+        let names = serde_json::to_string(attrs).map_err(|e| NixError::Failed(e.to_string()))?;
+        let apply = format!(
+            "ps: builtins.listToAttrs (map (n: {{ name = n; value = if ps ? ${{n}} then ps.${{n}}.drvPath else null; }}) (builtins.fromJSON {}))",
+            crate::nixstr::string_literal(&names)
+        );
+        let drvs = self.eval_json(dir, &format!(".#packages.{system}"), Some(&apply))?;
+        let mut by_drv = std::collections::BTreeMap::new();
+        for a in attrs {
+            match drvs.get(a).and_then(|v| v.as_str()) {
+                Some(d) => {
+                    by_drv.insert(d.to_string(), a.clone());
+                }
+                None => return Err(NixError::Missing(a.clone())),
+            }
+        }
+        let installables: Vec<String> = attrs.iter().map(|a| format!(".#{a}")).collect();
+        let mut out = std::collections::BTreeMap::new();
+        for b in self.build(dir, &installables)? {
+            if let (Some(attr), Some(path)) = (by_drv.get(&b.drv_path), b.out()) {
+                out.insert(attr.clone(), PathBuf::from(path));
+            }
+        }
+        match attrs.iter().find(|a| !out.contains_key(*a)) {
+            Some(a) => Err(NixError::Failed(format!("nix build reported no output for {a}"))),
+            None => Ok(out),
+        }
+    }
+
     /// `nix eval --json INSTALLABLE [--apply FN]` in `dir`.
     pub fn eval_json(&self, dir: &Path, installable: &str, apply: Option<&str>) -> Result<serde_json::Value, NixError> {
         let out = self
@@ -131,6 +172,21 @@ impl Nix {
             return Err(NixError::Failed(last_error(&String::from_utf8_lossy(&out.stderr))));
         }
         serde_json::from_slice(&out.stdout).map_err(|e| NixError::Failed(format!("cannot read nix eval's output: {e}")))
+    }
+
+    /// `nix eval --raw INSTALLABLE` in `dir`.
+    pub fn eval_raw(&self, dir: &Path, installable: &str) -> Result<String, NixError> {
+        let out = self
+            .command(dir)
+            .args(["eval", "--raw"])
+            .args(self.flags.to_args())
+            .arg(installable)
+            .output()
+            .map_err(NixError::Spawn)?;
+        if !out.status.success() {
+            return Err(NixError::Failed(last_error(&String::from_utf8_lossy(&out.stderr))));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
     /// `nix flake lock` in `dir`: writes `flake.lock`.
