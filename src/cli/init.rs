@@ -101,7 +101,7 @@ pub fn run(args: InitArgs, command: String) -> anyhow::Result<Status> {
         println!("  nix flake lock        # pins {}", options.nixpkgs_url);
     }
     for m in &plan.machines {
-        println!("  nix run .#vm-{m}");
+        println!("  nix run .#vm-{m}        # or: nixvm run {m}");
     }
     println!("(Nix before 2.19 may need --extra-experimental-features 'nix-command flakes'.)");
     Ok(Status::Clean)
