@@ -59,7 +59,7 @@ pub fn human(out: &mut dyn WriteColor, reports: &[FileReport]) -> std::io::Resul
             if let Some(fix) = &d.fix {
                 notes.push(format!("fix: {} (nixvm lint --fix)", fix.description));
             }
-            let label = cs::Label::primary((), d.span.start.min(r.text.len())..d.span.end.min(r.text.len()));
+            let label = cs::Label::primary((), char_range(&r.text, d.span));
             let diag = cs::Diagnostic::new(severity)
                 .with_code(d.code)
                 .with_message(&d.message)
@@ -69,6 +69,20 @@ pub fn human(out: &mut dyn WriteColor, reports: &[FileReport]) -> std::io::Resul
         }
     }
     Ok(())
+}
+
+/// `span` clamped to the text and widened to character boundaries, as the
+/// renderer requires.
+fn char_range(text: &str, span: Span) -> std::ops::Range<usize> {
+    let mut start = span.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = span.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
 }
 
 #[derive(Serialize)]
@@ -159,6 +173,25 @@ pub fn unified_diff(name: &str, before: &str, after: &str) -> String {
         .context_radius(3)
         .header(&format!("a/{name}"), &format!("b/{name}"))
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_fall_on_character_boundaries() {
+        let text = "aé b";
+        assert_eq!(char_range(text, Span::new(2, 3)), 1..3);
+        assert_eq!(char_range(text, Span::new(9, 12)), 5..5);
+        let reports = [FileReport {
+            name: "x.nix".into(),
+            text: text.into(),
+            diagnostics: vec![crate::lint::not_text(2, "m")],
+        }];
+        let mut out = codespan_reporting::term::termcolor::NoColor::new(Vec::new());
+        human(&mut out, &reports).unwrap();
+    }
 }
 
 pub fn summary(t: Totals, files: usize) -> String {
