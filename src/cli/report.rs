@@ -184,11 +184,8 @@ mod tests {
         let text = "aé b";
         assert_eq!(char_range(text, Span::new(2, 3)), 1..3);
         assert_eq!(char_range(text, Span::new(9, 12)), 5..5);
-        let reports = [FileReport {
-            name: "x.nix".into(),
-            text: text.into(),
-            diagnostics: vec![crate::lint::not_text(2, "m")],
-        }];
+        let reports =
+            [FileReport { name: "x.nix".into(), text: text.into(), diagnostics: vec![crate::lint::not_text(2, "m")] }];
         let mut out = codespan_reporting::term::termcolor::NoColor::new(Vec::new());
         human(&mut out, &reports).unwrap();
     }

@@ -78,6 +78,8 @@ impl Priority {
 /// Where a priority wrapper sits, for fixes that change it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WrapperCall {
+    /// Where the function expression starts (`lib` in `lib.mkOverride 100 x`).
+    pub start: usize,
     /// The function name token (`mkOverride` in `lib.mkOverride 100 x`).
     pub name: Span,
     /// From the function name to the end of its last non-value argument

@@ -82,6 +82,8 @@ enum Binding {
     LibFn(&'static str),
     /// `lib` itself (`lib`, `pkgs.lib`).
     Lib,
+    /// The module's whole argument set (`args:` or `args@{ ... }`).
+    ModuleArgs,
     Unknown,
 }
 
@@ -116,9 +118,10 @@ impl Scopes {
                     None => name == "lib",
                 }
             }
+            // `pkgs.lib`, `args.lib`, `inputs.nixpkgs.lib`: whatever ends in `.lib`.
             ast::Expr::Select(s) => {
                 s.or_token().is_none()
-                    && matches!(select_path(&s).as_deref(), Some([a, b]) if a == "pkgs" && b == "lib")
+                    && s.attrpath().and_then(|p| p.attrs().last()).and_then(|a| attr_name(&a)).as_deref() == Some("lib")
             }
             _ => false,
         }
@@ -137,28 +140,16 @@ impl Scopes {
                     None => None,
                 }
             }
+            // `lib.mkForce`, `lib.modules.mkForce`, `pkgs.lib.mkForce`,
+            // `inputs.nixpkgs.lib.mkForce`, `args.lib.mkForce`: these names
+            // are lib's whatever the path to them.
             ast::Expr::Select(s) => {
                 if s.or_token().is_some() {
                     return None;
                 }
-                let base = s.expr()?;
-                let attrs: Vec<ast::Attr> = s.attrpath()?.attrs().collect();
-                let names: Vec<String> = attrs.iter().map(attr_name).collect::<Option<_>>()?;
-                let last = attrs.last()?;
-                let fname = known(names.last()?)?;
-                let through = &names[..names.len() - 1];
-                let base_is_lib = self.is_lib(&base);
-                let base_name = match &base {
-                    ast::Expr::Ident(i) => i.ident_token().map(|t| t.text().to_string()),
-                    _ => None,
-                };
-                let ok = match through {
-                    [] => base_is_lib,
-                    [m] if m == "modules" => base_is_lib,
-                    [l] if l == "lib" => base_name.as_deref() == Some("pkgs"),
-                    _ => false,
-                };
-                ok.then(|| (fname, span_of(last.syntax())))
+                let last = s.attrpath()?.attrs().last()?;
+                let fname = known(&attr_name(&last)?)?;
+                Some((fname, span_of(last.syntax())))
             }
             _ => None,
         }
@@ -245,8 +236,7 @@ pub fn analyze_module(expr: &ast::Expr, machine: Option<String>) -> ModuleInfo {
                 l.body()
             }
             ast::Expr::LetIn(l) => {
-                let frame = w.let_frame(l);
-                w.scopes.frames.push(frame);
+                w.push_let(l);
                 pushed += 1;
                 l.body()
             }
@@ -281,19 +271,23 @@ pub fn analyze_module(expr: &ast::Expr, machine: Option<String>) -> ModuleInfo {
 
 fn param_frame(l: &ast::Lambda) -> Frame {
     let mut frame = Frame::default();
-    let bind = |frame: &mut Frame, ident: Option<ast::Ident>| {
+    let bind = |frame: &mut Frame, ident: Option<ast::Ident>, whole: bool| {
         if let Some(name) = ident.and_then(|i| i.ident_token()) {
-            let b = if name.text() == "lib" { Binding::Lib } else { Binding::Unknown };
+            let b = match (name.text(), whole) {
+                (_, true) => Binding::ModuleArgs,
+                ("lib", false) => Binding::Lib,
+                _ => Binding::Unknown,
+            };
             frame.names.insert(name.text().to_string(), b);
         }
     };
     match l.param() {
-        Some(ast::Param::IdentParam(p)) => bind(&mut frame, p.ident()),
+        Some(ast::Param::IdentParam(p)) => bind(&mut frame, p.ident(), true),
         Some(ast::Param::Pattern(p)) => {
             for e in p.pat_entries() {
-                bind(&mut frame, e.ident());
+                bind(&mut frame, e.ident(), false);
             }
-            bind(&mut frame, p.pat_bind().and_then(|b| b.ident()));
+            bind(&mut frame, p.pat_bind().and_then(|b| b.ident()), true);
         }
         None => {}
     }
@@ -336,25 +330,37 @@ fn lib_access(scopes: &Scopes, module_fn: Option<&ast::Lambda>) -> LibAccess {
 }
 
 impl Walker {
-    fn let_frame(&self, l: &ast::LetIn) -> Frame {
-        let mut frame = Frame::default();
-        for (name, value) in value::simple_bindings(l) {
-            let b = self.binding_of(&value);
-            frame.names.insert(name, b);
-        }
+    /// Push the scope of a `let`: its bindings see each other (inherits
+    /// first, then bindings twice so later aliases resolve), and anything
+    /// named `lib` is taken to be lib.
+    fn push_let(&mut self, l: &ast::LetIn) {
+        self.scopes.frames.push(Frame::default());
         for inherit in l.inherits() {
             let from_lib = inherit.from().and_then(|f| f.expr()).map(|e| self.is_lib_or_modules(&e));
             for attr in inherit.attrs() {
                 let Some(name) = attr_name(&attr) else { continue };
                 let b = match from_lib {
+                    _ if name == "lib" => Binding::Lib,
                     Some(true) => known(&name).map(Binding::LibFn).unwrap_or(Binding::Unknown),
                     Some(false) => Binding::Unknown,
                     None => self.scopes.lookup(&name).cloned().unwrap_or(Binding::Unknown),
                 };
-                frame.names.insert(name, b);
+                self.bind_here(name, b);
             }
         }
-        frame
+        let bindings = value::simple_bindings(l);
+        for _ in 0..2 {
+            for (name, value) in &bindings {
+                let b = if name == "lib" { Binding::Lib } else { self.binding_of(value) };
+                self.bind_here(name.clone(), b);
+            }
+        }
+    }
+
+    fn bind_here(&mut self, name: String, b: Binding) {
+        if let Some(frame) = self.scopes.frames.last_mut() {
+            frame.names.insert(name, b);
+        }
     }
 
     fn is_lib_or_modules(&self, e: &ast::Expr) -> bool {
@@ -399,7 +405,8 @@ impl Walker {
         }
         args.reverse();
         let (name, name_span) = self.scopes.lib_function(&head)?;
-        let wrapper = |head_end: usize| WrapperCall { name: name_span, head_end };
+        let start = span_of(head.syntax()).start;
+        let wrapper = |head_end: usize| WrapperCall { start, name: name_span, head_end };
         match (name, args.as_slice()) {
             ("mkIf", [cond, body]) => Some(Call::If { cond: cond.clone(), body: body.clone() }),
             ("mkMerge", [list]) => Some(Call::Merge(list.clone())),
@@ -555,8 +562,7 @@ impl Walker {
                 }
             }
             ast::Expr::LetIn(l) => {
-                let frame = self.let_frame(l);
-                self.scopes.frames.push(frame);
+                self.push_let(l);
                 if let Some(body) = l.body() {
                     self.value(&body, key, ctx, depth + 1);
                 }

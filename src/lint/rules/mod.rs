@@ -33,22 +33,28 @@ pub static ALL: &[&dyn Lint] = &[
     &zfs_host_id::ZfsHostId,
 ];
 
+/// How the module reaches `lib`: the expression, and the edits that make
+/// it available (adding `lib` to the arguments); otherwise why it cannot.
+pub(crate) fn lib_for(module: &crate::syntax::ModuleInfo) -> Result<(String, Vec<crate::text::Edit>), String> {
+    use crate::syntax::LibAccess;
+    match &module.lib {
+        LibAccess::Bound(lib) => Ok((lib.clone(), vec![])),
+        LibAccess::Addable(edit) => Ok(("lib".to_string(), vec![edit.clone()])),
+        LibAccess::Unavailable(why) => Err(why.clone()),
+    }
+}
+
 /// `lib.mkDefault` around a definition's value, when the module can reach
 /// `lib`; otherwise why not.
 pub(crate) fn wrap_in_mk_default(
     module: &crate::syntax::ModuleInfo,
     def: &crate::syntax::Definition,
 ) -> Result<Vec<crate::text::Edit>, String> {
-    use crate::syntax::LibAccess;
     use crate::text::Edit;
     if def.inherited {
         return Err("the value comes from `inherit`; write it as `name = lib.mkDefault value;`".into());
     }
-    let (lib, mut edits) = match &module.lib {
-        LibAccess::Bound(lib) => (lib.clone(), vec![]),
-        LibAccess::Addable(edit) => ("lib".to_string(), vec![edit.clone()]),
-        LibAccess::Unavailable(why) => return Err(why.clone()),
-    };
+    let (lib, mut edits) = lib_for(module)?;
     let v = def.value_span;
     let (open, close) = match (def.value_is_argument, def.value_needs_parens) {
         (false, false) => ("", ""),

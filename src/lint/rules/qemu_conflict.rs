@@ -1,8 +1,9 @@
 //! `qemu-conflict`: a plain definition that differs from qemu-vm.nix's.
 
-use super::wrap_in_mk_default;
+use super::{lib_for, wrap_in_mk_default};
 use crate::lint::{declare_lint, Context, Diagnostic, Fix, Lint, Meta};
 use crate::syntax::{dotted, Value};
+use crate::text::{Edit, Span};
 
 declare_lint! {
     /// What: an option is set at normal priority to a value other than the
@@ -60,27 +61,24 @@ impl Lint for QemuConflict {
             } else {
                 format!("`{option}` is set to `{}`{when}, which may differ from {their_value} that qemu-vm.nix sets at the same priority: the VM would fail to evaluate with conflicting definition values", def.value)
             };
-            let (fix, help) = match def.wrapper.as_ref().filter(|_| def.priority.via == Some("mkOverride")) {
-                Some(w) => (
-                    Some(Fix {
-                        description: "use `mkDefault` instead of `mkOverride 100`".into(),
-                        edits: vec![crate::text::Edit::replace(
-                            crate::text::Span::new(w.name.start, w.head_end),
-                            "mkDefault",
-                        )],
-                    }),
-                    "`mkOverride 100` is the normal priority; use `mkDefault` so the VM's value wins in the VM".to_string(),
+            let fix = match def.wrapper.as_ref().filter(|_| def.priority.via == Some("mkOverride")) {
+                // `mkOverride 100 v` is the normal priority: make it `lib.mkDefault v`.
+                Some(w) => lib_for(module).map(|(lib, mut edits)| {
+                    edits.push(Edit::replace(Span::new(w.start, w.head_end), format!("{lib}.mkDefault")));
+                    Fix { description: "use `mkDefault` instead of `mkOverride 100`".into(), edits }
+                }),
+                None => wrap_in_mk_default(module, def).map(|edits| Fix {
+                    description: format!("wrap the value of `{option}` in `lib.mkDefault`"),
+                    edits,
+                }),
+            };
+            let (fix, help) = match fix {
+                Ok(fix) => (
+                    Some(fix),
+                    "use `lib.mkDefault`: your value still applies on hardware, and qemu-vm.nix's value wins in the VM"
+                        .to_string(),
                 ),
-                None => match wrap_in_mk_default(module, def) {
-                    Ok(edits) => (
-                        Some(Fix { description: format!("wrap the value of `{option}` in `lib.mkDefault`"), edits }),
-                        "wrap the value in `lib.mkDefault`: it still applies on hardware, and qemu-vm.nix's value wins in the VM".to_string(),
-                    ),
-                    Err(why) => (
-                        None,
-                        format!("wrap the value in `lib.mkDefault` (no automatic fix: {why})"),
-                    ),
-                },
+                Err(why) => (None, format!("wrap the value in `lib.mkDefault` (no automatic fix: {why})")),
             };
             out.push(
                 Diagnostic::new(&Self::META, def.key_span(), message)
@@ -164,6 +162,44 @@ mod tests {
         let ds = findings(CODE, text);
         assert_eq!(ds.len(), 1);
         assert_eq!(fixed(text, &ds), "{ lib, ... }: { services.timesyncd.enable = lib.mkDefault true; }");
+        // A bare or renamed mkOverride: the fix names lib's mkDefault.
+        for (text, after) in [
+            (
+                "{ lib, ... }: let inherit (lib) mkOverride; in { services.timesyncd.enable = mkOverride 100 true; }",
+                "{ lib, ... }: let inherit (lib) mkOverride; in { services.timesyncd.enable = lib.mkDefault true; }",
+            ),
+            (
+                "{ lib, ... }: let mko = lib.mkOverride; in { services.timesyncd.enable = mko 100 true; }",
+                "{ lib, ... }: let mko = lib.mkOverride; in { services.timesyncd.enable = lib.mkDefault true; }",
+            ),
+        ] {
+            assert_eq!(fixed(text, &findings(CODE, text)), after);
+        }
+    }
+
+    #[test]
+    fn lib_reached_any_way_is_recognised() {
+        for quiet in [
+            "{ pkgs, ... }: let inherit (pkgs) lib; in { services.timesyncd.enable = lib.mkForce true; }",
+            "let lib = import <nixpkgs/lib>; in { services.timesyncd.enable = lib.mkForce true; }",
+            "{ inputs, ... }: { services.timesyncd.enable = inputs.nixpkgs.lib.mkForce true; }",
+            "{ lib, ... }: let force = mkForce; inherit (lib) mkForce; in { services.timesyncd.enable = force true; }",
+            "args: { services.timesyncd.enable = args.lib.mkDefault true; }",
+        ] {
+            assert!(findings(CODE, quiet).is_empty(), "{quiet}");
+        }
+    }
+
+    #[test]
+    fn fixes_are_recognised_by_the_next_run() {
+        for text in [
+            "args: { services.timesyncd.enable = true; }",
+            "{ pkgs, ... }: let inherit (pkgs) lib; in { services.timesyncd.enable = true; }",
+        ] {
+            let out = crate::rewrite::fix_text(text, &Default::default());
+            assert_eq!(out.applied.len(), 1, "{text}: {:?}", out.applied);
+            assert!(out.remaining.is_empty(), "{text}: {:?}", out.remaining);
+        }
     }
 
     #[test]
