@@ -173,6 +173,15 @@ pub fn removal_span(text: &str, item: Span) -> Span {
         return Span::new(line_start, end);
     }
     let blanks_after = rest.bytes().take_while(|b| is_blank(*b)).count();
+    // Alone at the start of its line but followed by the list's `]`: join
+    // the `]` to the previous line (`./a.nix\n  ./hw.nix ];` -> `./a.nix ];`).
+    if alone_before && bytes.get(item.end + blanks_after) == Some(&b']') && line_start > 0 {
+        let mut start = line_start - 1;
+        if start > 0 && bytes[start - 1] == b'\r' {
+            start -= 1;
+        }
+        return Span::new(start, item.end);
+    }
     let blanks_before = text[line_start..item.start].bytes().rev().take_while(|b| is_blank(*b)).count();
     let next = bytes.get(item.end + blanks_after).copied();
     let prev = item.start.checked_sub(blanks_before + 1).map(|i| bytes[i]);

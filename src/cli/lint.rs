@@ -43,6 +43,8 @@ pub struct LintArgs {
 
 /// One file after linting (and fixing).
 struct Outcome {
+    /// The file as given (not its display name, which may be lossy).
+    path: PathBuf,
     report: FileReport,
     fixes: Option<FileFixes>,
     /// The fixed text, to write.
@@ -67,8 +69,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
             continue;
         }
         if let Some(text) = &o.write {
-            let path = PathBuf::from(&o.report.name);
-            if let Err(e) = files::write_atomically(&path, text) {
+            if let Err(e) = files::write_atomically(&o.path, text) {
                 errors.push(format!("{e:#}"));
             }
         }
@@ -127,6 +128,7 @@ fn lint_file(path: &std::path::Path, options: &LintOptions, fixing: bool, dry_ru
             let message = format!("not UTF-8 text (invalid byte at offset {bad_offset}); Nix files must be UTF-8");
             let d = crate::lint::not_text(at, message);
             return Outcome {
+                path: path.to_path_buf(),
                 report: FileReport { name, text: lossy, diagnostics: vec![d] },
                 fixes: None,
                 write: None,
@@ -135,6 +137,7 @@ fn lint_file(path: &std::path::Path, options: &LintOptions, fixing: bool, dry_ru
         }
         Err(e) => {
             return Outcome {
+                path: path.to_path_buf(),
                 report: FileReport { name, text: String::new(), diagnostics: vec![] },
                 fixes: None,
                 write: None,
@@ -144,7 +147,13 @@ fn lint_file(path: &std::path::Path, options: &LintOptions, fixing: bool, dry_ru
     };
     if !fixing {
         let diagnostics = crate::lint::lint_text(&text, options);
-        return Outcome { report: FileReport { name, text, diagnostics }, fixes: None, write: None, error: None };
+        return Outcome {
+            path: path.to_path_buf(),
+            report: FileReport { name, text, diagnostics },
+            fixes: None,
+            write: None,
+            error: None,
+        };
     }
     let outcome = rewrite::fix_text(&text, options);
     let changed = outcome.changed(&text);
@@ -161,5 +170,11 @@ fn lint_file(path: &std::path::Path, options: &LintOptions, fixing: bool, dry_ru
     } else {
         FileReport { name, text: outcome.text.clone(), diagnostics: outcome.remaining }
     };
-    Outcome { report, fixes: Some(fixes), write: (changed && !dry_run).then_some(outcome.text), error: None }
+    Outcome {
+        path: path.to_path_buf(),
+        report,
+        fixes: Some(fixes),
+        write: (changed && !dry_run).then_some(outcome.text),
+        error: None,
+    }
 }

@@ -37,6 +37,12 @@ pub fn check(root: &SyntaxNode, text: &str) -> Vec<SyntaxError> {
     let mut errors = vec![];
     let mut index = None;
     for node in root.descendants() {
+        if node.kind() == SyntaxKind::NODE_PATTERN {
+            if let Some(p) = ast::Pattern::cast(node) {
+                duplicate_formals(&p, &mut errors);
+            }
+            continue;
+        }
         if !matches!(node.kind(), SyntaxKind::NODE_ATTR_SET | SyntaxKind::NODE_LET_IN) {
             continue;
         }
@@ -56,6 +62,25 @@ pub fn check(root: &SyntaxNode, text: &str) -> Vec<SyntaxError> {
         }
     }
     errors
+}
+
+/// `{ a, a }:` and `{ a, ... }@a:`, which Nix rejects ("duplicate formal
+/// function argument").
+fn duplicate_formals(p: &ast::Pattern, errors: &mut Vec<SyntaxError>) {
+    let mut seen: Vec<String> = vec![];
+    let names = p.pat_entries().filter_map(|e| e.ident()).chain(p.pat_bind().and_then(|b| b.ident()));
+    for ident in names {
+        let Some(tok) = ident.ident_token() else { continue };
+        let name = tok.text().to_string();
+        if seen.contains(&name) {
+            errors.push(SyntaxError {
+                span: span_of(ident.syntax()),
+                message: format!("duplicate function argument `{name}`"),
+            });
+        } else {
+            seen.push(name);
+        }
+    }
 }
 
 /// Duplicates found: the name, where it is defined again, where first.
@@ -87,8 +112,9 @@ fn bindings(entries: &impl HasEntry, mut found: Option<&mut Found>) -> HashMap<S
                 if attrs.is_empty() || attrs.len() != path.attrs().count() {
                     continue;
                 }
-                let value = match av.value() {
-                    Some(ast::Expr::AttrSet(set)) if set.rec_token().is_none() => Slot::Literal(set),
+                // Parentheses make no node in Nix's AST, and `rec` sets merge too.
+                let value = match av.value().map(super::value::unparen) {
+                    Some(ast::Expr::AttrSet(set)) => Slot::Literal(set),
                     Some(v) => Slot::Leaf(span_of(v.syntax())),
                     None => continue,
                 };
@@ -184,6 +210,9 @@ mod tests {
             "{ v = { x.y = 1; x.z = 2; }; }",
             "let a.b = 1; a.c = 2; in a",
             "{ ${x} = 1; ${x} = 2; }",
+            "{ a = ({ b = 1; }); a.c = 2; }",
+            "{ a = rec { b = 1; }; a.c = 2; }",
+            "{ a = rec { b = 1; }; a = { c = 2; }; }",
         ] {
             assert!(errors(ok).is_empty(), "{ok}: {:?}", errors(ok));
         }
@@ -200,10 +229,15 @@ mod tests {
             "{ x = 1; inherit x; }",
             "let a = 1; a = 2; in a",
             "{ \"a\" = 1; a = 2; }",
+            "{ a, a }: 1",
+            "{ a, ... }@a: 1",
         ] {
             let e = errors(bad);
             assert_eq!(e.len(), 1, "{bad}: {e:?}");
-            assert!(e[0].contains("already defined at line 1"), "{bad}: {e:?}");
+            assert!(
+                e[0].contains("already defined at line 1") || e[0].contains("duplicate function argument"),
+                "{bad}: {e:?}"
+            );
         }
     }
 }

@@ -211,6 +211,7 @@ mod tests {
             format!("{}x", "x: ".repeat(100_000)),
             format!("a{}", " + a".repeat(100_000)),
             format!("f{}", " a".repeat(100_000)),
+            format!("{{ a{} = 1; }}", ".b".repeat(16_000)),
         ] {
             let p = parse(&text);
             assert_eq!(p.errors.len(), 1, "{}", &text[..10]);
@@ -234,6 +235,18 @@ mod tests {
             .spawn(move || texts.iter().map(|t| parse(t).errors.len()).collect::<Vec<_>>())
             .unwrap();
         assert_eq!(handle.join().unwrap(), vec![0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn long_flat_lists_and_bindings_are_not_nesting() {
+        let packages = format!("{{ environment.systemPackages = [{} ]; }}", " pkgs.hello".repeat(5_000));
+        let sets = format!("{{{} }}", " a.b.c = 1;".repeat(5_000).replace("a.b.c", "x.y"));
+        for text in
+            [packages, format!("{{{}}}", (0..5_000).map(|i| format!(" k{i}.v = {i};")).collect::<String>()), sets]
+        {
+            let p = parse(&text);
+            assert!(p.errors.iter().all(|e| !e.message.contains("nested too deeply")), "{}", &text[..40]);
+        }
     }
 
     #[test]

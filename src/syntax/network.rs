@@ -35,6 +35,37 @@ pub struct NetworkInfo {
 }
 
 const NIXOPS_KEYS: &[&str] = &["network", "resources", "require"];
+/// Keys that mark a network file when nobody said what the file is
+/// (`require` is also a module keyword, so it does not).
+const MARKERS: &[&str] = &["network", "resources", "meta", "defaults"];
+/// Top-level NixOS option namespaces: a file that sets one is a module.
+const OPTION_NAMESPACES: &[&str] = &[
+    "boot",
+    "console",
+    "documentation",
+    "environment",
+    "fileSystems",
+    "fonts",
+    "hardware",
+    "i18n",
+    "networking",
+    "nix",
+    "nixpkgs",
+    "power",
+    "powerManagement",
+    "programs",
+    "security",
+    "services",
+    "sound",
+    "swapDevices",
+    "system",
+    "systemd",
+    "time",
+    "users",
+    "virtualisation",
+    "xdg",
+    "zramSwap",
+];
 const MODULE_KEYS: &[&str] = &["imports", "config", "options"];
 
 /// The modules of a network: `(Some(machine), module)`, or `(None, module)`
@@ -87,6 +118,7 @@ fn read(expr: &ast::Expr, declared: bool) -> Result<(NetworkInfo, NetworkModules
         _ => return Err(not_network(&body, "a network file must be an attribute set literal of machines")),
     };
     let mut entries: Vec<(String, Span, ast::Expr)> = vec![];
+    let mut dotted_markers: Vec<String> = vec![];
     for av in set.attrpath_values() {
         let Some(attrs) = av.attrpath().map(|p| p.attrs().collect::<Vec<ast::Attr>>()) else { continue };
         let Some(first) = attrs.first() else { continue };
@@ -96,6 +128,7 @@ fn read(expr: &ast::Expr, declared: bool) -> Result<(NetworkInfo, NetworkModules
         if attrs.len() > 1 {
             // `network.description = ...` is fine; a dotted machine key is not a network.
             if NIXOPS_KEYS.contains(&name.as_str()) || name == "meta" || name == "defaults" {
+                dotted_markers.push(name);
                 continue;
             }
             return Err((span_of(first.syntax()), format!("machine `{name}` must be defined as `{name} = <module>;`")));
@@ -103,7 +136,7 @@ fn read(expr: &ast::Expr, declared: bool) -> Result<(NetworkInfo, NetworkModules
         let Some(value) = av.value() else { continue };
         entries.push((name, span_of(first.syntax()), unparen(value)));
     }
-    let has = |k: &str| entries.iter().any(|(n, _, _)| n == k);
+    let has = |k: &str| entries.iter().any(|(n, _, _)| n == k) || dotted_markers.iter().any(|n| n == k);
     if MODULE_KEYS.iter().any(|k| has(k)) {
         return Err(not_network(&body, "this is a NixOS module (it has imports/config/options), not a network file"));
     }
@@ -117,8 +150,11 @@ fn read(expr: &ast::Expr, declared: bool) -> Result<(NetworkInfo, NetworkModules
     let is_module = |e: &ast::Expr| matches!(e, ast::Expr::Lambda(_) | ast::Expr::AttrSet(_));
     let any_lambda = entries.iter().any(|(_, _, e)| matches!(e, ast::Expr::Lambda(_)));
     let reserved = |n: &str| n == "meta" || n == "defaults" || NIXOPS_KEYS.contains(&n);
-    let marked = flavor != NetworkFlavor::NixosBuildVms;
+    let marked = MARKERS.iter().any(|k| has(k));
     if !declared {
+        if entries.iter().any(|(n, _, _)| OPTION_NAMESPACES.contains(&n.as_str())) {
+            return Err(not_network(&body, "sets NixOS options: a module"));
+        }
         let machines_are_modules = entries.iter().filter(|(n, _, _)| !reserved(n)).all(|(_, _, e)| is_module(e));
         if !(machines_are_modules && (marked || any_lambda)) || entries.is_empty() {
             return Err(not_network(&body, "not a network"));

@@ -78,7 +78,7 @@ pub fn nesting_guard(text: &str) -> Option<SyntaxError> {
                 | TOKEN_IF
                 | TOKEN_WITH
                 | TOKEN_ASSERT
-        );
+        ) || (kind == TOKEN_DOT && !in_list); // `a.b.c...` keys nest sets; list items are flat
         if is_argument || is_operator {
             if let Some(top) = levels.last_mut() {
                 top.chain += 1;

@@ -90,6 +90,7 @@ mod tests {
                 "{\r\n  imports = [\r\n    ./b.nix\r\n  ];\r\n}",
             ),
             ("{ imports = [ (import ./hardware-configuration.nix) ]; }", "{ imports = [ ]; }"),
+            ("{ imports = [ ./a.nix\n    ./hardware-configuration.nix ];\n}", "{ imports = [ ./a.nix ];\n}"),
             ("{ imports = [ ./a.nix ] ++ [ ./hardware-configuration.nix ]; }", "{ imports = [ ./a.nix ] ++ [ ]; }"),
             ("{ imports = [ \"/etc/nixos/hardware-configuration.nix\" ]; }", "{ imports = [ ]; }"),
             ("{ pkgs, ... }: { imports = [\t./hardware-configuration.nix\t./x.nix ]; }", "{ pkgs, ... }: { imports = [\t./x.nix ]; }"),

@@ -273,6 +273,24 @@ mod tests {
     }
 
     #[test]
+    fn networks_and_modules_are_told_apart() {
+        // A NixOps network marked only by a dotted `network.*` key.
+        let nixops = "{ network.description = \"web\"; web = { services.timesyncd.enable = true; }; }";
+        let ds = findings(CODE, nixops);
+        assert_eq!(ds.len(), 1);
+        assert_eq!(ds[0].machine.as_deref(), Some("web"));
+        // Modules with keys networks also use.
+        for module in [
+            "{ require = [ ./x.nix ]; services = { timesyncd = { enable = true; }; }; }",
+            "{ meta = { maintainers = [ ]; }; services = { timesyncd = { enable = true; }; }; }",
+        ] {
+            let ds = findings(CODE, module);
+            assert_eq!(ds.len(), 1, "{module}");
+            assert_eq!(ds[0].machine, None, "{module}");
+        }
+    }
+
+    #[test]
     fn network_machines_are_checked_each() {
         let text = "{ a = { lib, ... }: { services.timesyncd.enable = true; }; b = { ... }: { }; }";
         let ds = findings(CODE, text);

@@ -79,6 +79,10 @@ impl Lint for ToplevelVirtualisation {
             if def.path.len() < 2 || def.path[0] != "virtualisation" || def.key_start > 1 {
                 continue;
             }
+            // A module that imports qemu-vm.nix itself is a VM configuration.
+            if module.imports.iter().any(|i| i.target.file_name() == Some("qemu-vm.nix")) {
+                continue;
+            }
             let name = def.path[1].as_str();
             if !QEMU_VM_OPTIONS.contains(&name) {
                 continue;
@@ -141,6 +145,7 @@ mod tests {
             "{ virtualisation.vmVariant.virtualisation.memorySize = 4096; }",
             "{ virtualisation.vmVariant = { virtualisation.cores = 4; }; }",
             "{ virtualisation.docker.enable = true; virtualisation.libvirtd.enable = true; }",
+            "{ modulesPath, ... }: { imports = [ (modulesPath + \"/virtualisation/qemu-vm.nix\") ]; virtualisation.memorySize = 4096; }",
         ] {
             assert!(findings(CODE, text).is_empty(), "{text}");
         }
