@@ -175,6 +175,21 @@ pub fn unified_diff(name: &str, before: &str, after: &str) -> String {
         .to_string()
 }
 
+pub fn summary(t: Totals, files: usize) -> String {
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let mut s = format!(
+        "{}, {}, {} in {}",
+        plural(t.errors, "error"),
+        plural(t.warnings, "warning"),
+        plural(t.infos, "note"),
+        plural(files, "file")
+    );
+    if t.fixable > 0 {
+        s.push_str(&format!("; {} (run with --fix)", plural(t.fixable, "fix").replace("fixs", "fixes")));
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,19 +204,4 @@ mod tests {
         let mut out = codespan_reporting::term::termcolor::NoColor::new(Vec::new());
         human(&mut out, &reports).unwrap();
     }
-}
-
-pub fn summary(t: Totals, files: usize) -> String {
-    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
-    let mut s = format!(
-        "{}, {}, {} in {}",
-        plural(t.errors, "error"),
-        plural(t.warnings, "warning"),
-        plural(t.infos, "note"),
-        plural(files, "file")
-    );
-    if t.fixable > 0 {
-        s.push_str(&format!("; {} (run with --fix)", plural(t.fixable, "fix").replace("fixs", "fixes")));
-    }
-    s
 }
