@@ -87,16 +87,6 @@ impl LineIndex {
         let column = text[start..offset].chars().count() + 1;
         Position { offset, line: line + 1, column }
     }
-
-    /// The byte range of the 1-based `line`, without its line terminator.
-    pub fn line_span(&self, text: &str, line: usize) -> Span {
-        let start = self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(text.len());
-        let mut end = self.line_starts.get(line).map(|s| s - 1).unwrap_or(text.len());
-        if end > start && text.as_bytes()[end - 1] == b'\r' {
-            end -= 1;
-        }
-        Span::new(start, end.max(start))
-    }
 }
 
 /// One replacement of a byte range by new text. Insertions have an empty
@@ -206,7 +196,6 @@ mod tests {
         let d = text.find('d').unwrap();
         assert_eq!(idx.position(text, d), Position { offset: d, line: 2, column: 2 });
         assert_eq!(idx.position(text, text.len()).line, 3);
-        assert_eq!(idx.line_span(text, 1), Span::new(0, 2));
     }
 
     #[test]

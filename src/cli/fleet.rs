@@ -92,22 +92,14 @@ fn machines_or_all(nix: &Nix, project: &Path, named: &[String]) -> anyhow::Resul
     if named.is_empty() {
         return vm::list_machines(nix, project);
     }
-    for m in named {
-        if !crate::project::is_machine_name(m) {
-            bail!("`{m}` is not a machine name");
-        }
-    }
+    named.iter().try_for_each(|m| vm::check_name(m))?;
     Ok(named.to_vec())
 }
 
 /// Machines that have state in the project, when nix is not needed.
 fn machines_with_state(project: &Path, named: &[String]) -> anyhow::Result<Vec<String>> {
     if !named.is_empty() {
-        for m in named {
-            if !crate::project::is_machine_name(m) {
-                bail!("`{m}` is not a machine name");
-            }
-        }
+        named.iter().try_for_each(|m| vm::check_name(m))?;
         return Ok(named.to_vec());
     }
     let mut out = vec![];

@@ -165,8 +165,7 @@ fn lint_file(path: &std::path::Path, options: &LintOptions, fixing: bool, dry_ru
     };
     // A dry run reports on the file as it is; a fix on the file as written.
     let report = if dry_run {
-        let diagnostics = crate::lint::lint_text(&text, options);
-        FileReport { name, text, diagnostics }
+        FileReport { name, text, diagnostics: outcome.found }
     } else {
         FileReport { name, text: outcome.text.clone(), diagnostics: outcome.remaining }
     };

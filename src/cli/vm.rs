@@ -98,7 +98,7 @@ pub fn find_project(start: Option<&Path>) -> anyhow::Result<PathBuf> {
         })
 }
 
-fn check_name(machine: &str) -> anyhow::Result<()> {
+pub fn check_name(machine: &str) -> anyhow::Result<()> {
     if !crate::project::is_machine_name(machine) {
         bail!("`{machine}` is not a machine name");
     }

@@ -175,9 +175,10 @@ pub fn plan(entry: &Entry, sources: &Sources, options: &InitOptions) -> Result<P
                 continue;
             }
         };
-        let (text, notes) = adjust(rel, text, options)?;
-        plan.notes.extend(notes);
-        for d in lint::lint_text(&text, &options.lint) {
+        let adjusted = adjust(rel, text, options)?;
+        plan.notes.extend(adjusted.applied.iter().map(|a| format!("{}: {a}", rel.display())));
+        let text = adjusted.text;
+        for d in &adjusted.remaining {
             match d.code {
                 "qemu-conflict" => {
                     let Some(option) = d.option.as_deref() else { continue };
@@ -265,18 +266,18 @@ fn host_name(analysis: &syntax::FileAnalysis) -> Option<String> {
 
 /// A copied file as it goes into the project: hardware-configuration
 /// imports removed (unless kept), and with `--rewrite` every other fix
-/// applied too, the way `nixvm lint --fix` would.
-fn adjust(rel: &Path, text: &str, options: &InitOptions) -> Result<(String, Vec<String>), PlanError> {
-    if let Some(e) = syntax::parse(text).errors.into_iter().next() {
-        return Err(located(rel, text, e.span, e.message));
-    }
+/// applied too, the way `nixvm lint --fix` would. The outcome carries the
+/// findings left in the result.
+fn adjust(rel: &Path, text: &str, options: &InitOptions) -> Result<crate::rewrite::FixOutcome, PlanError> {
     let wanted = |d: &lint::Diagnostic| match d.code {
         "hardware-import" => !options.keep_hardware,
         _ => options.rewrite,
     };
     let out = crate::rewrite::fix_matching(text, &options.lint, wanted);
-    let notes = out.applied.iter().map(|a| format!("{}: {a}", rel.display())).collect();
-    Ok((out.text, notes))
+    if let Some(e) = out.found.iter().find(|d| d.code == "syntax-error") {
+        return Err(located(rel, text, e.span, e.message.clone()));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -17,6 +17,8 @@ pub struct FixOutcome {
     pub applied: Vec<String>,
     /// Fixes refused because their result did not parse.
     pub refused: Vec<String>,
+    /// The findings in the text as it was given.
+    pub found: Vec<Diagnostic>,
     /// The findings left in the final text.
     pub remaining: Vec<Diagnostic>,
 }
@@ -38,7 +40,8 @@ pub fn fix_matching(text: &str, options: &LintOptions, wanted: impl Fn(&Diagnost
     let mut current = text.to_string();
     let mut applied = vec![];
     let mut refused: Vec<Fix> = vec![];
-    let mut remaining = lint::lint_text(&current, options);
+    let found = lint::lint_text(&current, options);
+    let mut remaining = found.clone();
     for _ in 0..MAX_ROUNDS {
         if remaining.iter().any(|d| d.code == "syntax-error") {
             break;
@@ -80,7 +83,13 @@ pub fn fix_matching(text: &str, options: &LintOptions, wanted: impl Fn(&Diagnost
             break;
         }
     }
-    FixOutcome { text: current, applied, refused: refused.into_iter().map(|f| f.description).collect(), remaining }
+    FixOutcome {
+        text: current,
+        applied,
+        refused: refused.into_iter().map(|f| f.description).collect(),
+        found,
+        remaining,
+    }
 }
 
 /// The largest prefix-greedy set of fixes whose edits do not overlap (an
