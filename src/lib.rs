@@ -11,5 +11,6 @@ pub mod nixstr;
 pub mod project;
 pub mod render;
 pub mod rewrite;
+pub mod runtime;
 pub mod syntax;
 pub mod text;

@@ -58,7 +58,20 @@ fn up_status_down_clean() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let proj = network(tmp.path(), "build-vms.nix");
-    nixvm().env("NIXVM_STUB_SLEEP", "60").args(["up", "--dir"]).arg(&proj).args(stub_flags()).assert().code(0);
+    let up = nixvm()
+        .env("NIXVM_STUB_SLEEP", "60")
+        .args(["up", "--dir"])
+        .arg(&proj)
+        .args(stub_flags())
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let up = String::from_utf8(up).unwrap();
+    // Sorted names give the addresses: client .1, server .2.
+    assert!(up.contains("client: started (pid ") && up.contains("192.168.1.1 on the segment"), "{up}");
+    assert!(up.contains("192.168.1.2 on the segment"), "{up}");
 
     let s = status(&proj);
     let machines = s["machines"].as_array().unwrap();
@@ -68,8 +81,19 @@ fn up_status_down_clean() {
     assert!(machines.iter().all(|m| m["running"] == true), "{s}");
     assert_ne!(ports[0], ports[1], "each machine gets its own port");
     assert!(pids.iter().all(|p| alive(*p)));
-    let log = std::fs::read_to_string(proj.join(".nixvm/client/console.log")).unwrap();
-    assert!(log.contains("stub VM client") && log.contains("env: QEMU_OPTS=-nographic"), "{log}");
+    // Both on one segment (the same multicast group on loopback), each
+    // with its own MAC, console on the serial line.
+    let qemu_opts = |m: &str| {
+        let log = std::fs::read_to_string(proj.join(format!(".nixvm/{m}/console.log"))).unwrap();
+        assert!(log.contains(&format!("stub VM {m}")), "{log}");
+        log.lines().find_map(|l| l.strip_prefix("env: QEMU_OPTS=")).map(String::from).unwrap()
+    };
+    let (c, s) = (qemu_opts("client"), qemu_opts("server"));
+    assert!(c.starts_with("-device virtio-net-pci,netdev=nixvm0,mac=52:54:00:") && c.ends_with(" -nographic"), "{c}");
+    let netdev = |o: &str| o.split(' ').find(|w| w.starts_with("socket,")).unwrap().to_string();
+    assert_eq!(netdev(&c), netdev(&s), "one segment");
+    assert!(netdev(&c).ends_with(",localaddr=127.0.0.1"), "{c}");
+    assert_ne!(c, s, "each machine has its own MAC");
 
     // Already running: up again starts nothing new.
     nixvm().args(["up", "--dir"]).arg(&proj).args(stub_flags()).assert().code(0);
@@ -131,4 +155,41 @@ fn up_refuses_machines_that_do_not_fit_in_memory() {
     let err = String::from_utf8_lossy(&err);
     assert!(err.contains("need 100001024 MiB of memory") && err.contains("--force"), "{err}");
     assert!(!proj.join(".nixvm/huge/pid").exists() && !proj.join(".nixvm/small/pid").exists(), "nothing started");
+}
+
+#[test]
+fn machines_know_each_other_on_the_segment() {
+    let Some(nix) = common::nix("machines_know_each_other_on_the_segment") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = network(tmp.path(), "build-vms.nix");
+    let eval = |attr: &str| {
+        let installable = format!(".#nixosConfigurations.{attr}");
+        let (ok, out, err) = common::nix_flake(&nix, &proj, &["eval", "--json", &installable]);
+        assert!(ok, "{err}");
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()
+    };
+    for (machine, address) in [("client", "192.168.1.1"), ("server", "192.168.1.2")] {
+        let vm = format!("{machine}.config.virtualisation.vmVariant.networking");
+        assert_eq!(
+            eval(&format!("{vm}.hosts")),
+            serde_json::json!({ "192.168.1.1": ["client"], "192.168.1.2": ["server"] })
+        );
+        assert_eq!(
+            eval(&format!("{vm}.interfaces.eth1.ipv4.addresses")),
+            serde_json::json!([{ "address": address, "prefixLength": 24 }])
+        );
+        // The configuration for hardware has none of it.
+        let (_, out, _) = common::nix_flake(
+            &nix,
+            &proj,
+            &[
+                "eval",
+                "--json",
+                &format!(".#nixosConfigurations.{machine}.config.networking"),
+                "--apply",
+                "n: n ? hosts || n ? interfaces",
+            ],
+        );
+        assert_eq!(out.trim(), "false", "{machine}'s hardware configuration is untouched");
+    }
 }

@@ -67,7 +67,10 @@ fn run_gives_the_script_its_environment_and_arguments() {
     assert_eq!(env_line(&out, "USE_TMPDIR"), Some("1"));
     let port: u16 = std::fs::read_to_string(state.join("ssh-port")).unwrap().trim().parse().unwrap();
     assert_eq!(env_line(&out, "QEMU_NET_OPTS"), Some(format!("hostfwd=tcp:127.0.0.1:{port}-:22").as_str()));
-    assert_eq!(env_line(&out, "QEMU_OPTS"), None, "no console unless asked");
+    let qemu_opts = env_line(&out, "QEMU_OPTS").unwrap();
+    assert!(qemu_opts.starts_with("-device virtio-net-pci,netdev=nixvm0,"), "on the segment: {qemu_opts}");
+    assert!(!qemu_opts.contains("-nographic"), "no console unless asked");
+    assert_eq!(env_line(&out, "QEMU_KERNEL_PARAMS"), None);
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(proj.join(".nixvm")).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o700, ".nixvm is private");
@@ -96,7 +99,8 @@ fn run_extends_the_users_variables_and_passes_the_exit_code() {
     let out = String::from_utf8(out).unwrap();
     let net = env_line(&out, "QEMU_NET_OPTS").unwrap();
     assert!(net.starts_with("hostfwd=tcp:127.0.0.1:8080-:80,hostfwd=tcp:127.0.0.1:"), "{net}");
-    assert_eq!(env_line(&out, "QEMU_OPTS"), Some("-m 2048 -nographic"));
+    let qemu_opts = env_line(&out, "QEMU_OPTS").unwrap();
+    assert!(qemu_opts.starts_with("-m 2048 -device ") && qemu_opts.ends_with(" -nographic"), "{qemu_opts}");
     assert_eq!(env_line(&out, "QEMU_KERNEL_PARAMS"), Some("console=ttyS0"));
     assert_eq!(env_line(&out, "NIX_DISK_IMAGE"), Some("/elsewhere/disk.qcow2"), "the user's disk image is kept");
 }
@@ -146,4 +150,58 @@ fn unknown_machines_and_non_projects_are_clear_errors() {
     assert!(String::from_utf8_lossy(&err).contains("`../x` is not a machine name"));
     let err = nixvm().args(["build", "--dir"]).arg(tmp.path()).assert().code(2).get_output().stderr.clone();
     assert!(String::from_utf8_lossy(&err).contains("run `nixvm init` first"));
+}
+
+#[test]
+fn the_project_key_is_private_and_only_in_the_vm_variant() {
+    let Some(nix) = common::nix("the_project_key_is_private_and_only_in_the_vm_variant") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = project(tmp.path());
+    nixvm().args(["build", "--dir"]).arg(&proj).args(stub_flags()).assert().code(0);
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(proj.join(".nixvm/ssh-key")).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the private key is its owner's only");
+    let public = std::fs::read_to_string(proj.join("nixvm/ssh-key.pub")).unwrap();
+    assert!(public.starts_with("ssh-ed25519 "), "{public}");
+    let repo = git2::Repository::open(&proj).unwrap();
+    assert!(repo.index().unwrap().get_path(Path::new("nixvm/ssh-key.pub"), 0).is_some(), "the flake sees it");
+
+    let keys = |attr: &str| {
+        let (ok, out, err) = common::nix_flake(
+            &nix,
+            &proj,
+            &[
+                "eval",
+                "--json",
+                &format!(".#nixosConfigurations.relay.config.{attr}"),
+                "--apply",
+                "ks: map builtins.readFile ks",
+            ],
+        );
+        assert!(ok, "{err}");
+        serde_json::from_str::<Vec<String>>(&out).unwrap()
+    };
+    let in_vm = keys("virtualisation.vmVariant.users.users.root.openssh.authorizedKeys.keyFiles");
+    assert_eq!(in_vm, vec![public.clone()], "the VM lets the project key in");
+    let (ok, out, _) = common::nix_flake(
+        &nix,
+        &proj,
+        &[
+            "eval",
+            "--json",
+            ".#nixosConfigurations.relay.config",
+            "--apply",
+            "c: builtins.toJSON (removeAttrs c [ \"virtualisation\" \"system\" ])",
+        ],
+    );
+    assert!(ok);
+    let key_body = public.split_whitespace().nth(1).unwrap();
+    assert!(
+        !out.contains(key_body) && !out.contains("ssh-key.pub"),
+        "the hardware configuration has no trace of the key: {out}"
+    );
+
+    // A second build keeps the key.
+    nixvm().args(["build", "--dir"]).arg(&proj).args(stub_flags()).assert().code(0);
+    assert_eq!(std::fs::read_to_string(proj.join("nixvm/ssh-key.pub")).unwrap(), public);
 }

@@ -62,12 +62,21 @@ pub fn read(path: &Path) -> anyhow::Result<Contents> {
 /// Replace the contents of `path` with `text` atomically: write a temporary
 /// file beside it, keep the original's permissions, rename over it. A
 /// symlink is followed and its target replaced. Read-only files are refused.
+/// A new file gets mode 0644.
 pub fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
-    let target = std::fs::canonicalize(path).with_context(|| format!("cannot resolve {}", path.display()))?;
-    let meta = std::fs::metadata(&target).with_context(|| format!("cannot stat {}", path.display()))?;
-    if meta.permissions().readonly() {
-        bail!("{} is read-only; not fixed", path.display());
-    }
+    let (target, permissions) = match std::fs::canonicalize(path) {
+        Ok(target) => {
+            let meta = std::fs::metadata(&target).with_context(|| format!("cannot stat {}", path.display()))?;
+            if meta.permissions().readonly() {
+                bail!("{} is read-only; not written", path.display());
+            }
+            (target, meta.permissions())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && std::fs::symlink_metadata(path).is_err() => {
+            (path.to_path_buf(), std::os::unix::fs::PermissionsExt::from_mode(0o644))
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot resolve {}", path.display())),
+    };
     let dir = target.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
         .prefix(".nixvm-fix-")
@@ -76,9 +85,31 @@ pub fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
     tmp.write_all(text.as_bytes())
         .and_then(|_| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write a temporary file in {}", dir.display()))?;
-    std::fs::set_permissions(tmp.path(), meta.permissions())
+    std::fs::set_permissions(tmp.path(), permissions)
         .with_context(|| format!("cannot set permissions on a temporary file in {}", dir.display()))?;
     tmp.persist(&target).map_err(|e| e.error).with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
+/// Add the files to the index of the repository `dir` is in (creating one
+/// at `dir` when there is none): flakes see only tracked files.
+pub fn track<'a>(dir: &Path, files: impl Iterator<Item = &'a PathBuf>) -> anyhow::Result<()> {
+    let abs = std::fs::canonicalize(dir).with_context(|| format!("cannot resolve {}", dir.display()))?;
+    let repo = match git2::Repository::discover(&abs) {
+        Ok(r) if r.workdir().is_some() => r,
+        _ => git2::Repository::init(&abs)
+            .with_context(|| format!("cannot create a git repository in {}", dir.display()))?,
+    };
+    let workdir = repo.workdir().map(Path::to_path_buf).unwrap_or(abs.clone());
+    let workdir = std::fs::canonicalize(&workdir).unwrap_or(workdir);
+    let mut index = repo.index().context("cannot open the git index")?;
+    for rel in files {
+        let full = abs.join(rel);
+        let in_repo =
+            full.strip_prefix(&workdir).with_context(|| format!("{} is outside the repository", full.display()))?;
+        index.add_path(in_repo).with_context(|| format!("cannot add {} to git", in_repo.display()))?;
+    }
+    index.write().context("cannot write the git index")?;
     Ok(())
 }
 

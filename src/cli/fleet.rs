@@ -3,19 +3,15 @@
 //! `.nixvm/M/console.log`, its pid in `.nixvm/M/pid`. A pid is only ever
 //! signalled after checking that it still runs that machine's run script.
 
+use super::state::MachineState;
 use super::vm::{self, NixFlags};
 use super::Status;
-use crate::nix::Nix;
 use anyhow::{bail, Context as _};
 use serde::Serialize;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// Memory a VM gets when its configuration does not say (qemu-vm.nix's
-/// `virtualisation.memorySize` default), in MiB.
-const DEFAULT_MEMORY_MIB: u64 = 1024;
 
 #[derive(clap::Args, Debug)]
 pub struct UpArgs {
@@ -59,43 +55,6 @@ pub struct CleanArgs {
     dir: Option<PathBuf>,
 }
 
-/// What `.nixvm/M/` says about a machine.
-struct State {
-    dir: PathBuf,
-}
-
-impl State {
-    fn of(project: &Path, machine: &str) -> State {
-        State { dir: project.join(".nixvm").join(machine) }
-    }
-
-    fn read(&self, file: &str) -> Option<String> {
-        std::fs::read_to_string(self.dir.join(file)).ok().map(|s| s.trim().to_string())
-    }
-
-    fn disk_image(&self, machine: &str) -> PathBuf {
-        self.dir.join(format!("{machine}.qcow2"))
-    }
-
-    /// The pid of the machine's VM when it is running; a stale pid file (the
-    /// process is gone, or is another program now) counts as not running.
-    fn running_pid(&self) -> Option<i32> {
-        let pid: i32 = self.read("pid")?.parse().ok()?;
-        let script = self.read("script")?;
-        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
-        let runs_script = cmdline.split(|b| *b == 0).any(|arg| arg == script.as_bytes());
-        runs_script.then_some(pid)
-    }
-}
-
-fn machines_or_all(nix: &Nix, project: &Path, named: &[String]) -> anyhow::Result<Vec<String>> {
-    if named.is_empty() {
-        return vm::list_machines(nix, project);
-    }
-    named.iter().try_for_each(|m| vm::check_name(m))?;
-    Ok(named.to_vec())
-}
-
 /// Machines that have state in the project, when nix is not needed.
 fn machines_with_state(project: &Path, named: &[String]) -> anyhow::Result<Vec<String>> {
     if !named.is_empty() {
@@ -126,45 +85,35 @@ fn available_memory_mib() -> Option<u64> {
 pub fn up(args: UpArgs) -> anyhow::Result<Status> {
     let project = vm::find_project(args.dir.as_deref())?;
     let nix = vm::nix(&args.nix)?;
-    let machines = machines_or_all(&nix, &project, &args.machines)?;
-    let to_start: Vec<String> =
-        machines.iter().filter(|m| State::of(&project, m).running_pid().is_none()).cloned().collect();
+    super::ssh::ensure_key(&project)?;
+    // One evaluation: the machines, their memory, their derivations.
+    let machines = vm::eval_machines(&nix, &project, &args.machines)?;
+    let (running, to_start): (Vec<_>, Vec<_>) =
+        machines.selected.into_iter().partition(|m| MachineState::of(&project, &m.name).running_pid().is_some());
+    let names = |ms: &[vm::MachineInfo]| ms.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ");
+    if !running.is_empty() {
+        eprintln!("already running: {}", names(&running));
+    }
     if to_start.is_empty() {
-        eprintln!("already running: {}", machines.join(", "));
         return Ok(Status::Clean);
     }
-    // One evaluation for every machine's memory.
-    let names = serde_json::to_string(&to_start)?;
-    let sizes = nix.eval_json(
-        &project,
-        ".#nixosConfigurations",
-        Some(&format!(
-            "cs: map (n: cs.${{n}}.config.virtualisation.vmVariant.virtualisation.memorySize or {DEFAULT_MEMORY_MIB}) (builtins.fromJSON {})",
-            crate::nixstr::string_literal(&names)
-        )),
-    )?;
-    let needed: u64 = sizes.as_array().map(|a| a.iter().filter_map(|v| v.as_u64()).sum()).unwrap_or(0);
+    let needed: u64 = to_start.iter().map(|m| m.memory).sum();
     if let Some(available) = available_memory_mib() {
         if needed > available && !args.force {
             bail!(
                 "{} need {needed} MiB of memory and this host has {available} MiB available; stop something, lower virtualisation.memorySize, or pass --force",
-                to_start.join(", ")
+                names(&to_start)
             );
         }
     }
-    let built = vm::build_vms(&nix, &project, &to_start)?;
-    for (machine, b) in to_start.iter().zip(&built) {
+    // One build for all of them.
+    let built = vm::build_machines(&nix, &project, &to_start)?;
+    for (m, b) in to_start.iter().zip(&built) {
         let script = vm::run_script(&b.vm)?;
-        let state = vm::state_dir(&project, machine)?;
-        vm::note_disk_system(&state, machine, &b.system)?;
-        let port = vm::free_port()?;
-        let log = std::fs::File::create(state.join("console.log")).context("cannot create the console log")?;
+        let (state, port, env) = vm::prepare_start(&project, &m.name, b, true)?;
+        let log = std::fs::File::create(state.dir.join("console.log")).context("cannot create the console log")?;
         let mut cmd = Command::new(&script);
-        cmd.envs(vm::run_environment(&state, machine, port, true))
-            .current_dir(&state)
-            .stdin(Stdio::null())
-            .stdout(log.try_clone()?)
-            .stderr(log);
+        cmd.envs(env).current_dir(&state.dir).stdin(Stdio::null()).stdout(log.try_clone()?).stderr(log);
         // Its own session: a terminal's ^C does not reach it, and `down`
         // signals the whole group.
         unsafe {
@@ -176,10 +125,16 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
             });
         }
         let child = cmd.spawn().with_context(|| format!("cannot start {}", script.display()))?;
-        std::fs::write(state.join("script"), format!("{}\n", script.display()))?;
-        std::fs::write(state.join("ssh-port"), format!("{port}\n"))?;
-        std::fs::write(state.join("pid"), format!("{}\n", child.id()))?;
-        println!("{machine}: started (pid {}, ssh 127.0.0.1:{port}, console .nixvm/{machine}/console.log)", child.id());
+        state.record_running(child.id(), &script)?;
+        let address = crate::runtime::segment_address(&machines.all, &m.name)
+            .map(|a| format!(", {a} on the segment"))
+            .unwrap_or_default();
+        println!(
+            "{}: started (pid {}, ssh 127.0.0.1:{port}{address}, console .nixvm/{}/console.log)",
+            m.name,
+            child.id(),
+            m.name
+        );
     }
     Ok(Status::Clean)
 }
@@ -187,9 +142,9 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
 pub fn down(args: DownArgs) -> anyhow::Result<Status> {
     let project = vm::find_project(args.dir.as_deref())?;
     for machine in machines_with_state(&project, &args.machines)? {
-        let state = State::of(&project, &machine);
+        let state = MachineState::of(&project, &machine);
         let Some(pid) = state.running_pid() else {
-            let _ = std::fs::remove_file(state.dir.join("pid"));
+            state.forget_pid();
             if !args.machines.is_empty() {
                 eprintln!("{machine}: not running");
             }
@@ -206,7 +161,7 @@ pub fn down(args: DownArgs) -> anyhow::Result<Status> {
             unsafe { libc::kill(-pid, libc::SIGKILL) };
             eprintln!("{machine}: did not stop in {}s, killed", args.timeout);
         }
-        let _ = std::fs::remove_file(state.dir.join("pid"));
+        state.forget_pid();
         println!("{machine}: stopped");
     }
     Ok(Status::Clean)
@@ -230,22 +185,25 @@ struct StatusDoc {
 pub fn status(args: StatusArgs) -> anyhow::Result<Status> {
     let project = vm::find_project(args.dir.as_deref())?;
     let nix = vm::nix(&args.nix)?;
-    let system = crate::lint::host_system();
-    // The system each machine would boot now, by one evaluation.
-    let now =
-        nix.eval_json(&project, &format!(".#packages.{system}"), Some("ps: builtins.mapAttrs (n: p: p.outPath) (ps)"))?;
+    // Every machine and the system it would boot now, by one evaluation.
+    let now = nix.eval_json(
+        &project,
+        ".#nixosConfigurations",
+        Some("builtins.mapAttrs (n: c: c.config.virtualisation.vmVariant.system.build.toplevel.outPath)"),
+    )?;
+    let now: std::collections::BTreeMap<String, String> =
+        serde_json::from_value(now).context("nix listed the machines in an unexpected form")?;
     let mut machines = vec![];
-    for name in machines_or_all(&nix, &project, &[])? {
-        let state = State::of(&project, &name);
+    for (name, current) in now {
+        let state = MachineState::of(&project, &name);
         let pid = state.running_pid();
-        let disk = state.disk_image(&name);
+        let disk = state.disk_image();
         let booted_for = state.read("disk-system");
-        let current = now.get(format!("vmSystem-{name}")).and_then(|v| v.as_str());
         machines.push(MachineStatus {
             running: pid.is_some(),
             pid,
-            ssh_port: state.read("ssh-port").and_then(|p| p.parse().ok()),
-            disk_stale: disk.exists() && booted_for.is_some() && booted_for.as_deref() != current,
+            ssh_port: state.ssh_port(),
+            disk_stale: disk.exists() && booted_for.is_some() && booted_for.as_deref() != Some(current.as_str()),
             disk_image: disk.exists().then(|| disk.display().to_string()),
             name,
         });
@@ -270,7 +228,8 @@ pub fn status(args: StatusArgs) -> anyhow::Result<Status> {
 pub fn clean(args: CleanArgs) -> anyhow::Result<Status> {
     let project = vm::find_project(args.dir.as_deref())?;
     let machines = machines_with_state(&project, &args.machines)?;
-    let running: Vec<&String> = machines.iter().filter(|m| State::of(&project, m).running_pid().is_some()).collect();
+    let running: Vec<&String> =
+        machines.iter().filter(|m| MachineState::of(&project, m).running_pid().is_some()).collect();
     if !running.is_empty() && !args.machines.is_empty() {
         bail!(
             "{} running; stop it first (nixvm down)",
@@ -278,9 +237,9 @@ pub fn clean(args: CleanArgs) -> anyhow::Result<Status> {
         );
     }
     for machine in machines.iter().filter(|m| !running.contains(m)) {
-        let state = State::of(&project, machine);
+        let state = MachineState::of(&project, machine);
         if state.dir.exists() {
-            std::fs::remove_dir_all(&state.dir).with_context(|| format!("cannot remove {}", state.dir.display()))?;
+            state.remove()?;
             println!("{machine}: removed its disk image and state");
         }
     }

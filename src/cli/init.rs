@@ -113,7 +113,7 @@ fn lock(dir: &Path) -> anyhow::Result<bool> {
     let result = crate::nix::Nix::find().and_then(|nix| nix.flake_lock(dir));
     match result {
         Ok(()) => {
-            track(dir, [PathBuf::from("flake.lock")].iter())?;
+            super::files::track(dir, [PathBuf::from("flake.lock")].iter())?;
             Ok(true)
         }
         Err(e) => {
@@ -307,7 +307,7 @@ fn write_project(dir: &Path, files: &BTreeMap<PathBuf, Vec<u8>>, force: bool) ->
             .with_context(|| format!("cannot move {} into place", target.display()))?;
     }
     drop(staging);
-    track(dir, files.keys())
+    super::files::track(dir, files.keys())
 }
 
 /// An existing .gitignore keeps its lines; the generated ones are appended
@@ -325,26 +325,4 @@ fn merged_gitignore(existing: &Path, generated: &[u8]) -> Vec<u8> {
         }
     }
     out.into_bytes()
-}
-
-/// Add the files to the index of the repository `dir` is in (creating one
-/// at `dir` when there is none): flakes see only tracked files.
-fn track<'a>(dir: &Path, files: impl Iterator<Item = &'a PathBuf>) -> anyhow::Result<()> {
-    let abs = std::fs::canonicalize(dir).with_context(|| format!("cannot resolve {}", dir.display()))?;
-    let repo = match git2::Repository::discover(&abs) {
-        Ok(r) if r.workdir().is_some() => r,
-        _ => git2::Repository::init(&abs)
-            .with_context(|| format!("cannot create a git repository in {}", dir.display()))?,
-    };
-    let workdir = repo.workdir().map(Path::to_path_buf).unwrap_or(abs.clone());
-    let workdir = std::fs::canonicalize(&workdir).unwrap_or(workdir);
-    let mut index = repo.index().context("cannot open the git index")?;
-    for rel in files {
-        let full = abs.join(rel);
-        let in_repo =
-            full.strip_prefix(&workdir).with_context(|| format!("{} is outside the repository", full.display()))?;
-        index.add_path(in_repo).with_context(|| format!("cannot add {} to git", in_repo.display()))?;
-    }
-    index.write().context("cannot write the git index")?;
-    Ok(())
 }

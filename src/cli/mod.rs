@@ -7,6 +7,8 @@ mod fleet;
 mod init;
 mod lint;
 pub mod report;
+mod ssh;
+mod state;
 mod vm;
 
 use clap::{Parser, Subcommand};
@@ -56,6 +58,10 @@ enum Command {
     Up(fleet::UpArgs),
     /// Stop machines started by `up`.
     Down(fleet::DownArgs),
+    /// Log into a running machine as root with the project's key.
+    Ssh(ssh::SshArgs),
+    /// Update a running machine in place: build, copy, switch-to-configuration test.
+    Deploy(ssh::DeployArgs),
     /// Which machines run, their ssh ports and disk images.
     Status(fleet::StatusArgs),
     /// Remove stopped machines' disk images and state.
@@ -79,6 +85,8 @@ pub fn main() -> ExitCode {
         Command::Run(args) => vm::run(args),
         Command::Up(args) => fleet::up(args).map(ExitCode::from),
         Command::Down(args) => fleet::down(args).map(ExitCode::from),
+        Command::Ssh(args) => ssh::ssh(args),
+        Command::Deploy(args) => ssh::deploy(args).map(ExitCode::from),
         Command::Status(args) => fleet::status(args).map(ExitCode::from),
         Command::Clean(args) => fleet::clean(args).map(ExitCode::from),
         Command::Init(args) => {

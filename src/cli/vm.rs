@@ -1,11 +1,12 @@
-//! Commands on a nixvm project's machines: `build` and `run`. Machines'
-//! state lives under `.nixvm/MACHINE/` in the project (disk image, temporary
-//! directory, the ssh port of the last run), readable by its owner only.
+//! Commands on a nixvm project's machines: `build` and `run`, and what
+//! every lifecycle command shares: finding the project, the nix flags,
+//! evaluating and building machines with as few nix calls as possible,
+//! and preparing a VM's start.
 
+use super::state::MachineState;
 use super::Status;
 use crate::nix::{Flags, Nix};
 use anyhow::{bail, Context as _};
-use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -109,10 +110,50 @@ pub fn nix(flags: &NixFlags) -> anyhow::Result<Nix> {
     Ok(Nix::find()?.with_flags(flags.flags()))
 }
 
-/// The machines of the project, as the flake sees them.
-pub fn list_machines(nix: &Nix, project: &Path) -> anyhow::Result<Vec<String>> {
-    let names = nix.eval_json(project, ".#nixosConfigurations", Some("builtins.attrNames"))?;
-    serde_json::from_value(names).context("nix listed the machines in an unexpected form")
+/// Memory a VM gets when its configuration does not say (qemu-vm.nix's
+/// `virtualisation.memorySize` default), in MiB.
+const DEFAULT_MEMORY_MIB: u64 = 1024;
+
+/// What one evaluation says about a machine.
+#[derive(Debug, serde::Deserialize)]
+pub struct MachineInfo {
+    pub name: String,
+    /// The derivation of its VM (which links the system it boots).
+    pub vm: String,
+    /// `virtualisation.memorySize` of its VM, in MiB.
+    pub memory: u64,
+}
+
+/// The project's machines (all of them) and what one evaluation says about
+/// those in `named` (all when empty). An unknown name is said so.
+pub struct Machines {
+    pub all: Vec<String>,
+    pub selected: Vec<MachineInfo>,
+}
+
+/// One `nix eval` for the machine list, each selected machine's memory and
+/// its derivations (instantiated, so building them needs no evaluation).
+pub fn eval_machines(nix: &Nix, project: &Path, named: &[String]) -> anyhow::Result<Machines> {
+    for m in named {
+        check_name(m)?;
+    }
+    let names = serde_json::to_string(named)?;
+    let apply = format!(
+        "cs: let named = builtins.fromJSON {names}; all = builtins.attrNames cs; \
+         info = n: let c = cs.${{n}}.config; in {{ name = n; vm = c.system.build.vm.drvPath; \
+         memory = c.virtualisation.vmVariant.virtualisation.memorySize or {DEFAULT_MEMORY_MIB}; }}; \
+         in {{ inherit all; selected = map info (builtins.filter (n: cs ? ${{n}}) (if named == [ ] then all else named)); }}",
+        names = crate::nixstr::string_literal(&names),
+    );
+    let v = nix.eval_json(project, ".#nixosConfigurations", Some(&apply))?;
+    let all: Vec<String> =
+        serde_json::from_value(v["all"].clone()).context("nix listed the machines in an unexpected form")?;
+    if let Some(unknown) = named.iter().find(|n| !all.contains(n)) {
+        bail!("no machine `{unknown}` in this project (machines: {})", all.join(", "));
+    }
+    let selected =
+        serde_json::from_value(v["selected"].clone()).context("nix described the machines in an unexpected form")?;
+    Ok(Machines { all, selected })
 }
 
 /// A machine's VM and the system it boots, as built.
@@ -121,61 +162,56 @@ pub struct BuiltVm {
     pub system: PathBuf,
 }
 
-/// Build `vm-M` and `vmSystem-M` for each machine; an unknown machine is
-/// said so.
-pub fn build_vms(nix: &Nix, project: &Path, machines: &[String]) -> anyhow::Result<Vec<BuiltVm>> {
-    for m in machines {
-        check_name(m)?;
-    }
-    let attrs: Vec<String> = machines.iter().flat_map(|m| [format!("vm-{m}"), format!("vmSystem-{m}")]).collect();
-    let mut built = nix.build_packages(project, &crate::lint::host_system(), &attrs).map_err(|e| match e {
-        crate::nix::NixError::Missing(attr) => {
-            let known = list_machines(nix, project).map(|m| m.join(", ")).unwrap_or_default();
-            let machine = attr.trim_start_matches("vmSystem-").trim_start_matches("vm-");
-            anyhow::anyhow!("no machine `{machine}` in this project (machines: {known})")
-        }
-        other => anyhow::Error::new(other),
-    })?;
-    let mut take = |attr: String| built.remove(&attr).context("nix build reported no output");
+/// Build evaluated machines' VMs with one `nix build` (the systems come
+/// with them).
+pub fn build_machines(nix: &Nix, project: &Path, machines: &[MachineInfo]) -> anyhow::Result<Vec<BuiltVm>> {
+    let drvs: Vec<String> = machines.iter().map(|m| m.vm.clone()).collect();
+    let built = nix.build_derivations(project, &drvs)?;
     machines
         .iter()
-        .map(|m| Ok(BuiltVm { vm: take(format!("vm-{m}"))?, system: take(format!("vmSystem-{m}"))? }))
+        .map(|m| {
+            let vm = built.get(&m.vm).context("nix build reported no output")?.clone();
+            Ok(BuiltVm { system: vm_system(&vm)?, vm })
+        })
         .collect()
 }
 
-/// Record, when a VM is about to create its disk image, which system the
-/// image is made for (`status` reports images made for an older one).
-pub fn note_disk_system(state: &Path, machine: &str, system: &Path) -> anyhow::Result<()> {
-    let image = match std::env::var_os("NIX_DISK_IMAGE") {
-        Some(p) => PathBuf::from(p),
-        None => state.join(format!("{machine}.qcow2")),
-    };
-    if !image.exists() {
-        std::fs::write(state.join("disk-system"), format!("{}\n", system.display()))
-            .context("cannot record the disk's system")?;
+/// The system a built VM boots: qemu-vm.nix links it as `system`.
+fn vm_system(vm: &Path) -> anyhow::Result<PathBuf> {
+    std::fs::read_link(vm.join("system")).with_context(|| format!("{} has no `system` link", vm.display()))
+}
+
+/// Nix failed to build `.#PREFIX-MACHINE`: when the machine does not
+/// exist, say that (the one case worth a second evaluation).
+fn unknown_or(nix: &Nix, project: &Path, machine: &str, err: crate::nix::NixError) -> anyhow::Error {
+    match eval_machines(nix, project, &[machine.to_string()]) {
+        Err(e) if e.to_string().starts_with("no machine") => e,
+        _ => anyhow::Error::new(err),
     }
-    Ok(())
+}
+
+/// Build one machine's VM with a single nix call (`nix build .#vm-M`).
+pub fn build_machine(nix: &Nix, project: &Path, machine: &str) -> anyhow::Result<BuiltVm> {
+    check_name(machine)?;
+    let vm = nix.build_one(project, &format!(".#vm-{machine}")).map_err(|e| unknown_or(nix, project, machine, e))?;
+    Ok(BuiltVm { system: vm_system(&vm)?, vm })
+}
+
+/// Build the system a running VM of `machine` switches to (`vmSystem-M`).
+pub fn build_machine_system(nix: &Nix, project: &Path, machine: &str) -> anyhow::Result<PathBuf> {
+    check_name(machine)?;
+    nix.build_one(project, &format!(".#vmSystem-{machine}")).map_err(|e| unknown_or(nix, project, machine, e))
 }
 
 pub fn build(args: BuildArgs) -> anyhow::Result<Status> {
     let project = find_project(args.dir.as_deref())?;
     let nix = nix(&args.nix)?;
-    let names = if args.machines.is_empty() { list_machines(&nix, &project)? } else { args.machines.clone() };
-    for (m, b) in names.iter().zip(build_vms(&nix, &project, &names)?) {
-        println!("{m}\t{}", b.vm.display());
+    super::ssh::ensure_key(&project)?;
+    let machines = eval_machines(&nix, &project, &args.machines)?.selected;
+    for (m, b) in machines.iter().zip(build_machines(&nix, &project, &machines)?) {
+        println!("{}\t{}", m.name, b.vm.display());
     }
     Ok(Status::Clean)
-}
-
-/// `.nixvm/MACHINE` in the project, created private to its owner.
-pub fn state_dir(project: &Path, machine: &str) -> anyhow::Result<PathBuf> {
-    let dir = project.join(".nixvm").join(machine);
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir.join("tmp"))
-        .with_context(|| format!("cannot create {}", dir.display()))?;
-    Ok(dir)
 }
 
 /// A free TCP port on 127.0.0.1.
@@ -184,29 +220,33 @@ pub fn free_port() -> anyhow::Result<u16> {
     Ok(l.local_addr()?.port())
 }
 
-/// Append `extra` to the variable's current value (`sep` between them).
-fn extended(name: &str, extra: &str, sep: &str) -> String {
-    match std::env::var(name) {
-        Ok(v) if !v.trim().is_empty() => format!("{v}{sep}{extra}"),
-        _ => extra.to_string(),
-    }
+/// The disk image the run script will use: the user's `NIX_DISK_IMAGE`, or
+/// the one in the machine's state.
+pub fn disk_image_in_use(state: &MachineState) -> PathBuf {
+    std::env::var_os("NIX_DISK_IMAGE").map(PathBuf::from).unwrap_or_else(|| state.disk_image())
 }
 
-/// The environment the VM's run script is given.
-pub fn run_environment(state: &Path, machine: &str, port: u16, console: bool) -> Vec<(String, String)> {
-    let mut env = vec![];
-    if std::env::var_os("NIX_DISK_IMAGE").is_none() {
-        env.push(("NIX_DISK_IMAGE".into(), state.join(format!("{machine}.qcow2")).display().to_string()));
-    }
-    env.push(("TMPDIR".into(), state.join("tmp").display().to_string()));
-    env.push(("USE_TMPDIR".into(), "1".into()));
-    // QEMU's hostfwd listens on every interface unless told otherwise.
-    env.push(("QEMU_NET_OPTS".into(), extended("QEMU_NET_OPTS", &format!("hostfwd=tcp:127.0.0.1:{port}-:22"), ",")));
-    if console {
-        env.push(("QEMU_OPTS".into(), extended("QEMU_OPTS", "-nographic", " ")));
-        env.push(("QEMU_KERNEL_PARAMS".into(), extended("QEMU_KERNEL_PARAMS", "console=ttyS0", " ")));
-    }
-    env
+/// Everything a VM's start needs: the state directory made, the port
+/// chosen and recorded, the environment for its run script.
+pub fn prepare_start(
+    project: &Path,
+    machine: &str,
+    built: &BuiltVm,
+    console: bool,
+) -> anyhow::Result<(MachineState, u16, Vec<(String, String)>)> {
+    let state = MachineState::of(project, machine);
+    state.create()?;
+    let port = free_port()?;
+    state.prepare_start(port, &disk_image_in_use(&state), &built.system)?;
+    let settings = crate::runtime::RunSettings {
+        state: &state.dir,
+        machine,
+        ssh_port: port,
+        console,
+        segment: Some(crate::runtime::Segment::for_project(project.as_os_str().as_encoded_bytes())),
+    };
+    let env = crate::runtime::run_environment(&settings, |n| std::env::var(n).ok());
+    Ok((state, port, env))
 }
 
 /// The `run-*-vm` script of a built VM.
@@ -226,20 +266,22 @@ pub fn run_script(vm: &Path) -> anyhow::Result<PathBuf> {
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let project = find_project(args.dir.as_deref())?;
     let nix = nix(&args.nix)?;
-    let built = build_vms(&nix, &project, std::slice::from_ref(&args.machine))?;
-    let built = built.first().context("nothing was built")?;
+    super::ssh::ensure_key(&project)?;
+    let built = build_machine(&nix, &project, &args.machine)?;
     let script = run_script(&built.vm)?;
-    let state = state_dir(&project, &args.machine)?;
-    note_disk_system(&state, &args.machine, &built.system)?;
-    let port = free_port()?;
-    std::fs::write(state.join("ssh-port"), format!("{port}\n")).context("cannot record the ssh port")?;
+    let (state, port, env) = prepare_start(&project, &args.machine, &built, args.console)?;
     eprintln!("{}: ssh on 127.0.0.1:{port} (nixvm ssh {})", args.machine, args.machine);
-    let status = Command::new(&script)
+    let mut child = Command::new(&script)
         .args(&args.qemu_args)
-        .envs(run_environment(&state, &args.machine, port, args.console))
-        .current_dir(&state)
-        .status()
+        .envs(env)
+        .current_dir(&state.dir)
+        .spawn()
         .with_context(|| format!("cannot start {}", script.display()))?;
+    // Recorded so that `ssh`, `deploy` and `status` see it.
+    state.record_running(child.id(), &script)?;
+    let status = child.wait();
+    state.forget_pid();
+    let status = status.context("lost the VM's process")?;
     use std::os::unix::process::ExitStatusExt;
     let code = status.code().unwrap_or_else(|| 128 + status.signal().unwrap_or(0));
     Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))

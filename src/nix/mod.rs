@@ -120,41 +120,58 @@ impl Nix {
         c
     }
 
-    /// Build the flake's `packages.SYSTEM.ATTR` for each of `attrs`; returns
-    /// their `out` paths by attribute. `nix build --json` does not say which
-    /// result is which installable, so results are matched by derivation
-    /// path, evaluated first. A missing attribute is `NixError::Missing`.
-    pub fn build_packages(
+    /// Build derivations already instantiated by an evaluation (so nix
+    /// does not evaluate again); returns each one's `out` path by
+    /// derivation path. `nix build --json` does not list its results in the
+    /// order of its arguments; the derivation path says which is which.
+    pub fn build_derivations(
         &self,
         dir: &Path,
-        system: &str,
-        attrs: &[String],
+        drvs: &[String],
     ) -> Result<std::collections::BTreeMap<String, PathBuf>, NixError> {
-        let names = serde_json::to_string(attrs).map_err(|e| NixError::Failed(e.to_string()))?;
-        let apply = format!(
-            "ps: builtins.listToAttrs (map (n: {{ name = n; value = if ps ? ${{n}} then ps.${{n}}.drvPath else null; }}) (builtins.fromJSON {}))",
-            crate::nixstr::string_literal(&names)
-        );
-        let drvs = self.eval_json(dir, &format!(".#packages.{system}"), Some(&apply))?;
-        let mut by_drv = std::collections::BTreeMap::new();
-        for a in attrs {
-            match drvs.get(a).and_then(|v| v.as_str()) {
-                Some(d) => {
-                    by_drv.insert(d.to_string(), a.clone());
-                }
-                None => return Err(NixError::Missing(a.clone())),
-            }
-        }
-        let installables: Vec<String> = attrs.iter().map(|a| format!(".#{a}")).collect();
         let mut out = std::collections::BTreeMap::new();
-        for b in self.build(dir, &installables)? {
-            if let (Some(attr), Some(path)) = (by_drv.get(&b.drv_path), b.out()) {
-                out.insert(attr.clone(), PathBuf::from(path));
+        for b in self.build(dir, drvs)? {
+            if let Some(path) = b.out() {
+                out.insert(b.drv_path.clone(), PathBuf::from(path));
             }
         }
-        match attrs.iter().find(|a| !out.contains_key(*a)) {
-            Some(a) => Err(NixError::Failed(format!("nix build reported no output for {a}"))),
+        match drvs.iter().find(|d| !out.contains_key(*d)) {
+            Some(d) => Err(NixError::Failed(format!("nix build reported no output for {d}"))),
             None => Ok(out),
+        }
+    }
+
+    /// Build one installable; its `out` path.
+    pub fn build_one(&self, dir: &Path, installable: &str) -> Result<PathBuf, NixError> {
+        let built = self.build(dir, &[installable.to_string()])?;
+        built
+            .first()
+            .and_then(Built::out)
+            .map(PathBuf::from)
+            .ok_or_else(|| NixError::Failed(format!("nix build reported no output for {installable}")))
+    }
+
+    /// `nix-copy-closure --to HOST PATH`, with ssh options in
+    /// `NIX_SSHOPTS` (which Nix 2.8 splits on whitespace).
+    pub fn copy_closure_to(&self, host: &str, path: &Path, ssh_options: &[String]) -> Result<(), NixError> {
+        if ssh_options.iter().any(|o| o.contains(char::is_whitespace)) {
+            return Err(NixError::Failed(format!(
+                "an ssh option for nix-copy-closure contains whitespace: {}",
+                ssh_options.join(" ")
+            )));
+        }
+        let program = self.program.with_file_name("nix-copy-closure");
+        let status = Command::new(&program)
+            .args(["--to", host])
+            .arg(path)
+            .env("NIX_SSHOPTS", ssh_options.join(" "))
+            .stdin(std::process::Stdio::null())
+            .status()
+            .map_err(NixError::Spawn)?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(NixError::Failed(format!("nix-copy-closure --to {host} {} failed", path.display())))
         }
     }
 

@@ -1,0 +1,144 @@
+//! A machine's state under `.nixvm/MACHINE/` in the project, private to its
+//! owner: the disk image, the VM's temporary directory, and what a start
+//! records (pid, the run script it runs, the forwarded ssh port, the system
+//! the disk image was made for). The project key and known_hosts sit in
+//! `.nixvm/` itself.
+
+use anyhow::Context as _;
+use std::os::unix::fs::DirBuilderExt;
+use std::path::{Path, PathBuf};
+
+/// `.nixvm` in the project.
+pub fn nixvm_dir(project: &Path) -> PathBuf {
+    project.join(".nixvm")
+}
+
+/// The project's known_hosts: host keys recorded under `nixvm-MACHINE`.
+pub fn known_hosts(project: &Path) -> PathBuf {
+    nixvm_dir(project).join("known_hosts")
+}
+
+pub struct MachineState {
+    pub dir: PathBuf,
+    pub machine: String,
+    project: PathBuf,
+}
+
+impl MachineState {
+    pub fn of(project: &Path, machine: &str) -> MachineState {
+        MachineState { dir: nixvm_dir(project).join(machine), machine: machine.to_string(), project: project.into() }
+    }
+
+    /// Create the directory (and `tmp/` in it), readable by its owner only.
+    pub fn create(&self) -> anyhow::Result<()> {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(self.dir.join("tmp"))
+            .with_context(|| format!("cannot create {}", self.dir.display()))
+    }
+
+    pub fn read(&self, file: &str) -> Option<String> {
+        std::fs::read_to_string(self.dir.join(file)).ok().map(|s| s.trim().to_string())
+    }
+
+    fn write(&self, file: &str, value: impl std::fmt::Display) -> anyhow::Result<()> {
+        std::fs::write(self.dir.join(file), format!("{value}\n"))
+            .with_context(|| format!("cannot write {}", self.dir.join(file).display()))
+    }
+
+    pub fn disk_image(&self) -> PathBuf {
+        crate::runtime::disk_image(&self.dir, &self.machine)
+    }
+
+    pub fn ssh_port(&self) -> Option<u16> {
+        self.read("ssh-port").and_then(|p| p.parse().ok())
+    }
+
+    /// The pid of the machine's VM when it is running; a stale pid file (the
+    /// process is gone, or is another program now) counts as not running.
+    pub fn running_pid(&self) -> Option<i32> {
+        let pid: i32 = self.read("pid")?.parse().ok()?;
+        let script = self.read("script")?;
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+        let runs_script = cmdline.split(|b| *b == 0).any(|arg| arg == script.as_bytes());
+        runs_script.then_some(pid)
+    }
+
+    /// The forwarded ssh port of the running VM, or a clear error.
+    pub fn running_ssh_port(&self) -> anyhow::Result<u16> {
+        let m = &self.machine;
+        if self.running_pid().is_none() {
+            anyhow::bail!("{m} is not running (start it with `nixvm up {m}` or `nixvm run {m}`)");
+        }
+        self.ssh_port().with_context(|| format!("{m} runs but its ssh port was not recorded; restart it"))
+    }
+
+    /// Before the VM starts: remember the port; when the run script is
+    /// about to create a new disk image (`image`), record the system it is
+    /// made for and forget the old image's host key.
+    pub fn prepare_start(&self, port: u16, image: &Path, system: &Path) -> anyhow::Result<()> {
+        self.write("ssh-port", port)?;
+        if !image.exists() {
+            self.write("disk-system", system.display())?;
+            forget_host_key(&self.project, &self.machine)?;
+        }
+        Ok(())
+    }
+
+    /// After the VM started: its pid and the script it runs.
+    pub fn record_running(&self, pid: u32, script: &Path) -> anyhow::Result<()> {
+        self.write("script", script.display())?;
+        self.write("pid", pid)
+    }
+
+    pub fn forget_pid(&self) {
+        let _ = std::fs::remove_file(self.dir.join("pid"));
+    }
+
+    /// Remove the disk image and state, and the host key that went with them.
+    pub fn remove(&self) -> anyhow::Result<()> {
+        if self.dir.exists() {
+            std::fs::remove_dir_all(&self.dir).with_context(|| format!("cannot remove {}", self.dir.display()))?;
+        }
+        forget_host_key(&self.project, &self.machine)
+    }
+}
+
+/// Drop the machine's lines from the project's known_hosts: a new disk
+/// image comes with a new host key.
+pub fn forget_host_key(project: &Path, machine: &str) -> anyhow::Result<()> {
+    let path = known_hosts(project);
+    let Ok(text) = std::fs::read_to_string(&path) else { return Ok(()) };
+    let alias = crate::runtime::host_key_alias(machine);
+    let kept: String = text
+        .lines()
+        .filter(|l| l.split_whitespace().next().is_none_or(|hosts| !hosts.split(',').any(|h| h == alias)))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    if kept != text {
+        super::files::write_atomically(&path, &kept)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forgetting_a_host_key_keeps_the_others() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(nixvm_dir(tmp.path())).unwrap();
+        let kh = known_hosts(tmp.path());
+        std::fs::write(&kh, "nixvm-web ssh-ed25519 AAAA1\nnixvm-webby ssh-ed25519 AAAA2\nnixvm-db ssh-ed25519 AAAA3\n")
+            .unwrap();
+        forget_host_key(tmp.path(), "web").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&kh).unwrap(),
+            "nixvm-webby ssh-ed25519 AAAA2\nnixvm-db ssh-ed25519 AAAA3\n"
+        );
+        forget_host_key(tmp.path(), "nope").unwrap();
+        forget_host_key(tmp.path(), "web").unwrap();
+    }
+}
