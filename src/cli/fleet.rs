@@ -110,7 +110,7 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
     let built = vm::build_machines(&nix, &project, &to_start)?;
     for (m, b) in to_start.iter().zip(&built) {
         let script = vm::run_script(&b.vm)?;
-        let (state, port, env) = vm::prepare_start(&project, &m.name, b, true)?;
+        let vm::Start { state, port, env } = vm::prepare_start(&project, &m.name, b, true)?;
         let log = std::fs::File::create(state.dir.join("console.log")).context("cannot create the console log")?;
         let mut cmd = Command::new(&script);
         cmd.envs(env).current_dir(&state.dir).stdin(Stdio::null()).stdout(log.try_clone()?).stderr(log);

@@ -87,7 +87,7 @@ pub fn find_project(start: Option<&Path>) -> anyhow::Result<PathBuf> {
         None => std::env::current_dir().context("cannot read the current directory")?,
     };
     let start = std::fs::canonicalize(&start).with_context(|| format!("cannot open {}", start.display()))?;
-    start
+    let project = start
         .ancestors()
         .find(|d| d.join("flake.nix").is_file() && d.join("nixvm/vm.nix").is_file())
         .map(Path::to_path_buf)
@@ -96,7 +96,14 @@ pub fn find_project(start: Option<&Path>) -> anyhow::Result<PathBuf> {
                 "{} is not in a nixvm project (no flake.nix with nixvm/vm.nix); run `nixvm init` first",
                 start.display()
             )
-        })
+        })?;
+    if project.to_string_lossy().contains(|c: char| c.is_whitespace() || "%#?".contains(c)) {
+        eprintln!(
+            "warning: {} has whitespace, `%`, `#` or `?` in its path, which Nix 2.8 cannot use for a flake (\"is not a valid URL\"); move the project if nix fails",
+            project.display()
+        );
+    }
+    Ok(project)
 }
 
 pub fn check_name(machine: &str) -> anyhow::Result<()> {
@@ -226,14 +233,16 @@ pub fn disk_image_in_use(state: &MachineState) -> PathBuf {
     std::env::var_os("NIX_DISK_IMAGE").map(PathBuf::from).unwrap_or_else(|| state.disk_image())
 }
 
+/// A VM about to start: its state, its ssh port, its run script's environment.
+pub struct Start {
+    pub state: MachineState,
+    pub port: u16,
+    pub env: Vec<(String, String)>,
+}
+
 /// Everything a VM's start needs: the state directory made, the port
 /// chosen and recorded, the environment for its run script.
-pub fn prepare_start(
-    project: &Path,
-    machine: &str,
-    built: &BuiltVm,
-    console: bool,
-) -> anyhow::Result<(MachineState, u16, Vec<(String, String)>)> {
+pub fn prepare_start(project: &Path, machine: &str, built: &BuiltVm, console: bool) -> anyhow::Result<Start> {
     let state = MachineState::of(project, machine);
     state.create()?;
     let port = free_port()?;
@@ -246,7 +255,7 @@ pub fn prepare_start(
         segment: Some(crate::runtime::Segment::for_project(project.as_os_str().as_encoded_bytes())),
     };
     let env = crate::runtime::run_environment(&settings, |n| std::env::var(n).ok());
-    Ok((state, port, env))
+    Ok(Start { state, port, env })
 }
 
 /// The `run-*-vm` script of a built VM.
@@ -269,7 +278,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     super::ssh::ensure_key(&project)?;
     let built = build_machine(&nix, &project, &args.machine)?;
     let script = run_script(&built.vm)?;
-    let (state, port, env) = prepare_start(&project, &args.machine, &built, args.console)?;
+    let Start { state, port, env } = prepare_start(&project, &args.machine, &built, args.console)?;
     eprintln!("{}: ssh on 127.0.0.1:{port} (nixvm ssh {})", args.machine, args.machine);
     let mut child = Command::new(&script)
         .args(&args.qemu_args)

@@ -203,7 +203,7 @@ pub fn deploy_command(system: &str) -> Result<String, RuntimeError> {
     let switch = format!("'{system}/bin/switch-to-configuration' test");
     Ok(format!(
         "set -e; \
-         echo \"nixvm-previous: $(readlink -f /run/current-system 2>/dev/null || true)\"; \
+         echo \"nixvm-previous: $(readlink /run/current-system 2>/dev/null || true)\"; \
          nix-env -p {SYSTEM_PROFILE} --set '{system}'; \
          if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then \
          systemd-run --quiet --collect --wait --pipe --no-ask-password --service-type=exec --unit=nixvm-switch-to-configuration -- {switch}; \

@@ -1,0 +1,247 @@
+//! `nixvm ssh` and `nixvm deploy` end to end against a real `sshd` started
+//! on 127.0.0.1 (a temporary host key, the project key authorized for
+//! root), with the real `nix-copy-closure` and `nix-env`. The "VM" is the
+//! stub's run script kept alive by `nixvm up`; its recorded ssh port is
+//! pointed at the test's sshd. sshd's sessions get a PATH whose `nix-env`
+//! runs the real one with the system profile moved into the test's
+//! directory, and whose `systemd-run` records its arguments and runs the
+//! command (used only when systemd runs this host).
+
+mod common;
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const SSHD: &str = "/usr/sbin/sshd";
+
+fn nixvm() -> Command {
+    let mut c = Command::cargo_bin("nixvm").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn stub_flags() -> Vec<String> {
+    vec![
+        "--offline".into(),
+        "--override-input".into(),
+        "nixpkgs".into(),
+        format!("path:{}", common::stub_nixpkgs().display()),
+    ]
+}
+
+/// What these tests need: nix, ssh, sshd, and root (nixvm logs in as root).
+fn can_run(test: &str) -> bool {
+    if common::nix(test).is_none() || common::required_tool("ssh", test).is_none() {
+        return false;
+    }
+    let missing = if !Path::new(SSHD).is_file() {
+        Some(format!("{SSHD} not found (install openssh-server)"))
+    } else if unsafe { libc::geteuid() } != 0 {
+        Some("not root (nixvm logs in as root, so sshd must run as root)".to_string())
+    } else {
+        None
+    };
+    match missing {
+        None => true,
+        Some(why) if common::in_ci() => panic!("{test}: {why}; required in CI"),
+        Some(why) => {
+            eprintln!("SKIPPED {test}: {why}");
+            false
+        }
+    }
+}
+
+struct Sshd {
+    child: std::process::Child,
+    port: u16,
+    dir: PathBuf,
+}
+
+impl Drop for Sshd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn write_script(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// sshd on 127.0.0.1 letting `authorized` in as root.
+fn start_sshd(dir: &Path, authorized: &str) -> Sshd {
+    let dir = dir.to_path_buf();
+    std::fs::create_dir_all(dir.join("bin")).unwrap();
+    std::fs::create_dir_all("/run/sshd").unwrap(); // privilege separation
+    let key = dir.join("host-key");
+    let ok = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&key)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    std::fs::write(dir.join("authorized_keys"), authorized).unwrap();
+    let profile = dir.join("profiles/system");
+    std::fs::create_dir_all(profile.parent().unwrap()).unwrap();
+    write_script(
+        &dir.join("bin/nix-env"),
+        &format!(
+            "#!/bin/sh\necho \"nix-env $*\" >> '{log}'\nn=$#\nfor a in \"$@\"; do\n  [ \"$a\" = /nix/var/nix/profiles/system ] && a='{profile}'\n  set -- \"$@\" \"$a\"\ndone\nshift $n\nexec /usr/bin/nix-env \"$@\"\n",
+            log = dir.join("commands.log").display(),
+            profile = profile.display()
+        ),
+    );
+    write_script(
+        &dir.join("bin/systemd-run"),
+        &format!(
+            "#!/bin/sh\necho \"systemd-run $*\" >> '{log}'\nwhile [ \"$1\" != -- ]; do shift; done\nshift\nexec \"$@\"\n",
+            log = dir.join("commands.log").display()
+        ),
+    );
+    let port = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port();
+    let config = dir.join("sshd_config");
+    std::fs::write(
+        &config,
+        format!(
+            "Port {port}\nListenAddress 127.0.0.1\nHostKey {key}\nPidFile {dir}/sshd.pid\nAuthorizedKeysFile {dir}/authorized_keys\n\
+             StrictModes no\nUsePAM no\nPermitRootLogin prohibit-password\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n\
+             SetEnv PATH={dir}/bin:/usr/bin:/bin NIXVM_STUB_LOG={dir}/switch.log\n",
+            key = key.display(),
+            dir = dir.display()
+        ),
+    )
+    .unwrap();
+    let child = std::process::Command::new(SSHD)
+        .arg("-D")
+        .arg("-e")
+        .arg("-f")
+        .arg(&config)
+        .stderr(std::fs::File::create(dir.join("sshd.log")).unwrap())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "sshd did not start: {}", read(&dir.join("sshd.log")));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Sshd { child, port, dir }
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_default()
+}
+
+/// Stops the project's machines however the test ends.
+struct Down(PathBuf);
+
+impl Drop for Down {
+    fn drop(&mut self) {
+        let _ = nixvm().args(["down", "--timeout", "2", "--dir"]).arg(&self.0).output();
+    }
+}
+
+/// A project whose machine `relay` "runs" (the stub's script, alive) with
+/// its ssh port pointing at a fresh sshd.
+fn running_project(tmp: &Path) -> (PathBuf, Sshd) {
+    // (Nix 2.8 cannot use a flake whose path has spaces or `%`, so the
+    // quoting of such paths in the ssh configuration is a unit test.)
+    let proj = tmp.join("project");
+    nixvm()
+        .args(["init", "--no-lock", "--from"])
+        .arg(common::fixtures().join("init/server/configuration.nix"))
+        .arg("--dir")
+        .arg(&proj)
+        .assert()
+        .code(0);
+    nixvm().env("NIXVM_STUB_SLEEP", "120").args(["up", "--dir"]).arg(&proj).args(stub_flags()).assert().code(0);
+    let proj = std::fs::canonicalize(&proj).unwrap();
+    let sshd = start_sshd(&tmp.join("sshd"), &read(&proj.join("nixvm/ssh-key.pub")));
+    std::fs::write(proj.join(".nixvm/relay/ssh-port"), format!("{}\n", sshd.port)).unwrap();
+    (proj, sshd)
+}
+
+fn stderr_of(a: assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&a.get_output().stderr).into_owned()
+}
+
+#[test]
+fn ssh_and_deploy_through_a_real_sshd() {
+    if !can_run("ssh_and_deploy_through_a_real_sshd") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (proj, sshd) = running_project(tmp.path());
+    let _down = Down(proj.clone());
+
+    // ssh: root, the project key, the command's exit code.
+    let out = nixvm().args(["ssh", "relay", "--dir"]).arg(&proj).args(["--", "id", "-un"]).assert().code(0);
+    assert_eq!(String::from_utf8_lossy(&out.get_output().stdout).trim(), "root");
+    nixvm().args(["ssh", "relay", "--dir"]).arg(&proj).args(["--", "exit", "3"]).assert().code(3);
+    let known = read(&proj.join(".nixvm/known_hosts"));
+    assert!(known.starts_with("nixvm-relay ssh-ed25519 "), "host key recorded under the machine's name: {known}");
+
+    // deploy: build, copy, set the profile, switch.
+    let out = nixvm().args(["deploy", "relay", "--dir"]).arg(&proj).args(stub_flags()).assert().code(0);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let system = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("relay: switched to "))
+        .unwrap_or_else(|| panic!("{stdout}\n{}", stderr_of(out)))
+        .to_string();
+    assert!(system.starts_with("/nix/store/") && system.ends_with("-nixos-system-relay"), "{system}");
+    let commands = read(&sshd.dir.join("commands.log"));
+    assert!(commands.contains(&format!("nix-env -p /nix/var/nix/profiles/system --set {system}\n")), "{commands}");
+    assert_eq!(
+        std::fs::read_link(sshd.dir.join("profiles/system"))
+            .ok()
+            .map(|l| sshd.dir.join("profiles").join(l))
+            .and_then(|l| std::fs::canonicalize(l).ok()),
+        Some(PathBuf::from(&system)),
+        "the real nix-env set the profile"
+    );
+    let switched = read(&sshd.dir.join("switch.log"));
+    assert_eq!(switched, format!("switch-to-configuration test {system}/bin/switch-to-configuration\n"));
+    let through_systemd = Path::new("/run/systemd/system").is_dir();
+    assert_eq!(commands.contains("systemd-run "), through_systemd, "systemd-run only where systemd runs: {commands}");
+
+    // A build failure leaves the VM alone.
+    let config = proj.join("machines/relay/configuration.nix");
+    let good = read(&config);
+    std::fs::write(&config, good.replacen('{', "{ broken = ;", 1)).unwrap();
+    let err = stderr_of(nixvm().args(["deploy", "relay", "--dir"]).arg(&proj).args(stub_flags()).assert().code(2));
+    assert!(err.contains("nix build .#vmSystem-relay failed"), "{err}");
+    assert_eq!(read(&sshd.dir.join("switch.log")), switched, "no switch after a failed build");
+    std::fs::write(&config, good).unwrap();
+
+    // ssh refused: nothing listens on the recorded port.
+    let closed = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port();
+    std::fs::write(proj.join(".nixvm/relay/ssh-port"), format!("{closed}\n")).unwrap();
+    let err = stderr_of(nixvm().args(["deploy", "relay", "--dir"]).arg(&proj).args(stub_flags()).assert().code(2));
+    assert!(err.contains(&format!("cannot log into relay as root on 127.0.0.1:{closed}")), "{err}");
+
+    // Not running.
+    nixvm().args(["down", "--timeout", "5", "--dir"]).arg(&proj).assert().code(0);
+    for cmd in [vec!["deploy", "relay"], vec!["ssh", "relay"]] {
+        let err = stderr_of(
+            nixvm()
+                .args(&cmd)
+                .arg("--dir")
+                .arg(&proj)
+                .args(stub_flags().iter().filter(|_| cmd[0] == "deploy"))
+                .assert()
+                .code(2),
+        );
+        assert!(err.contains("relay is not running (start it with `nixvm up relay`"), "{err}");
+    }
+    let err = stderr_of(nixvm().args(["deploy", "nosuch", "--dir"]).arg(&proj).assert().code(2));
+    assert!(err.contains("nosuch is not running"), "{err}");
+
+    // clean forgets the machine's host key with its disk.
+    nixvm().args(["clean", "relay", "--dir"]).arg(&proj).assert().code(0);
+    assert!(!read(&proj.join(".nixvm/known_hosts")).contains("nixvm-relay"));
+    assert!(proj.join(".nixvm/ssh-key").exists(), "the project key stays");
+}

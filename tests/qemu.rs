@@ -1,0 +1,119 @@
+//! The QEMU options nixvm gives a VM's run script (the ssh forward in
+//! `QEMU_NET_OPTS`, the segment NIC and the console in `QEMU_OPTS`) are
+//! accepted by the real `qemu-system-x86_64`: two machines are started
+//! paused (`-S`, no kernel) on one segment, the way qemu-vm.nix's run
+//! script passes the variables, asked for their status over QMP, and told
+//! to quit. The ssh forward must listen on 127.0.0.1 only.
+
+mod common;
+
+use nixvm::runtime::{run_environment, RunSettings, Segment};
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::net::UnixStream;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Start QEMU as the run script does: `-netdev user,id=user.0,$QEMU_NET_OPTS`
+/// and `$QEMU_OPTS` split on spaces.
+fn start(qemu: &Path, env: &[(String, String)], qmp: &Path) -> std::process::Child {
+    let var = |n: &str| env.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()).unwrap_or_default();
+    Command::new(qemu)
+        .args(["-S", "-machine", "accel=tcg", "-m", "64", "-display", "none", "-nodefaults"])
+        .args(["-net", "nic,netdev=user.0,model=virtio", "-netdev"])
+        .arg(format!("user,id=user.0,{}", var("QEMU_NET_OPTS")))
+        .args(var("QEMU_OPTS").split(' ').filter(|w| !w.is_empty()))
+        .arg("-qmp")
+        .arg(format!("unix:{},server=on,wait=off", qmp.display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start qemu")
+}
+
+/// Talk QMP: the machine must be paused, then quit.
+fn check_paused_and_quit(child: &mut std::process::Child, qmp: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let stream = loop {
+        if let Ok(s) = UnixStream::connect(qmp) {
+            break s;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            let mut err = String::new();
+            std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+            panic!("qemu refused the options ({status}): {err}");
+        }
+        assert!(Instant::now() < deadline, "qemu did not open its QMP socket");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut writer = stream;
+    let mut greeting = String::new();
+    reader.read_line(&mut greeting).unwrap();
+    assert!(greeting.contains("QMP"), "{greeting}");
+    let mut reply = |command: &str| -> String {
+        writeln!(writer, "{{\"execute\":\"{command}\"}}").unwrap();
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            assert!(!line.is_empty(), "qemu closed QMP");
+            if line.contains("\"return\"") || line.contains("\"error\"") {
+                return line;
+            }
+        }
+    };
+    reply("qmp_capabilities");
+    let status = reply("query-status");
+    assert!(status.contains("\"prelaunch\"") || status.contains("\"paused\""), "{status}");
+    reply("quit");
+    let code = child.wait().unwrap();
+    assert!(code.success(), "qemu exited with {code}");
+}
+
+/// The local addresses listening on TCP `port`, from /proc/net/tcp.
+fn listeners(port: u16) -> Vec<String> {
+    let table = std::fs::read_to_string("/proc/net/tcp").unwrap();
+    table
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let (addr, p) = f.get(1)?.split_once(':')?;
+            (u16::from_str_radix(p, 16).ok()? == port && f.get(3)? == &"0A").then(|| {
+                let a = u32::from_str_radix(addr, 16).unwrap_or(0).to_le_bytes();
+                format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3])
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn real_qemu_accepts_the_segment_and_the_forward() {
+    let Some(qemu) = common::required_tool("qemu-system-x86_64", "real_qemu_accepts_the_segment_and_the_forward")
+    else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let segment = Segment::for_project(tmp.path().as_os_str().as_encoded_bytes());
+    let mut running = vec![];
+    for (i, machine) in ["db", "web"].into_iter().enumerate() {
+        let port = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port();
+        let settings =
+            RunSettings { state: tmp.path(), machine, ssh_port: port, console: i == 1, segment: Some(segment) };
+        let env = run_environment(&settings, |_| None);
+        let qmp = tmp.path().join(format!("{machine}.qmp"));
+        let child = start(&qemu, &env, &qmp);
+        running.push((child, qmp, port));
+    }
+    for (child, qmp, port) in &mut running {
+        // Wait for the forward, then look at who listens.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while listeners(*port).is_empty() && Instant::now() < deadline && child.try_wait().unwrap().is_none() {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert_eq!(listeners(*port), vec!["127.0.0.1".to_string()], "the ssh forward listens on loopback only");
+        check_paused_and_quit(child, qmp);
+    }
+}
