@@ -76,8 +76,10 @@ pub fn main() -> ExitCode {
             return if e.use_stderr() { Status::Failure.into() } else { Status::Clean.into() };
         }
     };
-    // Workers parse files; give them stacks that never need growing.
-    let _ = rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build_global();
+    if matches!(cli.command, Command::Lint(_) | Command::Init(_)) {
+        // Workers parse files; give them stacks that never need growing.
+        let _ = rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build_global();
+    }
     let status: anyhow::Result<ExitCode> = match cli.command {
         Command::Lint(args) => lint::run(args).map(ExitCode::from),
         Command::Explain(args) => explain::run(args).map(ExitCode::from),

@@ -1,0 +1,61 @@
+//! `cargo bench --bench run`: what `nixvm run M` adds over `nix run .#vm-M`
+//! on the same project (an example machine, the stub nixpkgs from
+//! tests/fixtures, offline), median of interleaved runs. Target (issue:
+//! lifecycle): at most 5% more wall time, with one nix call.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 21;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn timed(cmd: &mut Command) -> Duration {
+    let start = Instant::now();
+    let status = cmd.stdout(Stdio::null()).stderr(Stdio::null()).status().unwrap();
+    assert!(status.success(), "{cmd:?} failed");
+    start.elapsed()
+}
+
+fn main() {
+    let nixvm = env!("CARGO_BIN_EXE_nixvm");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let stub = format!("path:{}", root.join("tests/fixtures/stub-nixpkgs").display());
+    let proj = Path::new(env!("CARGO_TARGET_TMPDIR")).join("run-bench");
+    let _ = std::fs::remove_dir_all(&proj);
+    let status = Command::new(nixvm)
+        .args(["init", "--no-lock", "--from"])
+        .arg(root.join("tests/fixtures/init/server/configuration.nix"))
+        .arg("--dir")
+        .arg(&proj)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let flags = ["--offline", "--override-input", "nixpkgs", stub.as_str()];
+    let mut nix_run = Command::new("nix");
+    nix_run
+        .current_dir(&proj)
+        .args(["--extra-experimental-features", "nix-command flakes", "run"])
+        .args(flags)
+        .arg(".#vm-relay");
+    let mut nixvm_run = Command::new(nixvm);
+    nixvm_run.current_dir(&proj).args(["run", "relay"]).args(flags);
+    // Warm up: the first runs build, make the key, fill nix's caches.
+    timed(&mut nixvm_run);
+    timed(&mut nix_run);
+    let (mut a, mut b) = (vec![], vec![]);
+    for _ in 0..RUNS {
+        a.push(timed(&mut nix_run));
+        b.push(timed(&mut nixvm_run));
+    }
+    let (a, b) = (median(a), median(b));
+    let overhead = (b.as_secs_f64() / a.as_secs_f64() - 1.0) * 100.0;
+    println!("nix run .#vm-relay: {:>7.1} ms (median of {RUNS})", a.as_secs_f64() * 1e3);
+    println!("nixvm run relay:    {:>7.1} ms (median of {RUNS})", b.as_secs_f64() * 1e3);
+    println!("overhead: {overhead:+.1}% (target: at most +5%) {}", if overhead <= 5.0 { "MET" } else { "MISSED" });
+}

@@ -1,0 +1,5 @@
+{ lib, ... }:
+{
+  services.postfix.enable = true;
+  networking.firewall.allowedTCPPorts = [ 25 ];
+}
