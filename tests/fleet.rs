@@ -193,3 +193,28 @@ fn machines_know_each_other_on_the_segment() {
         assert_eq!(out.trim(), "false", "{machine}'s hardware configuration is untouched");
     }
 }
+
+#[test]
+fn a_machine_that_exits_at_once_is_reported() {
+    if common::nix("a_machine_that_exits_at_once_is_reported").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = network(tmp.path(), "build-vms.nix");
+    // As QEMU does when its forwarded port is taken: an error, exit 1.
+    let out = nixvm()
+        .env("NIXVM_STUB_EXIT", "1")
+        .args(["up", "server", "--dir"])
+        .arg(&proj)
+        .args(stub_flags())
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("server: stopped at once (exit status: 1)"), "{err}");
+    assert!(err.contains("server did not stay up"), "{err}");
+    let s = status(&proj);
+    assert!(s["machines"].as_array().unwrap().iter().all(|m| m["running"] == false), "{s}");
+    assert!(!proj.join(".nixvm/server/pid").exists());
+}

@@ -108,6 +108,7 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
     }
     // One build for all of them.
     let built = vm::build_machines(&nix, &project, &to_start)?;
+    let mut started = vec![];
     for (m, b) in to_start.iter().zip(&built) {
         let script = vm::run_script(&b.vm)?;
         let vm::Start { state, port, env } = vm::prepare_start(&project, &m.name, b, true)?;
@@ -135,9 +136,29 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
             child.id(),
             m.name
         );
+        started.push((state, child));
+    }
+    // QEMU refuses bad options or a taken port at once: say so rather than
+    // leave a machine that looks started.
+    std::thread::sleep(EARLY_EXIT_GRACE);
+    let mut failed = vec![];
+    for (state, mut child) in started {
+        if let Ok(Some(status)) = child.try_wait() {
+            state.forget_pid();
+            let log = std::fs::read_to_string(state.dir.join("console.log")).unwrap_or_default();
+            let last = log.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("(nothing)");
+            eprintln!("{}: stopped at once ({status}); the end of its console log: {last}", state.machine);
+            failed.push(state.machine);
+        }
+    }
+    if !failed.is_empty() {
+        bail!("{} did not stay up (see .nixvm/MACHINE/console.log)", failed.join(", "));
     }
     Ok(Status::Clean)
 }
+
+/// How long `up` watches new VMs for an immediate exit.
+const EARLY_EXIT_GRACE: Duration = Duration::from_millis(500);
 
 pub fn down(args: DownArgs) -> anyhow::Result<Status> {
     let project = vm::find_project(args.dir.as_deref())?;
