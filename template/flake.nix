@@ -11,7 +11,11 @@
       inherit (nixpkgs) lib;
       system = "x86_64-linux";
       pkgs = nixpkgs.legacyPackages.${system};
-      network = import (./. + "/machines.nix");
+      networkFile = ./. + "/machines.nix";
+      network = import networkFile;
+      # Modules written inline in the network file are named after it in
+      # Nix's messages (instead of <unknown-file>).
+      inNetworkFile = m: { _file = toString networkFile; imports = [ m ]; };
       notMachines = [ "network" "defaults" "resources" "require" "meta" ];
       names = builtins.filter (n: !(builtins.elem n notMachines)) (builtins.attrNames network);
       meta = network.meta or { };
@@ -22,8 +26,8 @@
           nodes = nixosConfigurations;
         };
         modules = [
-          (network.defaults or { })
-          network.${name}
+          (inNetworkFile (network.defaults or { }))
+          (inNetworkFile network.${name})
           ./nixvm/vm.nix
           {
             # Weaker than mkDefault: the configuration's own values win.

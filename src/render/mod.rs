@@ -184,7 +184,7 @@ mod tests {
         };
         assert!(render("machines.nix", &machines)
             .unwrap()
-            .contains("\"a b\" = import (./. + \"/machines/x y/configuration.nix\");"));
+            .contains("\"a b\" = ./. + \"/machines/x y/configuration.nix\";"));
         let d = DefaultNixContext { command: "c".into(), system: "x86_64-linux".into(), example: "web".into() };
         render("default.nix", &d).unwrap();
     }
