@@ -4,6 +4,7 @@
 //! `text`/`nixstr` (plain text) -> `syntax` (the only rnix user) ->
 //! `lint` and `rewrite` (pure) -> `cli` (I/O, output, exit codes).
 
+pub mod check;
 pub mod cli;
 pub mod lint;
 pub mod nix;

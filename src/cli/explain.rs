@@ -1,4 +1,4 @@
-//! `nixvm explain [CODE]`: a lint's documentation.
+//! `nixvm explain [CODE]`: what a lint (or a code `nixvm check` reports) means.
 
 use super::Status;
 use crate::lint;
@@ -9,25 +9,29 @@ pub struct ExplainArgs {
     code: Option<String>,
 }
 
+/// The lints' codes, then those only `nixvm check` reports.
+fn metas() -> impl Iterator<Item = &'static lint::Meta> {
+    let checks = crate::check::METAS.into_iter().filter(|m| lint::find(m.code).is_none());
+    lint::all().iter().map(|l| l.meta()).chain(checks)
+}
+
 pub fn run(args: ExplainArgs) -> anyhow::Result<Status> {
     match args.code {
         None => {
-            for l in lint::all() {
-                let m = l.meta();
+            for m in metas() {
                 let summary =
                     m.explanation().lines().next().unwrap_or_default().trim_start_matches("What: ").to_string();
                 println!("{:<24} {:<8} {}", m.code, m.severity, summary);
             }
             Ok(Status::Clean)
         }
-        Some(code) => match lint::find(&code) {
-            Some(l) => {
-                let m = l.meta();
+        Some(code) => match metas().find(|m| m.code == code) {
+            Some(m) => {
                 println!("{} ({})\n\n{}", m.code, m.severity, m.explanation().trim_end());
                 Ok(Status::Clean)
             }
             None => {
-                let known: Vec<&str> = lint::all().iter().map(|l| l.meta().code).collect();
+                let known: Vec<&str> = metas().map(|m| m.code).collect();
                 anyhow::bail!("unknown lint code `{code}`; known codes: {}", known.join(", "))
             }
         },

@@ -1,6 +1,7 @@
 //! The command line: argument parsing, dispatch, and exit codes. The only
 //! layer that touches files, terminals and processes.
 
+mod check;
 mod explain;
 mod files;
 mod fleet;
@@ -46,6 +47,8 @@ pub struct Cli {
 enum Command {
     /// Report what breaks or conflicts when configurations run as QEMU VMs.
     Lint(lint::LintArgs),
+    /// Evaluate machines with nix and map its errors back to your files.
+    Check(check::CheckArgs),
     /// Explain a lint code (or list them all).
     Explain(explain::ExplainArgs),
     /// Create a pinned flake project from a configuration or a network file.
@@ -76,12 +79,13 @@ pub fn main() -> ExitCode {
             return if e.use_stderr() { Status::Failure.into() } else { Status::Clean.into() };
         }
     };
-    if matches!(cli.command, Command::Lint(_) | Command::Init(_)) {
+    if matches!(cli.command, Command::Lint(_) | Command::Init(_) | Command::Check(_)) {
         // Workers parse files; give them stacks that never need growing.
         let _ = rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build_global();
     }
     let status: anyhow::Result<ExitCode> = match cli.command {
         Command::Lint(args) => lint::run(args).map(ExitCode::from),
+        Command::Check(args) => check::run(args).map(ExitCode::from),
         Command::Explain(args) => explain::run(args).map(ExitCode::from),
         Command::Build(args) => vm::build(args).map(ExitCode::from),
         Command::Run(args) => vm::run(args),

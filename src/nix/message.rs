@@ -99,6 +99,13 @@ pub fn parse_stderr(stderr: &str) -> Vec<NixMessage> {
             continue;
         }
         let Some(msg) = event["msg"].as_str() else { continue };
+        // Level 0 also carries hints ("(use '--show-trace' ...)") and errors
+        // Nix ignored (a busy evaluation cache).
+        let plain = strip_ansi(msg);
+        let plain = plain.trim_start();
+        if !plain.starts_with("error") || plain.starts_with("error (ignored)") {
+            continue;
+        }
         let mut m = parse_message(msg);
         let located = event["file"].as_str().zip(event["line"].as_u64()).map(|(file, line)| NixPosition {
             file: file.to_string(),
@@ -112,7 +119,7 @@ pub fn parse_stderr(stderr: &str) -> Vec<NixMessage> {
     }
     if found.is_empty() {
         let plain: String = stderr.lines().filter(|l| !l.starts_with("@nix ")).map(|l| format!("{l}\n")).collect();
-        if strip_ansi(&plain).lines().any(|l| l.trim_start().starts_with("error:")) {
+        if strip_ansi(&plain).lines().any(|l| l.trim_start().starts_with("error:") && !l.contains("error (ignored)")) {
             found.push(parse_message(&plain));
         }
     }

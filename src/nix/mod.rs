@@ -19,6 +19,9 @@ pub enum NixError {
     /// The flake has no such package.
     #[error("the flake has no package `{0}`")]
     Missing(String),
+    /// Evaluation failed; Nix's whole stderr (internal-json events).
+    #[error("nix could not evaluate it")]
+    Rejected(String),
 }
 
 /// Flags every nix call passes through from the command line.
@@ -191,6 +194,39 @@ impl Nix {
             return Err(NixError::Failed(last_error(&String::from_utf8_lossy(&out.stderr))));
         }
         serde_json::from_slice(&out.stdout).map_err(|e| NixError::Failed(format!("cannot read nix eval's output: {e}")))
+    }
+
+    /// `nix eval --json --log-format internal-json INSTALLABLE`: on failure
+    /// Nix's whole stderr, structured, for `message::parse_stderr`.
+    pub fn eval_logged(&self, dir: &Path, installable: &str) -> Result<serde_json::Value, NixError> {
+        let out = self
+            .command(dir)
+            .args(["eval", "--json", "--log-format", "internal-json"])
+            .args(self.flags.to_args())
+            .arg(installable)
+            .output()
+            .map_err(NixError::Spawn)?;
+        if !out.status.success() {
+            return Err(NixError::Rejected(String::from_utf8_lossy(&out.stderr).into_owned()));
+        }
+        serde_json::from_slice(&out.stdout).map_err(|e| NixError::Failed(format!("cannot read nix eval's output: {e}")))
+    }
+
+    /// The store path of the flake's source (`nix flake metadata`): where
+    /// Nix's messages say the project's files are.
+    pub fn flake_source(&self, dir: &Path) -> Result<String, NixError> {
+        let out = self
+            .command(dir)
+            .args(["flake", "metadata", "--json"])
+            .args(self.flags.to_args())
+            .output()
+            .map_err(NixError::Spawn)?;
+        if !out.status.success() {
+            return Err(NixError::Failed(last_error(&String::from_utf8_lossy(&out.stderr))));
+        }
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .map_err(|e| NixError::Failed(format!("cannot read nix flake metadata's output: {e}")))?;
+        v["path"].as_str().map(str::to_string).ok_or_else(|| NixError::Failed("nix flake metadata gave no path".into()))
     }
 
     /// `nix eval --raw INSTALLABLE` in `dir`.

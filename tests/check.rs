@@ -1,0 +1,104 @@
+//! `nixvm check` with the real nix against a stub nixpkgs whose qemu-vm
+//! stand-in defines an option the built-in conflict table does not know:
+//! each error Nix reports lands on the right file and line.
+
+mod common;
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn nixvm() -> Command {
+    let mut c = Command::cargo_bin("nixvm").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+/// The stub nixpkgs, with one more plain definition in its qemu-vm.nix.
+fn stub_with_extra_vm_option(tmp: &Path) -> PathBuf {
+    let stub = tmp.join("stub");
+    std::fs::create_dir_all(stub.join("modules")).unwrap();
+    for f in ["flake.nix", "lib.nix", "nixos-system.nix", "pkgs.nix"] {
+        std::fs::copy(common::stub_nixpkgs().join(f), stub.join(f)).unwrap();
+    }
+    let system = std::fs::read_to_string(stub.join("nixos-system.nix")).unwrap();
+    let patched = system.replacen(
+        "services.qemuGuest.enable = true;",
+        "services.qemuGuest.enable = true;\n    documentation.man.enable = false;",
+        1,
+    );
+    assert_ne!(patched, system);
+    std::fs::write(stub.join("nixos-system.nix"), patched).unwrap();
+    stub
+}
+
+fn check(proj: &Path, stub: &Path, machines: &[&str]) -> (i32, serde_json::Value, String) {
+    let out = nixvm()
+        .arg("check")
+        .args(machines)
+        .args(["--format", "json", "--offline", "--override-input", "nixpkgs"])
+        .arg(format!("path:{}", stub.display()))
+        .arg("--dir")
+        .arg(proj)
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out.status.code().unwrap_or(-1), json, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn check_maps_nix_errors_to_the_users_lines() {
+    if common::nix("check_maps_nix_errors_to_the_users_lines").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let stub = stub_with_extra_vm_option(tmp.path());
+    let proj = tmp.path().join("proj");
+    nixvm()
+        .args(["init", "--no-lock", "--network"])
+        .arg(common::fixtures().join("check/network.nix"))
+        .arg("--dir")
+        .arg(&proj)
+        .assert()
+        .code(0);
+
+    let (code, json, err) = check(&proj, &stub, &[]);
+    assert_eq!(code, 1, "{err}\n{json}");
+    let diags = json["diagnostics"].as_array().unwrap_or_else(|| panic!("{err}"));
+    let find = |machine: &str| {
+        let found: Vec<&serde_json::Value> = diags.iter().filter(|d| d["machine"] == machine).collect();
+        assert_eq!(found.len(), 1, "{machine}: {json:#}");
+        found[0].clone()
+    };
+    let network = std::fs::read_to_string(proj.join("network/network.nix")).unwrap();
+    let line_of = |needle: &str| network.lines().position(|l| l.contains(needle)).unwrap() as u64 + 1;
+
+    let d = find("manpages");
+    assert_eq!(d["code"], "qemu-conflict");
+    assert_eq!(d["file"], "network/network.nix");
+    assert_eq!(d["option"], "documentation.man.enable");
+    assert_eq!(d["range"]["start"]["line"].as_u64(), Some(line_of("documentation.man.enable = true")));
+    assert!(d["message"].as_str().unwrap().contains("in the VM: true here, false in "), "{d}");
+
+    let d = find("typo");
+    assert_eq!(d["code"], "undeclared-option");
+    assert_eq!(d["option"], "services.webcache.enable");
+    assert_eq!(d["range"]["start"]["line"].as_u64(), Some(line_of("services.webcache.enable")));
+
+    let d = find("asserted");
+    assert_eq!(d["code"], "failed-assertion");
+    assert!(d["message"].as_str().unwrap().contains("asserted needs a database"), "{d}");
+
+    let d = find("broken");
+    assert_eq!(d["code"], "eval-error");
+    assert_eq!(d["file"], "network/broken.nix");
+    assert_eq!((d["range"]["start"]["line"].as_u64(), d["range"]["start"]["column"].as_u64()), (Some(3), Some(27)));
+    assert!(d["message"].as_str().unwrap().starts_with("undefined variable `enableNginx`"), "{d}");
+
+    assert!(diags.iter().all(|d| d["machine"] != "good"));
+    let (code, json, err) = check(&proj, &stub, &["good"]);
+    assert_eq!((code, json["diagnostics"].as_array().map(Vec::len)), (0, Some(0)), "{err}");
+
+    // The same project against the plain stub: manpages is fine there.
+    let (_, json, _) = check(&proj, &common::stub_nixpkgs(), &["manpages"]);
+    assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(0), "{json}");
+}
