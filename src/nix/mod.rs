@@ -229,21 +229,6 @@ impl Nix {
         v["path"].as_str().map(str::to_string).ok_or_else(|| NixError::Failed("nix flake metadata gave no path".into()))
     }
 
-    /// `nix eval --raw INSTALLABLE` in `dir`.
-    pub fn eval_raw(&self, dir: &Path, installable: &str) -> Result<String, NixError> {
-        let out = self
-            .command(dir)
-            .args(["eval", "--raw"])
-            .args(self.flags.to_args())
-            .arg(installable)
-            .output()
-            .map_err(NixError::Spawn)?;
-        if !out.status.success() {
-            return Err(NixError::Failed(last_error(&String::from_utf8_lossy(&out.stderr))));
-        }
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    }
-
     /// `nix flake lock` in `dir`: writes `flake.lock`.
     pub fn flake_lock(&self, dir: &Path) -> Result<(), NixError> {
         let out =
