@@ -59,11 +59,13 @@ pub fn human(out: &mut dyn WriteColor, reports: &[FileReport]) -> std::io::Resul
             if let Some(fix) = &d.fix {
                 notes.push(format!("fix: {} (nixvm lint --fix)", fix.description));
             }
-            let label = cs::Label::primary((), char_range(&r.text, d.span));
+            // No text (Nix named no file of the project): no snippet to show.
+            let labels =
+                if r.text.is_empty() { vec![] } else { vec![cs::Label::primary((), char_range(&r.text, d.span))] };
             let diag = cs::Diagnostic::new(severity)
                 .with_code(d.code)
                 .with_message(&d.message)
-                .with_labels(vec![label])
+                .with_labels(labels)
                 .with_notes(notes);
             term::emit(out, &config, &file, &diag).map_err(std::io::Error::other)?;
         }
