@@ -98,6 +98,10 @@ fn check_maps_nix_errors_to_the_users_lines() {
     let (code, json, err) = check(&proj, &stub, &["good"]);
     assert_eq!((code, json["diagnostics"].as_array().map(Vec::len)), (0, Some(0)), "{err}");
 
+    let (code, _, err) = check(&proj, &stub, &["nosuch"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no machine `nosuch` in this project (machines: asserted, broken, good, manpages, typo)"), "{err}");
+
     // The same project against the plain stub: manpages is fine there.
     let (_, json, _) = check(&proj, &common::stub_nixpkgs(), &["manpages"]);
     assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(0), "{json}");

@@ -51,13 +51,9 @@ fn same(a: &Finding, b: &Finding) -> bool {
 pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     let project = vm::find_project(args.dir.as_deref())?;
     let nix = vm::nix(&args.nix)?;
-    let machines = if args.machines.is_empty() {
-        let names = nix.eval_json(&project, ".#nixosConfigurations", Some("builtins.attrNames"))?;
-        serde_json::from_value(names).context("nix listed the machines in an unexpected form")?
-    } else {
-        args.machines.iter().try_for_each(|m| vm::check_name(m))?;
-        args.machines.clone()
-    };
+    let all = vm::list_machines(&nix, &project)?;
+    vm::check_known(&args.machines, &all)?;
+    let machines = if args.machines.is_empty() { all } else { args.machines.clone() };
     let source = nix.flake_source(&project)?;
     let jobs: Vec<(String, Variant)> =
         machines.iter().flat_map(|m| [(m.clone(), Variant::Hardware), (m.clone(), Variant::Vm)]).collect();
@@ -69,7 +65,15 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
         })
         .collect();
 
-    let read = |rel: &str| std::fs::read_to_string(project.join(rel)).ok();
+    // Each project file is read once, however many findings it has.
+    let cache = std::cell::RefCell::new(BTreeMap::<String, Option<String>>::new());
+    let read = |rel: &str| {
+        cache
+            .borrow_mut()
+            .entry(rel.to_string())
+            .or_insert_with(|| std::fs::read_to_string(project.join(rel)).ok())
+            .clone()
+    };
     let mut findings: Vec<Finding> = vec![];
     let mut failed: Vec<&str> = vec![];
     for (machine, variant, result) in &results {

@@ -155,9 +155,7 @@ pub fn eval_machines(nix: &Nix, project: &Path, named: &[String]) -> anyhow::Res
     let v = nix.eval_json(project, ".#nixosConfigurations", Some(&apply))?;
     let all: Vec<String> =
         serde_json::from_value(v["all"].clone()).context("nix listed the machines in an unexpected form")?;
-    if let Some(unknown) = named.iter().find(|n| !all.contains(n)) {
-        bail!("no machine `{unknown}` in this project (machines: {})", all.join(", "));
-    }
+    check_known(named, &all)?;
     let selected =
         serde_json::from_value(v["selected"].clone()).context("nix described the machines in an unexpected form")?;
     Ok(Machines { all, selected })
@@ -188,11 +186,29 @@ fn vm_system(vm: &Path) -> anyhow::Result<PathBuf> {
     std::fs::read_link(vm.join("system")).with_context(|| format!("{} has no `system` link", vm.display()))
 }
 
+/// The project's machines, by one evaluation of their names only.
+pub fn list_machines(nix: &Nix, project: &Path) -> anyhow::Result<Vec<String>> {
+    let names = nix.eval_json(project, ".#nixosConfigurations", Some("builtins.attrNames"))?;
+    serde_json::from_value(names).context("nix listed the machines in an unexpected form")
+}
+
+/// `named` checked against the project's machines (`all`): names, then
+/// existence.
+pub fn check_known(named: &[String], all: &[String]) -> anyhow::Result<()> {
+    for m in named {
+        check_name(m)?;
+        if !all.contains(m) {
+            bail!("no machine `{m}` in this project (machines: {})", all.join(", "));
+        }
+    }
+    Ok(())
+}
+
 /// Nix failed to build `.#PREFIX-MACHINE`: when the machine does not
-/// exist, say that (the one case worth a second evaluation).
+/// exist, say that (the one case worth a second, cheap evaluation).
 fn unknown_or(nix: &Nix, project: &Path, machine: &str, err: crate::nix::NixError) -> anyhow::Error {
-    match eval_machines(nix, project, &[machine.to_string()]) {
-        Err(e) if e.to_string().starts_with("no machine") => e,
+    match list_machines(nix, project).map(|all| check_known(&[machine.to_string()], &all)) {
+        Ok(Err(unknown)) => unknown,
         _ => anyhow::Error::new(err),
     }
 }
@@ -227,12 +243,6 @@ pub fn free_port() -> anyhow::Result<u16> {
     Ok(l.local_addr()?.port())
 }
 
-/// The disk image the run script will use: the user's `NIX_DISK_IMAGE`, or
-/// the one in the machine's state.
-pub fn disk_image_in_use(state: &MachineState) -> PathBuf {
-    std::env::var_os("NIX_DISK_IMAGE").map(PathBuf::from).unwrap_or_else(|| state.disk_image())
-}
-
 /// A VM about to start: its state, its ssh port, its run script's environment.
 pub struct Start {
     pub state: MachineState,
@@ -246,7 +256,6 @@ pub fn prepare_start(project: &Path, machine: &str, built: &BuiltVm, console: bo
     let state = MachineState::of(project, machine);
     state.create()?;
     let port = free_port()?;
-    state.prepare_start(port, &disk_image_in_use(&state), &built.system)?;
     let settings = crate::runtime::RunSettings {
         state: &state.dir,
         machine,
@@ -254,7 +263,9 @@ pub fn prepare_start(project: &Path, machine: &str, built: &BuiltVm, console: bo
         console,
         segment: Some(crate::runtime::Segment::for_project(project.as_os_str().as_encoded_bytes())),
     };
-    let env = crate::runtime::run_environment(&settings, |n| std::env::var(n).ok());
+    let current = |n: &str| std::env::var(n).ok();
+    state.prepare_start(port, &crate::runtime::disk_image_in_use(&settings, current), &built.system)?;
+    let env = crate::runtime::run_environment(&settings, current);
     Ok(Start { state, port, env })
 }
 

@@ -16,9 +16,6 @@ pub enum NixError {
     /// Nix ran and failed; its last error line.
     #[error("{0}")]
     Failed(String),
-    /// The flake has no such package.
-    #[error("the flake has no package `{0}`")]
-    Missing(String),
     /// Evaluation failed; Nix's whole stderr (internal-json events).
     #[error("nix could not evaluate it")]
     Rejected(String),
@@ -105,24 +102,29 @@ impl Nix {
     /// `--print-out-paths`). Build logs go to our stderr.
     pub fn build(&self, dir: &Path, installables: &[String]) -> Result<Vec<Built>, NixError> {
         let out = self
-            .command(dir)
-            .args(["build", "--json", "--no-link"])
-            .args(self.flags.to_args())
-            .args(installables)
-            .stderr(std::process::Stdio::inherit())
-            .output()
-            .map_err(NixError::Spawn)?;
-        if !out.status.success() {
-            return Err(NixError::Failed(format!("nix build {} failed", installables.join(" "))));
-        }
-        serde_json::from_slice(&out.stdout)
-            .map_err(|e| NixError::Failed(format!("cannot read nix build's output: {e}")))
+            .run(dir, &["build", "--json", "--no-link"], installables, true)
+            .map_err(|_| NixError::Failed(format!("nix build {} failed", installables.join(" "))))?;
+        json(&out, "nix build")
     }
 
-    fn command(&self, dir: &Path) -> Command {
+    /// `nix SUBCOMMAND FLAGS TAIL` in `dir`: stdout, or stderr when nix
+    /// fails (empty when `show_stderr` passed it through to ours).
+    fn run(&self, dir: &Path, subcommand: &[&str], tail: &[String], show_stderr: bool) -> Result<Vec<u8>, NixError> {
         let mut c = Command::new(&self.program);
-        c.current_dir(dir).args(["--extra-experimental-features", "nix-command flakes"]);
-        c
+        c.current_dir(dir)
+            .args(["--extra-experimental-features", "nix-command flakes"])
+            .args(subcommand)
+            .args(self.flags.to_args())
+            .args(tail);
+        if show_stderr {
+            c.stderr(std::process::Stdio::inherit());
+        }
+        let out = c.output().map_err(NixError::Spawn)?;
+        if out.status.success() {
+            Ok(out.stdout)
+        } else {
+            Err(NixError::Rejected(String::from_utf8_lossy(&out.stderr).into_owned()))
+        }
     }
 
     /// Build derivations already instantiated by an evaluation (so nix
@@ -182,62 +184,47 @@ impl Nix {
 
     /// `nix eval --json INSTALLABLE [--apply FN]` in `dir`.
     pub fn eval_json(&self, dir: &Path, installable: &str, apply: Option<&str>) -> Result<serde_json::Value, NixError> {
-        let out = self
-            .command(dir)
-            .args(["eval", "--json"])
-            .args(self.flags.to_args())
-            .arg(installable)
-            .args(apply.map(|f| ["--apply", f]).into_iter().flatten())
-            .output()
-            .map_err(NixError::Spawn)?;
-        if !out.status.success() {
-            return Err(NixError::Failed(last_error(&String::from_utf8_lossy(&out.stderr))));
+        let mut tail = vec![installable.to_string()];
+        if let Some(f) = apply {
+            tail.extend(["--apply".to_string(), f.to_string()]);
         }
-        serde_json::from_slice(&out.stdout).map_err(|e| NixError::Failed(format!("cannot read nix eval's output: {e}")))
+        let out = self.run(dir, &["eval", "--json"], &tail, false).map_err(briefly)?;
+        json(&out, "nix eval")
     }
 
     /// `nix eval --json --log-format internal-json INSTALLABLE`: on failure
-    /// Nix's whole stderr, structured, for `message::parse_stderr`.
+    /// (`NixError::Rejected`) Nix's whole stderr, structured, for
+    /// `message::parse_stderr`.
     pub fn eval_logged(&self, dir: &Path, installable: &str) -> Result<serde_json::Value, NixError> {
-        let out = self
-            .command(dir)
-            .args(["eval", "--json", "--log-format", "internal-json"])
-            .args(self.flags.to_args())
-            .arg(installable)
-            .output()
-            .map_err(NixError::Spawn)?;
-        if !out.status.success() {
-            return Err(NixError::Rejected(String::from_utf8_lossy(&out.stderr).into_owned()));
-        }
-        serde_json::from_slice(&out.stdout).map_err(|e| NixError::Failed(format!("cannot read nix eval's output: {e}")))
+        let out =
+            self.run(dir, &["eval", "--json", "--log-format", "internal-json"], &[installable.to_string()], false)?;
+        json(&out, "nix eval")
     }
 
     /// The store path of the flake's source (`nix flake metadata`): where
     /// Nix's messages say the project's files are.
     pub fn flake_source(&self, dir: &Path) -> Result<String, NixError> {
-        let out = self
-            .command(dir)
-            .args(["flake", "metadata", "--json"])
-            .args(self.flags.to_args())
-            .output()
-            .map_err(NixError::Spawn)?;
-        if !out.status.success() {
-            return Err(NixError::Failed(last_error(&String::from_utf8_lossy(&out.stderr))));
-        }
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-            .map_err(|e| NixError::Failed(format!("cannot read nix flake metadata's output: {e}")))?;
+        let v: serde_json::Value =
+            json(&self.run(dir, &["flake", "metadata", "--json"], &[], false).map_err(briefly)?, "nix flake metadata")?;
         v["path"].as_str().map(str::to_string).ok_or_else(|| NixError::Failed("nix flake metadata gave no path".into()))
     }
 
     /// `nix flake lock` in `dir`: writes `flake.lock`.
     pub fn flake_lock(&self, dir: &Path) -> Result<(), NixError> {
-        let out =
-            self.command(dir).args(["flake", "lock"]).args(self.flags.to_args()).output().map_err(NixError::Spawn)?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(NixError::Failed(last_error(&String::from_utf8_lossy(&out.stderr))))
-        }
+        self.run(dir, &["flake", "lock"], &[], false).map(|_| ()).map_err(briefly)
+    }
+}
+
+/// Nix's output as JSON of type `T`.
+fn json<T: serde::de::DeserializeOwned>(stdout: &[u8], what: &str) -> Result<T, NixError> {
+    serde_json::from_slice(stdout).map_err(|e| NixError::Failed(format!("cannot read {what}'s output: {e}")))
+}
+
+/// A failure as the line of Nix's stderr that says what went wrong.
+fn briefly(e: NixError) -> NixError {
+    match e {
+        NixError::Rejected(stderr) => NixError::Failed(last_error(&stderr)),
+        other => other,
     }
 }
 

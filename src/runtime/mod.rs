@@ -121,6 +121,12 @@ pub fn disk_image(state: &std::path::Path, machine: &str) -> std::path::PathBuf 
     state.join(format!("{machine}.qcow2"))
 }
 
+/// The disk image the run script will use: the user's `NIX_DISK_IMAGE`
+/// (which `run_environment` keeps), or the one in the machine's state.
+pub fn disk_image_in_use(s: &RunSettings, current: impl Fn(&str) -> Option<String>) -> std::path::PathBuf {
+    current("NIX_DISK_IMAGE").map(Into::into).unwrap_or_else(|| disk_image(s.state, s.machine))
+}
+
 /// The name a machine's host key is recorded under in the project's
 /// known_hosts (its port changes from run to run; its name does not).
 pub fn host_key_alias(machine: &str) -> String {
