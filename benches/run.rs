@@ -25,8 +25,10 @@ fn main() {
     let nixvm = env!("CARGO_BIN_EXE_nixvm");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let stub = format!("path:{}", root.join("tests/fixtures/stub-nixpkgs").display());
-    let proj = Path::new(env!("CARGO_TARGET_TMPDIR")).join("run-bench");
-    let _ = std::fs::remove_dir_all(&proj);
+    // Outside this repository: init adds what it writes to the index of the
+    // repository around the project (and nix would list this one's files).
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = tmp.path().join("run-bench");
     let status = Command::new(nixvm)
         .args(["init", "--no-lock", "--from"])
         .arg(root.join("tests/fixtures/init/server/configuration.nix"))

@@ -1,1 +1,0 @@
-{ ... }: { services.timesyncd.enable = true; }

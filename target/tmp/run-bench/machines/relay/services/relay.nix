@@ -1,5 +1,0 @@
-{ lib, ... }:
-{
-  services.postfix.enable = true;
-  networking.firewall.allowedTCPPorts = [ 25 ];
-}
