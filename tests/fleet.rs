@@ -129,7 +129,6 @@ fn stale_pid_files_are_never_signalled_and_stale_disks_are_reported() {
     let state = proj.join(".nixvm/server");
     std::fs::create_dir_all(&state).unwrap();
     std::fs::write(state.join("pid"), format!("{}\n", other.id())).unwrap();
-    std::fs::write(state.join("script"), "/nix/store/x-nixos-vm-server/bin/run-server-vm\n").unwrap();
     // A disk image made for another system.
     std::fs::write(state.join("server.qcow2"), "").unwrap();
     std::fs::write(state.join("disk-system"), "/nix/store/old-nixos-system-server\n").unwrap();

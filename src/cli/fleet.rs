@@ -1,7 +1,7 @@
 //! Machines in the background: `up`, `down`, `status`, `clean`. Each
 //! running VM is its own process session, its console in
 //! `.nixvm/M/console.log`, its pid in `.nixvm/M/pid`. A pid is only ever
-//! signalled after checking that it still runs that machine's run script.
+//! signalled after checking that it is still that machine's VM.
 
 use super::state::MachineState;
 use super::vm::{self, NixFlags};
@@ -126,7 +126,7 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
             });
         }
         let child = cmd.spawn().with_context(|| format!("cannot start {}", script.display()))?;
-        state.record_running(child.id(), &script)?;
+        state.record_running(child.id())?;
         let address = crate::runtime::segment_address(&machines.all, &m.name)
             .map(|a| format!(", {a} on the segment"))
             .unwrap_or_default();

@@ -1,6 +1,6 @@
 //! A machine's state under `.nixvm/MACHINE/` in the project, private to its
 //! owner: the disk image, the VM's temporary directory, and what a start
-//! records (pid, the run script it runs, the forwarded ssh port, the system
+//! records (pid, the forwarded ssh port, the system
 //! the disk image was made for). The project key and known_hosts sit in
 //! `.nixvm/` itself.
 
@@ -57,12 +57,14 @@ impl MachineState {
 
     /// The pid of the machine's VM when it is running; a stale pid file (the
     /// process is gone, or is another program now) counts as not running.
+    /// The run script ends by `exec`ing QEMU, so the command line changes;
+    /// the environment it was started with (`NIXVM_STATE=<this directory>`)
+    /// stays.
     pub fn running_pid(&self) -> Option<i32> {
         let pid: i32 = self.read("pid")?.parse().ok()?;
-        let script = self.read("script")?;
-        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
-        let runs_script = cmdline.split(|b| *b == 0).any(|arg| arg == script.as_bytes());
-        runs_script.then_some(pid)
+        let environ = std::fs::read(format!("/proc/{pid}/environ")).ok()?;
+        let mark = format!("{}={}", crate::runtime::STATE_VARIABLE, self.dir.display());
+        environ.split(|b| *b == 0).any(|entry| entry == mark.as_bytes()).then_some(pid)
     }
 
     /// The forwarded ssh port of the running VM, or a clear error.
@@ -86,9 +88,8 @@ impl MachineState {
         Ok(())
     }
 
-    /// After the VM started: its pid and the script it runs.
-    pub fn record_running(&self, pid: u32, script: &Path) -> anyhow::Result<()> {
-        self.write("script", script.display())?;
+    /// After the VM started: its pid.
+    pub fn record_running(&self, pid: u32) -> anyhow::Result<()> {
         self.write("pid", pid)
     }
 

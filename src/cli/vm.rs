@@ -291,18 +291,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let script = run_script(&built.vm)?;
     let Start { state, port, env } = prepare_start(&project, &args.machine, &built, args.console)?;
     eprintln!("{}: ssh on 127.0.0.1:{port} (nixvm ssh {})", args.machine, args.machine);
-    let mut child = Command::new(&script)
-        .args(&args.qemu_args)
-        .envs(env)
-        .current_dir(&state.dir)
-        .spawn()
-        .with_context(|| format!("cannot start {}", script.display()))?;
-    // Recorded so that `ssh`, `deploy` and `status` see it.
-    state.record_running(child.id(), &script)?;
-    let status = child.wait();
+    // The run script replaces nixvm, as with `nix run`: no process in
+    // between, its exit code is ours. Its pid is ours too, recorded so that
+    // `ssh`, `deploy` and `status` see it (the pid file goes stale when it
+    // exits, which they recognise).
+    state.record_running(std::process::id())?;
+    use std::os::unix::process::CommandExt;
+    let err = Command::new(&script).args(&args.qemu_args).envs(env).current_dir(&state.dir).exec();
     state.forget_pid();
-    let status = status.context("lost the VM's process")?;
-    use std::os::unix::process::ExitStatusExt;
-    let code = status.code().unwrap_or_else(|| 128 + status.signal().unwrap_or(0));
-    Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))
+    Err(anyhow::Error::new(err).context(format!("cannot start {}", script.display())))
 }

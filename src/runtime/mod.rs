@@ -70,6 +70,9 @@ pub fn segment_address(machines: &[String], machine: &str) -> Option<Ipv4Addr> {
     Some(Ipv4Addr::new(SEGMENT_PREFIX[0], SEGMENT_PREFIX[1], SEGMENT_PREFIX[2], last))
 }
 
+/// The variable naming a VM's state directory in its environment.
+pub const STATE_VARIABLE: &str = "NIXVM_STATE";
+
 /// What the run script of a machine is given.
 #[derive(Debug, Clone)]
 pub struct RunSettings<'a> {
@@ -91,7 +94,9 @@ pub fn run_environment(s: &RunSettings, current: impl Fn(&str) -> Option<String>
         Some(v) if !v.trim().is_empty() => format!("{v}{sep}{extra}"),
         _ => extra.to_string(),
     };
-    let mut env = vec![];
+    // Marks the VM's processes as this machine's, through the run script's
+    // final `exec` of QEMU (see `cli::state`).
+    let mut env = vec![(STATE_VARIABLE.to_string(), s.state.display().to_string())];
     if current("NIX_DISK_IMAGE").is_none() {
         env.push(("NIX_DISK_IMAGE".into(), disk_image(s.state, s.machine).display().to_string()));
     }
