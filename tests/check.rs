@@ -100,7 +100,10 @@ fn check_maps_nix_errors_to_the_users_lines() {
 
     let (code, _, err) = check(&proj, &stub, &["nosuch"]);
     assert_eq!(code, 2);
-    assert!(err.contains("no machine `nosuch` in this project (machines: asserted, broken, good, manpages, typo)"), "{err}");
+    assert!(
+        err.contains("no machine `nosuch` in this project (machines: asserted, broken, good, manpages, typo)"),
+        "{err}"
+    );
 
     // The same project against the plain stub: manpages is fine there.
     let (_, json, _) = check(&proj, &common::stub_nixpkgs(), &["manpages"]);
