@@ -211,7 +211,21 @@ enum Call {
     If { cond: ast::Expr, body: ast::Expr },
     Merge(ast::Expr),
     Priority { name: &'static str, level: Option<u32>, value: ast::Expr, wrapper: WrapperCall },
+    /// `(if c then mkVMOverride else mkDefault) v`: one priority or the other.
+    BranchedPriority { cond: ast::Expr, then: (&'static str, u32), otherwise: (&'static str, u32), value: ast::Expr },
     Order(ast::Expr),
+}
+
+/// The priority a one-argument lib wrapper sets.
+fn wrapper_level(name: &str) -> Option<u32> {
+    match name {
+        "mkDefault" => Some(1000),
+        "mkForce" => Some(50),
+        "mkVMOverride" => Some(10),
+        "mkOptionDefault" => Some(1500),
+        "mkImageMediaOverride" => Some(60),
+        _ => None,
+    }
 }
 
 struct Walker {
@@ -404,6 +418,18 @@ impl Walker {
             head = unparen(a.lambda()?);
         }
         args.reverse();
+        if let (ast::Expr::IfElse(branch), [v]) = (&head, args.as_slice()) {
+            let level = |e: Option<ast::Expr>| {
+                let (name, _) = self.scopes.lib_function(&e?)?;
+                Some((name, wrapper_level(name)?))
+            };
+            return Some(Call::BranchedPriority {
+                cond: branch.condition()?,
+                then: level(branch.body())?,
+                otherwise: level(branch.else_body())?,
+                value: v.clone(),
+            });
+        }
         let (name, name_span) = self.scopes.lib_function(&head)?;
         let start = span_of(head.syntax()).start;
         let wrapper = |head_end: usize| WrapperCall { start, name: name_span, head_end };
@@ -420,14 +446,7 @@ impl Walker {
                 Some(Call::Priority { name, level, value: v.clone(), wrapper: w })
             }
             (_, [v]) => {
-                let level = match name {
-                    "mkDefault" => 1000,
-                    "mkForce" => 50,
-                    "mkVMOverride" => 10,
-                    "mkOptionDefault" => 1500,
-                    "mkImageMediaOverride" => 60,
-                    _ => return None,
-                };
+                let level = wrapper_level(name)?;
                 Some(Call::Priority { name, level: Some(level), value: v.clone(), wrapper: wrapper(name_span.end) })
             }
             _ => None,
@@ -603,6 +622,24 @@ impl Walker {
                     _ => self.leaf(expr, key, ctx),
                 },
                 Some(Call::Order(v)) => self.value(&v, key, ctx, depth + 1),
+                Some(Call::BranchedPriority { cond, then, otherwise, value }) => {
+                    let branches = match value_of(&cond, &self.scopes) {
+                        Value::Bool(true) => vec![(None, then)],
+                        Value::Bool(false) => vec![(None, otherwise)],
+                        _ => {
+                            let c = text_of(cond.syntax());
+                            vec![(Some(c.clone()), then), (Some(format!("!({c})")), otherwise)]
+                        }
+                    };
+                    for (condition, (name, level)) in branches {
+                        let mut ctx = ctx.clone();
+                        ctx.conditions.extend(condition);
+                        ctx.priority = Priority { level: Some(level), via: Some(name) };
+                        // No single wrapper call to edit.
+                        ctx.wrapper = None;
+                        self.value(&value, key, &ctx, depth + 1);
+                    }
+                }
                 Some(Call::Priority { name, level, value, wrapper }) => {
                     let mut ctx = ctx.clone();
                     ctx.priority = Priority { level, via: Some(name) };
@@ -708,5 +745,44 @@ fn import_target(item: &ast::Expr, scopes: &Scopes) -> ImportTarget {
             }
         }
         _ => other(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::{analyze, parse, Definition};
+
+    fn definitions(text: &str) -> Vec<Definition> {
+        analyze(&parse(text)).modules.into_iter().flat_map(|m| m.definitions).collect()
+    }
+
+    #[test]
+    fn a_priority_chosen_by_a_condition_is_two_conditional_definitions() {
+        let text = "{ lib, cfg, ... }: with lib; { config.swapDevices = (if cfg.useDefaultFilesystems then mkVMOverride else mkDefault) [ ]; }";
+        let defs = definitions(text);
+        let seen: Vec<_> =
+            defs.iter().map(|d| (d.dotted(), d.priority.level, d.priority.via, d.conditions.clone())).collect();
+        assert_eq!(
+            seen,
+            [
+                ("swapDevices".into(), Some(10), Some("mkVMOverride"), vec!["cfg.useDefaultFilesystems".to_string()]),
+                ("swapDevices".into(), Some(1000), Some("mkDefault"), vec!["!(cfg.useDefaultFilesystems)".to_string()]),
+            ]
+        );
+        assert!(defs.iter().all(|d| d.wrapper.is_none() && &text[d.value_span.start..d.value_span.end] == "[ ]"));
+    }
+
+    #[test]
+    fn a_literal_condition_picks_one_branch() {
+        let defs = definitions("{ lib, ... }: { x.y = (if false then lib.mkForce else lib.mkDefault) 3; }");
+        assert_eq!(defs.len(), 1);
+        assert_eq!((defs[0].priority.level, defs[0].conditions.len()), (Some(1000), 0));
+    }
+
+    #[test]
+    fn an_if_whose_branches_are_not_wrappers_is_a_plain_value() {
+        let defs = definitions("{ lib, ... }: { x.y = (if c then f else g) 3; }");
+        assert_eq!(defs.len(), 1);
+        assert!(defs[0].priority.is_plain_level());
     }
 }
