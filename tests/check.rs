@@ -16,18 +16,16 @@ fn nixvm() -> Command {
 /// The stub nixpkgs, with one more plain definition in its qemu-vm.nix.
 fn stub_with_extra_vm_option(tmp: &Path) -> PathBuf {
     let stub = tmp.join("stub");
-    std::fs::create_dir_all(stub.join("modules")).unwrap();
-    for f in ["flake.nix", "lib.nix", "nixos-system.nix", "pkgs.nix"] {
-        std::fs::copy(common::stub_nixpkgs().join(f), stub.join(f)).unwrap();
-    }
-    let system = std::fs::read_to_string(stub.join("nixos-system.nix")).unwrap();
-    let patched = system.replacen(
+    common::copy_tree(&common::stub_nixpkgs(), &stub);
+    let module = stub.join("nixos/modules/virtualisation/qemu-vm.nix");
+    let text = std::fs::read_to_string(&module).unwrap();
+    let patched = text.replacen(
         "services.qemuGuest.enable = true;",
         "services.qemuGuest.enable = true;\n    documentation.man.enable = false;",
         1,
     );
-    assert_ne!(patched, system);
-    std::fs::write(stub.join("nixos-system.nix"), patched).unwrap();
+    assert_ne!(patched, text);
+    std::fs::write(&module, patched).unwrap();
     stub
 }
 
@@ -108,4 +106,65 @@ fn check_maps_nix_errors_to_the_users_lines() {
     // The same project against the plain stub: manpages is fine there.
     let (_, json, _) = check(&proj, &common::stub_nixpkgs(), &["manpages"]);
     assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(0), "{json}");
+}
+
+/// `lint` reads the conflicts from the qemu-vm.nix of the nixpkgs that
+/// flake.lock pins, once it is in the store, and so reports statically what
+/// `check` finds by evaluating.
+#[test]
+fn lint_reads_the_conflicts_of_the_pinned_nixpkgs() {
+    let Some(nix) = common::nix("lint_reads_the_conflicts_of_the_pinned_nixpkgs") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let stub = stub_with_extra_vm_option(tmp.path());
+    let proj = tmp.path().join("proj");
+    nixvm()
+        .args(["init", "--no-lock", "--network"])
+        .arg(common::fixtures().join("check/network.nix"))
+        .arg("--dir")
+        .arg(&proj)
+        .assert()
+        .code(0);
+    let lint = |args: &[&str]| {
+        let out = nixvm().current_dir(&proj).args(["lint", "--format", "json"]).args(args).output().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let man: Vec<serde_json::Value> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["option"] == "documentation.man.enable")
+            .cloned()
+            .collect();
+        (out.status.code(), man)
+    };
+    // Unlocked: the built-in table, which does not know the option.
+    assert_eq!(lint(&[]).1, Vec::<serde_json::Value>::new());
+
+    let out = std::process::Command::new(&nix)
+        .current_dir(&proj)
+        .args(["--extra-experimental-features", "nix-command flakes", "flake", "lock", "--offline"])
+        .args(["--override-input", "nixpkgs"])
+        .arg(format!("path:{}", stub.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let network = std::fs::read_to_string(proj.join("network/network.nix")).unwrap();
+    let line = network.lines().position(|l| l.contains("documentation.man.enable = true")).unwrap() as u64 + 1;
+    let (code, man) = lint(&[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(man.len(), 1, "{man:?}");
+    assert_eq!(man[0]["code"], "qemu-conflict");
+    assert_eq!(man[0]["file"], "./network/network.nix");
+    assert_eq!(man[0]["range"]["start"]["line"].as_u64(), Some(line));
+    let module = std::fs::read_to_string(stub.join("nixos/modules/virtualisation/qemu-vm.nix")).unwrap();
+    let their_line = module.lines().position(|l| l.contains("documentation.man.enable")).unwrap() + 1;
+    let message = man[0]["message"].as_str().unwrap();
+    assert!(message.contains(&format!("nixos/modules/virtualisation/qemu-vm.nix:{their_line}")), "{message}");
+
+    // `kb` shows the same table; `--release` asks for the built-in one.
+    let out = nixvm().args(["kb", "--format", "json", "--dir"]).arg(&proj).output().unwrap();
+    let table: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(table["source"].as_str().unwrap().contains("flake.lock"), "{table}");
+    assert!(table["plain"].as_array().unwrap().iter().any(|p| p["option"] == "documentation.man.enable"), "{table}");
+    assert_eq!(lint(&["--release", "24.11"]).1, Vec::<serde_json::Value>::new());
 }

@@ -30,9 +30,14 @@ pub struct LintArgs {
     dry_run: bool,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// The NixOS release whose qemu-vm.nix to check against (YY.MM or `unstable`).
-    #[arg(long, default_value_t = Release::NEWEST)]
-    release: Release,
+    /// Check against the built-in table of this NixOS release (YY.MM or
+    /// `unstable`) instead of the pinned nixpkgs' qemu-vm.nix.
+    #[arg(long)]
+    release: Option<Release>,
+    /// Read the conflicts from this nixpkgs source tree's qemu-vm.nix
+    /// (default: the nixpkgs flake.lock pins, when it is in the Nix store).
+    #[arg(long, value_name = "PATH")]
+    nixpkgs: Option<PathBuf>,
     /// Also check what the NixOS test framework (nixos-build-vms) defines.
     #[arg(long)]
     test_framework: bool,
@@ -53,9 +58,19 @@ struct Outcome {
 }
 
 pub fn run(args: LintArgs) -> anyhow::Result<Status> {
-    let mut options = LintOptions::new(args.release, args.test_framework);
+    let start = args.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let chosen = super::kb::choose(args.nixpkgs.as_deref(), args.release, args.test_framework, &start)?;
+    let release = chosen.table.release.or(args.release).unwrap_or(Release::NEWEST);
+    let mut options = LintOptions { release, host_system: crate::lint::host_system(), table: chosen.table };
     if let Some(system) = &args.system {
         options.host_system = system.clone();
+    }
+    if args.format == Format::Human {
+        if let Some(note) = &chosen.note {
+            eprintln!("note: {note}");
+        } else if options.table.origin_known() {
+            eprintln!("conflicts from {}", options.table.source);
+        }
     }
     let (paths, mut errors) = files::collect(&args.paths);
     let fixing = args.fix || args.dry_run;

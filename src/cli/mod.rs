@@ -6,6 +6,7 @@ mod explain;
 mod files;
 mod fleet;
 mod init;
+mod kb;
 mod lint;
 pub mod report;
 mod ssh;
@@ -51,6 +52,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Explain a lint code (or list them all).
     Explain(explain::ExplainArgs),
+    /// Show what qemu-vm.nix defines: the conflict table lint uses.
+    Kb(kb::KbArgs),
     /// Create a pinned flake project from a configuration or a network file.
     Init(init::InitArgs),
     /// Build machines' VMs and print their store paths.
@@ -87,6 +90,7 @@ pub fn main() -> ExitCode {
         Command::Lint(args) => lint::run(args).map(ExitCode::from),
         Command::Check(args) => check::run(args).map(ExitCode::from),
         Command::Explain(args) => explain::run(args).map(ExitCode::from),
+        Command::Kb(args) => kb::run(args).map(ExitCode::from),
         Command::Build(args) => vm::build(args).map(ExitCode::from),
         Command::Run(args) => vm::run(args),
         Command::Up(args) => fleet::up(args).map(ExitCode::from),

@@ -60,7 +60,12 @@ fn follow(nodes: &serde_json::Value, root: &str, path: &[serde_json::Value]) -> 
     follow_within(nodes, root, path, &mut budget)
 }
 
-fn follow_within(nodes: &serde_json::Value, root: &str, path: &[serde_json::Value], budget: &mut u32) -> Option<String> {
+fn follow_within(
+    nodes: &serde_json::Value,
+    root: &str,
+    path: &[serde_json::Value],
+    budget: &mut u32,
+) -> Option<String> {
     let mut node = root.to_string();
     for step in path {
         *budget = budget.checked_sub(1)?;
@@ -173,7 +178,8 @@ mod tests {
     fn broken_locks_are_errors_not_panics() {
         assert!(matches!(locked_input("{", "nixpkgs", "/nix/store"), Err(LockError::Json(_))));
         assert_eq!(locked_input("[]", "nixpkgs", "/nix/store"), Err(LockError::NoInput("nixpkgs".into())));
-        let cyclic = lock(r#"{"nixpkgs": ["a", "nixpkgs"], "a": "a"}"#, r#", "a": {"inputs": {"nixpkgs": ["a", "nixpkgs"]}}"#);
+        let cyclic =
+            lock(r#"{"nixpkgs": ["a", "nixpkgs"], "a": "a"}"#, r#", "a": {"inputs": {"nixpkgs": ["a", "nixpkgs"]}}"#);
         assert_eq!(locked_input(&cyclic, "nixpkgs", "/nix/store"), Err(LockError::NoInput("nixpkgs".into())));
         let no_hash = lock(r#"{"nixpkgs": "n"}"#, r#", "n": {"locked": {"type": "path", "path": "/x"}}"#);
         assert_eq!(locked_input(&no_hash, "nixpkgs", "/nix/store"), Err(LockError::NoNarHash("nixpkgs".into())));

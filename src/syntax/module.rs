@@ -208,11 +208,24 @@ struct Key {
 
 /// A call of a lib function, decoded.
 enum Call {
-    If { cond: ast::Expr, body: ast::Expr },
+    If {
+        cond: ast::Expr,
+        body: ast::Expr,
+    },
     Merge(ast::Expr),
-    Priority { name: &'static str, level: Option<u32>, value: ast::Expr, wrapper: WrapperCall },
+    Priority {
+        name: &'static str,
+        level: Option<u32>,
+        value: ast::Expr,
+        wrapper: WrapperCall,
+    },
     /// `(if c then mkVMOverride else mkDefault) v`: one priority or the other.
-    BranchedPriority { cond: ast::Expr, then: (&'static str, u32), otherwise: (&'static str, u32), value: ast::Expr },
+    BranchedPriority {
+        cond: ast::Expr,
+        then: (&'static str, u32),
+        otherwise: (&'static str, u32),
+        value: ast::Expr,
+    },
     Order(ast::Expr),
 }
 

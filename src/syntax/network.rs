@@ -147,7 +147,15 @@ fn read(expr: &ast::Expr, declared: bool) -> Result<(NetworkInfo, NetworkModules
     } else {
         NetworkFlavor::NixosBuildVms
     };
-    let is_module = |e: &ast::Expr| matches!(e, ast::Expr::Lambda(_) | ast::Expr::AttrSet(_));
+    // A module written here, or `import ./machine.nix`.
+    let is_module = |e: &ast::Expr| match e {
+        ast::Expr::Lambda(_) | ast::Expr::AttrSet(_) => true,
+        ast::Expr::Apply(a) => {
+            let imports = a.lambda().is_some_and(|f| f.syntax().text() == "import");
+            imports && a.argument().is_some_and(|p| matches!(unparen(p), ast::Expr::PathRel(_) | ast::Expr::PathAbs(_)))
+        }
+        _ => false,
+    };
     let any_lambda = entries.iter().any(|(_, _, e)| matches!(e, ast::Expr::Lambda(_)));
     let reserved = |n: &str| n == "meta" || n == "defaults" || NIXOPS_KEYS.contains(&n);
     let marked = MARKERS.iter().any(|k| has(k));
@@ -176,4 +184,21 @@ fn read(expr: &ast::Expr, declared: bool) -> Result<(NetworkInfo, NetworkModules
         return Err(not_network(&body, "the network file defines no machine"));
     }
     Ok((NetworkInfo { flavor, machines, defaults }, modules))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::{analyze, parse};
+
+    fn machines(text: &str) -> Option<Vec<String>> {
+        let network = analyze(&parse(text)).network?;
+        Some(network.machines.into_iter().map(|m| m.name).collect())
+    }
+
+    #[test]
+    fn machines_imported_from_files_count_as_modules() {
+        assert_eq!(machines("{ a = import ./a.nix; b = { ... }: { }; }"), Some(vec!["a".into(), "b".into()]));
+        assert_eq!(machines("{ a = import ./a.nix; b = { ... }: { }; c = 3; }"), None);
+        assert_eq!(machines("{ a = import (./a.nix); b = f x; c = { ... }: { }; }"), None);
+    }
 }

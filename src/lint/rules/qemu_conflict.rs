@@ -1,7 +1,7 @@
 //! `qemu-conflict`: a plain definition that differs from qemu-vm.nix's.
 
 use super::{lib_for, wrap_in_mk_default};
-use crate::lint::{declare_lint, Context, Diagnostic, Fix, Lint, Meta};
+use crate::lint::{declare_lint, kb, Context, Diagnostic, Fix, Lint, Meta};
 use crate::syntax::{dotted, Value};
 use crate::text::{Edit, Span};
 
@@ -46,20 +46,16 @@ impl Lint for QemuConflict {
                 continue;
             }
             let option = dotted(&def.path);
-            let their_value = match (&theirs.value, &theirs.note) {
-                (Some(v), Some(note)) => format!("`{v}` ({note})"),
-                (Some(v), None) => format!("`{v}`"),
-                (None, Some(note)) => note.clone(),
-                (None, None) => "its own value".into(),
+            let their_value = format!("{}{}", theirs.describe(), kb::when(&theirs.conditions));
+            let qemu_vm = match &theirs.origin {
+                Some(origin) => format!("qemu-vm.nix ({origin})"),
+                None => "qemu-vm.nix".into(),
             };
-            let when = match def.conditions.as_slice() {
-                [] => String::new(),
-                cs => format!(" when `{}`", cs.join("` and `")),
-            };
-            let message = if def.value.is_literal() && theirs.value.is_some() {
-                format!("`{option}` is set to `{}`{when}, but qemu-vm.nix sets {their_value} at the same priority: the VM fails to evaluate with conflicting definition values", def.value)
+            let when = kb::when(&def.conditions);
+            let message = if def.value.is_literal() && theirs.value.is_some() && theirs.conditions.is_empty() {
+                format!("`{option}` is set to `{}`{when}, but {qemu_vm} sets {their_value} at the same priority: the VM fails to evaluate with conflicting definition values", def.value)
             } else {
-                format!("`{option}` is set to `{}`{when}, which may differ from {their_value} that qemu-vm.nix sets at the same priority: the VM would fail to evaluate with conflicting definition values", def.value)
+                format!("`{option}` is set to `{}`{when}, which may differ from {their_value} that {qemu_vm} sets at the same priority: the VM would fail to evaluate with conflicting definition values", def.value)
             };
             let fix = match def.wrapper.as_ref().filter(|_| def.priority.via == Some("mkOverride")) {
                 // `mkOverride 100 v` is the normal priority: make it `lib.mkDefault v`.

@@ -29,7 +29,8 @@ impl Lint for VmOverrideIgnored {
 
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
         for (module, def) in cx.definitions() {
-            for replaced in &cx.options.table.overridden {
+            for entry in &cx.options.table.overridden {
+                let replaced = &entry.option;
                 let prefix: Vec<&str> = replaced.iter().map(String::as_str).collect();
                 // A definition at a priority stronger than mkVMOverride wins.
                 if !def.names(&prefix) || def.priority.level.is_some_and(|l| l < 10) {
@@ -40,7 +41,11 @@ impl Lint for VmOverrideIgnored {
                     Diagnostic::new(
                         &Self::META,
                         def.key_span(),
-                        format!("`{option}` is replaced in the VM (qemu-vm.nix sets it with mkVMOverride): this value is ignored there"),
+                        format!(
+                            "`{option}` is replaced in the VM (qemu-vm.nix sets it with {}{}): this value is ignored there",
+                            entry.via,
+                            crate::lint::kb::when(&entry.conditions)
+                        ),
                     )
                     .option(option)
                     .machine(module.machine.as_ref())

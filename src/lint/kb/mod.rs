@@ -1,8 +1,11 @@
-//! What `qemu-vm.nix` defines, by NixOS release: the definitions that
-//! conflict with a user's plain-priority value, and the options it replaces
-//! with `mkVMOverride`. The built-in table is written from the facts in
-//! DESIGN.md; it is plain data so a table read from a pinned nixpkgs can
-//! take its place.
+//! What `qemu-vm.nix` defines: the definitions that conflict with a user's
+//! plain-priority value, and the options it replaces with `mkVMOverride`.
+//! The built-in table, by NixOS release, is written from the facts in
+//! DESIGN.md; `derive` reads the table from a nixpkgs source tree instead.
+
+mod derive;
+
+pub use derive::{derive, DeriveError, Reader, QEMU_VM, TEST_INSTRUMENTATION};
 
 use crate::syntax::Value;
 use serde::Serialize;
@@ -56,13 +59,56 @@ impl FromStr for Release {
 /// A plain-priority definition in qemu-vm.nix (or the test framework).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlainDefinition {
+    #[serde(serialize_with = "option_dotted")]
     pub option: Vec<String>,
     /// The value qemu-vm.nix sets, when it is a literal.
     #[serde(serialize_with = "value_as_nix")]
     pub value: Option<Value>,
+    /// The value's source text when it is not a literal, in a table read
+    /// from nixpkgs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
     /// How to describe the value when it is not a literal, or where it comes
     /// from.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The conditions (`mkIf c`) it is under, as source text.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<String>,
+    /// Where it is defined (`nixos/modules/virtualisation/qemu-vm.nix:1001`),
+    /// in a table read from nixpkgs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+}
+
+/// An option qemu-vm.nix sets at a priority stronger than a plain definition
+/// (`mkVMOverride`, `mkForce`): the user's value is ignored in the VM.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Overridden {
+    #[serde(serialize_with = "option_dotted")]
+    pub option: Vec<String>,
+    /// The wrapper (`mkVMOverride`).
+    pub via: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+}
+
+/// A plain definition that merges with the user's instead of conflicting
+/// (a list, multi-line text), listed so a derived table shows what it left
+/// out and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Merged {
+    #[serde(serialize_with = "option_dotted")]
+    pub option: Vec<String>,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+}
+
+fn option_dotted<S: serde::Serializer>(o: &[String], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&crate::syntax::dotted(o))
 }
 
 fn value_as_nix<S: serde::Serializer>(v: &Option<Value>, s: S) -> Result<S::Ok, S::Error> {
@@ -76,9 +122,53 @@ fn value_as_nix<S: serde::Serializer>(v: &Option<Value>, s: S) -> Result<S::Ok, 
 /// replaced with `mkVMOverride`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConflictTable {
+    /// Where the table comes from, for people.
     pub source: String,
+    /// The release it describes, when known.
+    #[serde(serialize_with = "release_text")]
+    pub release: Option<Release>,
     pub plain: Vec<PlainDefinition>,
-    pub overridden: Vec<Vec<String>>,
+    pub overridden: Vec<Overridden>,
+    pub merged: Vec<Merged>,
+    /// What could not be read (an imported module that is missing).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+impl PlainDefinition {
+    /// The value as the messages name it: `false`, `false` (a note), or the
+    /// expression.
+    pub fn describe(&self) -> String {
+        match (&self.value, &self.expression, &self.note) {
+            (Some(v), _, Some(note)) => format!("`{v}` ({note})"),
+            (Some(v), _, None) => format!("`{v}`"),
+            (None, Some(e), _) => format!("`{e}`"),
+            (None, None, Some(note)) => note.clone(),
+            (None, None, None) => "its own value".into(),
+        }
+    }
+}
+
+/// ` when `c` and `d``, or nothing.
+pub fn when(conditions: &[String]) -> String {
+    match conditions {
+        [] => String::new(),
+        cs => format!(" when `{}`", cs.join("` and `")),
+    }
+}
+
+impl ConflictTable {
+    /// Whether the table was read from a nixpkgs tree (its rows say where).
+    pub fn origin_known(&self) -> bool {
+        self.plain.iter().any(|p| p.origin.is_some()) || self.overridden.iter().any(|o| o.origin.is_some())
+    }
+}
+
+fn release_text<S: serde::Serializer>(r: &Option<Release>, s: S) -> Result<S::Ok, S::Error> {
+    match r {
+        Some(r) => s.serialize_some(&r.to_string()),
+        None => s.serialize_none(),
+    }
 }
 
 struct Row {
@@ -154,12 +244,30 @@ pub fn builtin(release: Release, test_framework: bool) -> ConflictTable {
         if plain.iter().any(|p| p.option == option) {
             continue;
         }
-        plain.push(PlainDefinition { option, value: row.value, note: row.note.map(String::from) });
+        plain.push(PlainDefinition {
+            option,
+            value: row.value,
+            expression: None,
+            note: row.note.map(String::from),
+            conditions: vec![],
+            origin: None,
+        });
     }
     ConflictTable {
         source: format!("built-in table for NixOS {release}{}", if test_framework { " (test framework)" } else { "" }),
+        release: Some(release),
         plain,
-        overridden: OVERRIDDEN.iter().map(|o| split_option(o)).collect(),
+        overridden: OVERRIDDEN
+            .iter()
+            .map(|o| Overridden {
+                option: split_option(o),
+                via: "mkVMOverride".into(),
+                conditions: vec![],
+                origin: None,
+            })
+            .collect(),
+        merged: vec![],
+        warnings: vec![],
     }
 }
 
