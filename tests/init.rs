@@ -302,8 +302,18 @@ fn a_local_nixpkgs_clone_is_pinned_to_its_head() {
     let clone = tmp.path().join("nixpkgs");
     let repo = git2::Repository::init(&clone).unwrap();
     std::fs::write(clone.join("default.nix"), "{ }: { }\n").unwrap();
+    // This clone's qemu-vm.nix also pins the state version, which the
+    // built-in table knows nothing of: init must read the clone's.
+    let module = "nixos/modules/virtualisation/qemu-vm.nix";
+    std::fs::create_dir_all(clone.join(module).parent().unwrap()).unwrap();
+    std::fs::write(
+        clone.join(module),
+        "{ lib, ... }: { config = { services.timesyncd.enable = false; system.stateVersion = \"23.05\"; }; }\n",
+    )
+    .unwrap();
     let mut index = repo.index().unwrap();
     index.add_path(Path::new("default.nix")).unwrap();
+    index.add_path(Path::new(module)).unwrap();
     let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
     let sig = git2::Signature::now("t", "t@example.org").unwrap();
     let head = repo.commit(Some("HEAD"), &sig, &sig, "c", &tree, &[]).unwrap();
@@ -313,4 +323,7 @@ fn a_local_nixpkgs_clone_is_pinned_to_its_head() {
     );
     let flake = std::fs::read_to_string(proj.join("flake.nix")).unwrap();
     assert!(flake.contains(&format!("inputs.nixpkgs.url = \"github:NixOS/nixpkgs/{head}\";")), "{flake}");
+    let vm = std::fs::read_to_string(proj.join("nixvm/vm.nix")).unwrap();
+    assert!(vm.contains("system.stateVersion = lib.mkForce \"23.05\";"), "{vm}");
+    assert!(vm.contains("services.timesyncd.enable = lib.mkForce false;"), "{vm}");
 }

@@ -45,6 +45,22 @@ pub struct InitArgs {
     no_lock: bool,
 }
 
+/// The lint options for planning: a local nixpkgs clone's own qemu-vm.nix
+/// when one is pinned, else the built-in table.
+fn lint_options(nixpkgs: Option<&str>) -> LintOptions {
+    let Some(clone) = nixpkgs.map(Path::new).filter(|p| p.is_dir()) else { return LintOptions::default() };
+    match super::kb::choose(Some(clone), None, false, clone) {
+        Ok(chosen) => {
+            let release = chosen.table.release.unwrap_or(crate::lint::Release::NEWEST);
+            LintOptions { release, host_system: crate::lint::host_system(), table: chosen.table }
+        }
+        Err(e) => {
+            eprintln!("warning: {e:#}; using the built-in conflict table");
+            LintOptions::default()
+        }
+    }
+}
+
 pub fn run(args: InitArgs, command: String) -> anyhow::Result<Status> {
     let (entry_path, declared_network) = match (&args.from, &args.network) {
         (Some(p), None) => (p.clone(), false),
@@ -76,7 +92,7 @@ pub fn run(args: InitArgs, command: String) -> anyhow::Result<Status> {
         rewrite: args.rewrite,
         keep_hardware: args.keep_hardware,
         command,
-        lint: LintOptions::default(),
+        lint: lint_options(args.nixpkgs.as_deref()),
     };
     let plan = project::plan(&entry, &gathered.sources, &options).map_err(|e| match e {
         project::PlanError::Located(l) => {
