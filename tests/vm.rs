@@ -205,3 +205,61 @@ fn the_project_key_is_private_and_only_in_the_vm_variant() {
     nixvm().args(["build", "--dir"]).arg(&proj).args(stub_flags()).assert().code(0);
     assert_eq!(std::fs::read_to_string(proj.join("nixvm/ssh-key.pub")).unwrap(), public);
 }
+
+/// Progress on a non-terminal stderr is one plain line per step; `-L` adds
+/// the builders' lines as `name> line`; a failed build's error is Nix's own.
+#[test]
+fn build_reports_progress_as_lines_and_streams_logs_with_l() {
+    if common::nix("build_reports_progress_as_lines_and_streams_logs_with_l").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = project(tmp.path());
+    // A host name of its own, so that nix really builds (nothing cached).
+    let unique = format!("p{}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos());
+    let config = proj.join("machines/relay/configuration.nix");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let changed = text.replace("networking.hostName = \"relay\";", &format!("networking.hostName = \"{unique}\";"));
+    assert_ne!(changed, text);
+    std::fs::write(&config, changed).unwrap();
+    let build = |extra: &[&str]| {
+        let out = nixvm().args(["build", "--dir"]).arg(&proj).args(stub_flags()).args(extra).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stdout, stderr) = build(&["-L"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.starts_with("relay\t/nix/store/"), "{stdout}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    let at = |needle: &str| {
+        lines.iter().position(|l| l.starts_with(needle)).unwrap_or_else(|| panic!("no `{needle}` in:\n{stderr}"))
+    };
+    let evaluating = at("nixvm: evaluating the machines");
+    let system = at(&format!("nixvm: building nixos-system-{unique} (0/2 built)"));
+    let log = at(&format!("nixos-system-{unique}> assembling the stub system of {unique}"));
+    let vm = at(&format!("nixvm: building nixos-vm-{unique} (1/2 built)"));
+    assert!(evaluating < system && system < log && log < vm, "{stderr}");
+    assert!(!stderr.contains("@nix"), "{stderr}");
+
+    // Built already: nothing to build, and without -L no log lines.
+    std::fs::write(
+        &config,
+        text.replace("networking.hostName = \"relay\";", &format!("networking.hostName = \"{unique}x\";")),
+    )
+    .unwrap();
+    let (code, _, stderr) = build(&[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains(&format!("nixvm: building nixos-system-{unique}x")), "{stderr}");
+    assert!(!stderr.contains("> assembling"), "{stderr}");
+
+    // A failing evaluation: Nix's error, once, no JSON.
+    std::fs::write(&config, text.replace("networking.hostName = \"relay\";", "networking.hostName = undefinedName;"))
+        .unwrap();
+    let (code, _, stderr) = build(&[]);
+    assert_eq!(code, Some(2));
+    assert_eq!(stderr.matches("undefined variable 'undefinedName'").count(), 1, "{stderr}");
+    assert!(!stderr.contains("@nix") && !stderr.contains("\u{1b}["), "{stderr}");
+}

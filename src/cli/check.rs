@@ -57,13 +57,22 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     let source = nix.flake_source(&project)?;
     let jobs: Vec<(String, Variant)> =
         machines.iter().flat_map(|m| [(m.clone(), Variant::Hardware), (m.clone(), Variant::Vm)]).collect();
+    let reporter = args.nix.reporter(args.format == Format::Json);
+    let total = jobs.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let say = |n: usize| {
+        reporter.status(&format!("evaluating {} machines, on hardware and as VMs ({n}/{total} done)", machines.len()))
+    };
+    say(0);
     let results: Vec<(String, Variant, Result<(), NixError>)> = jobs
         .into_par_iter()
         .map(|(m, v)| {
             let r = nix.eval_logged(&project, &installable(&m, v)).map(|_| ());
+            say(done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1);
             (m, v, r)
         })
         .collect();
+    reporter.finish();
 
     // Each project file is read once, however many findings it has.
     let cache = std::cell::RefCell::new(BTreeMap::<String, Option<String>>::new());

@@ -86,7 +86,9 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
     let project = vm::find_project(args.dir.as_deref())?;
     let nix = vm::nix(&args.nix)?;
     super::ssh::ensure_key(&project)?;
+    let reporter = args.nix.reporter(false);
     // One evaluation: the machines, their memory, their derivations.
+    reporter.status("evaluating the machines");
     let machines = vm::eval_machines(&nix, &project, &args.machines)?;
     let (running, to_start): (Vec<_>, Vec<_>) =
         machines.selected.into_iter().partition(|m| MachineState::of(&project, &m.name).running_pid().is_some());
@@ -107,7 +109,8 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
         }
     }
     // One build for all of them.
-    let built = vm::build_machines(&nix, &project, &to_start)?;
+    let built = vm::build_machines(&nix, &project, &to_start, &reporter)?;
+    reporter.finish();
     let mut started = vec![];
     for (m, b) in to_start.iter().zip(&built) {
         let script = vm::run_script(&b.vm)?;

@@ -8,6 +8,7 @@ mod fleet;
 mod init;
 mod kb;
 mod lint;
+mod progress;
 pub mod report;
 mod ssh;
 mod state;

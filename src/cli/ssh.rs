@@ -168,8 +168,9 @@ pub fn deploy(args: DeployArgs) -> anyhow::Result<Status> {
         )
     })?;
     let nix = vm::nix(&args.nix)?;
+    let reporter = args.nix.reporter(false);
     // A failed build stops here: the VM is untouched.
-    let system = vm::build_machine_system(&nix, &project, machine)?;
+    let system = vm::build_machine_system(&nix, &project, machine, &reporter)?;
     // NIX_SSHOPTS is split on whitespace: the configuration must be on a
     // path without any.
     let aside;
@@ -182,6 +183,7 @@ pub fn deploy(args: DeployArgs) -> anyhow::Result<Status> {
         config
     };
     let options = vec!["-F".to_string(), config.display().to_string(), "-o".into(), "BatchMode=yes".into()];
+    reporter.finish();
     eprintln!("{machine}: copying {}", system.display());
     nix.copy_closure_to(DESTINATION, &system, &options)
         .with_context(|| format!("cannot copy the system to {machine}; the VM still runs its old system"))?;

@@ -3,6 +3,7 @@
 //! evaluating and building machines with as few nix calls as possible,
 //! and preparing a VM's start.
 
+use super::progress::Reporter;
 use super::state::MachineState;
 use super::Status;
 use crate::nix::{Flags, Nix};
@@ -37,6 +38,11 @@ pub struct NixFlags {
 }
 
 impl NixFlags {
+    /// How to show progress: `quiet` when the command's output is JSON.
+    pub fn reporter(&self, quiet: bool) -> Reporter {
+        Reporter::new(quiet, self.print_build_logs)
+    }
+
     fn flags(&self) -> Flags {
         let pairs = |v: &[String]| v.chunks(2).map(|c| (c[0].clone(), c.get(1).cloned().unwrap_or_default())).collect();
         Flags {
@@ -169,9 +175,16 @@ pub struct BuiltVm {
 
 /// Build evaluated machines' VMs with one `nix build` (the systems come
 /// with them).
-pub fn build_machines(nix: &Nix, project: &Path, machines: &[MachineInfo]) -> anyhow::Result<Vec<BuiltVm>> {
+pub fn build_machines(
+    nix: &Nix,
+    project: &Path,
+    machines: &[MachineInfo],
+    reporter: &Reporter,
+) -> anyhow::Result<Vec<BuiltVm>> {
     let drvs: Vec<String> = machines.iter().map(|m| m.vm.clone()).collect();
-    let built = nix.build_derivations(project, &drvs)?;
+    let names: Vec<&str> = machines.iter().map(|m| m.name.as_str()).collect();
+    reporter.status(&format!("building the VMs of {}", names.join(", ")));
+    let built = nix.build_derivations(project, &drvs, Some(&|e| reporter.event(e)))?;
     machines
         .iter()
         .map(|m| {
@@ -214,24 +227,33 @@ fn unknown_or(nix: &Nix, project: &Path, machine: &str, err: crate::nix::NixErro
 }
 
 /// Build one machine's VM with a single nix call (`nix build .#vm-M`).
-pub fn build_machine(nix: &Nix, project: &Path, machine: &str) -> anyhow::Result<BuiltVm> {
+pub fn build_machine(nix: &Nix, project: &Path, machine: &str, reporter: &Reporter) -> anyhow::Result<BuiltVm> {
     check_name(machine)?;
-    let vm = nix.build_one(project, &format!(".#vm-{machine}")).map_err(|e| unknown_or(nix, project, machine, e))?;
+    reporter.status(&format!("evaluating and building .#vm-{machine}"));
+    let vm = nix
+        .build_one(project, &format!(".#vm-{machine}"), Some(&|e| reporter.event(e)))
+        .map_err(|e| unknown_or(nix, project, machine, e))?;
     Ok(BuiltVm { system: vm_system(&vm)?, vm })
 }
 
 /// Build the system a running VM of `machine` switches to (`vmSystem-M`).
-pub fn build_machine_system(nix: &Nix, project: &Path, machine: &str) -> anyhow::Result<PathBuf> {
+pub fn build_machine_system(nix: &Nix, project: &Path, machine: &str, reporter: &Reporter) -> anyhow::Result<PathBuf> {
     check_name(machine)?;
-    nix.build_one(project, &format!(".#vmSystem-{machine}")).map_err(|e| unknown_or(nix, project, machine, e))
+    reporter.status(&format!("evaluating and building .#vmSystem-{machine}"));
+    nix.build_one(project, &format!(".#vmSystem-{machine}"), Some(&|e| reporter.event(e)))
+        .map_err(|e| unknown_or(nix, project, machine, e))
 }
 
 pub fn build(args: BuildArgs) -> anyhow::Result<Status> {
     let project = find_project(args.dir.as_deref())?;
     let nix = nix(&args.nix)?;
     super::ssh::ensure_key(&project)?;
+    let reporter = args.nix.reporter(false);
+    reporter.status("evaluating the machines");
     let machines = eval_machines(&nix, &project, &args.machines)?.selected;
-    for (m, b) in machines.iter().zip(build_machines(&nix, &project, &machines)?) {
+    let built = build_machines(&nix, &project, &machines, &reporter)?;
+    reporter.finish();
+    for (m, b) in machines.iter().zip(built) {
         println!("{}\t{}", m.name, b.vm.display());
     }
     Ok(Status::Clean)
@@ -287,7 +309,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let project = find_project(args.dir.as_deref())?;
     let nix = nix(&args.nix)?;
     super::ssh::ensure_key(&project)?;
-    let built = build_machine(&nix, &project, &args.machine)?;
+    let reporter = args.nix.reporter(false);
+    let built = build_machine(&nix, &project, &args.machine, &reporter)?;
+    reporter.finish();
     let script = run_script(&built.vm)?;
     let Start { state, port, env } = prepare_start(&project, &args.machine, &built, args.console)?;
     eprintln!("{}: ssh on 127.0.0.1:{port} (nixvm ssh {})", args.machine, args.machine);

@@ -4,6 +4,9 @@
 
 pub mod lock;
 pub mod message;
+pub mod progress;
+
+pub use progress::{Event, Progress};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -100,31 +103,43 @@ impl Nix {
     }
 
     /// `nix build --json --no-link INSTALLABLES` in `dir` (Nix 2.8 has no
-    /// `--print-out-paths`). Build logs go to our stderr.
-    pub fn build(&self, dir: &Path, installables: &[String]) -> Result<Vec<Built>, NixError> {
+    /// `--print-out-paths`). Nix's messages and build logs go to `watch`
+    /// as events when there is one, else to our stderr as Nix prints them.
+    pub fn build(&self, dir: &Path, installables: &[String], watch: Option<Watch>) -> Result<Vec<Built>, NixError> {
+        let stderr = match watch {
+            Some(w) => Stderr::Watch(w),
+            None => Stderr::Inherit,
+        };
         let out = self
-            .run(dir, &["build", "--json", "--no-link"], installables, true)
+            .run(dir, &["build", "--json", "--no-link"], installables, stderr)
             .map_err(|_| NixError::Failed(format!("nix build {} failed", installables.join(" "))))?;
         json(&out, "nix build")
     }
 
     /// `nix SUBCOMMAND FLAGS TAIL` in `dir`: stdout, or stderr when nix
-    /// fails (empty when `show_stderr` passed it through to ours).
-    fn run(&self, dir: &Path, subcommand: &[&str], tail: &[String], show_stderr: bool) -> Result<Vec<u8>, NixError> {
+    /// fails (empty when it went to ours).
+    fn run(&self, dir: &Path, subcommand: &[&str], tail: &[String], stderr: Stderr) -> Result<Vec<u8>, NixError> {
         let mut c = Command::new(&self.program);
         c.current_dir(dir)
             .args(["--extra-experimental-features", "nix-command flakes"])
             .args(subcommand)
             .args(self.flags.to_args())
             .args(tail);
-        if show_stderr {
-            c.stderr(std::process::Stdio::inherit());
-        }
-        let out = c.output().map_err(NixError::Spawn)?;
-        if out.status.success() {
-            Ok(out.stdout)
+        let (status, stdout, stderr) = match stderr {
+            Stderr::Capture => {
+                let out = c.output().map_err(NixError::Spawn)?;
+                (out.status, out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+            }
+            Stderr::Inherit => {
+                let out = c.stderr(std::process::Stdio::inherit()).output().map_err(NixError::Spawn)?;
+                (out.status, out.stdout, String::new())
+            }
+            Stderr::Watch(watch) => watched(c.args(["--log-format", "internal-json"]), watch)?,
+        };
+        if status.success() {
+            Ok(stdout)
         } else {
-            Err(NixError::Rejected(String::from_utf8_lossy(&out.stderr).into_owned()))
+            Err(NixError::Rejected(stderr))
         }
     }
 
@@ -136,9 +151,10 @@ impl Nix {
         &self,
         dir: &Path,
         drvs: &[String],
+        watch: Option<Watch>,
     ) -> Result<std::collections::BTreeMap<String, PathBuf>, NixError> {
         let mut out = std::collections::BTreeMap::new();
-        for b in self.build(dir, drvs)? {
+        for b in self.build(dir, drvs, watch)? {
             if let Some(path) = b.out() {
                 out.insert(b.drv_path.clone(), PathBuf::from(path));
             }
@@ -150,8 +166,8 @@ impl Nix {
     }
 
     /// Build one installable; its `out` path.
-    pub fn build_one(&self, dir: &Path, installable: &str) -> Result<PathBuf, NixError> {
-        let built = self.build(dir, &[installable.to_string()])?;
+    pub fn build_one(&self, dir: &Path, installable: &str, watch: Option<Watch>) -> Result<PathBuf, NixError> {
+        let built = self.build(dir, &[installable.to_string()], watch)?;
         built
             .first()
             .and_then(Built::out)
@@ -189,7 +205,7 @@ impl Nix {
         if let Some(f) = apply {
             tail.extend(["--apply".to_string(), f.to_string()]);
         }
-        let out = self.run(dir, &["eval", "--json"], &tail, false).map_err(briefly)?;
+        let out = self.run(dir, &["eval", "--json"], &tail, Stderr::Capture).map_err(briefly)?;
         json(&out, "nix eval")
     }
 
@@ -197,23 +213,78 @@ impl Nix {
     /// (`NixError::Rejected`) Nix's whole stderr, structured, for
     /// `message::parse_stderr`.
     pub fn eval_logged(&self, dir: &Path, installable: &str) -> Result<serde_json::Value, NixError> {
-        let out =
-            self.run(dir, &["eval", "--json", "--log-format", "internal-json"], &[installable.to_string()], false)?;
+        let out = self.run(
+            dir,
+            &["eval", "--json", "--log-format", "internal-json"],
+            &[installable.to_string()],
+            Stderr::Capture,
+        )?;
         json(&out, "nix eval")
     }
 
     /// The store path of the flake's source (`nix flake metadata`): where
     /// Nix's messages say the project's files are.
     pub fn flake_source(&self, dir: &Path) -> Result<String, NixError> {
-        let v: serde_json::Value =
-            json(&self.run(dir, &["flake", "metadata", "--json"], &[], false).map_err(briefly)?, "nix flake metadata")?;
+        let v: serde_json::Value = json(
+            &self.run(dir, &["flake", "metadata", "--json"], &[], Stderr::Capture).map_err(briefly)?,
+            "nix flake metadata",
+        )?;
         v["path"].as_str().map(str::to_string).ok_or_else(|| NixError::Failed("nix flake metadata gave no path".into()))
     }
 
     /// `nix flake lock` in `dir`: writes `flake.lock`.
     pub fn flake_lock(&self, dir: &Path) -> Result<(), NixError> {
-        self.run(dir, &["flake", "lock"], &[], false).map(|_| ()).map_err(briefly)
+        self.run(dir, &["flake", "lock"], &[], Stderr::Capture).map(|_| ()).map_err(briefly)
     }
+}
+
+/// Receives what Nix is doing, as it happens.
+pub type Watch<'a> = &'a (dyn Fn(Event) + Sync);
+
+/// Where a nix call's stderr goes.
+enum Stderr<'a> {
+    /// Kept, for the error.
+    Capture,
+    /// Straight to ours.
+    Inherit,
+    /// Read as internal-json events, passed on, and kept.
+    Watch(Watch<'a>),
+}
+
+/// Run `c` with its stderr read line by line into events for `watch`
+/// while its stdout is collected: (status, stdout, stderr).
+fn watched(c: &mut Command, watch: Watch) -> Result<(std::process::ExitStatus, Vec<u8>, String), NixError> {
+    use std::io::{BufRead, Read};
+    let mut child = c
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(NixError::Spawn)?;
+    let mut stdout_pipe = child.stdout.take();
+    let reader = std::thread::spawn(move || {
+        let mut buf = vec![];
+        if let Some(p) = stdout_pipe.as_mut() {
+            let _ = p.read_to_end(&mut buf);
+        }
+        buf
+    });
+    let mut progress = Progress::new();
+    let mut kept = String::new();
+    if let Some(err) = child.stderr.take() {
+        for line in std::io::BufReader::new(err).split(b'\n') {
+            let Ok(line) = line else { break };
+            let line = String::from_utf8_lossy(&line);
+            kept.push_str(&line);
+            kept.push('\n');
+            for event in progress.feed(&line) {
+                watch(event);
+            }
+        }
+    }
+    let status = child.wait().map_err(NixError::Spawn)?;
+    let stdout = reader.join().unwrap_or_default();
+    Ok((status, stdout, kept))
 }
 
 /// Nix's output as JSON of type `T`.
