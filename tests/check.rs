@@ -61,6 +61,8 @@ fn check_maps_nix_errors_to_the_users_lines() {
 
     let (code, json, err) = check(&proj, &stub, &[]);
     assert_eq!(code, 1, "{err}\n{json}");
+    // JSON output: no progress on stderr either.
+    assert!(!err.contains("nixvm: evaluating"), "{err}");
     let diags = json["diagnostics"].as_array().unwrap_or_else(|| panic!("{err}"));
     let find = |machine: &str| {
         let found: Vec<&serde_json::Value> = diags.iter().filter(|d| d["machine"] == machine).collect();
@@ -102,6 +104,19 @@ fn check_maps_nix_errors_to_the_users_lines() {
         err.contains("no machine `nosuch` in this project (machines: asserted, broken, good, manpages, typo)"),
         "{err}"
     );
+
+    // In human form, a line per finished evaluation (no terminal here).
+    let out = nixvm()
+        .args(["check", "good", "--offline", "--override-input", "nixpkgs"])
+        .arg(format!("path:{}", stub.display()))
+        .arg("--dir")
+        .arg(&proj)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    for n in 0..=2 {
+        assert!(err.contains(&format!("nixvm: evaluating 1 machine, on hardware and as a VM ({n}/2 done)")), "{err}");
+    }
 
     // The same project against the plain stub: manpages is fine there.
     let (_, json, _) = check(&proj, &common::stub_nixpkgs(), &["manpages"]);

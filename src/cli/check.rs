@@ -61,7 +61,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     let total = jobs.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let say = |n: usize| {
-        reporter.status(&format!("evaluating {} machines, on hardware and as VMs ({n}/{total} done)", machines.len()))
+        let count = match machines.len() {
+            1 => "1 machine".to_string(),
+            n => format!("{n} machines"),
+        };
+        reporter.status(&format!("evaluating {count}, on hardware and as a VM ({n}/{total} done)"))
     };
     say(0);
     let results: Vec<(String, Variant, Result<(), NixError>)> = jobs
