@@ -21,6 +21,10 @@ pub struct FixOutcome {
     pub found: Vec<Diagnostic>,
     /// The findings left in the final text.
     pub remaining: Vec<Diagnostic>,
+    /// The edits of each accepted step, in the coordinates of the text
+    /// before it: the first applied to the text given, each next one to
+    /// the result of the one before. Nothing else changed.
+    pub rounds: Vec<Vec<Edit>>,
 }
 
 impl FixOutcome {
@@ -39,6 +43,7 @@ pub fn fix_text(text: &str, options: &LintOptions) -> FixOutcome {
 pub fn fix_matching(text: &str, options: &LintOptions, wanted: impl Fn(&Diagnostic) -> bool) -> FixOutcome {
     let mut current = text.to_string();
     let mut applied = vec![];
+    let mut rounds = vec![];
     let mut refused: Vec<Fix> = vec![];
     let found = lint::lint_text(&current, options);
     let mut remaining = found.clone();
@@ -61,6 +66,7 @@ pub fn fix_matching(text: &str, options: &LintOptions, wanted: impl Fn(&Diagnost
             Some(next) => {
                 current = next;
                 applied.extend(batch.iter().map(|f| f.description.clone()));
+                rounds.push(edits_of(&batch));
                 progressed = true;
             }
             None => {
@@ -70,6 +76,7 @@ pub fn fix_matching(text: &str, options: &LintOptions, wanted: impl Fn(&Diagnost
                         Some(next) => {
                             current = next;
                             applied.push(fix.description.clone());
+                            rounds.push(edits_of(&[fix]));
                             progressed = true;
                             break; // spans are stale now: lint again
                         }
@@ -89,7 +96,12 @@ pub fn fix_matching(text: &str, options: &LintOptions, wanted: impl Fn(&Diagnost
         refused: refused.into_iter().map(|f| f.description).collect(),
         found,
         remaining,
+        rounds,
     }
+}
+
+fn edits_of(fixes: &[&Fix]) -> Vec<Edit> {
+    fixes.iter().flat_map(|f| f.edits.iter().cloned()).collect()
 }
 
 /// The largest prefix-greedy set of fixes whose edits do not overlap (an
@@ -109,8 +121,7 @@ fn compatible<'a>(fixes: &[&'a Fix]) -> Vec<&'a Fix> {
 
 /// The text with `fixes` applied, when it parses without errors.
 fn try_apply(text: &str, fixes: &[&Fix]) -> Option<String> {
-    let edits: Vec<Edit> = fixes.iter().flat_map(|f| f.edits.iter().cloned()).collect();
-    let next = apply_edits(text, &edits).ok()?;
+    let next = apply_edits(text, &edits_of(fixes)).ok()?;
     syntax::parse(&next).is_ok().then_some(next)
 }
 
