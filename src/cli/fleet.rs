@@ -94,7 +94,7 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
         machines.selected.into_iter().partition(|m| MachineState::of(&project, &m.name).running_pid().is_some());
     let names = |ms: &[vm::MachineInfo]| ms.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ");
     if !running.is_empty() {
-        eprintln!("already running: {}", names(&running));
+        reporter.line(&format!("already running: {}", names(&running)));
     }
     if to_start.is_empty() {
         return Ok(Status::Clean);

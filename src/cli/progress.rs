@@ -25,6 +25,8 @@ pub struct Reporter {
     mode: Mode,
     bar: Option<ProgressBar>,
     build_logs: bool,
+    /// Colour codes pass through (a terminal, and no NO_COLOR).
+    color: bool,
     /// The last status shown as a line.
     last: Mutex<String>,
 }
@@ -46,7 +48,8 @@ impl Reporter {
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });
-        Reporter { mode, bar, build_logs, last: Mutex::new(String::new()) }
+        let color = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        Reporter { mode, bar, build_logs, color, last: Mutex::new(String::new()) }
     }
 
     /// Say what is happening now.
@@ -70,7 +73,7 @@ impl Reporter {
 
     /// Print a line without tearing the spinner.
     pub fn line(&self, text: &str) {
-        let text = if self.mode == Mode::Bar { text.to_string() } else { strip_ansi(text) };
+        let text = if self.color { text.to_string() } else { strip_ansi(text) };
         match &self.bar {
             Some(bar) => bar.suspend(|| eprintln!("{text}")),
             None => eprintln!("{text}"),
@@ -82,8 +85,16 @@ impl Reporter {
         match event {
             Event::Message { level, text } if self.mode != Mode::Quiet || level <= 1 => self.line(&text),
             Event::Log { name, line } if self.build_logs => self.line(&format!("{name}> {line}")),
-            // Plain lines name each build as it starts, not every count.
-            Event::Status(s) if self.mode == Mode::Bar || !s.starts_with("building (") => self.status(&s),
+            Event::Status(s) if self.mode == Mode::Bar => self.status(&s),
+            // Plain lines name each step once (each build as it starts, the
+            // copying), not every count.
+            Event::Status(s) => {
+                let step = |t: &str| t.split(" (").next().unwrap_or("").to_string();
+                let last = step(&self.last.lock().unwrap_or_else(|p| p.into_inner()));
+                if step(&s) != last && step(&s) != "building" {
+                    self.status(&s);
+                }
+            }
             _ => {}
         }
     }

@@ -3,7 +3,7 @@
 //! ("building nixos-vm-web (1/3 built)"). Pure: lines in, events out; how
 //! they are shown is the command line's business.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 /// Activity types in Nix's logger protocol.
 const ACT_COPY_PATHS: u64 = 103;
@@ -27,6 +27,9 @@ pub enum Event {
 
 /// Nix's default verbosity (`lvlInfo`): messages above it are not shown.
 const SHOWN_LEVEL: u64 = 3;
+/// Builder lines kept per derivation, shown when its build fails (Nix
+/// leaves them out of its error in the JSON format).
+const TAIL: usize = 25;
 
 /// The state of one nix call.
 #[derive(Debug, Default)]
@@ -39,6 +42,8 @@ pub struct Progress {
     copies: (u64, u64),
     /// Activity types by id, for the results that name only the id.
     kinds: BTreeMap<u64, u64>,
+    /// The last lines each derivation's builder wrote, by name.
+    tails: BTreeMap<String, VecDeque<String>>,
     status: String,
 }
 
@@ -73,14 +78,18 @@ impl Progress {
                 let level = v["level"].as_u64().unwrap_or(0);
                 if level <= SHOWN_LEVEL {
                     let text = v["msg"].as_str().unwrap_or("").to_string();
+                    let tail = if level == 0 { self.tail_for(&text) } else { None };
                     out.push(Event::Message { level: level as u8, text });
+                    out.extend(tail.map(|text| Event::Message { level: 0, text }));
                 }
             }
             "start" => {
                 self.kinds.insert(id, kind);
                 if kind == ACT_BUILD {
-                    let drv = v["fields"][0].as_str().unwrap_or("");
-                    self.building.insert(id, derivation_name(drv).to_string());
+                    let drv = v["fields"][0].as_str().unwrap_or("a derivation");
+                    let name = derivation_name(drv).to_string();
+                    self.tails.insert(name.clone(), VecDeque::new());
+                    self.building.insert(id, name);
                 }
             }
             "stop" => {
@@ -92,7 +101,13 @@ impl Progress {
                 match (kind, self.kinds.get(&id).copied()) {
                     (RES_BUILD_LOG_LINE, _) => {
                         let name = self.building.get(&id).cloned().unwrap_or_default();
-                        out.push(Event::Log { name, line: fields[0].as_str().unwrap_or("").to_string() });
+                        let line = fields[0].as_str().unwrap_or("").to_string();
+                        let tail = self.tails.entry(name.clone()).or_default();
+                        if tail.len() == TAIL {
+                            tail.pop_front();
+                        }
+                        tail.push_back(line.clone());
+                        out.push(Event::Log { name, line });
                     }
                     (RES_PROGRESS, Some(ACT_BUILDS)) => self.builds = counts(fields),
                     (RES_PROGRESS, Some(ACT_COPY_PATHS)) => self.copies = counts(fields),
@@ -109,6 +124,26 @@ impl Progress {
         out
     }
 
+    /// For Nix's "builder for '...drv' failed" error: the lines that
+    /// builder wrote last, as Nix shows them in its plain format.
+    fn tail_for(&self, error: &str) -> Option<String> {
+        let plain = super::message::strip_ansi(error);
+        let drv = plain.split('\'').find(|w| w.ends_with(".drv"))?;
+        if !plain.contains("builder for") {
+            return None;
+        }
+        let tail = self.tails.get(derivation_name(drv))?;
+        let mut text = match tail.len() {
+            0 => "the builder wrote nothing".to_string(),
+            n => format!("last {n} log lines:"),
+        };
+        for line in tail {
+            text.push_str(&format!("\n> {line}"));
+        }
+        text.push_str(&format!("\nFor full logs, run 'nix log {drv}'."));
+        Some(text)
+    }
+
     fn describe(&self) -> String {
         let (done, expected) = self.builds;
         let built = if expected > 0 { format!(" ({done}/{expected} built)") } else { String::new() };
@@ -119,6 +154,9 @@ impl Progress {
         let (copied, to_copy) = self.copies;
         if to_copy > 0 && copied < to_copy {
             return format!("copying paths ({copied}/{to_copy}){built}");
+        }
+        if to_copy > 0 && expected == 0 {
+            return format!("copied {to_copy} paths");
         }
         if expected > 0 {
             return format!("building{built}");
@@ -181,6 +219,30 @@ mod tests {
                 status("building nixos-vm-web (2/2 built)"),
                 status("building (2/2 built)"),
             ]
+        );
+    }
+
+    #[test]
+    fn a_failed_build_shows_what_its_builder_wrote_last() {
+        let mut p = Progress::new();
+        let lines = [
+            r#"@nix {"action":"start","fields":["/nix/store/c3fcaczgcwjavd94zy06hvk1m2j8a6iz-broken.drv","",1,1],"id":7,"level":3,"text":"","type":105}"#,
+            r#"@nix {"action":"result","fields":["disk on fire"],"id":7,"type":101}"#,
+            r#"@nix {"action":"stop","id":7}"#,
+            r#"@nix {"action":"msg","level":0,"msg":"\u001b[31;1merror:\u001b[0m builder for '\u001b[35;1m/nix/store/c3fcaczgcwjavd94zy06hvk1m2j8a6iz-broken.drv\u001b[0m' failed with exit code 1"}"#,
+        ];
+        let messages: Vec<String> = lines
+            .iter()
+            .flat_map(|l| p.feed(l))
+            .filter_map(|e| match e {
+                Event::Message { text, .. } => Some(text),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert_eq!(
+            messages[1],
+            "last 1 log lines:\n> disk on fire\nFor full logs, run 'nix log /nix/store/c3fcaczgcwjavd94zy06hvk1m2j8a6iz-broken.drv'."
         );
     }
 

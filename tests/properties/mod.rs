@@ -16,7 +16,10 @@ pub fn text_of(bytes: &[u8]) -> String {
 
 fn in_text(text: &str, span: Span, what: &str) {
     assert!(
-        span.start <= span.end && span.end <= text.len() && text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
+        span.start <= span.end
+            && span.end <= text.len()
+            && text.is_char_boundary(span.start)
+            && text.is_char_boundary(span.end),
         "{what} {span:?} is not a range of the {}-byte text",
         text.len()
     );
