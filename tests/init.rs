@@ -308,7 +308,7 @@ fn a_local_nixpkgs_clone_is_pinned_to_its_head() {
     std::fs::create_dir_all(clone.join(module).parent().unwrap()).unwrap();
     std::fs::write(
         clone.join(module),
-        "{ lib, ... }: { config = { services.timesyncd.enable = false; system.stateVersion = \"23.05\"; }; }\n",
+        "{ config, lib, ... }: { config = { services.timesyncd.enable = false; system.stateVersion = \"23.05\"; security.pki.installCACerts = lib.mkIf config.virtualisation.useHostCerts false; }; }\n",
     )
     .unwrap();
     let mut index = repo.index().unwrap();
@@ -317,13 +317,30 @@ fn a_local_nixpkgs_clone_is_pinned_to_its_head() {
     let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
     let sig = git2::Signature::now("t", "t@example.org").unwrap();
     let head = repo.commit(Some("HEAD"), &sig, &sig, "c", &tree, &[]).unwrap();
-    let proj = init(
-        tmp.path(),
-        &["--nixpkgs", clone.to_str().unwrap(), "--from", fixture("server/configuration.nix").to_str().unwrap()],
-    );
+    // The server, also keeping its CA certificates.
+    let server = tmp.path().join("server");
+    common::copy_tree(&fixture("server"), &server);
+    let config = server.join("configuration.nix");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("{\n  imports", "{\n  security.pki.installCACerts = true;\n  imports");
+    std::fs::write(&config, text).unwrap();
+    let out = nixvm()
+        .args(["init", "--no-lock", "--nixpkgs", clone.to_str().unwrap(), "--from"])
+        .arg(&config)
+        .arg("--dir")
+        .arg(tmp.path().join("proj"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let proj = tmp.path().join("proj");
+    // qemu-vm.nix sets it only when useHostCerts: no override, a note.
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("`security.pki.installCACerts` may conflict with qemu-vm.nix, which sets it when `config.virtualisation.useHostCerts`"), "{err}");
     let flake = std::fs::read_to_string(proj.join("flake.nix")).unwrap();
     assert!(flake.contains(&format!("inputs.nixpkgs.url = \"github:NixOS/nixpkgs/{head}\";")), "{flake}");
     let vm = std::fs::read_to_string(proj.join("nixvm/vm.nix")).unwrap();
     assert!(vm.contains("system.stateVersion = lib.mkForce \"23.05\";"), "{vm}");
     assert!(vm.contains("services.timesyncd.enable = lib.mkForce false;"), "{vm}");
+    assert!(!vm.contains("installCACerts"), "{vm}");
 }

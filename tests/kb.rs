@@ -58,6 +58,9 @@ const CONFIG: &str = "{ lib, ... }: {
   networking.dhcpcd.extraConfig = \"timeout 10\";
   boot.initrd.luks.devices.root.device = \"/dev/sda2\";
   swapDevices = [ { device = \"/swapfile\"; } ];
+  services.qemuGuest.enable = true;
+  services.connman.enable = lib.mkOverride 20 true;
+  networking.wireless.enable = lib.mkForce true;
 }
 ";
 
@@ -91,11 +94,14 @@ fn lint_uses_the_table_of_the_tree_it_is_given() {
         ("qemu-conflict", "security.pki.installCACerts", 3),
         ("vm-override-ignored", "boot.initrd.luks.devices", 5),
         ("vm-override-ignored", "swapDevices", 6),
+        ("vm-override-ignored", "networking.wireless.enable", 9),
     ];
     let expected: Vec<(String, String, u64)> =
         expected.iter().map(|(c, o, l)| (c.to_string(), o.to_string(), *l)).collect();
     assert_eq!(found, expected);
 
+    // qemuGuest: qemu-vm.nix's expression defaults to true, as the user's.
+    // connman: the user's mkOverride 20 beats qemu-vm.nix's mkForce.
     // The built-in table knows neither of the first two; the extraConfig
     // line merges under both.
     let (_, builtin) = run(&[]);
@@ -103,6 +109,8 @@ fn lint_uses_the_table_of_the_tree_it_is_given() {
 
     let out = nixvm().args(["lint", "--nixpkgs"]).arg(tmp.path()).arg(&config).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+    let both = nixvm().args(["lint", "--release", "24.11", "--nixpkgs"]).arg(&tree).arg(&config).output().unwrap();
+    assert_eq!(both.status.code(), Some(2), "--nixpkgs and --release exclude each other");
     assert!(String::from_utf8_lossy(&out.stderr).contains("is missing: this is not a nixpkgs source tree"));
 }
 

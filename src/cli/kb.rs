@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 #[derive(clap::Args, Debug)]
 pub struct KbArgs {
     /// A nixpkgs source tree to read qemu-vm.nix from.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "release")]
     pub nixpkgs: Option<PathBuf>,
     /// Use the built-in table for this release (YY.MM or `unstable`) instead
     /// of the pinned nixpkgs.
@@ -56,8 +56,12 @@ pub fn choose(
     let text = std::fs::read_to_string(&lock).with_context(|| format!("cannot read {}", lock.display()))?;
     let input = match crate::nix::lock::locked_input(&text, "nixpkgs", &store_dir) {
         Ok(input) => input,
-        // A lock without nixpkgs (or a newer format): nothing pinned to read.
-        Err(_) => return Ok(builtin(None)),
+        // A flake without a nixpkgs input: nothing pinned to read.
+        Err(crate::nix::lock::LockError::NoInput(_)) => return Ok(builtin(None)),
+        Err(e) => {
+            let release = release.unwrap_or(Release::NEWEST);
+            return Ok(builtin(Some(format!("{}: {e}; using the built-in table for NixOS {release}", lock.display()))));
+        }
     };
     if !input.store_path.join(kb::QEMU_VM).is_file() {
         return Ok(builtin(Some(format!(
@@ -67,9 +71,14 @@ pub fn choose(
             release.unwrap_or(Release::NEWEST)
         ))));
     }
-    let table =
-        from_tree(&input.store_path, &format!("nixpkgs {} ({})", input.reference, lock.display()), test_framework)?;
-    Ok(Chosen { table, note: None })
+    let source = format!("nixpkgs {} ({})", input.reference, lock.display());
+    match from_tree(&input.store_path, &source, test_framework) {
+        Ok(table) => Ok(Chosen { table, note: None }),
+        Err(e) => Ok(builtin(Some(format!(
+            "{e:#}; using the built-in table for NixOS {}",
+            release.unwrap_or(Release::NEWEST)
+        )))),
+    }
 }
 
 fn from_tree(root: &Path, source: &str, test_framework: bool) -> anyhow::Result<ConflictTable> {

@@ -36,7 +36,7 @@ pub struct LintArgs {
     release: Option<Release>,
     /// Read the conflicts from this nixpkgs source tree's qemu-vm.nix
     /// (default: the nixpkgs flake.lock pins, when it is in the Nix store).
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "release")]
     nixpkgs: Option<PathBuf>,
     /// Also check what the NixOS test framework (nixos-build-vms) defines.
     #[arg(long)]

@@ -134,6 +134,9 @@ pub fn lint_text(text: &str, options: &LintOptions) -> Vec<Diagnostic> {
         lint.check(&cx, &mut out);
     }
     out.sort_by(|a, b| (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code)));
+    // One binding read as two definitions (`(if c then mkForce else
+    // mkDefault) v`) says the same thing once.
+    out.dedup_by(|a, b| a.span == b.span && a.code == b.code && a.message == b.message);
     out
 }
 

@@ -185,6 +185,13 @@ pub fn plan(entry: &Entry, sources: &Sources, options: &InitOptions) -> Result<P
                     let path = lint::kb::split_option(option);
                     let Some(theirs) = options.lint.table.plain.iter().find(|p| p.option == path) else { continue };
                     match &theirs.value {
+                        // qemu-vm.nix sets it only under a condition of its own,
+                        // which cannot be written here.
+                        Some(_) if !theirs.conditions.is_empty() => plan.notes.push(format!(
+                            "{}: `{option}` may conflict with qemu-vm.nix, which sets it{}; nixvm does not override it (wrap yours in lib.mkDefault if the VM fails to evaluate)",
+                            rel.display(),
+                            lint::kb::when(&theirs.conditions)
+                        )),
                         Some(v) => {
                             let p = LineIndex::new(&text).position(&text, d.span.start);
                             overrides.entry(path.clone()).or_insert_with(|| Override {

@@ -95,8 +95,9 @@ pub fn derive(source: &str, read: Reader, test_framework: bool) -> Result<Confli
 
 /// Put one definition where it belongs in the table.
 fn classify(table: &mut ConflictTable, def: &Definition, value_text: &str, origin: String) {
-    // The VM's own options and outputs are not the user's to conflict with.
-    if def.starts_with(&["virtualisation"]) || def.starts_with(&["system", "build"]) {
+    // The VM's own options and outputs are not the user's to conflict with;
+    // a computed name (`"${x}"`) is no option a user could write.
+    if def.starts_with(&["virtualisation"]) || def.starts_with(&["system", "build"]) || def.dynamic {
         return;
     }
     let Some(level) = def.priority.level else { return };
@@ -106,6 +107,7 @@ fn classify(table: &mut ConflictTable, def: &Definition, value_text: &str, origi
             table.overridden.push(Overridden {
                 option: def.path.clone(),
                 via: def.priority.via.unwrap_or("mkOverride").to_string(),
+                level,
                 conditions: def.conditions.clone(),
                 origin: Some(origin),
             });
@@ -126,18 +128,32 @@ fn classify(table: &mut ConflictTable, def: &Definition, value_text: &str, origi
     if table.plain.iter().any(|p| p.option == def.path) {
         return;
     }
-    let (value, expression) = match &def.value {
-        v if v.is_literal() => (Some(v.clone()), None),
-        _ => (None, Some(one_line(value_text))),
+    let (value, expression, note) = match &def.value {
+        v if v.is_literal() => (Some(v.clone()), None, None),
+        // An expression such as `cfg.qemu.guestAgent.enable`: when the
+        // built-in table knows what it comes to by default, use that.
+        _ => match known_value(&def.path) {
+            Some(v) => {
+                (Some(v), Some(one_line(value_text)), Some(format!("by default; it is `{}`", one_line(value_text))))
+            }
+            None => (None, Some(one_line(value_text)), None),
+        },
     };
     table.plain.push(PlainDefinition {
         option: def.path.clone(),
         value,
         expression,
-        note: None,
+        note,
         conditions: def.conditions.clone(),
         origin: Some(origin),
     });
+}
+
+/// The value the built-in table gives `option` in the newest release, when
+/// it is a literal.
+fn known_value(option: &[String]) -> Option<Value> {
+    let table = super::builtin(Release::NEWEST, true);
+    table.plain.into_iter().find(|p| p.option == option).and_then(|p| p.value)
 }
 
 /// Why a plain definition merges with the user's instead of conflicting,

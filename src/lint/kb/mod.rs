@@ -89,6 +89,8 @@ pub struct Overridden {
     pub option: Vec<String>,
     /// The wrapper (`mkVMOverride`).
     pub via: String,
+    /// Its priority (10 for `mkVMOverride`, 50 for `mkForce`).
+    pub level: u32,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -262,6 +264,7 @@ pub fn builtin(release: Release, test_framework: bool) -> ConflictTable {
             .map(|o| Overridden {
                 option: split_option(o),
                 via: "mkVMOverride".into(),
+                level: 10,
                 conditions: vec![],
                 origin: None,
             })

@@ -32,8 +32,10 @@ impl Lint for VmOverrideIgnored {
             for entry in &cx.options.table.overridden {
                 let replaced = &entry.option;
                 let prefix: Vec<&str> = replaced.iter().map(String::as_str).collect();
-                // A definition at a priority stronger than mkVMOverride wins.
-                if !def.names(&prefix) || def.priority.level.is_some_and(|l| l < 10) {
+                // A definition at a priority as strong as qemu-vm.nix's is
+                // not ignored (stronger wins; equal merges or conflicts,
+                // which `nixvm check` tells).
+                if !def.names(&prefix) || def.priority.level.is_some_and(|l| l <= entry.level) {
                     continue;
                 }
                 let option = dotted(replaced);
@@ -79,5 +81,13 @@ mod tests {
         assert!(findings(CODE, "{ boot.loader.grub.enable = true; networking.wireless.networks = {}; }").is_empty());
         assert!(findings(CODE, "{ lib, ... }: { networking.wireless.enable = lib.mkOverride 5 true; }").is_empty());
         assert_eq!(findings(CODE, "{ networking.wireless.enable = true; }").len(), 1);
+        // mkVMOverride's own level is a tie, not ignored.
+        assert!(findings(CODE, "{ lib, ... }: { networking.wireless.enable = lib.mkVMOverride true; }").is_empty());
+    }
+
+    #[test]
+    fn one_binding_read_as_two_definitions_is_reported_once() {
+        let text = "{ lib, c, ... }: { swapDevices = (if c then lib.mkDefault else lib.mkOptionDefault) [ ]; }";
+        assert_eq!(spans(text, &findings(CODE, text)), ["swapDevices"]);
     }
 }
