@@ -59,6 +59,10 @@ pub fn human(out: &mut dyn WriteColor, reports: &[FileReport]) -> std::io::Resul
             if let Some(fix) = &d.fix {
                 notes.push(format!("fix: {} (nixvm lint --fix)", fix.description));
             }
+            // An empty file has nothing to underline: say where it is.
+            if r.text.is_empty() && !r.name.starts_with('(') {
+                notes.insert(0, format!("in {}:1:1 (the file is empty)", r.name));
+            }
             // No text (Nix named no file of the project): no snippet to show.
             let labels =
                 if r.text.is_empty() { vec![] } else { vec![cs::Label::primary((), char_range(&r.text, d.span))] };

@@ -115,6 +115,12 @@ fn read(expr: &ast::Expr, declared: bool) -> Result<(NetworkInfo, NetworkModules
             };
             return Err(not_network(&body, why));
         }
+        ast::Expr::BinOp(op) if op.operator() == Some(ast::BinOpKind::Update) => {
+            return Err(not_network(
+                &body,
+                "a network file must be one attribute set literal of machines, not sets joined with `//` (where a name given twice silently wins): write them as one set",
+            ))
+        }
         _ => return Err(not_network(&body, "a network file must be an attribute set literal of machines")),
     };
     let mut entries: Vec<(String, Span, ast::Expr)> = vec![];
