@@ -64,6 +64,14 @@ fn with(mut v: Vec<OsString>, p: &Path) -> Vec<OsString> {
     v
 }
 
+/// `init --no-lock --KIND FILE --dir DIR/proj` for a file written with `text`.
+fn init(d: &Path, kind: &str, name: &str, text: &str) -> Vec<OsString> {
+    let p = write(d, name, text);
+    let mut a = with(args(&["init", "--no-lock", kind]), &p);
+    a.extend(with(args(&["--dir"]), &d.join("proj")));
+    a
+}
+
 const FIXABLE: &str = "{ lib, ... }:\n{\n  services.timesyncd.enable = true;\n}\n";
 
 fn cases() -> Vec<Case> {
@@ -176,84 +184,49 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "network file that is a list",
-            setup: |d| {
-                let p = write(d, "list.nix", "[ 1 2 ]\n");
-                let mut a = with(args(&["init", "--no-lock", "--network"]), &p);
-                a.extend(with(args(&["--dir"]), &d.join("proj")));
-                a
-            },
+            setup: |d| init(d, "--network", "list.nix", "[ 1 2 ]\n"),
             code: 2,
             says: &["list.nix:1:1", "attribute set"],
             writes_nothing: true,
         },
         Case {
             name: "network file that is a function",
-            setup: |d| {
-                let p = write(d, "fn.nix", "{ nodes }: { }\n");
-                let mut a = with(args(&["init", "--no-lock", "--network"]), &p);
-                a.extend(with(args(&["--dir"]), &d.join("proj")));
-                a
-            },
+            setup: |d| init(d, "--network", "fn.nix", "{ nodes }: { }\n"),
             code: 2,
             says: &["fn.nix:1:1", "not a function"],
             writes_nothing: true,
         },
         Case {
             name: "machine named ../evil",
-            setup: |d| {
-                let p = write(d, "evil.nix", "{\n  \"../evil\" = { ... }: { };\n}\n");
-                let mut a = with(args(&["init", "--no-lock", "--network"]), &p);
-                a.extend(with(args(&["--dir"]), &d.join("proj")));
-                a
-            },
+            setup: |d| init(d, "--network", "evil.nix", "{\n  \"../evil\" = { ... }: { };\n}\n"),
             code: 2,
             says: &["evil.nix:2:3", "`../evil` is not usable"],
             writes_nothing: true,
         },
         Case {
             name: "machine named `a b`",
-            setup: |d| {
-                let p = write(d, "space.nix", "{\n  web = { ... }: { };\n  \"a b\" = { ... }: { };\n}\n");
-                let mut a = with(args(&["init", "--no-lock", "--network"]), &p);
-                a.extend(with(args(&["--dir"]), &d.join("proj")));
-                a
-            },
+            setup: |d| init(d, "--network", "space.nix", "{\n  web = { ... }: { };\n  \"a b\" = { ... }: { };\n}\n"),
             code: 2,
             says: &["space.nix:3:3", "`a b` is not usable"],
             writes_nothing: true,
         },
         Case {
             name: "machines joined with //",
-            setup: |d| {
-                let p = write(d, "joined.nix", "{ a = { ... }: { }; }\n// { a = { ... }: { }; }\n");
-                let mut a = with(args(&["init", "--no-lock", "--network"]), &p);
-                a.extend(with(args(&["--dir"]), &d.join("proj")));
-                a
-            },
+            setup: |d| init(d, "--network", "joined.nix", "{ a = { ... }: { }; }\n// { a = { ... }: { }; }\n"),
             code: 2,
             says: &["joined.nix:1:1", "`//`"],
             writes_nothing: true,
         },
         Case {
             name: "duplicated machine name",
-            setup: |d| {
-                let p = write(d, "twice.nix", "{\n  a = { ... }: { };\n  a = { ... }: { };\n}\n");
-                let mut a = with(args(&["init", "--no-lock", "--network"]), &p);
-                a.extend(with(args(&["--dir"]), &d.join("proj")));
-                a
-            },
+            setup: |d| init(d, "--network", "twice.nix", "{\n  a = { ... }: { };\n  a = { ... }: { };\n}\n"),
             code: 2,
             says: &["twice.nix:3:3", "already defined"],
             writes_nothing: true,
         },
         Case {
             name: "missing imported file",
-            setup: |d| {
-                let p = write(d, "conf.nix", "{ ... }: {\n  imports = [ ./missing.nix ];\n}\n");
-                let mut a = with(args(&["init", "--no-lock", "--from"]), &p);
-                a.extend(with(args(&["--dir"]), &d.join("proj")));
-                a
-            },
+            setup: |d| init(d, "--from", "conf.nix", "{ ... }: {\n  imports = [ ./missing.nix ];\n}\n"),
             code: 2,
             says: &["conf.nix:2:15", "./missing.nix"],
             writes_nothing: true,

@@ -29,6 +29,19 @@ fn stub_with_extra_vm_option(tmp: &Path) -> PathBuf {
     stub
 }
 
+/// The check fixture's network, as a project made by `nixvm init`.
+fn network_project(tmp: &Path) -> PathBuf {
+    let proj = tmp.join("proj");
+    nixvm()
+        .args(["init", "--no-lock", "--network"])
+        .arg(common::fixtures().join("check/network.nix"))
+        .arg("--dir")
+        .arg(&proj)
+        .assert()
+        .code(0);
+    proj
+}
+
 fn check(proj: &Path, stub: &Path, machines: &[&str]) -> (i32, serde_json::Value, String) {
     let out = nixvm()
         .arg("check")
@@ -50,14 +63,7 @@ fn check_maps_nix_errors_to_the_users_lines() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let stub = stub_with_extra_vm_option(tmp.path());
-    let proj = tmp.path().join("proj");
-    nixvm()
-        .args(["init", "--no-lock", "--network"])
-        .arg(common::fixtures().join("check/network.nix"))
-        .arg("--dir")
-        .arg(&proj)
-        .assert()
-        .code(0);
+    let proj = network_project(tmp.path());
 
     let (code, json, err) = check(&proj, &stub, &[]);
     assert_eq!(code, 1, "{err}\n{json}");
@@ -131,14 +137,7 @@ fn lint_reads_the_conflicts_of_the_pinned_nixpkgs() {
     let Some(nix) = common::nix("lint_reads_the_conflicts_of_the_pinned_nixpkgs") else { return };
     let tmp = tempfile::tempdir().unwrap();
     let stub = stub_with_extra_vm_option(tmp.path());
-    let proj = tmp.path().join("proj");
-    nixvm()
-        .args(["init", "--no-lock", "--network"])
-        .arg(common::fixtures().join("check/network.nix"))
-        .arg("--dir")
-        .arg(&proj)
-        .assert()
-        .code(0);
+    let proj = network_project(tmp.path());
     let lint = |args: &[&str]| {
         let out = nixvm().current_dir(&proj).args(["lint", "--format", "json"]).args(args).output().unwrap();
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
