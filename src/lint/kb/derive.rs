@@ -179,7 +179,7 @@ fn merges(def: &Definition, value_text: &str) -> Option<&'static str> {
     }
     let head = value_text.trim_start_matches('(').trim_start_matches("lib.").trim_start_matches("builtins.");
     let head = head.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').next().unwrap_or("");
-    if value_text.contains("++") || LIST_FUNCTIONS.contains(&head) {
+    if outside_strings(value_text).contains("++") || LIST_FUNCTIONS.contains(&head) {
         return Some("a list expression: lists merge");
     }
     if value_text.starts_with("''") {
@@ -192,6 +192,23 @@ fn merges(def: &Definition, value_text: &str) -> Option<&'static str> {
         return Some("text named like a `lines` option: merges");
     }
     None
+}
+
+/// `text` without the contents of its `"..."` strings (a `++` inside one
+/// is no list concatenation).
+fn outside_strings(text: &str) -> String {
+    let mut out = String::new();
+    let (mut in_string, mut escaped) = (false, false);
+    for c in text.chars() {
+        match (in_string, escaped, c) {
+            (true, true, _) => escaped = false,
+            (true, false, '\\') => escaped = true,
+            (_, false, '"') => in_string = !in_string,
+            (false, _, c) => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Source text on one line, shortened for a table.
@@ -242,6 +259,12 @@ mod tests {
         assert_eq!(relative(f, "./dir").as_deref(), Some("nixos/modules/virtualisation/dir/default.nix"));
         assert_eq!(relative(f, "../../../../../etc/x.nix"), None);
         assert_eq!(relative(f, "/etc/x.nix"), None);
+    }
+
+    #[test]
+    fn a_plus_plus_inside_a_string_is_no_list() {
+        assert_eq!(outside_strings(r#"a ++ "x ++ \" ++ y" ++ b"#), "a ++  ++ b");
+        assert!(!outside_strings(r#""c++ code""#).contains("++"));
     }
 
     #[test]
