@@ -168,7 +168,7 @@ fn bad_inputs_are_located_errors_and_write_nothing() {
         (&["--network", "networks/bad-name.nix"], "bad-name.nix:3:3: machine name `a b` is not usable"),
         (
             &["--network", "networks/merged.nix"],
-            "merged.nix:1:1: a network file must be an attribute set literal of machines",
+            "merged.nix:1:1: a network file must be one attribute set literal of machines, not sets joined with `//`",
         ),
         (&["--network", "networks/missing-import.nix"], "missing-import.nix:2:32: `./not-there.nix` does not exist"),
         (&["--from", "server/configuration.nix", "--name", "../evil"], "machine name `../evil` is not usable"),
