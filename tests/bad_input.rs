@@ -351,16 +351,21 @@ fn killing_fix_mid_write_never_truncates_the_file() {
     let original = format!("{{ lib, ... }}:\n{{\n  services.timesyncd.enable = true;\n{body}}}\n");
     let fixed = original.replacen("timesyncd.enable = true", "timesyncd.enable = lib.mkDefault true", 1);
     // How long a whole run takes; the kills spread over a bit more.
-    std::fs::write(&file, &original).unwrap();
-    let started = std::time::Instant::now();
-    assert!(nixvm().args(["lint", "--fix"]).arg(&file).output().unwrap().status.code() == Some(0));
-    let whole = started.elapsed();
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), fixed);
+    // (The slower of two runs: other tests load the machine too.)
+    let mut whole = std::time::Duration::ZERO;
+    for _ in 0..2 {
+        std::fs::write(&file, &original).unwrap();
+        let started = std::time::Instant::now();
+        assert!(nixvm().args(["lint", "--fix"]).arg(&file).output().unwrap().status.code() == Some(0));
+        whole = whole.max(started.elapsed());
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), fixed);
+    }
     let mut outcomes = std::collections::BTreeSet::new();
     for i in 0..30u32 {
         std::fs::write(&file, &original).unwrap();
         let mut child = nixvm().args(["lint", "--fix"]).arg(&file).spawn().unwrap();
-        let at = whole * i / 24;
+        // From at once to twice a whole run.
+        let at = whole * i / 15;
         std::thread::sleep(at);
         let _ = child.kill();
         let _ = child.wait();
