@@ -21,15 +21,6 @@ fn nixvm() -> Command {
     c
 }
 
-fn stub_flags() -> Vec<String> {
-    vec![
-        "--offline".into(),
-        "--override-input".into(),
-        "nixpkgs".into(),
-        format!("path:{}", common::stub_nixpkgs().display()),
-    ]
-}
-
 /// What these tests need: nix, ssh, sshd, and root (nixvm logs in as root).
 fn can_run(test: &str) -> bool {
     if common::nix(test).is_none() || common::required_tool("ssh", test).is_none() {
@@ -157,7 +148,7 @@ fn running_project(tmp: &Path) -> (PathBuf, Sshd) {
         .arg(&proj)
         .assert()
         .code(0);
-    nixvm().env("NIXVM_STUB_SLEEP", "120").args(["up", "--dir"]).arg(&proj).args(stub_flags()).assert().code(0);
+    nixvm().env("NIXVM_STUB_SLEEP", "120").args(["up", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(0);
     let proj = std::fs::canonicalize(&proj).unwrap();
     let sshd = start_sshd(&tmp.join("sshd"), &read(&proj.join("nixvm/ssh-key.pub")));
     std::fs::write(proj.join(".nixvm/relay/ssh-port"), format!("{}\n", sshd.port)).unwrap();
@@ -185,7 +176,7 @@ fn ssh_and_deploy_through_a_real_sshd() {
     assert!(known.starts_with("nixvm-relay ssh-ed25519 "), "host key recorded under the machine's name: {known}");
 
     // deploy: build, copy, set the profile, switch.
-    let out = nixvm().args(["deploy", "relay", "--dir"]).arg(&proj).args(stub_flags()).assert().code(0);
+    let out = nixvm().args(["deploy", "relay", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(0);
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     let system = stdout
         .lines()
@@ -212,7 +203,7 @@ fn ssh_and_deploy_through_a_real_sshd() {
     let config = proj.join("machines/relay/configuration.nix");
     let good = read(&config);
     std::fs::write(&config, good.replacen('{', "{ broken = ;", 1)).unwrap();
-    let err = stderr_of(nixvm().args(["deploy", "relay", "--dir"]).arg(&proj).args(stub_flags()).assert().code(2));
+    let err = stderr_of(nixvm().args(["deploy", "relay", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(2));
     assert!(err.contains("nix build .#vmSystem-relay failed"), "{err}");
     assert_eq!(read(&sshd.dir.join("switch.log")), switched, "no switch after a failed build");
     std::fs::write(&config, good).unwrap();
@@ -220,7 +211,7 @@ fn ssh_and_deploy_through_a_real_sshd() {
     // ssh refused: nothing listens on the recorded port.
     let closed = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port();
     std::fs::write(proj.join(".nixvm/relay/ssh-port"), format!("{closed}\n")).unwrap();
-    let err = stderr_of(nixvm().args(["deploy", "relay", "--dir"]).arg(&proj).args(stub_flags()).assert().code(2));
+    let err = stderr_of(nixvm().args(["deploy", "relay", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(2));
     assert!(err.contains(&format!("cannot log into relay as root on 127.0.0.1:{closed}")), "{err}");
 
     // Not running.
@@ -231,7 +222,7 @@ fn ssh_and_deploy_through_a_real_sshd() {
                 .args(&cmd)
                 .arg("--dir")
                 .arg(&proj)
-                .args(stub_flags().iter().filter(|_| cmd[0] == "deploy"))
+                .args(common::stub_flags().iter().filter(|_| cmd[0] == "deploy"))
                 .assert()
                 .code(2),
         );

@@ -12,15 +12,6 @@ fn nixvm() -> Command {
     c
 }
 
-fn stub_flags() -> Vec<String> {
-    vec![
-        "--offline".into(),
-        "--override-input".into(),
-        "nixpkgs".into(),
-        format!("path:{}", common::stub_nixpkgs().display()),
-    ]
-}
-
 fn network(tmp: &Path, file: &str) -> PathBuf {
     let proj = tmp.join("proj");
     nixvm()
@@ -37,7 +28,7 @@ fn status(proj: &Path) -> serde_json::Value {
     let out = nixvm()
         .args(["status", "--json", "--dir"])
         .arg(proj)
-        .args(stub_flags())
+        .args(common::stub_flags())
         .assert()
         .code(0)
         .get_output()
@@ -62,7 +53,7 @@ fn up_status_down_clean() {
         .env("NIXVM_STUB_SLEEP", "60")
         .args(["up", "--dir"])
         .arg(&proj)
-        .args(stub_flags())
+        .args(common::stub_flags())
         .assert()
         .code(0)
         .get_output()
@@ -96,7 +87,7 @@ fn up_status_down_clean() {
     assert_ne!(c, s, "each machine has its own MAC");
 
     // Already running: up again starts nothing new.
-    nixvm().args(["up", "--dir"]).arg(&proj).args(stub_flags()).assert().code(0);
+    nixvm().args(["up", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(0);
     assert_eq!(status(&proj)["machines"][0]["pid"].as_i64().unwrap(), pids[0]);
 
     // A running machine's state is not cleaned.
@@ -150,7 +141,7 @@ fn up_refuses_machines_that_do_not_fit_in_memory() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let proj = network(tmp.path(), "big.nix");
-    let err = nixvm().args(["up", "--dir"]).arg(&proj).args(stub_flags()).assert().code(2).get_output().stderr.clone();
+    let err = nixvm().args(["up", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(2).get_output().stderr.clone();
     let err = String::from_utf8_lossy(&err);
     assert!(err.contains("need 100001024 MiB of memory") && err.contains("--force"), "{err}");
     assert!(!proj.join(".nixvm/huge/pid").exists() && !proj.join(".nixvm/small/pid").exists(), "nothing started");
@@ -205,7 +196,7 @@ fn a_machine_that_exits_at_once_is_reported() {
         .env("NIXVM_STUB_EXIT", "1")
         .args(["up", "server", "--dir"])
         .arg(&proj)
-        .args(stub_flags())
+        .args(common::stub_flags())
         .assert()
         .code(2)
         .get_output()

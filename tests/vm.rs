@@ -14,15 +14,6 @@ fn nixvm() -> Command {
     c
 }
 
-fn stub_flags() -> Vec<String> {
-    vec![
-        "--offline".into(),
-        "--override-input".into(),
-        "nixpkgs".into(),
-        format!("path:{}", common::stub_nixpkgs().display()),
-    ]
-}
-
 /// A project with the machines `relay` (single config) in a temp dir.
 fn project(tmp: &Path) -> PathBuf {
     let proj = tmp.join("proj");
@@ -50,7 +41,7 @@ fn run_gives_the_script_its_environment_and_arguments() {
     let out = nixvm()
         .args(["run", "relay", "--dir"])
         .arg(&proj)
-        .args(stub_flags())
+        .args(common::stub_flags())
         .args(["--", "-S", "two words"])
         .assert()
         .code(0)
@@ -90,7 +81,7 @@ fn run_extends_the_users_variables_and_passes_the_exit_code() {
         .env("NIXVM_STUB_EXIT", "7")
         .args(["run", "relay", "--console", "--dir"])
         .arg(&proj)
-        .args(stub_flags())
+        .args(common::stub_flags())
         .assert()
         .code(7)
         .get_output()
@@ -120,7 +111,7 @@ fn build_prints_every_machines_vm() {
         .assert()
         .code(0);
     let out =
-        nixvm().args(["build", "--dir"]).arg(&proj).args(stub_flags()).assert().code(0).get_output().stdout.clone();
+        nixvm().args(["build", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(0).get_output().stdout.clone();
     let out = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 2, "{out}");
@@ -138,7 +129,7 @@ fn unknown_machines_and_non_projects_are_clear_errors() {
     let err = nixvm()
         .args(["run", "nosuch", "--dir"])
         .arg(&proj)
-        .args(stub_flags())
+        .args(common::stub_flags())
         .assert()
         .code(2)
         .get_output()
@@ -157,7 +148,7 @@ fn the_project_key_is_private_and_only_in_the_vm_variant() {
     let Some(nix) = common::nix("the_project_key_is_private_and_only_in_the_vm_variant") else { return };
     let tmp = tempfile::tempdir().unwrap();
     let proj = project(tmp.path());
-    nixvm().args(["build", "--dir"]).arg(&proj).args(stub_flags()).assert().code(0);
+    nixvm().args(["build", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(0);
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(proj.join(".nixvm/ssh-key")).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "the private key is its owner's only");
@@ -202,7 +193,7 @@ fn the_project_key_is_private_and_only_in_the_vm_variant() {
     );
 
     // A second build keeps the key.
-    nixvm().args(["build", "--dir"]).arg(&proj).args(stub_flags()).assert().code(0);
+    nixvm().args(["build", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(0);
     assert_eq!(std::fs::read_to_string(proj.join("nixvm/ssh-key.pub")).unwrap(), public);
 }
 
@@ -223,7 +214,7 @@ fn build_reports_progress_as_lines_and_streams_logs_with_l() {
     assert_ne!(changed, text);
     std::fs::write(&config, changed).unwrap();
     let build = |extra: &[&str]| {
-        let out = nixvm().args(["build", "--dir"]).arg(&proj).args(stub_flags()).args(extra).output().unwrap();
+        let out = nixvm().args(["build", "--dir"]).arg(&proj).args(common::stub_flags()).args(extra).output().unwrap();
         (
             out.status.code(),
             String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -52,6 +52,16 @@ pub fn stub_nixpkgs() -> PathBuf {
     fixtures().join("stub-nixpkgs")
 }
 
+/// The nix flags that make nixvm's commands use the stub, offline.
+pub fn stub_flags() -> Vec<String> {
+    vec![
+        "--offline".into(),
+        "--override-input".into(),
+        "nixpkgs".into(),
+        format!("path:{}", stub_nixpkgs().display()),
+    ]
+}
+
 /// The `nix` CLI, as `required_tool`.
 pub fn nix(test: &str) -> Option<PathBuf> {
     required_tool("nix", test)
