@@ -203,7 +203,8 @@ fn ssh_and_deploy_through_a_real_sshd() {
     let config = proj.join("machines/relay/configuration.nix");
     let good = read(&config);
     std::fs::write(&config, good.replacen('{', "{ broken = ;", 1)).unwrap();
-    let err = stderr_of(nixvm().args(["deploy", "relay", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(2));
+    let err =
+        stderr_of(nixvm().args(["deploy", "relay", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(2));
     assert!(err.contains("nix build .#vmSystem-relay failed"), "{err}");
     assert_eq!(read(&sshd.dir.join("switch.log")), switched, "no switch after a failed build");
     std::fs::write(&config, good).unwrap();
@@ -211,7 +212,8 @@ fn ssh_and_deploy_through_a_real_sshd() {
     // ssh refused: nothing listens on the recorded port.
     let closed = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port();
     std::fs::write(proj.join(".nixvm/relay/ssh-port"), format!("{closed}\n")).unwrap();
-    let err = stderr_of(nixvm().args(["deploy", "relay", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(2));
+    let err =
+        stderr_of(nixvm().args(["deploy", "relay", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(2));
     assert!(err.contains(&format!("cannot log into relay as root on 127.0.0.1:{closed}")), "{err}");
 
     // Not running.

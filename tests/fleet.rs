@@ -141,7 +141,15 @@ fn up_refuses_machines_that_do_not_fit_in_memory() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let proj = network(tmp.path(), "big.nix");
-    let err = nixvm().args(["up", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(2).get_output().stderr.clone();
+    let err = nixvm()
+        .args(["up", "--dir"])
+        .arg(&proj)
+        .args(common::stub_flags())
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
     let err = String::from_utf8_lossy(&err);
     assert!(err.contains("need 100001024 MiB of memory") && err.contains("--force"), "{err}");
     assert!(!proj.join(".nixvm/huge/pid").exists() && !proj.join(".nixvm/small/pid").exists(), "nothing started");

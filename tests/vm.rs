@@ -110,8 +110,15 @@ fn build_prints_every_machines_vm() {
         .arg(&proj)
         .assert()
         .code(0);
-    let out =
-        nixvm().args(["build", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(0).get_output().stdout.clone();
+    let out = nixvm()
+        .args(["build", "--dir"])
+        .arg(&proj)
+        .args(common::stub_flags())
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
     let out = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 2, "{out}");

@@ -54,12 +54,7 @@ pub fn stub_nixpkgs() -> PathBuf {
 
 /// The nix flags that make nixvm's commands use the stub, offline.
 pub fn stub_flags() -> Vec<String> {
-    vec![
-        "--offline".into(),
-        "--override-input".into(),
-        "nixpkgs".into(),
-        format!("path:{}", stub_nixpkgs().display()),
-    ]
+    vec!["--offline".into(), "--override-input".into(), "nixpkgs".into(), format!("path:{}", stub_nixpkgs().display())]
 }
 
 /// The `nix` CLI, as `required_tool`.
