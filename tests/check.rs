@@ -31,15 +31,7 @@ fn stub_with_extra_vm_option(tmp: &Path) -> PathBuf {
 
 /// The check fixture's network, as a project made by `nixvm init`.
 fn network_project(tmp: &Path) -> PathBuf {
-    let proj = tmp.join("proj");
-    nixvm()
-        .args(["init", "--no-lock", "--network"])
-        .arg(common::fixtures().join("check/network.nix"))
-        .arg("--dir")
-        .arg(&proj)
-        .assert()
-        .code(0);
-    proj
+    common::init_project(&tmp.join("proj"), "--network", "check/network.nix")
 }
 
 fn check(proj: &Path, stub: &Path, machines: &[&str]) -> (i32, serde_json::Value, String) {

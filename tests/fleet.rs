@@ -13,15 +13,7 @@ fn nixvm() -> Command {
 }
 
 fn network(tmp: &Path, file: &str) -> PathBuf {
-    let proj = tmp.join("proj");
-    nixvm()
-        .args(["init", "--no-lock", "--network"])
-        .arg(common::fixtures().join("init/networks").join(file))
-        .arg("--dir")
-        .arg(&proj)
-        .assert()
-        .code(0);
-    proj
+    common::init_project(&tmp.join("proj"), "--network", &format!("init/networks/{file}"))
 }
 
 fn status(proj: &Path) -> serde_json::Value {

@@ -16,15 +16,7 @@ fn nixvm() -> Command {
 
 /// A project with the machines `relay` (single config) in a temp dir.
 fn project(tmp: &Path) -> PathBuf {
-    let proj = tmp.join("proj");
-    nixvm()
-        .args(["init", "--no-lock", "--from"])
-        .arg(common::fixtures().join("init/server/configuration.nix"))
-        .arg("--dir")
-        .arg(&proj)
-        .assert()
-        .code(0);
-    proj
+    common::init_project(&tmp.join("proj"), "--from", "init/server/configuration.nix")
 }
 
 fn env_line<'a>(out: &'a str, name: &str) -> Option<&'a str> {
@@ -102,14 +94,7 @@ fn build_prints_every_machines_vm() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let proj = tmp.path().join("net");
-    nixvm()
-        .args(["init", "--no-lock", "--network"])
-        .arg(common::fixtures().join("init/networks/build-vms.nix"))
-        .arg("--dir")
-        .arg(&proj)
-        .assert()
-        .code(0);
+    let proj = common::init_project(&tmp.path().join("net"), "--network", "init/networks/build-vms.nix");
     let out = nixvm()
         .args(["build", "--dir"])
         .arg(&proj)

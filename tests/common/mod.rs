@@ -52,6 +52,20 @@ pub fn stub_nixpkgs() -> PathBuf {
     fixtures().join("stub-nixpkgs")
 }
 
+/// `nixvm init --no-lock KIND FIXTURE --dir PROJ` (KIND `--from` or
+/// `--network`, FIXTURE under tests/fixtures), which must succeed; PROJ.
+pub fn init_project(proj: &Path, kind: &str, fixture: &str) -> PathBuf {
+    let out = Command::new(env!("CARGO_BIN_EXE_nixvm"))
+        .args(["init", "--no-lock", kind])
+        .arg(fixtures().join(fixture))
+        .arg("--dir")
+        .arg(proj)
+        .output()
+        .expect("run nixvm init");
+    assert!(out.status.success(), "nixvm init failed: {}", String::from_utf8_lossy(&out.stderr));
+    proj.to_path_buf()
+}
+
 /// The nix flags that make nixvm's commands use the stub, offline.
 pub fn stub_flags() -> Vec<String> {
     vec!["--offline".into(), "--override-input".into(), "nixpkgs".into(), format!("path:{}", stub_nixpkgs().display())]
