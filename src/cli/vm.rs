@@ -155,10 +155,13 @@ pub fn eval_machines(nix: &Nix, project: &Path, named: &[String]) -> anyhow::Res
         "cs: let named = builtins.fromJSON {names}; all = builtins.attrNames cs; \
          info = n: let c = cs.${{n}}.config; in {{ name = n; vm = c.system.build.vm.drvPath; \
          memory = c.virtualisation.vmVariant.virtualisation.memorySize or {DEFAULT_MEMORY_MIB}; }}; \
-         in {{ inherit all; selected = map info (builtins.filter (n: cs ? ${{n}}) (if named == [ ] then all else named)); }}",
+         in {{ inherit all; nix = builtins.nixVersion; selected = map info (builtins.filter (n: cs ? ${{n}}) (if named == [ ] then all else named)); }}",
         names = crate::nixstr::string_literal(&names),
     );
     let v = nix.eval_json(project, ".#nixosConfigurations", Some(&apply))?;
+    // Building the derivations depends on the version; asked here, it
+    // costs no `nix --version`.
+    nix.learn_version(v["nix"].as_str().unwrap_or_default());
     let all: Vec<String> =
         serde_json::from_value(v["all"].clone()).context("nix listed the machines in an unexpected form")?;
     check_known(named, &all)?;

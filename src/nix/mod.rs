@@ -5,8 +5,10 @@
 pub mod lock;
 pub mod message;
 pub mod progress;
+pub mod version;
 
 pub use progress::{Event, Progress};
+pub use version::Version;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -84,6 +86,10 @@ impl Built {
 pub struct Nix {
     program: PathBuf,
     flags: Flags,
+    /// Its version, once known: from an evaluation that asked for
+    /// `builtins.nixVersion` anyway (`learn_version`), else from
+    /// `nix --version` when first needed.
+    version: std::sync::OnceLock<Version>,
 }
 
 impl Nix {
@@ -93,13 +99,33 @@ impl Nix {
         std::env::split_paths(&path)
             .map(|d| d.join("nix"))
             .find(|c| c.is_file())
-            .map(|program| Nix { program, flags: Flags::default() })
+            .map(|program| Nix { program, flags: Flags::default(), version: std::sync::OnceLock::new() })
             .ok_or(NixError::NotFound)
     }
 
     pub fn with_flags(mut self, flags: Flags) -> Nix {
         self.flags = flags;
         self
+    }
+
+    /// The version of this Nix: known, or asked once (`nix --version`).
+    pub fn version(&self) -> Result<Version, NixError> {
+        if let Some(v) = self.version.get() {
+            return Ok(*v);
+        }
+        let out = Command::new(&self.program).arg("--version").output().map_err(NixError::Spawn)?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let v = Version::parse(&text)
+            .ok_or_else(|| NixError::Failed(format!("cannot read the version of nix from {:?}", text.trim())))?;
+        Ok(*self.version.get_or_init(|| v))
+    }
+
+    /// Remember the version an evaluation reported (`builtins.nixVersion`),
+    /// so no `nix --version` is needed. Text that is no version is ignored.
+    pub fn learn_version(&self, text: &str) {
+        if let Some(v) = Version::parse(text) {
+            let _ = self.version.set(v);
+        }
     }
 
     /// `nix build --json --no-link INSTALLABLES` in `dir` (Nix 2.8 has no
@@ -147,14 +173,18 @@ impl Nix {
     /// does not evaluate again); returns each one's `out` path by
     /// derivation path. `nix build --json` does not list its results in the
     /// order of its arguments; the derivation path says which is which.
+    /// Each derivation is named the way this Nix reads as "its outputs"
+    /// (`Version::derivation_outputs`).
     pub fn build_derivations(
         &self,
         dir: &Path,
         drvs: &[String],
         watch: Option<Watch>,
     ) -> Result<std::collections::BTreeMap<String, PathBuf>, NixError> {
+        let version = self.version()?;
+        let installables: Vec<String> = drvs.iter().map(|d| version.derivation_outputs(d)).collect();
         let mut out = std::collections::BTreeMap::new();
-        for b in self.build(dir, drvs, watch)? {
+        for b in self.build(dir, &installables, watch)? {
             if let Some(path) = b.out() {
                 out.insert(b.drv_path.clone(), PathBuf::from(path));
             }
