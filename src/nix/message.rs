@@ -107,13 +107,8 @@ pub fn parse_stderr(stderr: &str) -> Vec<NixMessage> {
             continue;
         }
         let mut m = parse_message(msg);
-        let located = event["file"].as_str().zip(event["line"].as_u64()).map(|(file, line)| NixPosition {
-            file: file.to_string(),
-            line: u32::try_from(line).unwrap_or(u32::MAX),
-            column: event["column"].as_u64().and_then(|c| u32::try_from(c).ok()).unwrap_or(1),
-        });
-        if located.is_some() {
-            m.position = located;
+        if let Some(p) = event_position(&event) {
+            m.position = Some(p);
         }
         found.push(m);
     }
@@ -126,24 +121,44 @@ pub fn parse_stderr(stderr: &str) -> Vec<NixMessage> {
     found
 }
 
+/// The position of a `msg` event. Nix 2.8 writes the file in `file`;
+/// Nix 2.2x writes `FILE:LINE:COL` there (the line and column are also in
+/// their own fields), and `«none»:0` with line 0 for an error without one.
+fn event_position(event: &serde_json::Value) -> Option<NixPosition> {
+    let line = u32::try_from(event["line"].as_u64()?).ok().filter(|l| *l > 0)?;
+    let column = event["column"].as_u64().and_then(|c| u32::try_from(c).ok()).filter(|c| *c > 0).unwrap_or(1);
+    let file = event["file"].as_str()?;
+    let file = file.strip_suffix(&format!(":{line}:{column}")).unwrap_or(file);
+    if file.is_empty() || file.starts_with('«') {
+        return None;
+    }
+    Some(NixPosition { file: file.to_string(), line, column })
+}
+
 /// Classify one error message (plain text, colours allowed).
 pub fn parse_message(raw: &str) -> NixMessage {
     let text = strip_ansi(raw).trim_end().to_string();
     // Newer Nix prints the trace first (`error:\n … while ...`) and the
     // error itself after the last `error:`; Nix 2.8 starts with it.
+    // The error may begin on its `error:` line or, bare, on the next one
+    // (Nix 2.2x: `error:` then `Failed assertions:`).
     let lines: Vec<&str> = text.lines().collect();
-    let start = lines
-        .iter()
-        .rposition(|l| {
-            let t = l.trim_start();
-            t.starts_with("error:") && t.len() > "error:".len()
-        })
-        .unwrap_or(0);
+    let start = lines.iter().rposition(|l| l.trim_start().starts_with("error:")).unwrap_or(0);
     let tail: Vec<&str> = lines[start..].to_vec();
-    let first = tail.first().map(|l| l.trim_start().trim_start_matches("error:").trim()).unwrap_or("");
+    let first = tail
+        .iter()
+        .map(|l| l.trim_start().strip_prefix("error:").unwrap_or(l).trim())
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
     let body = tail.iter().map(|l| l.trim()).collect::<Vec<_>>().join("\n");
     let kind = classify(first, &body);
-    let position = position_after(&tail);
+    // Nix 2.2x gives some errors no position of their own (a search path or
+    // absolute path in pure mode) and names the place in the trace before
+    // them: its innermost frame, the last `at` above the error.
+    let position = position_after(&tail).or_else(|| {
+        let trace = &lines[..start];
+        trace.iter().rposition(|l| l.trim_start().starts_with("at ")).and_then(|i| position_after(&trace[i..]))
+    });
     let summary = tail
         .iter()
         .map(|l| l.trim_end())
