@@ -344,3 +344,74 @@ fn a_local_nixpkgs_clone_is_pinned_to_its_head() {
     assert!(vm.contains("services.timesyncd.enable = lib.mkForce false;"), "{vm}");
     assert!(!vm.contains("installCACerts"), "{vm}");
 }
+
+/// The words of a printed command line (single quotes group, as a shell
+/// reads them), up to its `  # comment`.
+fn command_words(line: &str) -> Vec<String> {
+    let line = line.split("  #").next().unwrap().trim();
+    let (mut words, mut word, mut quoted) = (vec![], String::new(), false);
+    for c in line.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    words.push(word);
+    words
+}
+
+/// The `nix run` init prints runs as printed, with the Nix on PATH: with
+/// the experimental-features flag when nix.conf leaves them off (plain
+/// `nix run` fails there), plain when NIX_CONFIG turns them on.
+#[test]
+fn init_prints_nix_commands_that_run_as_printed() {
+    let Some(nix) = common::nix("init_prints_nix_commands_that_run_as_printed") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = tmp.path().join("proj");
+    let no_user_conf = tmp.path().join("none.conf");
+    for features_on in [false, true] {
+        let _ = std::fs::remove_dir_all(&proj);
+        let mut cmd = nixvm();
+        cmd.env("NIX_USER_CONF_FILES", &no_user_conf).env_remove("NIX_CONFIG");
+        if features_on {
+            cmd.env("NIX_CONFIG", "experimental-features = nix-command flakes");
+        }
+        let out = cmd
+            .args(["init", "--no-lock", "--from"])
+            .arg(fixture("server/configuration.nix"))
+            .arg("--dir")
+            .arg(&proj)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let line = stdout.lines().find(|l| l.contains("run .#vm-relay")).unwrap_or_else(|| panic!("{stdout}"));
+        let words = command_words(line);
+        assert_eq!(words[0], "nix", "{line}");
+        assert_eq!(words.len() > 3, !features_on, "{line}");
+        assert_eq!(stdout.contains("does not enable `nix-command` and `flakes`"), !features_on, "{stdout}");
+
+        let run = |words: &[String]| {
+            let mut c = std::process::Command::new(&nix);
+            c.current_dir(&proj).env("NIX_USER_CONF_FILES", &no_user_conf).env_remove("NIX_CONFIG");
+            if features_on {
+                c.env("NIX_CONFIG", "experimental-features = nix-command flakes");
+            }
+            c.args(&words[1..]).args(common::stub_flags()).output().unwrap()
+        };
+        let out = run(&words);
+        assert!(out.status.success(), "{line}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("stub VM relay"));
+        if !features_on {
+            let plain: Vec<String> = ["nix", "run", ".#vm-relay"].map(String::from).to_vec();
+            let out = run(&plain);
+            assert!(!out.status.success(), "plain nix run worked without the features");
+            assert!(String::from_utf8_lossy(&out.stderr).contains("experimental"));
+        }
+    }
+}

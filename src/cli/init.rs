@@ -113,13 +113,22 @@ pub fn run(args: InitArgs, command: String) -> anyhow::Result<Status> {
     if args.dir != Path::new(".") {
         println!("  cd {}", shell_word(&dir.to_string()));
     }
+    // Every Nix up to 2.31 and Lix ship flakes off; nixvm turns them on per
+    // call, a plain `nix` command needs the flag unless nix.conf has them.
+    let features = crate::nix::config::features();
+    let nix = if features.has_needed() { "nix" } else { "nix --extra-experimental-features 'nix-command flakes'" };
     if !locked {
-        println!("  nix flake lock        # pins {}", options.nixpkgs_url);
+        println!("  {nix} flake lock        # pins {}", options.nixpkgs_url);
     }
     for m in &plan.machines {
-        println!("  nix run .#vm-{m}        # or: nixvm run {m}");
+        println!("  {nix} run .#vm-{m}        # or: nixvm run {m}");
     }
-    println!("(Nix before 2.19 may need --extra-experimental-features 'nix-command flakes'.)");
+    if !features.has_needed() {
+        println!(
+            "(Your nix.conf does not enable {}; with `experimental-features = nix-command flakes` in ~/.config/nix/nix.conf, plain `nix run` works.)",
+            crate::nix::config::NEEDED.iter().filter(|f| !features.enabled(f)).map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" and ")
+        );
+    }
     Ok(Status::Clean)
 }
 

@@ -2,6 +2,7 @@
 //! through a shell; experimental features are enabled per call so Nix 2.8
 //! (Debian's) works without configuration.
 
+pub mod config;
 pub mod lock;
 pub mod message;
 pub mod progress;
