@@ -140,7 +140,8 @@ impl Drop for Down {
 fn running_project(tmp: &Path) -> (PathBuf, Sshd) {
     // (Nix 2.8 cannot use a flake whose path has spaces or `%`, so the
     // quoting of such paths in the ssh configuration is a unit test.)
-    let proj = common::init_project(&tmp.join("project"), "--from", "init/server/configuration.nix");
+    // A quote in the path: newer Nix reads NIX_SSHOPTS as a shell would.
+    let proj = common::init_project(&tmp.join("it's-project"), "--from", "init/server/configuration.nix");
     nixvm().env("NIXVM_STUB_SLEEP", "120").args(["up", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(0);
     let proj = std::fs::canonicalize(&proj).unwrap();
     let sshd = start_sshd(&tmp.join("sshd"), &read(&proj.join("nixvm/ssh-key.pub")));

@@ -171,10 +171,10 @@ pub fn deploy(args: DeployArgs) -> anyhow::Result<Status> {
     let reporter = args.nix.reporter(false);
     // A failed build stops here: the VM is untouched.
     let system = vm::build_machine_system(&nix, &project, machine, &reporter)?;
-    // NIX_SSHOPTS is split on whitespace: the configuration must be on a
-    // path without any.
+    // NIX_SSHOPTS is split on whitespace (Nix 2.8) or as a shell would
+    // (newer Nix): the configuration must be on a path both read alike.
     let aside;
-    let config = if config.to_string_lossy().contains(char::is_whitespace) {
+    let config = if !crate::nix::ssh_option_reads_the_same(&config.to_string_lossy()) {
         aside = tempfile::Builder::new().prefix("nixvm-ssh-").tempdir_in("/tmp")?;
         let copy = aside.path().join("ssh_config");
         std::fs::copy(&config, &copy)?;

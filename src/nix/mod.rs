@@ -207,12 +207,11 @@ impl Nix {
     }
 
     /// `nix-copy-closure --to HOST PATH`, with ssh options in
-    /// `NIX_SSHOPTS` (which Nix 2.8 splits on whitespace).
+    /// `NIX_SSHOPTS`; each option must pass `ssh_option_reads_the_same`.
     pub fn copy_closure_to(&self, host: &str, path: &Path, ssh_options: &[String]) -> Result<(), NixError> {
-        if ssh_options.iter().any(|o| o.contains(char::is_whitespace)) {
+        if let Some(o) = ssh_options.iter().find(|o| !ssh_option_reads_the_same(o)) {
             return Err(NixError::Failed(format!(
-                "an ssh option for nix-copy-closure contains whitespace: {}",
-                ssh_options.join(" ")
+                "the ssh option {o:?} for nix-copy-closure has whitespace, a quote or a backslash, which versions of Nix read differently in NIX_SSHOPTS"
             )));
         }
         let program = self.program.with_file_name("nix-copy-closure");
@@ -267,6 +266,13 @@ impl Nix {
     pub fn flake_lock(&self, dir: &Path) -> Result<(), NixError> {
         self.run(dir, &["flake", "lock"], &[], Stderr::Capture).map(|_| ()).map_err(briefly)
     }
+}
+
+/// Whether every Nix reads `option` in `NIX_SSHOPTS` as this one word:
+/// Nix 2.8 splits the variable on whitespace; newer Nix splits it as a
+/// shell would, so quotes and backslashes change it too.
+pub fn ssh_option_reads_the_same(option: &str) -> bool {
+    !option.is_empty() && !option.contains(|c: char| c.is_whitespace() || "'\"\\".contains(c))
 }
 
 /// Receives what Nix is doing, as it happens.
@@ -375,6 +381,16 @@ mod tests {
                 "path:/x"
             ]
         );
+    }
+
+    #[test]
+    fn ssh_options_that_every_nix_reads_alike() {
+        for ok in ["-F", "/p/.nixvm/web/ssh_config", "BatchMode=yes", "/p/$(x)/`y`"] {
+            assert!(ssh_option_reads_the_same(ok), "{ok}");
+        }
+        for bad in ["", "a b", "/p/it's", "/p/\"q\"", "/p/back\\slash", "tab\there"] {
+            assert!(!ssh_option_reads_the_same(bad), "{bad}");
+        }
     }
 
     #[test]
