@@ -1,0 +1,77 @@
+//! How many times each command calls Nix, counted through a logging
+//! wrapper around the Nix on PATH: the counts are part of what a command
+//! costs (each evaluation of a real NixOS system takes seconds), and must
+//! not grow with the Nix version (no `nix --version` per command).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A directory of wrappers for nix and its companions that log each call
+/// to `log` and run the real one beside `nix`.
+fn wrappers(tmp: &Path, nix: &Path, log: &Path) -> PathBuf {
+    let dir = tmp.join("wrappers");
+    std::fs::create_dir_all(&dir).unwrap();
+    for name in ["nix", "nix-copy-closure", "nix-store", "nix-build", "nix-instantiate", "nix-env"] {
+        let real = nix.with_file_name(name);
+        let script = format!(
+            "#!/bin/sh\nprintf '%s\\n' \"{name} $*\" >> '{}'\nexec '{}' \"$@\"\n",
+            log.display(),
+            real.display()
+        );
+        let path = dir.join(name);
+        std::fs::write(&path, script).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn each_command_calls_nix_a_fixed_number_of_times() {
+    let Some(nix) = common::nix("each_command_calls_nix_a_fixed_number_of_times") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("calls.log");
+    let path = format!("{}:{}", wrappers(tmp.path(), &nix, &log).display(), std::env::var("PATH").unwrap());
+    let proj = tmp.path().join("proj");
+    let calls = |args: &[&str], with_stub: bool| -> Vec<String> {
+        std::fs::write(&log, "").unwrap();
+        let mut c = Command::new(env!("CARGO_BIN_EXE_nixvm"));
+        c.env("PATH", &path).env("NIXVM_STUB_SLEEP", "60").args(args).arg("--dir").arg(&proj);
+        if with_stub {
+            c.args(common::stub_flags());
+        }
+        let out = c.output().unwrap();
+        assert!(out.status.success(), "nixvm {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        // `nix eval`, `nix flake metadata`: the program and its subcommand.
+        let log = std::fs::read_to_string(&log).unwrap();
+        log.lines()
+            .map(|l| {
+                let l = l.replacen(" --extra-experimental-features nix-command flakes", "", 1);
+                let words: Vec<&str> = l.split(' ').take_while(|w| !w.starts_with('-')).take(3).collect();
+                words.join(" ")
+            })
+            .collect()
+    };
+    let init = Command::new(env!("CARGO_BIN_EXE_nixvm"))
+        .env("PATH", &path)
+        .args(["init", "--no-lock", "--network"])
+        .arg(common::fixtures().join("init/networks/build-vms.nix"))
+        .arg("--dir")
+        .arg(&proj)
+        .output()
+        .unwrap();
+    assert!(init.status.success());
+    let (eval, build, metadata) = ("nix eval", "nix build", "nix flake metadata");
+    // Two machines: one evaluation for all, one build for all.
+    assert_eq!(calls(&["build"], true), [eval, build]);
+    assert_eq!(calls(&["build", "server"], true), [eval, build]);
+    assert_eq!(calls(&["up"], true), [eval, build]);
+    assert_eq!(calls(&["status"], true), [eval]);
+    assert_eq!(calls(&["down"], false), Vec::<String>::new());
+    // check: the machine list, the source path, then each machine on
+    // hardware and as a VM.
+    assert_eq!(calls(&["check"], true), [eval, metadata, eval, eval, eval, eval]);
+    assert_eq!(calls(&["clean"], false), Vec::<String>::new());
+}
