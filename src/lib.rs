@@ -6,9 +6,11 @@
 
 pub mod check;
 pub mod cli;
+pub mod files;
 pub mod lint;
 pub mod nix;
 pub mod nixstr;
+pub mod pinned;
 pub mod project;
 pub mod render;
 pub mod rewrite;

@@ -34,7 +34,9 @@ fn ci_runs_the_readme_test_command() {
     // Once with each Nix first on PATH: the machine's and .ci/trixie-nix's.
     let runs = ci.lines().filter(|l| l.trim().starts_with("cargo test") && !l.contains("--no-run")).count();
     assert_eq!(runs, 2, ".ci/run runs it twice");
-    assert!(ci.lines().all(|l| !l.trim().starts_with("cargo test") || l.trim().starts_with("cargo test ||") || l.contains("--no-run")));
+    assert!(ci.lines().all(|l| !l.trim().starts_with("cargo test")
+        || l.trim().starts_with("cargo test ||")
+        || l.contains("--no-run")));
     assert!(ci.contains("$(.ci/trixie-nix)"), ".ci/run installs the second Nix");
     assert!(readme.contains("cargo run --release -- lint --dry-run examples/server"));
 }

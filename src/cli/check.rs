@@ -1,10 +1,9 @@
 //! `nixvm check`: evaluate each machine as on hardware and as a VM with
 //! the real `nix`, and report what Nix says on the user's own files.
 
-use super::lint::Format;
 use super::report::{self, FileReport};
 use super::vm::{self, NixFlags};
-use super::Status;
+use super::{Format, Status};
 use crate::check::{self, Context, Finding, Variant};
 use crate::nix::message::parse_stderr;
 use crate::nix::NixError;

@@ -4,11 +4,9 @@
 
 use super::Status;
 use crate::lint::LintOptions;
-use crate::project::{self, Entry, InitOptions, Sources};
-use crate::syntax::{self, ImportTarget, PathKind};
+use crate::project::{self, Entry, InitOptions};
 use anyhow::{bail, Context as _};
-use std::collections::{BTreeMap, VecDeque};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 #[command(group(clap::ArgGroup::new("source").required(true).args(["from", "network"])))]
@@ -49,7 +47,7 @@ pub struct InitArgs {
 /// when one is pinned, else the built-in table.
 fn lint_options(nixpkgs: Option<&str>) -> LintOptions {
     let Some(clone) = nixpkgs.map(Path::new).filter(|p| p.is_dir()) else { return LintOptions::default() };
-    match super::kb::choose(Some(clone), None, false, clone) {
+    match crate::pinned::choose(Some(clone), None, false, clone) {
         Ok(chosen) => {
             let release = chosen.table.release.unwrap_or(crate::lint::Release::NEWEST);
             LintOptions { release, host_system: crate::lint::host_system(), table: chosen.table }
@@ -69,7 +67,7 @@ pub fn run(args: InitArgs, command: String) -> anyhow::Result<Status> {
     };
     let entry_abs =
         std::fs::canonicalize(&entry_path).with_context(|| format!("cannot open {}", entry_path.display()))?;
-    let gathered = gather(&entry_abs, args.keep_hardware)?;
+    let gathered = project::gather(&entry_abs, args.keep_hardware)?;
     for w in &gathered.warnings {
         eprintln!("warning: {w}");
     }
@@ -101,7 +99,7 @@ pub fn run(args: InitArgs, command: String) -> anyhow::Result<Status> {
         }
         other => anyhow::Error::new(other),
     })?;
-    write_project(&args.dir, &plan.files, args.force)?;
+    crate::files::write_tree(&args.dir, &plan.files, args.force)?;
     let locked = !args.no_lock && lock(&args.dir)?;
 
     for n in &plan.notes {
@@ -138,7 +136,7 @@ fn lock(dir: &Path) -> anyhow::Result<bool> {
     let result = crate::nix::Nix::find().and_then(|nix| nix.flake_lock(dir));
     match result {
         Ok(()) => {
-            super::files::track(dir, [PathBuf::from("flake.lock")].iter())?;
+            crate::files::track(dir, [PathBuf::from("flake.lock")].iter())?;
             Ok(true)
         }
         Err(e) => {
@@ -155,199 +153,4 @@ fn shell_word(s: &str) -> String {
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
     }
-}
-
-struct Gathered {
-    root: PathBuf,
-    sources: Sources,
-    warnings: Vec<String>,
-}
-
-impl Gathered {
-    fn relative(&self, abs: &Path) -> PathBuf {
-        abs.strip_prefix(&self.root).map(Path::to_path_buf).unwrap_or_else(|_| abs.to_path_buf())
-    }
-}
-
-/// Read `entry` and every file it refers to by a relative path (imports,
-/// `./x` values, directories), following `.nix` files transitively.
-fn gather(entry: &Path, keep_hardware: bool) -> anyhow::Result<Gathered> {
-    let mut files: BTreeMap<PathBuf, Vec<u8>> = BTreeMap::new();
-    let mut warnings = vec![];
-    let mut queue = VecDeque::from([entry.to_path_buf()]);
-    while let Some(file) = queue.pop_front() {
-        if files.contains_key(&file) {
-            continue;
-        }
-        let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-        let dir = file.parent().unwrap_or(Path::new("/")).to_path_buf();
-        if file.extension().is_some_and(|e| e == "nix") {
-            let text = String::from_utf8(bytes.clone())
-                .map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", file.display()))?;
-            let parsed = syntax::parse(&text);
-            if let Some(e) = parsed.errors.first() {
-                let p = crate::text::LineIndex::new(&text).position(&text, e.span.start);
-                bail!("{}:{}:{}: {}", file.display(), p.line, p.column, e.message);
-            }
-            let analysis = syntax::analyze(&parsed);
-            let hardware: Vec<_> = analysis
-                .modules
-                .iter()
-                .flat_map(|m| &m.imports)
-                .filter(|i| i.target.file_name() == Some("hardware-configuration.nix"))
-                .map(|i| i.span)
-                .collect();
-            for import in analysis.modules.iter().flat_map(|m| &m.imports) {
-                match &import.target {
-                    ImportTarget::Path(p) if p.starts_with("./") || p.starts_with("../") => {}
-                    ImportTarget::ModulesPath(_) => {}
-                    other => warnings.push(format!(
-                        "{}: the import `{}` cannot be followed statically; it is not copied",
-                        file.display(),
-                        match other {
-                            ImportTarget::Path(p) | ImportTarget::Str(p) | ImportTarget::Other(p) => p,
-                            ImportTarget::ModulesPath(p) => p,
-                        }
-                    )),
-                }
-            }
-            for path in analysis.paths.iter().filter(|p| p.kind == PathKind::Relative) {
-                if !keep_hardware && hardware.iter().any(|h| h.contains(path.span)) {
-                    continue;
-                }
-                if path.text.contains("${") {
-                    warnings.push(format!("{}: `{}` is computed; it is not copied", file.display(), path.text));
-                    continue;
-                }
-                let target = normalize(&dir.join(&path.text));
-                let meta = std::fs::metadata(&target);
-                match meta {
-                    Ok(m) if m.is_dir() => {
-                        for f in walk_dir(&target)? {
-                            queue.push_back(f);
-                        }
-                    }
-                    Ok(_) => queue.push_back(target),
-                    Err(_) => {
-                        let is_import =
-                            analysis.modules.iter().flat_map(|m| &m.imports).any(|i| i.span.contains(path.span));
-                        let p = crate::text::LineIndex::new(&text).position(&text, path.span.start);
-                        let msg = format!("{}:{}:{}: `{}` does not exist", file.display(), p.line, p.column, path.text);
-                        if is_import {
-                            bail!("{msg}");
-                        }
-                        warnings.push(msg);
-                    }
-                }
-            }
-        }
-        files.insert(file, bytes);
-    }
-    let root = common_dir(files.keys());
-    let sources = Sources {
-        files: files.into_iter().map(|(p, b)| (p.strip_prefix(&root).map(Path::to_path_buf).unwrap_or(p), b)).collect(),
-    };
-    Ok(Gathered { root, sources, warnings })
-}
-
-/// `a/./b/../c` -> `a/c`, without touching the file system.
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-fn walk_dir(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let mut out = vec![];
-    for entry in ignore::WalkBuilder::new(dir).hidden(true).build() {
-        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
-        if entry.file_type().is_some_and(|t| t.is_file()) {
-            out.push(entry.into_path());
-        }
-    }
-    Ok(out)
-}
-
-/// The deepest directory containing every path.
-fn common_dir<'a>(paths: impl Iterator<Item = &'a PathBuf>) -> PathBuf {
-    let mut common: Option<PathBuf> = None;
-    for p in paths {
-        let dir = p.parent().unwrap_or(Path::new("/")).to_path_buf();
-        common = Some(match common {
-            None => dir,
-            Some(c) => c.ancestors().find(|a| dir.starts_with(a)).map(Path::to_path_buf).unwrap_or_default(),
-        });
-    }
-    common.unwrap_or_default()
-}
-
-/// Write `files` into `dir` as a whole or not at all: everything is written
-/// to a temporary directory beside the targets first, existing files are
-/// refused without `force`, then the files are moved into place and added
-/// to git's index (a new repository when `dir` is in none).
-fn write_project(dir: &Path, files: &BTreeMap<PathBuf, Vec<u8>>, force: bool) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let existing: Vec<String> = files
-        .keys()
-        .filter(|rel| rel.as_path() != Path::new(".gitignore") && dir.join(rel).exists())
-        .map(|r| r.display().to_string())
-        .collect();
-    if !existing.is_empty() && !force {
-        bail!(
-            "{} already has {}; nothing was written (--force overwrites them)",
-            dir.display(),
-            existing.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
-        );
-    }
-    let staging = tempfile::Builder::new()
-        .prefix(".nixvm-init-")
-        .tempdir_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    for (rel, bytes) in files {
-        let path = staging.path().join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-        }
-        let mut bytes = bytes.clone();
-        if rel.as_path() == Path::new(".gitignore") {
-            bytes = merged_gitignore(&dir.join(rel), &bytes);
-        }
-        std::fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    // Everything is on disk: move it into place.
-    for rel in files.keys() {
-        let target = dir.join(rel);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-        }
-        std::fs::rename(staging.path().join(rel), &target)
-            .with_context(|| format!("cannot move {} into place", target.display()))?;
-    }
-    drop(staging);
-    super::files::track(dir, files.keys())
-}
-
-/// An existing .gitignore keeps its lines; the generated ones are appended
-/// when missing.
-fn merged_gitignore(existing: &Path, generated: &[u8]) -> Vec<u8> {
-    let Ok(old) = std::fs::read_to_string(existing) else { return generated.to_vec() };
-    let mut out = old.clone();
-    if !out.is_empty() && !out.ends_with('\n') {
-        out.push('\n');
-    }
-    for line in String::from_utf8_lossy(generated).lines() {
-        if !line.starts_with('#') && !old.lines().any(|l| l.trim() == line) {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out.into_bytes()
 }

@@ -1,8 +1,8 @@
 //! `nixvm lint`: find what breaks in a VM, optionally fix it.
 
-use super::files::{self, Contents};
 use super::report::{self, FileFixes, FileReport, Totals};
-use super::Status;
+use super::{Format, Status};
+use crate::files::{self, Contents};
 use crate::lint::{LintOptions, Release};
 use crate::rewrite;
 use anyhow::Context as _;
@@ -10,12 +10,6 @@ use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Human,
-    Json,
-}
 
 #[derive(clap::Args, Debug)]
 pub struct LintArgs {
@@ -59,7 +53,7 @@ struct Outcome {
 
 pub fn run(args: LintArgs) -> anyhow::Result<Status> {
     let start = args.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
-    let chosen = super::kb::choose(args.nixpkgs.as_deref(), args.release, args.test_framework, &start)?;
+    let chosen = crate::pinned::choose(args.nixpkgs.as_deref(), args.release, args.test_framework, &start)?;
     let release = chosen.table.release.or(args.release).unwrap_or(Release::NEWEST);
     let mut options = LintOptions { release, host_system: crate::lint::host_system(), table: chosen.table };
     if let Some(system) = &args.system {

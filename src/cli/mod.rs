@@ -3,7 +3,6 @@
 
 mod check;
 mod explain;
-mod files;
 mod fleet;
 mod init;
 mod kb;
@@ -16,6 +15,13 @@ mod vm;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
+
+/// How a command prints its result.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
 
 /// What an exit code means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

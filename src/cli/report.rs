@@ -1,19 +1,13 @@
 //! Rendering diagnostics: rustc-like text with the source line and a caret,
 //! or one JSON document.
 
-use crate::lint::{Diagnostic, Severity};
+pub use crate::lint::diagnostic::FileReport;
+use crate::lint::Severity;
 use crate::text::{LineIndex, Position, Span};
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor::WriteColor};
 use serde::Serialize;
-
-/// One file's findings, with what is needed to locate them.
-pub struct FileReport {
-    pub name: String,
-    pub text: String,
-    pub diagnostics: Vec<Diagnostic>,
-}
 
 /// Counts by severity, for the summary and the exit code.
 #[derive(Debug, Default, Clone, Copy)]

@@ -82,8 +82,8 @@ pub fn ensure_key(project: &Path) -> anyhow::Result<PathBuf> {
     let key = std::fs::read_to_string(&public).with_context(|| format!("cannot read {}", public.display()))?;
     let in_flake = public_key_in_flake(project);
     if std::fs::read_to_string(&in_flake).ok().as_deref() != Some(key.as_str()) {
-        super::files::write_atomically(&in_flake, &key)?;
-        super::files::track(project, std::iter::once(&PathBuf::from("nixvm/ssh-key.pub")))?;
+        crate::files::write_atomically(&in_flake, &key)?;
+        crate::files::track(project, std::iter::once(&PathBuf::from("nixvm/ssh-key.pub")))?;
     }
     Ok(private)
 }
@@ -97,7 +97,7 @@ fn write_ssh_config(project: &Path, state: &MachineState, port: u16) -> anyhow::
     }
     let text = crate::runtime::ssh_config(&state.machine, port, &key, &state::known_hosts(project))?;
     let path = state.dir.join("ssh_config");
-    super::files::write_atomically(&path, &text)?;
+    crate::files::write_atomically(&path, &text)?;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
     Ok(path)
 }

@@ -118,7 +118,7 @@ pub fn forget_host_key(project: &Path, machine: &str) -> anyhow::Result<()> {
         .map(|l| format!("{l}\n"))
         .collect();
     if kept != text {
-        super::files::write_atomically(&path, &kept)?;
+        crate::files::write_atomically(&path, &kept)?;
     }
     Ok(())
 }

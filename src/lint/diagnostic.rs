@@ -77,3 +77,12 @@ impl Diagnostic {
         self
     }
 }
+
+/// One file's findings, with what is needed to locate them (its name as
+/// shown, and its text for line numbers and snippets).
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub name: String,
+    pub text: String,
+    pub diagnostics: Vec<Diagnostic>,
+}

@@ -1,8 +1,12 @@
 //! Planning a nixvm project (`nixvm init`): from the user's configuration
 //! or network file and the files it refers to, decide the machines, where
 //! each file goes, what the generated VM module overrides, and render every
-//! generated file. Pure: the files come in as data, the plan goes out as
-//! data; `cli::init` does the reading and the writing.
+//! generated file. Pure: the files come in as data (`gather` reads them),
+//! the plan goes out as data (`files::write_tree` writes it).
+
+mod gather;
+
+pub use gather::{gather, Gathered};
 
 use crate::lint::{self, LintOptions};
 use crate::render::{self, DefaultNixContext, FlakeContext, MachineEntry, MachinesContext, Override, VmModuleContext};

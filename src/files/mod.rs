@@ -1,6 +1,10 @@
-//! Finding `.nix` files, reading them, and writing them back atomically.
+//! The file system, the way nixvm touches it: finding `.nix` files, reading
+//! them, writing a file atomically or a whole tree of files at once, adding
+//! files to git's index (a flake sees only tracked files), and finding the
+//! flake around a directory. No process is started here.
 
 use anyhow::{bail, Context as _};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -111,6 +115,83 @@ pub fn track<'a>(dir: &Path, files: impl Iterator<Item = &'a PathBuf>) -> anyhow
     }
     index.write().context("cannot write the git index")?;
     Ok(())
+}
+
+/// Write `files` into `dir` as a whole or not at all: everything is written
+/// to a temporary directory beside the targets first, existing files are
+/// refused without `force`, then the files are moved into place and added
+/// to git's index (a new repository when `dir` is in none).
+pub fn write_tree(dir: &Path, files: &BTreeMap<PathBuf, Vec<u8>>, force: bool) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let existing: Vec<String> = files
+        .keys()
+        .filter(|rel| rel.as_path() != Path::new(".gitignore") && dir.join(rel).exists())
+        .map(|r| r.display().to_string())
+        .collect();
+    if !existing.is_empty() && !force {
+        bail!(
+            "{} already has {}; nothing was written (--force overwrites them)",
+            dir.display(),
+            existing.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+    let staging = tempfile::Builder::new()
+        .prefix(".nixvm-init-")
+        .tempdir_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    for (rel, bytes) in files {
+        let path = staging.path().join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        let mut bytes = bytes.clone();
+        if rel.as_path() == Path::new(".gitignore") {
+            bytes = merged_gitignore(&dir.join(rel), &bytes);
+        }
+        std::fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    // Everything is on disk: move it into place.
+    for rel in files.keys() {
+        let target = dir.join(rel);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::rename(staging.path().join(rel), &target)
+            .with_context(|| format!("cannot move {} into place", target.display()))?;
+    }
+    drop(staging);
+    track(dir, files.keys())
+}
+
+/// An existing .gitignore keeps its lines; the generated ones are appended
+/// when missing.
+fn merged_gitignore(existing: &Path, generated: &[u8]) -> Vec<u8> {
+    let Ok(old) = std::fs::read_to_string(existing) else { return generated.to_vec() };
+    let mut out = old.clone();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    for line in String::from_utf8_lossy(generated).lines() {
+        if !line.starts_with('#') && !old.lines().any(|l| l.trim() == line) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out.into_bytes()
+}
+
+/// The flake around `start` (a directory, or a file in one): the nearest
+/// directory, `start`'s own or an ancestor's, that holds `flake.nix`.
+pub fn enclosing_flake(start: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(start).ok()?;
+    let dir = if start.is_dir() { start } else { start.parent()?.to_path_buf() };
+    dir.ancestors().find(|d| d.join("flake.nix").is_file()).map(Path::to_path_buf)
+}
+
+/// A file's text, when it can be read as UTF-8: for readers that treat a
+/// missing file as no file.
+pub fn read_text(path: &Path) -> Option<String> {
+    std::fs::read_to_string(path).ok()
 }
 
 #[cfg(test)]

@@ -1,0 +1,73 @@
+//! Which qemu-vm.nix conflict table applies (for `lint`, `kb` and `init`):
+//! the one read from `--nixpkgs PATH`, else from the nixpkgs the enclosing
+//! flake's `flake.lock` pins when its source is in the Nix store (its store
+//! path computed from the lock, no nix call), else the built-in table for
+//! `--release`. Reads files; starts no process.
+
+use crate::lint::kb::{self, ConflictTable};
+use crate::lint::Release;
+use anyhow::Context as _;
+use std::path::{Path, PathBuf};
+
+/// Where the table came from, beyond its own `source`, for the user.
+pub struct Chosen {
+    pub table: ConflictTable,
+    /// Why the pinned nixpkgs was not used, when a lock pins one.
+    pub note: Option<String>,
+}
+
+/// The table for a command run from `start` (a directory, or a file in one).
+pub fn choose(
+    nixpkgs: Option<&Path>,
+    release: Option<Release>,
+    test_framework: bool,
+    start: &Path,
+) -> anyhow::Result<Chosen> {
+    if let Some(root) = nixpkgs {
+        let table = from_tree(root, &root.display().to_string(), test_framework)?;
+        return Ok(Chosen { table, note: None });
+    }
+    let builtin = |note| Chosen { table: kb::builtin(release.unwrap_or(Release::NEWEST), test_framework), note };
+    if release.is_some() {
+        return Ok(builtin(None));
+    }
+    let Some(lock) = find_lock(start) else { return Ok(builtin(None)) };
+    let store_dir = std::env::var("NIX_STORE_DIR").unwrap_or_else(|_| "/nix/store".into());
+    let text = std::fs::read_to_string(&lock).with_context(|| format!("cannot read {}", lock.display()))?;
+    let input = match crate::nix::lock::locked_input(&text, "nixpkgs", &store_dir) {
+        Ok(input) => input,
+        // A flake without a nixpkgs input: nothing pinned to read.
+        Err(crate::nix::lock::LockError::NoInput(_)) => return Ok(builtin(None)),
+        Err(e) => {
+            let release = release.unwrap_or(Release::NEWEST);
+            return Ok(builtin(Some(format!("{}: {e}; using the built-in table for NixOS {release}", lock.display()))));
+        }
+    };
+    if !input.store_path.join(kb::QEMU_VM).is_file() {
+        return Ok(builtin(Some(format!(
+            "{} pins nixpkgs {}, which is not in the Nix store yet (`nix flake archive` fetches it); using the built-in table for NixOS {}",
+            lock.display(),
+            input.reference,
+            release.unwrap_or(Release::NEWEST)
+        ))));
+    }
+    let source = format!("nixpkgs {} ({})", input.reference, lock.display());
+    match from_tree(&input.store_path, &source, test_framework) {
+        Ok(table) => Ok(Chosen { table, note: None }),
+        Err(e) => Ok(builtin(Some(format!(
+            "{e:#}; using the built-in table for NixOS {}",
+            release.unwrap_or(Release::NEWEST)
+        )))),
+    }
+}
+
+fn from_tree(root: &Path, source: &str, test_framework: bool) -> anyhow::Result<ConflictTable> {
+    let read = |rel: &str| crate::files::read_text(&root.join(rel));
+    kb::derive(source, &read, test_framework)
+        .with_context(|| format!("cannot read the conflict table of {}", root.display()))
+}
+
+/// The flake.lock of the flake around `start`.
+fn find_lock(start: &Path) -> Option<PathBuf> {
+    Some(crate::files::enclosing_flake(start)?.join("flake.lock")).filter(|l| l.is_file())
+}
