@@ -1,13 +1,20 @@
 //! nixvm: turn existing NixOS configurations into QEMU VMs.
 //!
-//! Layers, each depending only on those above it:
-//! `text`/`nixstr` (plain text) -> `syntax` (the only rnix user) ->
-//! `lint` and `rewrite` (pure) -> `cli` (I/O, output, exit codes).
+//! Layers, each depending only on those before it:
+//! `text`/`nixstr` (plain text) and `files` (the file system) ->
+//! `syntax` (the only rnix user, pure) -> `lint`, `rewrite`, `check`
+//! (pure) -> `render`, `project` (planning a project; `gather` reads) ->
+//! `nix` (the one place that spawns nix), `runtime` (pure: run
+//! environment, QEMU options, ssh config), `pinned` (which conflict table)
+//! -> `machines` (the lifecycle: sources, state, key, build, start, stop,
+//! ssh, deploy; the one other place that spawns programs) -> `cli`
+//! (arguments, dispatch, output, exit codes).
 
 pub mod check;
 pub mod cli;
 pub mod files;
 pub mod lint;
+pub mod machines;
 pub mod nix;
 pub mod nixstr;
 pub mod pinned;

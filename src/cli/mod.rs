@@ -1,8 +1,10 @@
-//! The command line: argument parsing, dispatch, and exit codes. The only
-//! layer that touches files, terminals and processes.
+//! The command line: clap arguments, dispatch, output (human and JSON) and
+//! exit codes. The work is done by the layers below (`machines`, `files`,
+//! `lint`, ...); nothing here starts a program or writes a file.
 
 mod check;
 mod explain;
+mod flags;
 mod fleet;
 mod init;
 mod kb;
@@ -10,7 +12,6 @@ mod lint;
 mod progress;
 pub mod report;
 mod ssh;
-mod state;
 mod vm;
 
 use clap::{Parser, Subcommand};

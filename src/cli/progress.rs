@@ -112,3 +112,18 @@ impl Drop for Reporter {
         self.finish();
     }
 }
+
+impl crate::machines::Progress for Reporter {
+    fn status(&self, text: &str) {
+        Reporter::status(self, text)
+    }
+    fn event(&self, event: Event) {
+        Reporter::event(self, event)
+    }
+    fn line(&self, text: &str) {
+        Reporter::line(self, text)
+    }
+    fn finish(&self) {
+        Reporter::finish(self)
+    }
+}

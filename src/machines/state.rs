@@ -1,4 +1,4 @@
-//! A machine's state under `.nixvm/MACHINE/` in the project, private to its
+//! A machine's state under `.nixvm/MACHINE/` at the source's root, private to its
 //! owner: the disk image, the VM's temporary directory, and what a start
 //! records (pid, the forwarded ssh port, the system
 //! the disk image was made for). The project key and known_hosts sit in
@@ -62,9 +62,8 @@ impl MachineState {
     /// stays.
     pub fn running_pid(&self) -> Option<i32> {
         let pid: i32 = self.read("pid")?.parse().ok()?;
-        let environ = std::fs::read(format!("/proc/{pid}/environ")).ok()?;
         let mark = format!("{}={}", crate::runtime::STATE_VARIABLE, self.dir.display());
-        environ.split(|b| *b == 0).any(|entry| entry == mark.as_bytes()).then_some(pid)
+        super::process::has_environment(pid, &mark).then_some(pid)
     }
 
     /// The forwarded ssh port of the running VM, or a clear error.

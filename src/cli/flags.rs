@@ -1,0 +1,64 @@
+//! The flags every command that calls nix passes through, and where a
+//! command's machines come from.
+
+use super::progress::Reporter;
+use crate::machines::Source;
+use crate::nix::{Flags, Nix};
+use std::path::Path;
+
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct NixFlags {
+    /// Show nix's evaluation trace on errors.
+    #[arg(long)]
+    show_trace: bool,
+    /// Print full build logs.
+    #[arg(short = 'L', long)]
+    print_build_logs: bool,
+    /// Allow impure evaluation.
+    #[arg(long)]
+    impure: bool,
+    /// Do not use the network.
+    #[arg(long)]
+    offline: bool,
+    /// Remote builders, as for nix --builders.
+    #[arg(long, value_name = "SPEC")]
+    builders: Option<String>,
+    /// A nix option (repeatable).
+    #[arg(long = "option", num_args = 2, value_names = ["NAME", "VALUE"], action = clap::ArgAction::Append)]
+    options: Vec<String>,
+    /// Override a flake input (repeatable).
+    #[arg(long = "override-input", num_args = 2, value_names = ["INPUT", "REF"], action = clap::ArgAction::Append)]
+    override_inputs: Vec<String>,
+}
+
+impl NixFlags {
+    /// How to show progress: `quiet` when the command's output is JSON.
+    pub fn reporter(&self, quiet: bool) -> Reporter {
+        Reporter::new(quiet, self.print_build_logs)
+    }
+
+    /// The `nix` on PATH, called with these flags.
+    pub fn nix(&self) -> anyhow::Result<Nix> {
+        let pairs = |v: &[String]| v.chunks(2).map(|c| (c[0].clone(), c.get(1).cloned().unwrap_or_default())).collect();
+        let flags = Flags {
+            show_trace: self.show_trace,
+            print_build_logs: self.print_build_logs,
+            impure: self.impure,
+            offline: self.offline,
+            builders: self.builders.clone(),
+            options: pairs(&self.options),
+            override_inputs: pairs(&self.override_inputs),
+        };
+        Ok(Nix::find()?.with_flags(flags))
+    }
+}
+
+/// The machines' source around `dir` (default: the current directory),
+/// its warnings said.
+pub fn source(dir: Option<&Path>) -> anyhow::Result<Source> {
+    let source = Source::find(dir)?;
+    for w in &source.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(source)
+}

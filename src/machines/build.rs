@@ -1,0 +1,128 @@
+//! Evaluating and building machines with as few nix calls as possible: one
+//! evaluation lists the machines and instantiates the selected ones' VMs,
+//! one build builds them all.
+
+use super::source::{check_known, check_name, Source};
+use super::Progress;
+use crate::nix::Nix;
+use anyhow::Context as _;
+use std::path::{Path, PathBuf};
+
+/// Memory a VM gets when its configuration does not say (qemu-vm.nix's
+/// `virtualisation.memorySize` default), in MiB.
+const DEFAULT_MEMORY_MIB: u64 = 1024;
+
+/// What one evaluation says about a machine.
+#[derive(Debug, serde::Deserialize)]
+pub struct MachineInfo {
+    pub name: String,
+    /// The derivation of its VM (which links the system it boots).
+    pub vm: String,
+    /// `virtualisation.memorySize` of its VM, in MiB.
+    pub memory: u64,
+}
+
+/// The source's machines (all of them) and what one evaluation says about
+/// those in `named` (all when empty). An unknown name is said so.
+pub struct Machines {
+    pub all: Vec<String>,
+    pub selected: Vec<MachineInfo>,
+}
+
+/// One `nix eval` for the machine list, each selected machine's memory and
+/// its derivations (instantiated, so building them needs no evaluation).
+pub fn eval_machines(nix: &Nix, source: &Source, named: &[String]) -> anyhow::Result<Machines> {
+    for m in named {
+        check_name(m)?;
+    }
+    let names = serde_json::to_string(named)?;
+    let apply = format!(
+        "cs: let named = builtins.fromJSON {names}; all = builtins.attrNames cs; \
+         info = n: let c = cs.${{n}}.config; in {{ name = n; vm = c.system.build.vm.drvPath; \
+         memory = c.virtualisation.vmVariant.virtualisation.memorySize or {DEFAULT_MEMORY_MIB}; }}; \
+         in {{ inherit all; nix = builtins.nixVersion; selected = map info (builtins.filter (n: cs ? ${{n}}) (if named == [ ] then all else named)); }}",
+        names = crate::nixstr::string_literal(&names),
+    );
+    let v = nix.eval_json(source.dir(), &source.configurations(), Some(&apply))?;
+    // Building the derivations depends on the version; asked here, it
+    // costs no `nix --version`.
+    nix.learn_version(v["nix"].as_str().unwrap_or_default());
+    let all: Vec<String> =
+        serde_json::from_value(v["all"].clone()).context("nix listed the machines in an unexpected form")?;
+    check_known(named, &all)?;
+    let selected =
+        serde_json::from_value(v["selected"].clone()).context("nix described the machines in an unexpected form")?;
+    Ok(Machines { all, selected })
+}
+
+/// A machine's VM and the system it boots, as built.
+pub struct BuiltVm {
+    pub vm: PathBuf,
+    pub system: PathBuf,
+}
+
+/// Build evaluated machines' VMs with one `nix build` (the systems come
+/// with them).
+pub fn build_machines(
+    nix: &Nix,
+    source: &Source,
+    machines: &[MachineInfo],
+    progress: &dyn Progress,
+) -> anyhow::Result<Vec<BuiltVm>> {
+    let drvs: Vec<String> = machines.iter().map(|m| m.vm.clone()).collect();
+    let names: Vec<&str> = machines.iter().map(|m| m.name.as_str()).collect();
+    progress.status(&format!("building the VMs of {}", names.join(", ")));
+    let built = nix.build_derivations(source.dir(), &drvs, Some(&|e| progress.event(e)))?;
+    machines
+        .iter()
+        .map(|m| {
+            let vm = built.get(&m.vm).context("nix build reported no output")?.clone();
+            Ok(BuiltVm { system: vm_system(&vm)?, vm })
+        })
+        .collect()
+}
+
+/// The system a built VM boots: qemu-vm.nix links it as `system`.
+fn vm_system(vm: &Path) -> anyhow::Result<PathBuf> {
+    std::fs::read_link(vm.join("system")).with_context(|| format!("{} has no `system` link", vm.display()))
+}
+
+/// The source's machines, by one evaluation of their names only.
+pub fn list_machines(nix: &Nix, source: &Source) -> anyhow::Result<Vec<String>> {
+    let names = nix.eval_json(source.dir(), &source.configurations(), Some("builtins.attrNames"))?;
+    serde_json::from_value(names).context("nix listed the machines in an unexpected form")
+}
+
+/// Nix failed to build one machine's installable: when the machine does
+/// not exist, say that (the one case worth a second, cheap evaluation).
+fn unknown_or(nix: &Nix, source: &Source, machine: &str, err: crate::nix::NixError) -> anyhow::Error {
+    match list_machines(nix, source).map(|all| check_known(&[machine.to_string()], &all)) {
+        Ok(Err(unknown)) => unknown,
+        _ => anyhow::Error::new(err),
+    }
+}
+
+/// Build one machine's VM with a single nix call.
+pub fn build_machine(nix: &Nix, source: &Source, machine: &str, progress: &dyn Progress) -> anyhow::Result<BuiltVm> {
+    check_name(machine)?;
+    let installable = source.vm(machine);
+    progress.status(&format!("evaluating and building {installable}"));
+    let vm = nix
+        .build_one(source.dir(), &installable, Some(&|e| progress.event(e)))
+        .map_err(|e| unknown_or(nix, source, machine, e))?;
+    Ok(BuiltVm { system: vm_system(&vm)?, vm })
+}
+
+/// Build the system a running VM of `machine` switches to.
+pub fn build_machine_system(
+    nix: &Nix,
+    source: &Source,
+    machine: &str,
+    progress: &dyn Progress,
+) -> anyhow::Result<PathBuf> {
+    check_name(machine)?;
+    let installable = source.vm_system(machine);
+    progress.status(&format!("evaluating and building {installable}"));
+    nix.build_one(source.dir(), &installable, Some(&|e| progress.event(e)))
+        .map_err(|e| unknown_or(nix, source, machine, e))
+}

@@ -1,0 +1,116 @@
+//! Machines already started: stopping them (`down`), what runs and on which
+//! port (`status`), removing stopped machines' disk images and state
+//! (`clean`). A pid is only ever signalled after checking that it is still
+//! that machine's VM.
+
+use super::source::Source;
+use crate::nix::Nix;
+use anyhow::{bail, Context as _};
+use std::time::{Duration, Instant};
+
+/// A machine `down` was asked about.
+pub enum Stopped {
+    /// Stopped by SIGTERM.
+    Stopped(String),
+    /// Still running after the timeout: killed.
+    Killed(String),
+    /// Named, but not running.
+    NotRunning(String),
+}
+
+/// Stop `named` machines (all running when empty): SIGTERM to the VM's
+/// process group, SIGKILL after `timeout`.
+pub fn down(source: &Source, named: &[String], timeout: Duration) -> anyhow::Result<Vec<Stopped>> {
+    let mut out = vec![];
+    for machine in source.machines_with_state(named)? {
+        let state = source.state(&machine);
+        let Some(pid) = state.running_pid() else {
+            state.forget_pid();
+            if !named.is_empty() {
+                out.push(Stopped::NotRunning(machine));
+            }
+            continue;
+        };
+        super::process::signal_group(pid, libc::SIGTERM);
+        let deadline = Instant::now() + timeout;
+        while state.running_pid().is_some() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let killed = state.running_pid().is_some();
+        if killed {
+            super::process::signal_group(pid, libc::SIGKILL);
+        }
+        state.forget_pid();
+        out.push(if killed { Stopped::Killed(machine) } else { Stopped::Stopped(machine) });
+    }
+    Ok(out)
+}
+
+/// One machine's state, for `status`.
+#[derive(serde::Serialize)]
+pub struct MachineStatus {
+    pub name: String,
+    pub running: bool,
+    pub pid: Option<i32>,
+    pub ssh_port: Option<u16>,
+    pub disk_image: Option<String>,
+    /// The disk image was made for another system than the one the
+    /// machine's configuration gives now.
+    pub disk_stale: bool,
+}
+
+/// Every machine and what runs, by one evaluation (the system each machine
+/// would boot now, to tell a stale disk image).
+pub fn status(nix: &Nix, source: &Source) -> anyhow::Result<Vec<MachineStatus>> {
+    let now = nix.eval_json(
+        source.dir(),
+        &source.configurations(),
+        Some("builtins.mapAttrs (n: c: c.config.virtualisation.vmVariant.system.build.toplevel.outPath)"),
+    )?;
+    let now: std::collections::BTreeMap<String, String> =
+        serde_json::from_value(now).context("nix listed the machines in an unexpected form")?;
+    Ok(now
+        .into_iter()
+        .map(|(name, current)| {
+            let state = source.state(&name);
+            let pid = state.running_pid();
+            let disk = state.disk_image();
+            let booted_for = state.read("disk-system");
+            MachineStatus {
+                running: pid.is_some(),
+                pid,
+                ssh_port: state.ssh_port(),
+                disk_stale: disk.exists() && booted_for.is_some() && booted_for.as_deref() != Some(current.as_str()),
+                disk_image: disk.exists().then(|| disk.display().to_string()),
+                name,
+            }
+        })
+        .collect())
+}
+
+/// What `clean` did.
+pub struct Cleaned {
+    pub removed: Vec<String>,
+    /// Running machines, left alone.
+    pub running: Vec<String>,
+}
+
+/// Remove the disk images and state of `named` machines (all stopped ones
+/// when empty). A running machine named explicitly is an error.
+pub fn clean(source: &Source, named: &[String]) -> anyhow::Result<Cleaned> {
+    let machines = source.machines_with_state(named)?;
+    let (running, stopped): (Vec<String>, Vec<String>) =
+        machines.into_iter().partition(|m| source.state(m).running_pid().is_some());
+    if !running.is_empty() && !named.is_empty() {
+        bail!("{} running; stop it first (nixvm down)", running.join(", "));
+    }
+    let mut removed = vec![];
+    for machine in stopped {
+        let state = source.state(&machine);
+        if state.dir.exists() {
+            state.remove()?;
+            removed.push(machine);
+        }
+    }
+    Ok(Cleaned { removed, running })
+}

@@ -1,0 +1,32 @@
+//! The lifecycle layer: where machines come from (`source`), their state
+//! under `.nixvm/` (`state`), the project key (`key`), creating a project
+//! (`project`), evaluating and building (`build`), starting (`start`),
+//! stopping and listing (`fleet`), logging in and deploying (`ssh`), and
+//! `check`'s evaluations. It returns data that `cli` prints. With `nix`,
+//! the only layer that starts programs, all through `process`.
+
+pub mod build;
+pub mod check;
+pub mod fleet;
+pub mod key;
+mod process;
+pub mod project;
+pub mod source;
+pub mod ssh;
+pub mod start;
+pub mod state;
+
+pub use source::Source;
+
+/// Where long work says what it is doing (a terminal's spinner, plain
+/// lines, nothing): the `cli` decides.
+pub trait Progress: Sync {
+    /// What is happening now.
+    fn status(&self, text: &str);
+    /// One of Nix's events.
+    fn event(&self, event: crate::nix::Event);
+    /// A line for the user (stderr), between status updates.
+    fn line(&self, text: &str);
+    /// The long work is over.
+    fn finish(&self);
+}

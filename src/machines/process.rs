@@ -1,0 +1,91 @@
+//! Starting and watching the programs of a VM's life other than nix: run
+//! scripts (QEMU), `ssh`, `ssh-keygen`. Arguments go as argv, never
+//! through a shell. With `nix`, the only module that starts programs.
+
+use std::io::BufRead as _;
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+
+/// Replace this process with `program` (as `nix run` does): returns only
+/// when that fails.
+pub fn exec(
+    program: &Path,
+    args: &[impl AsRef<std::ffi::OsStr>],
+    env: &[(String, String)],
+    dir: &Path,
+) -> std::io::Error {
+    use std::os::unix::process::CommandExt;
+    Command::new(program).args(args).envs(env.iter().cloned()).current_dir(dir).exec()
+}
+
+/// Start `program` in the background in its own session (a terminal's ^C
+/// does not reach it, and its process group can be signalled whole), its
+/// output into `log`.
+pub fn spawn_session(
+    program: &Path,
+    env: &[(String, String)],
+    dir: &Path,
+    log: std::fs::File,
+) -> std::io::Result<Child> {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(program);
+    cmd.envs(env.iter().cloned()).current_dir(dir).stdin(Stdio::null()).stdout(log.try_clone()?).stderr(log);
+    // SAFETY: setsid(2) is async-signal-safe; nothing else runs between
+    // fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::setsid() == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd.spawn()
+}
+
+/// Run `program ARGS` to completion with no input; its output.
+pub fn output(program: &str, args: &[&std::ffi::OsStr]) -> std::io::Result<Output> {
+    Command::new(program).args(args).stdin(Stdio::null()).output()
+}
+
+/// Run `program ARGS` with no input, each line of its stdout to `line` as
+/// it comes; its exit status and its whole stderr (read aside, so a
+/// chatty program cannot fill the pipe).
+pub fn stream_lines(
+    program: &str,
+    args: &[&std::ffi::OsStr],
+    mut line: impl FnMut(&str),
+) -> std::io::Result<(ExitStatus, String)> {
+    let mut child =
+        Command::new(program).args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    let stderr = child.stderr.take();
+    let errors = std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut e) = stderr {
+            let _ = std::io::Read::read_to_string(&mut e, &mut text);
+        }
+        text
+    });
+    if let Some(out) = child.stdout.take() {
+        for l in std::io::BufReader::new(out).lines() {
+            line(&l?);
+        }
+    }
+    let status = child.wait()?;
+    Ok((status, errors.join().unwrap_or_default()))
+}
+
+/// Whether process `pid` was started with `entry` (`NAME=VALUE`) in its
+/// environment: how a VM is recognised after its run script `exec`s QEMU
+/// (the command line changes, the environment stays).
+pub fn has_environment(pid: i32, entry: &str) -> bool {
+    std::fs::read(format!("/proc/{pid}/environ"))
+        .is_ok_and(|environ| environ.split(|b| *b == 0).any(|e| e == entry.as_bytes()))
+}
+
+/// Send `signal` to the process group `pid` leads.
+pub fn signal_group(pid: i32, signal: i32) {
+    // SAFETY: kill(2) has no memory effects; callers check first that
+    // `pid` is still the VM they mean.
+    unsafe { libc::kill(-pid, signal) };
+}

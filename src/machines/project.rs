@@ -1,0 +1,120 @@
+//! Creating a nixvm project (`init`): read the user's configuration or
+//! network file and what it refers to (`project::gather`), plan the project
+//! (`project::plan`), write it whole or not at all into a git repository,
+//! and pin nixpkgs with `nix flake lock` when nix can.
+
+use crate::lint::LintOptions;
+use crate::project::{self, Entry, InitOptions};
+use anyhow::{bail, Context as _};
+use std::path::{Path, PathBuf};
+
+/// What to create, from `init`'s arguments.
+pub struct Create {
+    /// The configuration or network file.
+    pub entry: PathBuf,
+    /// `entry` is a network file.
+    pub network: bool,
+    pub dir: PathBuf,
+    /// `--nixpkgs`: a branch, flake reference, revision, or local clone.
+    pub nixpkgs: Option<String>,
+    pub name: Option<String>,
+    pub rewrite: bool,
+    pub keep_hardware: bool,
+    pub force: bool,
+    pub system: Option<String>,
+    pub lock: bool,
+    /// The command line, for the generated files' header.
+    pub command: String,
+}
+
+/// The project made.
+pub struct Created {
+    pub machines: Vec<String>,
+    /// The nixpkgs the flake pins.
+    pub nixpkgs_url: String,
+    /// `flake.lock` was written.
+    pub locked: bool,
+}
+
+/// The lint options for planning: a local nixpkgs clone's own qemu-vm.nix
+/// when one is pinned, else the built-in table.
+fn lint_options(nixpkgs: Option<&str>, say: &dyn Fn(String)) -> LintOptions {
+    let Some(clone) = nixpkgs.map(Path::new).filter(|p| p.is_dir()) else { return LintOptions::default() };
+    match crate::pinned::choose(Some(clone), None, false, clone) {
+        Ok(chosen) => {
+            let release = chosen.table.release.unwrap_or(crate::lint::Release::NEWEST);
+            LintOptions { release, host_system: crate::lint::host_system(), table: chosen.table }
+        }
+        Err(e) => {
+            say(format!("warning: {e:#}; using the built-in conflict table"));
+            LintOptions::default()
+        }
+    }
+}
+
+/// Create the project; warnings and notes go to `say` as they arise.
+pub fn create(c: &Create, say: &dyn Fn(String)) -> anyhow::Result<Created> {
+    let entry_abs = std::fs::canonicalize(&c.entry).with_context(|| format!("cannot open {}", c.entry.display()))?;
+    let gathered = project::gather(&entry_abs, c.keep_hardware)?;
+    for w in &gathered.warnings {
+        say(format!("warning: {w}"));
+    }
+    let entry_rel = gathered.relative(&entry_abs);
+    let entry = if c.network { Entry::Network(entry_rel) } else { Entry::Config(entry_rel) };
+
+    let nixpkgs_url = match c.nixpkgs.as_deref() {
+        Some(p) if Path::new(p).is_dir() => {
+            let repo = git2::Repository::open(p).with_context(|| format!("{p} is not a git clone of nixpkgs"))?;
+            let head =
+                repo.head().and_then(|h| h.peel_to_commit()).with_context(|| format!("{p} has no HEAD commit"))?;
+            format!("github:NixOS/nixpkgs/{}", head.id())
+        }
+        spec => project::nixpkgs_url(spec).map_err(anyhow::Error::msg)?,
+    };
+    let options = InitOptions {
+        name: c.name.clone(),
+        nixpkgs_url,
+        system: c.system.clone().unwrap_or_else(crate::lint::host_system),
+        rewrite: c.rewrite,
+        keep_hardware: c.keep_hardware,
+        command: c.command.clone(),
+        lint: lint_options(c.nixpkgs.as_deref(), say),
+    };
+    let plan = project::plan(&entry, &gathered.sources, &options).map_err(|e| match e {
+        project::PlanError::Located(l) => {
+            let file = gathered.root.join(&l.file);
+            anyhow::anyhow!("{}:{}:{}: {}", file.display(), l.line, l.column, l.message)
+        }
+        other => anyhow::Error::new(other),
+    })?;
+    crate::files::write_tree(&c.dir, &plan.files, c.force)?;
+    let locked = c.lock && lock(&c.dir, say)?;
+    for n in &plan.notes {
+        say(format!("note: {n}"));
+    }
+    Ok(Created { machines: plan.machines, nixpkgs_url: options.nixpkgs_url, locked })
+}
+
+/// Pin nixpkgs now when nix can (and track flake.lock); otherwise say why
+/// and leave it to the first nix command.
+fn lock(dir: &Path, say: &dyn Fn(String)) -> anyhow::Result<bool> {
+    match crate::nix::Nix::find().and_then(|nix| nix.flake_lock(dir)) {
+        Ok(()) => {
+            crate::files::track(dir, [PathBuf::from("flake.lock")].iter())?;
+            Ok(true)
+        }
+        Err(e) => {
+            say(format!("note: nixpkgs is not locked yet ({e}); the first nix command will lock it"));
+            Ok(false)
+        }
+    }
+}
+
+/// `--from` or `--network`, exactly one.
+pub fn entry_of(from: Option<&Path>, network: Option<&Path>) -> anyhow::Result<(PathBuf, bool)> {
+    match (from, network) {
+        (Some(p), None) => Ok((p.to_path_buf(), false)),
+        (None, Some(p)) => Ok((p.to_path_buf(), true)),
+        _ => bail!("give one of --from or --network"),
+    }
+}

@@ -1,0 +1,128 @@
+//! Logging into running VMs: the ssh configuration nixvm writes for a
+//! machine, an interactive `ssh`, and `deploy` (build the VM system, copy
+//! its closure, set the system profile, `switch-to-configuration test`).
+
+use super::source::{check_name, Source};
+use super::state::{self, MachineState};
+use super::Progress;
+use crate::nix::Nix;
+use anyhow::{bail, Context as _};
+use std::ffi::OsStr;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+/// The destination every connection uses; the configuration says the rest.
+const DESTINATION: &str = "root@127.0.0.1";
+
+/// Write the ssh configuration for a running machine into its state
+/// directory; returns its path.
+fn write_ssh_config(source: &Source, state: &MachineState, port: u16) -> anyhow::Result<PathBuf> {
+    let key = super::key::private_key(source);
+    if !key.exists() {
+        bail!("the project has no ssh key yet; restart {} with nixvm so that it gets one", state.machine);
+    }
+    let text = crate::runtime::ssh_config(&state.machine, port, &key, &state::known_hosts(source.dir()))?;
+    let path = state.dir.join("ssh_config");
+    crate::files::write_atomically(&path, &text)?;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    Ok(path)
+}
+
+/// The ssh configuration of a running machine.
+fn running(source: &Source, machine: &str) -> anyhow::Result<(MachineState, u16, PathBuf)> {
+    check_name(machine)?;
+    let state = source.state(machine);
+    let port = state.running_ssh_port()?;
+    let config = write_ssh_config(source, &state, port)?;
+    Ok((state, port, config))
+}
+
+/// Replace nixvm with `ssh` into `machine` as root (a login shell, or
+/// `command`); returns only when ssh cannot be started, with why.
+pub fn ssh(source: &Source, machine: &str, command: &[String]) -> anyhow::Error {
+    let config = match running(source, machine) {
+        Ok((_, _, config)) => config,
+        Err(e) => return e,
+    };
+    let mut args: Vec<&OsStr> = vec![OsStr::new("-F"), config.as_os_str(), OsStr::new("--"), OsStr::new(DESTINATION)];
+    args.extend(command.iter().map(OsStr::new));
+    let err = super::process::exec(Path::new("ssh"), &args, &[], source.dir());
+    anyhow::Error::new(err).context("cannot run ssh (install OpenSSH's client)")
+}
+
+/// Run `command` in the VM non-interactively with `config`; its stdout
+/// lines go to `output`, its stderr lines to `progress`.
+fn ssh_batch(
+    config: &Path,
+    command: &str,
+    progress: &dyn Progress,
+    output: &mut dyn FnMut(&str),
+) -> anyhow::Result<()> {
+    let args = [OsStr::new("-F"), config.as_os_str()]
+        .into_iter()
+        .chain(["-o", "BatchMode=yes", "--", DESTINATION, command].map(OsStr::new))
+        .collect::<Vec<_>>();
+    let (status, errors) =
+        super::process::stream_lines("ssh", &args, output).context("cannot run ssh (install OpenSSH's client)")?;
+    for l in errors.lines().filter(|l| !l.trim().is_empty()) {
+        progress.line(l);
+    }
+    match status.code() {
+        Some(0) => Ok(()),
+        Some(255) => bail!("ssh failed: {}", errors.lines().last().unwrap_or("no message").trim()),
+        Some(code) => bail!("the command in the VM failed (exit {code})"),
+        None => bail!("ssh was killed by a signal"),
+    }
+}
+
+/// What `deploy` did.
+pub struct Deployed {
+    pub system: PathBuf,
+    /// The system the VM ran before, as its profile said.
+    pub previous: Option<PathBuf>,
+}
+
+/// Update a running machine in place: check the login (before a long
+/// build), build its VM system, copy the closure over ssh, set the system
+/// profile and `switch-to-configuration test`. The activation's output
+/// lines go to `output`.
+pub fn deploy(
+    nix: &Nix,
+    source: &Source,
+    machine: &str,
+    progress: &dyn Progress,
+    output: &mut dyn FnMut(&str),
+) -> anyhow::Result<Deployed> {
+    let (_, port, config) = running(source, machine)?;
+    ssh_batch(&config, "true", progress, &mut |_| {}).with_context(|| {
+        format!(
+            "cannot log into {machine} as root on 127.0.0.1:{port}; if it was started before the project had its key, restart it (nixvm down {machine}; nixvm up {machine})"
+        )
+    })?;
+    // A failed build stops here: the VM is untouched.
+    let system = super::build::build_machine_system(nix, source, machine, progress)?;
+    // NIX_SSHOPTS is split on whitespace (Nix 2.8) or as a shell would
+    // (newer Nix): the configuration must be on a path both read alike.
+    let aside;
+    let config = if !crate::nix::ssh_option_reads_the_same(&config.to_string_lossy()) {
+        aside = tempfile::Builder::new().prefix("nixvm-ssh-").tempdir_in("/tmp")?;
+        let copy = aside.path().join("ssh_config");
+        std::fs::copy(&config, &copy)?;
+        copy
+    } else {
+        config
+    };
+    let options = vec!["-F".to_string(), config.display().to_string(), "-o".into(), "BatchMode=yes".into()];
+    progress.finish();
+    progress.line(&format!("{machine}: copying {}", system.display()));
+    nix.copy_closure_to(DESTINATION, &system, &options)
+        .with_context(|| format!("cannot copy the system to {machine}; the VM still runs its old system"))?;
+    let command = crate::runtime::deploy_command(&system.display().to_string())?;
+    let mut previous = None;
+    ssh_batch(&config, &command, progress, &mut |l| match l.strip_prefix("nixvm-previous: ") {
+        Some(p) => previous = Some(p.trim().to_string()),
+        None => output(l),
+    })
+    .with_context(|| format!("switching {machine} to {} failed", system.display()))?;
+    Ok(Deployed { system, previous: previous.filter(|p| !p.is_empty()).map(PathBuf::from) })
+}

@@ -1,0 +1,180 @@
+//! Starting VMs: in the foreground (`run`: the run script replaces nixvm,
+//! as with `nix run`) or in the background (`up`: each VM its own process
+//! session, its console in `.nixvm/M/console.log`, its pid in
+//! `.nixvm/M/pid`), with the ssh port chosen and recorded first.
+
+use super::build::{self, BuiltVm, MachineInfo};
+use super::source::Source;
+use super::state::MachineState;
+use super::Progress;
+use crate::nix::Nix;
+use anyhow::{bail, Context as _};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// A free TCP port on 127.0.0.1.
+pub fn free_port() -> anyhow::Result<u16> {
+    let l = std::net::TcpListener::bind(("127.0.0.1", 0)).context("cannot find a free port on 127.0.0.1")?;
+    Ok(l.local_addr()?.port())
+}
+
+/// A VM ready to start: its run script, state, ssh port, environment.
+pub struct Prepared {
+    pub machine: String,
+    pub script: PathBuf,
+    pub state: MachineState,
+    pub port: u16,
+    env: Vec<(String, String)>,
+}
+
+/// Everything a VM's start needs: the state directory made, the port
+/// chosen and recorded, the environment for its run script.
+fn prepare(source: &Source, machine: &str, built: &BuiltVm, console: bool) -> anyhow::Result<Prepared> {
+    let script = run_script(&built.vm)?;
+    let state = source.state(machine);
+    state.create()?;
+    let port = free_port()?;
+    let settings = crate::runtime::RunSettings {
+        state: &state.dir,
+        machine,
+        ssh_port: port,
+        console,
+        segment: Some(crate::runtime::Segment::for_project(source.dir().as_os_str().as_encoded_bytes())),
+    };
+    let current = |n: &str| std::env::var(n).ok();
+    state.prepare_start(port, &crate::runtime::disk_image_in_use(&settings, current), &built.system)?;
+    let env = crate::runtime::run_environment(&settings, current);
+    Ok(Prepared { machine: machine.to_string(), script, state, port, env })
+}
+
+/// The `run-*-vm` script of a built VM.
+fn run_script(vm: &Path) -> anyhow::Result<PathBuf> {
+    let bin = vm.join("bin");
+    let mut scripts: Vec<PathBuf> = std::fs::read_dir(&bin)
+        .with_context(|| format!("{} has no bin/", vm.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("run-") && n.ends_with("-vm")))
+        .collect();
+    match scripts.len() {
+        1 => Ok(scripts.remove(0)),
+        _ => bail!("{} should hold one run-*-vm script", bin.display()),
+    }
+}
+
+/// Build `machine` (one nix call) and prepare its start in the foreground.
+pub fn prepare_run(
+    nix: &Nix,
+    source: &Source,
+    machine: &str,
+    console: bool,
+    progress: &dyn Progress,
+) -> anyhow::Result<Prepared> {
+    let built = build::build_machine(nix, source, machine, progress)?;
+    progress.finish();
+    prepare(source, machine, &built, console)
+}
+
+/// Replace nixvm with the VM's run script: no process in between, its exit
+/// code is ours. Its pid is ours too, recorded so that `ssh`, `deploy` and
+/// `status` see it (the pid file goes stale when it exits, which they
+/// recognise). Returns only when the script cannot be started.
+pub fn exec(prepared: Prepared, qemu_args: &[String]) -> anyhow::Error {
+    if let Err(e) = prepared.state.record_running(std::process::id()) {
+        return e;
+    }
+    let err = super::process::exec(&prepared.script, qemu_args, &prepared.env, &prepared.state.dir);
+    prepared.state.forget_pid();
+    anyhow::Error::new(err).context(format!("cannot start {}", prepared.script.display()))
+}
+
+/// A VM `up` started.
+pub struct Started {
+    pub machine: String,
+    pub pid: u32,
+    pub ssh_port: u16,
+    /// Its address on the project's segment.
+    pub address: Option<std::net::Ipv4Addr>,
+}
+
+/// A VM that stopped as soon as it started (a bad QEMU option, a taken
+/// port): its exit and the last line of its console.
+pub struct EarlyExit {
+    pub machine: String,
+    pub status: String,
+    pub last_line: String,
+}
+
+/// What `up` did.
+pub struct Up {
+    pub already_running: Vec<String>,
+    pub started: Vec<Started>,
+    pub stopped_at_once: Vec<EarlyExit>,
+}
+
+/// How long `up` watches new VMs for an immediate exit.
+const EARLY_EXIT_GRACE: Duration = Duration::from_millis(500);
+
+/// MemAvailable from /proc/meminfo, in MiB.
+fn available_memory_mib() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
+}
+
+/// Start `named` machines (all when empty) in the background: one
+/// evaluation, a memory check (unless `force`), one build, then each VM in
+/// its own session; VMs that exit at once are reported.
+pub fn up(nix: &Nix, source: &Source, named: &[String], force: bool, progress: &dyn Progress) -> anyhow::Result<Up> {
+    progress.status("evaluating the machines");
+    let machines = build::eval_machines(nix, source, named)?;
+    let (running, to_start): (Vec<MachineInfo>, Vec<MachineInfo>) =
+        machines.selected.into_iter().partition(|m| source.state(&m.name).running_pid().is_some());
+    let mut up =
+        Up { already_running: running.into_iter().map(|m| m.name).collect(), started: vec![], stopped_at_once: vec![] };
+    if to_start.is_empty() {
+        return Ok(up);
+    }
+    let names = to_start.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ");
+    let needed: u64 = to_start.iter().map(|m| m.memory).sum();
+    if let Some(available) = available_memory_mib() {
+        if needed > available && !force {
+            bail!(
+                "{names} need {needed} MiB of memory and this host has {available} MiB available; stop something, lower virtualisation.memorySize, or pass --force"
+            );
+        }
+    }
+    let built = build::build_machines(nix, source, &to_start, progress)?;
+    progress.finish();
+    let mut children = vec![];
+    for (m, b) in to_start.iter().zip(&built) {
+        let p = prepare(source, &m.name, b, true)?;
+        let log = std::fs::File::create(p.state.dir.join("console.log")).context("cannot create the console log")?;
+        let child = super::process::spawn_session(&p.script, &p.env, &p.state.dir, log)
+            .with_context(|| format!("cannot start {}", p.script.display()))?;
+        p.state.record_running(child.id())?;
+        up.started.push(Started {
+            machine: m.name.clone(),
+            pid: child.id(),
+            ssh_port: p.port,
+            address: crate::runtime::segment_address(&machines.all, &m.name),
+        });
+        children.push((p.state, child));
+    }
+    // QEMU refuses bad options or a taken port at once: say so rather than
+    // leave a machine that looks started.
+    std::thread::sleep(EARLY_EXIT_GRACE);
+    for (state, mut child) in children {
+        if let Ok(Some(status)) = child.try_wait() {
+            state.forget_pid();
+            let log = std::fs::read_to_string(state.dir.join("console.log")).unwrap_or_default();
+            let last_line = log.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("(nothing)").to_string();
+            up.stopped_at_once.push(EarlyExit {
+                machine: state.machine.clone(),
+                status: status.to_string(),
+                last_line,
+            });
+        }
+    }
+    Ok(up)
+}
