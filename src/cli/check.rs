@@ -1,13 +1,12 @@
 //! `nixvm check`: evaluate each machine as on hardware and as a VM with
 //! the real `nix`, and report what Nix says on the user's own files.
 
-use super::flags::{self, NixFlags};
+use super::flags::{At, NixFlags};
+use super::output::{Format, Status};
 use super::report;
-use super::{Format, Status};
 use anyhow::Context as _;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use std::io::IsTerminal;
-use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
@@ -15,15 +14,14 @@ pub struct CheckArgs {
     machines: Vec<String>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// The project directory (default: the one containing the current directory).
-    #[arg(long)]
-    dir: Option<PathBuf>,
+    #[command(flatten)]
+    at: At,
     #[command(flatten)]
     nix: NixFlags,
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
-    let source = flags::source(args.dir.as_deref())?;
+    let source = args.at.source()?;
     let nix = args.nix.nix()?;
     let reporter = args.nix.reporter(args.format == Format::Json);
     let checked = crate::machines::check::check(&nix, &source, &args.machines, &reporter)?;

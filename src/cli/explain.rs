@@ -1,6 +1,6 @@
 //! `nixvm explain [CODE]`: what a lint (or a code `nixvm check` reports) means.
 
-use super::Status;
+use super::output::Status;
 use crate::lint;
 
 #[derive(clap::Args, Debug)]

@@ -4,7 +4,7 @@
 use super::progress::Reporter;
 use crate::machines::Source;
 use crate::nix::{Flags, Nix};
-use std::path::Path;
+use std::path::PathBuf;
 
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct NixFlags {
@@ -53,12 +53,21 @@ impl NixFlags {
     }
 }
 
-/// The machines' source around `dir` (default: the current directory),
-/// its warnings said.
-pub fn source(dir: Option<&Path>) -> anyhow::Result<Source> {
-    let source = Source::find(dir)?;
-    for w in &source.warnings {
-        eprintln!("warning: {w}");
+/// Where a command's machines are.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct At {
+    /// The project directory (default: the one containing the current directory).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+}
+
+impl At {
+    /// The machines' source, its warnings said.
+    pub fn source(&self) -> anyhow::Result<Source> {
+        let source = Source::find(self.dir.as_deref())?;
+        for w in &source.warnings {
+            eprintln!("warning: {w}");
+        }
+        Ok(source)
     }
-    Ok(source)
 }

@@ -1,11 +1,10 @@
 //! `nixvm up`, `down`, `status`, `clean`: machines in the background.
 
-use super::flags::{self, NixFlags};
-use super::Status;
+use super::flags::{At, NixFlags};
+use super::output::Status;
 use crate::machines::fleet::{self, Stopped};
 use crate::machines::start;
 use anyhow::bail;
-use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
@@ -15,9 +14,8 @@ pub struct UpArgs {
     /// Start even when the VMs' memory does not fit in the host's available memory.
     #[arg(long)]
     force: bool,
-    /// The project directory (default: the one containing the current directory).
-    #[arg(long)]
-    dir: Option<PathBuf>,
+    #[command(flatten)]
+    at: At,
     #[command(flatten)]
     nix: NixFlags,
 }
@@ -29,9 +27,8 @@ pub struct DownArgs {
     /// Seconds to wait after SIGTERM before SIGKILL.
     #[arg(long, default_value_t = 20)]
     timeout: u64,
-    /// The project directory (default: the one containing the current directory).
-    #[arg(long)]
-    dir: Option<PathBuf>,
+    #[command(flatten)]
+    at: At,
 }
 
 #[derive(clap::Args, Debug)]
@@ -39,9 +36,8 @@ pub struct StatusArgs {
     /// Print one JSON document.
     #[arg(long)]
     json: bool,
-    /// The project directory (default: the one containing the current directory).
-    #[arg(long)]
-    dir: Option<PathBuf>,
+    #[command(flatten)]
+    at: At,
     #[command(flatten)]
     nix: NixFlags,
 }
@@ -50,13 +46,12 @@ pub struct StatusArgs {
 pub struct CleanArgs {
     /// Machines whose disk image and state to remove (default: all stopped).
     machines: Vec<String>,
-    /// The project directory (default: the one containing the current directory).
-    #[arg(long)]
-    dir: Option<PathBuf>,
+    #[command(flatten)]
+    at: At,
 }
 
 pub fn up(args: UpArgs) -> anyhow::Result<Status> {
-    let source = flags::source(args.dir.as_deref())?;
+    let source = args.at.source()?;
     let nix = args.nix.nix()?;
     super::vm::ensure_key(&source)?;
     let reporter = args.nix.reporter(false);
@@ -83,7 +78,7 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
 }
 
 pub fn down(args: DownArgs) -> anyhow::Result<Status> {
-    let source = flags::source(args.dir.as_deref())?;
+    let source = args.at.source()?;
     for s in fleet::down(&source, &args.machines, Duration::from_secs(args.timeout))? {
         match s {
             Stopped::NotRunning(m) => eprintln!("{m}: not running"),
@@ -98,7 +93,7 @@ pub fn down(args: DownArgs) -> anyhow::Result<Status> {
 }
 
 pub fn status(args: StatusArgs) -> anyhow::Result<Status> {
-    let source = flags::source(args.dir.as_deref())?;
+    let source = args.at.source()?;
     let machines = fleet::status(&args.nix.nix()?, &source)?;
     if args.json {
         #[derive(serde::Serialize)]
@@ -122,7 +117,7 @@ pub fn status(args: StatusArgs) -> anyhow::Result<Status> {
 }
 
 pub fn clean(args: CleanArgs) -> anyhow::Result<Status> {
-    let source = flags::source(args.dir.as_deref())?;
+    let source = args.at.source()?;
     let cleaned = fleet::clean(&source, &args.machines)?;
     for m in &cleaned.removed {
         println!("{m}: removed its disk image and state");

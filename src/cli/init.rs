@@ -1,7 +1,7 @@
 //! `nixvm init`: create a pinned flake project from a configuration or a
 //! network file (`machines::project::create`), then say what to run next.
 
-use super::Status;
+use super::output::Status;
 use crate::machines::project;
 use std::path::{Path, PathBuf};
 

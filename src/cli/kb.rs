@@ -1,7 +1,7 @@
 //! `nixvm kb`: print the qemu-vm.nix conflict table nixvm uses (chosen by
 //! `pinned::choose`).
 
-use super::{Format, Status};
+use super::output::{Format, Status};
 use crate::lint::kb::{self, ConflictTable};
 use crate::lint::Release;
 use anyhow::Context as _;

@@ -1,15 +1,15 @@
 //! `nixvm lint`: find what breaks in a VM, optionally fix it.
 
-use super::report::{self, FileFixes, FileReport, Totals};
-use super::{Format, Status};
+use super::output::{Format, Status};
+use super::report::{self, FileReport, Totals};
 use crate::files::{self, Contents};
 use crate::lint::{LintOptions, Release};
-use crate::rewrite;
+use crate::rewrite::{self, Linted, Mode};
 use anyhow::Context as _;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct LintArgs {
@@ -40,17 +40,6 @@ pub struct LintArgs {
     system: Option<String>,
 }
 
-/// One file after linting (and fixing).
-struct Outcome {
-    /// The file as given (not its display name, which may be lossy).
-    path: PathBuf,
-    report: FileReport,
-    fixes: Option<FileFixes>,
-    /// The fixed text, to write.
-    write: Option<String>,
-    error: Option<String>,
-}
-
 pub fn run(args: LintArgs) -> anyhow::Result<Status> {
     let start = args.paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
     let chosen = crate::pinned::choose(args.nixpkgs.as_deref(), args.release, args.test_framework, &start)?;
@@ -67,18 +56,25 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
         }
     }
     let (paths, mut errors) = files::collect(&args.paths);
-    let fixing = args.fix || args.dry_run;
-    let outcomes: Vec<Outcome> = paths.par_iter().map(|p| lint_file(p, &options, fixing, args.dry_run)).collect();
+    let mode = match (args.dry_run, args.fix) {
+        (true, _) => Mode::DryRun,
+        (false, true) => Mode::Fix,
+        (false, false) => Mode::Report,
+    };
+    let outcomes: Vec<Result<Linted, String>> = paths.par_iter().map(|p| lint_path(p, &options, mode)).collect();
 
     let mut reports = vec![];
     let mut fixes = vec![];
-    for o in outcomes {
-        if let Some(e) = o.error {
-            errors.push(e);
-            continue;
-        }
+    for (path, o) in paths.iter().zip(outcomes) {
+        let o = match o {
+            Ok(o) => o,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
         if let Some(text) = &o.write {
-            if let Err(e) = files::write_atomically(&o.path, text) {
+            if let Err(e) = files::write_atomically(path, text) {
                 errors.push(format!("{e:#}"));
             }
         }
@@ -128,61 +124,16 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
     })
 }
 
-fn lint_file(path: &std::path::Path, options: &LintOptions, fixing: bool, dry_run: bool) -> Outcome {
+/// One file as `lint` leaves it: linted (and fixed), or unreadable.
+fn lint_path(path: &Path, options: &LintOptions, mode: Mode) -> Result<Linted, String> {
     let name = path.to_string_lossy().into_owned();
-    let text = match files::read(path) {
-        Ok(Contents::Text(text)) => text,
+    match files::read(path) {
+        Ok(Contents::Text(text)) => Ok(rewrite::lint_file(name, text, options, mode)),
         Ok(Contents::Binary { lossy, bad_offset }) => {
-            let at = lossy.len();
             let message = format!("not UTF-8 text (invalid byte at offset {bad_offset}); Nix files must be UTF-8");
-            let d = crate::lint::not_text(at, message);
-            return Outcome {
-                path: path.to_path_buf(),
-                report: FileReport { name, text: lossy, diagnostics: vec![d] },
-                fixes: None,
-                write: None,
-                error: None,
-            };
+            let diagnostics = vec![crate::lint::not_text(lossy.len(), message)];
+            Ok(Linted { report: FileReport { name, text: lossy, diagnostics }, fixes: None, write: None })
         }
-        Err(e) => {
-            return Outcome {
-                path: path.to_path_buf(),
-                report: FileReport { name, text: String::new(), diagnostics: vec![] },
-                fixes: None,
-                write: None,
-                error: Some(format!("{e:#}")),
-            }
-        }
-    };
-    if !fixing {
-        let diagnostics = crate::lint::lint_text(&text, options);
-        return Outcome {
-            path: path.to_path_buf(),
-            report: FileReport { name, text, diagnostics },
-            fixes: None,
-            write: None,
-            error: None,
-        };
-    }
-    let outcome = rewrite::fix_text(&text, options);
-    let changed = outcome.changed(&text);
-    let fixes = FileFixes {
-        file: name.clone(),
-        applied: outcome.applied,
-        refused: outcome.refused,
-        diff: (dry_run && changed).then(|| report::unified_diff(&name, &text, &outcome.text)),
-    };
-    // A dry run reports on the file as it is; a fix on the file as written.
-    let report = if dry_run {
-        FileReport { name, text, diagnostics: outcome.found }
-    } else {
-        FileReport { name, text: outcome.text.clone(), diagnostics: outcome.remaining }
-    };
-    Outcome {
-        path: path.to_path_buf(),
-        report,
-        fixes: Some(fixes),
-        write: (changed && !dry_run).then_some(outcome.text),
-        error: None,
+        Err(e) => Err(format!("{e:#}")),
     }
 }

@@ -9,37 +9,16 @@ mod fleet;
 mod init;
 mod kb;
 mod lint;
+mod output;
 mod progress;
 pub mod report;
 mod ssh;
 mod vm;
 
+pub use output::{Format, Status};
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
-
-/// How a command prints its result.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Human,
-    Json,
-}
-
-/// What an exit code means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    /// Nothing at error level.
-    Clean = 0,
-    /// Error-level findings (including syntax errors).
-    Findings = 1,
-    /// Usage or I/O error.
-    Failure = 2,
-}
-
-impl From<Status> for ExitCode {
-    fn from(s: Status) -> ExitCode {
-        ExitCode::from(s as u8)
-    }
-}
 
 #[derive(Parser, Debug)]
 #[command(

@@ -3,6 +3,7 @@
 
 pub use crate::lint::diagnostic::FileReport;
 use crate::lint::Severity;
+pub use crate::rewrite::FileFixes;
 use crate::text::{LineIndex, Position, Span};
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::SimpleFile;
@@ -124,17 +125,6 @@ struct JsonDocument<'a> {
     fixes: Vec<FileFixes>,
 }
 
-/// What `--fix`/`--dry-run` did to one file.
-#[derive(Serialize, Clone, Debug)]
-pub struct FileFixes {
-    pub file: String,
-    pub applied: Vec<String>,
-    pub refused: Vec<String>,
-    /// A unified diff, for `--dry-run`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub diff: Option<String>,
-}
-
 pub fn json(reports: &[FileReport], fixes: Vec<FileFixes>) -> String {
     let mut diagnostics = vec![];
     for r in reports {
@@ -164,15 +154,6 @@ pub fn json(reports: &[FileReport], fixes: Vec<FileFixes>) -> String {
     }
     let doc = JsonDocument { version: 1, diagnostics, fixes };
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"version\":1,\"error\":\"{e}\"}}"))
-}
-
-/// A unified diff of one file, with its name in the headers.
-pub fn unified_diff(name: &str, before: &str, after: &str) -> String {
-    similar::TextDiff::from_lines(before, after)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{name}"), &format!("b/{name}"))
-        .to_string()
 }
 
 pub fn summary(t: Totals, files: usize) -> String {

@@ -1,19 +1,17 @@
 //! `nixvm ssh` and `nixvm deploy`: log into a running machine with the
 //! project's key; update it in place.
 
-use super::flags::{self, NixFlags};
-use super::Status;
+use super::flags::{At, NixFlags};
+use super::output::Status;
 use crate::machines::ssh;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct SshArgs {
     /// The machine to log into (as root).
     machine: String,
-    /// The project directory (default: the one containing the current directory).
-    #[arg(long)]
-    dir: Option<PathBuf>,
+    #[command(flatten)]
+    at: At,
     /// A command to run instead of a login shell, after `--`.
     #[arg(last = true)]
     command: Vec<String>,
@@ -23,20 +21,19 @@ pub struct SshArgs {
 pub struct DeployArgs {
     /// The running machine to update.
     machine: String,
-    /// The project directory (default: the one containing the current directory).
-    #[arg(long)]
-    dir: Option<PathBuf>,
+    #[command(flatten)]
+    at: At,
     #[command(flatten)]
     nix: NixFlags,
 }
 
 pub fn ssh(args: SshArgs) -> anyhow::Result<ExitCode> {
-    let source = flags::source(args.dir.as_deref())?;
+    let source = args.at.source()?;
     Err(ssh::ssh(&source, &args.machine, &args.command))
 }
 
 pub fn deploy(args: DeployArgs) -> anyhow::Result<Status> {
-    let source = flags::source(args.dir.as_deref())?;
+    let source = args.at.source()?;
     let nix = args.nix.nix()?;
     let reporter = args.nix.reporter(false);
     let machine = &args.machine;

@@ -1,19 +1,17 @@
 //! `nixvm build` and `nixvm run`: one machine's VM, or several, built; one
 //! booted in the foreground.
 
-use super::flags::{self, NixFlags};
-use super::Status;
+use super::flags::{At, NixFlags};
+use super::output::Status;
 use crate::machines::{build, key, start};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct BuildArgs {
     /// Machines to build (default: all).
     machines: Vec<String>,
-    /// The project directory (default: the one containing the current directory).
-    #[arg(long)]
-    dir: Option<PathBuf>,
+    #[command(flatten)]
+    at: At,
     #[command(flatten)]
     nix: NixFlags,
 }
@@ -25,9 +23,8 @@ pub struct RunArgs {
     /// Serial console in this terminal instead of a window (-nographic, console=ttyS0).
     #[arg(long)]
     console: bool,
-    /// The project directory (default: the one containing the current directory).
-    #[arg(long)]
-    dir: Option<PathBuf>,
+    #[command(flatten)]
+    at: At,
     #[command(flatten)]
     nix: NixFlags,
     /// Extra arguments for QEMU, after `--`.
@@ -45,7 +42,7 @@ pub fn ensure_key(source: &crate::machines::Source) -> anyhow::Result<()> {
 }
 
 pub fn build(args: BuildArgs) -> anyhow::Result<Status> {
-    let source = flags::source(args.dir.as_deref())?;
+    let source = args.at.source()?;
     let nix = args.nix.nix()?;
     ensure_key(&source)?;
     let reporter = args.nix.reporter(false);
@@ -60,7 +57,7 @@ pub fn build(args: BuildArgs) -> anyhow::Result<Status> {
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let source = flags::source(args.dir.as_deref())?;
+    let source = args.at.source()?;
     let nix = args.nix.nix()?;
     ensure_key(&source)?;
     let reporter = args.nix.reporter(false);

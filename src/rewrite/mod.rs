@@ -2,6 +2,10 @@
 //! fix. Pure and lossless: only the edited ranges change, every round is
 //! re-parsed, and a fix whose result does not parse is refused.
 
+mod file;
+
+pub use file::{lint_file, unified_diff, FileFixes, Linted, Mode};
+
 use crate::lint::{self, Diagnostic, Fix, LintOptions};
 use crate::syntax;
 use crate::text::{apply_edits, Edit};
