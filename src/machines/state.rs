@@ -43,8 +43,7 @@ impl MachineState {
     }
 
     fn write(&self, file: &str, value: impl std::fmt::Display) -> anyhow::Result<()> {
-        std::fs::write(self.dir.join(file), format!("{value}\n"))
-            .with_context(|| format!("cannot write {}", self.dir.join(file).display()))
+        crate::files::write_atomically(&self.dir.join(file), &format!("{value}\n"))
     }
 
     pub fn disk_image(&self) -> PathBuf {
