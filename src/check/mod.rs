@@ -267,17 +267,29 @@ pub fn definition_span(text: &str, machine: &str, option: &str) -> Option<Span> 
         .find_map(|analysis| span_in(&analysis, machine, option, &in_vm))
 }
 
+/// The definition of `option` itself, else the first one under it: NixOS
+/// names an undeclared option at its first undeclared level
+/// (`services.webcache' for `services.webcache.enable = true`).
 fn span_in(analysis: &crate::syntax::FileAnalysis, machine: &str, option: &str, in_vm: &str) -> Option<Span> {
     let mut modules: Vec<_> = analysis.modules.iter().collect();
     // The machine's own module first, then shared ones.
     modules.sort_by_key(|m| m.machine.as_deref() != Some(machine));
-    modules
+    let definitions: Vec<_> = modules
         .into_iter()
         .filter(|m| m.machine.as_deref().is_none_or(|n| n == machine))
         .flat_map(|m| &m.definitions)
-        .find(|d| {
-            let name = d.dotted();
-            name == option || name == in_vm
+        .collect();
+    let under = |name: &str, prefix: &str| name.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('.'));
+    let exact = definitions.iter().find(|d| {
+        let name = d.dotted();
+        name == option || name == in_vm
+    });
+    exact
+        .or_else(|| {
+            definitions.iter().find(|d| {
+                let name = d.dotted();
+                under(&name, option) || under(&name, in_vm)
+            })
         })
         .map(|d| d.key_span())
 }
@@ -336,6 +348,22 @@ mod tests {
             d.message,
             "`services.timesyncd.enable` has conflicting definition values in the VM: true here, false in nixos/modules/virtualisation/qemu-vm.nix"
         );
+    }
+
+    #[test]
+    fn an_undeclared_option_is_found_under_the_level_nixos_names() {
+        // NixOS names the first undeclared level and shows what is defined
+        // there, pretty-printed over several lines.
+        let config = "{\n  services.nginx.enable = true;\n  services.webcache.enable = true;\n}\n";
+        let msg = format!(
+            "error: The option `services.webcache' does not exist. Definition values:\n- In `{SOURCE}/machines/relay/configuration.nix':\n    {{\n      enable = true;\n    }}\n"
+        );
+        let f = run(Variant::Hardware, &msg, &[("machines/relay/configuration.nix", config)]);
+        assert_eq!(f.len(), 1);
+        let d = &f[0].diagnostic;
+        assert_eq!(d.code, "undeclared-option");
+        assert_eq!(d.option.as_deref(), Some("services.webcache"));
+        assert_eq!(&config[d.span.start..d.span.end], "services.webcache.enable");
     }
 
     #[test]
