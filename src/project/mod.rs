@@ -182,38 +182,12 @@ pub fn plan(entry: &Entry, sources: &Sources, options: &InitOptions) -> Result<P
         let adjusted = adjust(rel, text, options)?;
         plan.notes.extend(adjusted.applied.iter().map(|a| format!("{}: {a}", rel.display())));
         let text = adjusted.text;
-        for d in &adjusted.remaining {
-            match d.code {
-                "qemu-conflict" => {
-                    let Some(option) = d.option.as_deref() else { continue };
-                    let path = lint::kb::split_option(option);
-                    let Some(theirs) = options.lint.table.plain.iter().find(|p| p.option == path) else { continue };
-                    match &theirs.value {
-                        // qemu-vm.nix sets it only under a condition of its own,
-                        // which cannot be written here.
-                        Some(_) if !theirs.conditions.is_empty() => plan.notes.push(format!(
-                            "{}: `{option}` may conflict with qemu-vm.nix, which sets it{}; nixvm does not override it (wrap yours in lib.mkDefault if the VM fails to evaluate)",
-                            rel.display(),
-                            lint::kb::when(&theirs.conditions)
-                        )),
-                        Some(v) => {
-                            let p = LineIndex::new(&text).position(&text, d.span.start);
-                            overrides.entry(path.clone()).or_insert_with(|| Override {
-                                option: path,
-                                value: v.to_string(),
-                                reason: format!("{}:{} sets it too; qemu-vm.nix's value must win in the VM", rel.display(), p.line),
-                            });
-                        }
-                        None => plan.notes.push(format!(
-                            "{}: `{option}` conflicts with qemu-vm.nix and nixvm cannot override it; wrap it in lib.mkDefault (nixvm lint --fix)",
-                            rel.display()
-                        )),
-                    }
-                }
-                "deployment-attrs" => deployment = true,
-                _ => {}
-            }
+        let (found, notes) = vm_overrides(rel, &text, &adjusted.remaining, &options.lint.table);
+        for o in found {
+            overrides.entry(o.option.clone()).or_insert(o);
         }
+        plan.notes.extend(notes);
+        deployment |= adjusted.remaining.iter().any(|d| d.code == "deployment-attrs");
         plan.files.insert(dest, text.into_bytes());
     }
 
@@ -261,6 +235,45 @@ pub fn plan(entry: &Entry, sources: &Sources, options: &InitOptions) -> Result<P
 }
 
 /// A project path as the generated Nix appends it to `./.`: `/a/b.nix`.
+/// What the VM variant must force so that qemu-vm.nix's values win over the
+/// file `rel`'s conflicting ones (its `qemu-conflict` findings), and notes
+/// on those it cannot force: a value qemu-vm.nix sets only under a
+/// condition of its own, or one whose value the table does not know.
+pub fn vm_overrides(
+    rel: &Path,
+    text: &str,
+    findings: &[lint::Diagnostic],
+    table: &lint::ConflictTable,
+) -> (Vec<Override>, Vec<String>) {
+    let mut overrides = vec![];
+    let mut notes = vec![];
+    for d in findings.iter().filter(|d| d.code == "qemu-conflict") {
+        let Some(option) = d.option.as_deref() else { continue };
+        let path = lint::kb::split_option(option);
+        let Some(theirs) = table.plain.iter().find(|p| p.option == path) else { continue };
+        match &theirs.value {
+            Some(_) if !theirs.conditions.is_empty() => notes.push(format!(
+                "{}: `{option}` may conflict with qemu-vm.nix, which sets it{}; nixvm does not override it (wrap yours in lib.mkDefault if the VM fails to evaluate)",
+                rel.display(),
+                lint::kb::when(&theirs.conditions)
+            )),
+            Some(v) => {
+                let p = LineIndex::new(text).position(text, d.span.start);
+                overrides.push(Override {
+                    option: path,
+                    value: v.to_string(),
+                    reason: format!("{}:{} sets it too; qemu-vm.nix's value must win in the VM", rel.display(), p.line),
+                });
+            }
+            None => notes.push(format!(
+                "{}: `{option}` conflicts with qemu-vm.nix and nixvm cannot override it; wrap it in lib.mkDefault (nixvm lint --fix)",
+                rel.display()
+            )),
+        }
+    }
+    (overrides, notes)
+}
+
 fn slash(p: &Path) -> String {
     p.components().map(|c| format!("/{}", c.as_os_str().to_string_lossy())).collect()
 }

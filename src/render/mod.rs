@@ -11,7 +11,9 @@ use tera::{Tera, Value};
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("flake.nix", include_str!("../../templates/flake.nix.tera")),
+    ("vm-variant", include_str!("../../templates/vm-variant.nix.tera")),
     ("vm.nix", include_str!("../../templates/vm.nix.tera")),
+    ("flake-vm.nix", include_str!("../../templates/flake-vm.nix.tera")),
     ("default.nix", include_str!("../../templates/default.nix.tera")),
     ("machines.nix", include_str!("../../templates/machines.nix.tera")),
     ("gitignore", include_str!("../../templates/gitignore.tera")),
@@ -122,6 +124,13 @@ pub struct Override {
 pub struct VmModuleContext {
     pub command: String,
     pub deployment_options: bool,
+    pub overrides: Vec<Override>,
+}
+
+/// Flake mode's VM module: the overrides only (the key and machines come
+/// as the module's arguments).
+#[derive(Serialize, Debug, Clone)]
+pub struct FlakeVmContext {
     pub overrides: Vec<Override>,
 }
 
