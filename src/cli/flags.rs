@@ -56,15 +56,18 @@ impl NixFlags {
 /// Where a command's machines are.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct At {
-    /// The project directory (default: the one containing the current directory).
+    /// Where to look for the project or flake (default: the current directory, then up).
     #[arg(long)]
     dir: Option<PathBuf>,
+    /// Use this flake's nixosConfigurations: a directory, or any flake reference nix accepts (state then stays in --dir).
+    #[arg(long, value_name = "REF")]
+    flake: Option<String>,
 }
 
 impl At {
     /// The machines' source, its warnings said.
     pub fn source(&self) -> anyhow::Result<Source> {
-        let source = Source::find(self.dir.as_deref())?;
+        let source = Source::find(self.dir.as_deref(), self.flake.as_deref())?;
         for w in &source.warnings {
             eprintln!("warning: {w}");
         }

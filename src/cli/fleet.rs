@@ -98,11 +98,14 @@ pub fn status(args: StatusArgs) -> anyhow::Result<Status> {
     if args.json {
         #[derive(serde::Serialize)]
         struct StatusDoc<'a> {
+            /// Where the machines come from.
+            source: String,
             machines: &'a [fleet::MachineStatus],
         }
-        println!("{}", serde_json::to_string_pretty(&StatusDoc { machines: &machines })?);
+        println!("{}", serde_json::to_string_pretty(&StatusDoc { source: source.describe(), machines: &machines })?);
         return Ok(Status::Clean);
     }
+    println!("machines: {}", source.describe());
     for m in &machines {
         let state = if m.running { format!("running (pid {})", m.pid.unwrap_or(0)) } else { "stopped".into() };
         let disk = match (&m.disk_image, m.disk_stale) {

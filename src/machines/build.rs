@@ -37,10 +37,11 @@ pub fn eval_machines(nix: &Nix, source: &Source, named: &[String]) -> anyhow::Re
     }
     let names = serde_json::to_string(named)?;
     let apply = format!(
-        "cs: let named = builtins.fromJSON {names}; all = builtins.attrNames cs; \
+        "cs0: let cs = ({ready}) cs0; named = builtins.fromJSON {names}; all = builtins.attrNames cs; \
          info = n: let c = cs.${{n}}.config; in {{ name = n; vm = c.system.build.vm.drvPath; \
          memory = c.virtualisation.vmVariant.virtualisation.memorySize or {DEFAULT_MEMORY_MIB}; }}; \
          in {{ inherit all; nix = builtins.nixVersion; selected = map info (builtins.filter (n: cs ? ${{n}}) (if named == [ ] then all else named)); }}",
+        ready = source.vm_ready()?,
         names = crate::nixstr::string_literal(&names),
     );
     let v = nix.eval_json(source.dir(), &source.configurations(), Some(&apply))?;
@@ -102,10 +103,15 @@ fn unknown_or(nix: &Nix, source: &Source, machine: &str, err: crate::nix::NixErr
     }
 }
 
-/// Build one machine's VM with a single nix call.
+/// Build one machine's VM: with a single nix call where the flake has an
+/// installable for it, else by one evaluation and one build.
 pub fn build_machine(nix: &Nix, source: &Source, machine: &str, progress: &dyn Progress) -> anyhow::Result<BuiltVm> {
     check_name(machine)?;
-    let installable = source.vm(machine);
+    let Some(installable) = source.vm(machine) else {
+        progress.status(&format!("evaluating {machine}"));
+        let selected = eval_machines(nix, source, &[machine.to_string()])?.selected;
+        return build_machines(nix, source, &selected, progress)?.pop().context("nix built nothing");
+    };
     progress.status(&format!("evaluating and building {installable}"));
     let vm = nix
         .build_one(source.dir(), &installable, Some(&|e| progress.event(e)))
@@ -113,7 +119,9 @@ pub fn build_machine(nix: &Nix, source: &Source, machine: &str, progress: &dyn P
     Ok(BuiltVm { system: vm_system(&vm)?, vm })
 }
 
-/// Build the system a running VM of `machine` switches to.
+/// Build the system a running VM of `machine` switches to: its flake's
+/// installable, else its VM variant's `system.build.toplevel`, evaluated
+/// then built.
 pub fn build_machine_system(
     nix: &Nix,
     source: &Source,
@@ -121,7 +129,27 @@ pub fn build_machine_system(
     progress: &dyn Progress,
 ) -> anyhow::Result<PathBuf> {
     check_name(machine)?;
-    let installable = source.vm_system(machine);
+    let Some(installable) = source.vm_system(machine) else {
+        progress.status(&format!("evaluating {machine}"));
+        let apply = format!(
+            "cs0: let cs = ({ready}) cs0; in {{ nix = builtins.nixVersion; drv = if cs ? {name} then cs.{name}.config.virtualisation.vmVariant.system.build.toplevel.drvPath else null; }}",
+            ready = source.vm_ready()?,
+            name = crate::nixstr::attr_name(machine),
+        );
+        let v = nix.eval_json(source.dir(), &source.configurations(), Some(&apply))?;
+        nix.learn_version(v["nix"].as_str().unwrap_or_default());
+        let Some(drv) = v["drv"].as_str() else {
+            return Err(unknown_or(
+                nix,
+                source,
+                machine,
+                crate::nix::NixError::Failed(format!("no machine {machine}")),
+            ));
+        };
+        progress.status(&format!("building the VM system of {machine}"));
+        let built = nix.build_derivations(source.dir(), &[drv.to_string()], Some(&|e| progress.event(e)))?;
+        return built.into_values().next().context("nix built nothing");
+    };
     progress.status(&format!("evaluating and building {installable}"));
     nix.build_one(source.dir(), &installable, Some(&|e| progress.event(e)))
         .map_err(|e| unknown_or(nix, source, machine, e))

@@ -13,13 +13,14 @@ use anyhow::Context as _;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
-/// What to evaluate for a machine's variant.
-fn installable(source: &Source, machine: &str, variant: Variant) -> String {
-    let configurations = source.configurations();
+/// What to evaluate for a machine's variant: a function of the
+/// configurations, `ready` making them VM-ready.
+fn evaluation(ready: &str, machine: &str, variant: Variant) -> String {
+    let name = crate::nixstr::attr_name(machine);
     match variant {
-        Variant::Hardware => format!("{configurations}.{machine}.config.system.build.toplevel.drvPath"),
+        Variant::Hardware => format!("cs: cs.{name}.config.system.build.toplevel.drvPath"),
         Variant::Vm => {
-            format!("{configurations}.{machine}.config.virtualisation.vmVariant.system.build.toplevel.drvPath")
+            format!("cs: (({ready}) cs).{name}.config.virtualisation.vmVariant.system.build.toplevel.drvPath")
         }
     }
 }
@@ -52,6 +53,7 @@ pub fn check(nix: &Nix, source: &Source, named: &[String], progress: &dyn Progre
     check_known(named, &all)?;
     let machines = if named.is_empty() { all } else { named.to_vec() };
     let store_source = nix.flake_source(source.dir())?;
+    let ready = source.vm_ready()?;
     let jobs: Vec<(String, Variant)> =
         machines.iter().flat_map(|m| [(m.clone(), Variant::Hardware), (m.clone(), Variant::Vm)]).collect();
     let total = jobs.len();
@@ -67,7 +69,7 @@ pub fn check(nix: &Nix, source: &Source, named: &[String], progress: &dyn Progre
     let results: Vec<(String, Variant, Result<(), NixError>)> = jobs
         .into_par_iter()
         .map(|(m, v)| {
-            let r = nix.eval_logged(source.dir(), &installable(source, &m, v)).map(|_| ());
+            let r = nix.eval_logged(source.dir(), &source.configurations(), &evaluation(&ready, &m, v)).map(|_| ());
             say(done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1);
             (m, v, r)
         })

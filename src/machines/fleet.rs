@@ -62,11 +62,11 @@ pub struct MachineStatus {
 /// Every machine and what runs, by one evaluation (the system each machine
 /// would boot now, to tell a stale disk image).
 pub fn status(nix: &Nix, source: &Source) -> anyhow::Result<Vec<MachineStatus>> {
-    let now = nix.eval_json(
-        source.dir(),
-        &source.configurations(),
-        Some("builtins.mapAttrs (n: c: c.config.virtualisation.vmVariant.system.build.toplevel.outPath)"),
-    )?;
+    let apply = format!(
+        "cs: builtins.mapAttrs (n: c: c.config.virtualisation.vmVariant.system.build.toplevel.outPath) (({}) cs)",
+        source.vm_ready()?
+    );
+    let now = nix.eval_json(source.dir(), &source.configurations(), Some(&apply))?;
     let now: std::collections::BTreeMap<String, String> =
         serde_json::from_value(now).context("nix listed the machines in an unexpected form")?;
     Ok(now

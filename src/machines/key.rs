@@ -4,13 +4,8 @@
 
 use super::source::Source;
 use anyhow::{bail, Context as _};
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
-
-/// The private key of the source's machines.
-pub fn private_key(source: &Source) -> PathBuf {
-    source.state_dir().join("ssh-key")
-}
 
 /// The key, made when there is none.
 pub struct Key {
@@ -23,16 +18,11 @@ pub struct Key {
 /// and renamed, so a half-made key is never taken for one), its public half
 /// put where the flake reads it and added to git's index.
 pub fn ensure_key(source: &Source) -> anyhow::Result<Key> {
-    let private = private_key(source);
-    let public = private.with_file_name("ssh-key.pub");
+    let private = source.private_key();
+    let public = source.public_key();
     let made = !private.exists();
     if made {
-        let dir = source.state_dir();
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+        let dir = source.create_state_dir()?;
         let staging = tempfile::Builder::new().prefix(".ssh-key-").tempdir_in(&dir)?;
         let new = staging.path().join("key");
         let root = source.dir().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

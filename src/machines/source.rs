@@ -3,18 +3,28 @@
 //! machine's VM and of its VM system, where its state lives, which files
 //! are the user's. Commands never ask which kind of source it is.
 //!
-//! Kinds: a nixvm project (`flake.nix` beside `nixvm/vm.nix`, made by
-//! `init`), whose flake exposes `vm-M` and `vmSystem-M`.
+//! Kinds:
+//! - a nixvm project (`flake.nix` beside `nixvm/vm.nix`, made by `init`),
+//!   whose flake exposes `vm-M` and `vmSystem-M`;
+//! - flake mode: any other flake's `nixosConfigurations`, used as they
+//!   are. nixvm's VM module is added to each with `extendModules` inside
+//!   the evaluation (an `--apply` expression), so nothing is written in the
+//!   user's tree but `.nixvm/` (which ignores itself), the user's
+//!   `flake.lock` pins nixpkgs, and `nixosConfigurations.M` stays the
+//!   hardware.
 
 use super::state::{self, MachineState};
 use anyhow::{bail, Context as _};
 use std::path::{Path, PathBuf};
 
 /// The kinds of source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Kind {
     /// A nixvm project made by `init`.
     Project,
+    /// A flake's own `nixosConfigurations`; `reference` as nix is given it
+    /// in the root directory (`.` for the flake there).
+    Flake { reference: String },
 }
 
 /// Where a command's machines come from.
@@ -27,20 +37,38 @@ pub struct Source {
 }
 
 impl Source {
-    /// The source around `start` (default: the current directory): the
-    /// nearest nixvm project.
-    pub fn find(start: Option<&Path>) -> anyhow::Result<Source> {
-        let start = match start {
+    /// The source for a command run in `start` (default: the current
+    /// directory): `flake` when given (a directory, or any flake reference
+    /// nix accepts), else the nearest directory, `start` or above, holding
+    /// `flake.nix`: a nixvm project when `nixvm/vm.nix` is beside it, else
+    /// that flake's machines.
+    pub fn find(start: Option<&Path>, flake: Option<&str>) -> anyhow::Result<Source> {
+        let here = match start {
             Some(d) => d.to_path_buf(),
             None => std::env::current_dir().context("cannot read the current directory")?,
         };
-        let start = std::fs::canonicalize(&start).with_context(|| format!("cannot open {}", start.display()))?;
-        let Some(root) = start.ancestors().find(|d| is_project(d)).map(Path::to_path_buf) else {
-            bail!(
-                "{} is not in a nixvm project (no flake.nix with nixvm/vm.nix); run `nixvm init` first",
-                start.display()
-            );
+        let here = std::fs::canonicalize(&here).with_context(|| format!("cannot open {}", here.display()))?;
+        let root = match flake {
+            // Another flake than a directory's: state stays here.
+            Some(reference) if !Path::new(reference).is_dir() => {
+                return Ok(Source { kind: Kind::Flake { reference: reference.to_string() }, root: here, warnings: vec![] })
+            }
+            Some(dir) => {
+                let dir = std::fs::canonicalize(dir).with_context(|| format!("cannot open {dir}"))?;
+                if !dir.join("flake.nix").is_file() {
+                    bail!("{} has no flake.nix", dir.display());
+                }
+                dir
+            }
+            None => match crate::files::enclosing_flake(&here) {
+                Some(root) => root,
+                None => bail!(
+                    "{} is in no flake (no flake.nix here or above) and no nixvm project; run `nixvm init` first, or pass --flake",
+                    here.display()
+                ),
+            },
         };
+        let kind = if is_project(&root) { Kind::Project } else { Kind::Flake { reference: ".".into() } };
         let mut warnings = vec![];
         if root.to_string_lossy().contains(|c: char| c.is_whitespace() || "%#?".contains(c)) {
             warnings.push(format!(
@@ -48,13 +76,17 @@ impl Source {
                 root.display()
             ));
         }
-        Ok(Source { kind: Kind::Project, root, warnings })
+        Ok(Source { kind, root, warnings })
     }
 
     /// What kind of source this is, for people.
     pub fn describe(&self) -> String {
-        match self.kind {
+        match &self.kind {
             Kind::Project => format!("nixvm project {}", self.root.display()),
+            Kind::Flake { reference } if reference == "." => {
+                format!("nixosConfigurations of the flake {}", self.root.display())
+            }
+            Kind::Flake { reference } => format!("nixosConfigurations of the flake {reference}"),
         }
     }
 
@@ -63,24 +95,99 @@ impl Source {
         &self.root
     }
 
-    /// The attribute set of the machines' configurations.
+    /// The attribute set of the machines' configurations, as they run on
+    /// hardware.
     pub fn configurations(&self) -> String {
-        ".#nixosConfigurations".into()
-    }
-
-    /// The installable of `machine`'s VM (`config.system.build.vm` of its
-    /// VM variant).
-    pub fn vm(&self, machine: &str) -> String {
-        match self.kind {
-            Kind::Project => format!(".#vm-{machine}"),
+        match &self.kind {
+            Kind::Project => ".#nixosConfigurations".into(),
+            Kind::Flake { reference } => format!("{reference}#nixosConfigurations"),
         }
     }
 
-    /// The installable of the system a running VM of `machine` switches to.
-    pub fn vm_system(&self, machine: &str) -> String {
+    /// A Nix function from `configurations()` to the configurations whose
+    /// VM variant nixvm builds: the same for a project (its flake has
+    /// nixvm's module already), each extended with nixvm's module in flake
+    /// mode (the key, the segment, the qemu-vm.nix overrides).
+    pub fn vm_ready(&self) -> anyhow::Result<String> {
         match self.kind {
-            Kind::Project => format!(".#vmSystem-{machine}"),
+            Kind::Project => Ok("cs: cs".into()),
+            Kind::Flake { .. } => {
+                let module = crate::render::render("flake-vm.nix", &self.flake_vm_context()?)?;
+                let key = std::fs::read_to_string(self.public_key()).map(|k| k.trim().to_string()).unwrap_or_default();
+                Ok(format!(
+                    "cs: let module = {module}; machines = builtins.attrNames cs; in builtins.mapAttrs (name: c: c.extendModules {{ modules = [ (module {{ inherit name machines; sshKey = {key}; }}) ]; }}) cs",
+                    key = crate::nixstr::string_literal(&key)
+                ))
+            }
         }
+    }
+
+    /// Flake mode's module settings: qemu-vm.nix's values forced where the
+    /// flake's own `.nix` files set conflicting ones, by the conflict table
+    /// of the nixpkgs the flake pins (as `init` does for a project).
+    fn flake_vm_context(&self) -> anyhow::Result<crate::render::FlakeVmContext> {
+        let table = crate::pinned::choose(None, None, false, &self.root)?.table;
+        let options = crate::lint::LintOptions { table, ..crate::lint::LintOptions::default() };
+        let (files, _) = crate::files::collect(std::slice::from_ref(&self.root));
+        let mut overrides: std::collections::BTreeMap<Vec<String>, crate::render::Override> = Default::default();
+        for file in files {
+            let Some(text) = crate::files::read_text(&file) else { continue };
+            let findings = crate::lint::lint_text(&text, &options);
+            let rel = file.strip_prefix(&self.root).unwrap_or(&file);
+            for o in crate::project::vm_overrides(rel, &text, &findings, &options.table).0 {
+                overrides.entry(o.option.clone()).or_insert(o);
+            }
+        }
+        Ok(crate::render::FlakeVmContext { overrides: overrides.into_values().collect() })
+    }
+
+    /// The installable of `machine`'s VM, when the flake has one (a
+    /// project's `vm-M`); else its derivation comes from evaluating
+    /// `vm_ready`.
+    pub fn vm(&self, machine: &str) -> Option<String> {
+        match self.kind {
+            Kind::Project => Some(format!(".#vm-{machine}")),
+            Kind::Flake { .. } => None,
+        }
+    }
+
+    /// The installable of the system a running VM of `machine` switches
+    /// to, when the flake has one (a project's `vmSystem-M`).
+    pub fn vm_system(&self, machine: &str) -> Option<String> {
+        match self.kind {
+            Kind::Project => Some(format!(".#vmSystem-{machine}")),
+            Kind::Flake { .. } => None,
+        }
+    }
+
+    /// The machines' private ssh key (`key::ensure_key` makes it).
+    pub fn private_key(&self) -> PathBuf {
+        self.state_dir().join("ssh-key")
+    }
+
+    /// Its public half, beside it.
+    pub fn public_key(&self) -> PathBuf {
+        self.state_dir().join("ssh-key.pub")
+    }
+
+    /// Create `.nixvm/` (owner only) with a `.gitignore` that ignores it
+    /// whole, so the user's `git status` stays clean; its path.
+    pub fn create_state_dir(&self) -> anyhow::Result<PathBuf> {
+        use std::os::unix::fs::DirBuilderExt;
+        let dir = self.state_dir();
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        let ignore = dir.join(".gitignore");
+        if !ignore.exists() {
+            crate::files::write_atomically(
+                &ignore,
+                "# nixvm's state: machines' disks, the project key. Never committed.\n*\n",
+            )?;
+        }
+        Ok(dir)
     }
 
     /// `.nixvm/` at the root: machines' state, the key, known_hosts.
@@ -108,6 +215,8 @@ impl Source {
                 let rel = PathBuf::from("nixvm/ssh-key.pub");
                 Some((self.root.join(&rel), rel))
             }
+            // The key reaches the VM through `vm_ready`.
+            Kind::Flake { .. } => None,
         }
     }
 

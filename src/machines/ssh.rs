@@ -17,7 +17,7 @@ const DESTINATION: &str = "root@127.0.0.1";
 /// Write the ssh configuration for a running machine into its state
 /// directory; returns its path.
 fn write_ssh_config(source: &Source, state: &MachineState, port: u16) -> anyhow::Result<PathBuf> {
-    let key = super::key::private_key(source);
+    let key = source.private_key();
     if !key.exists() {
         bail!("the project has no ssh key yet; restart {} with nixvm so that it gets one", state.machine);
     }

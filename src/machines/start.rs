@@ -31,6 +31,7 @@ pub struct Prepared {
 /// chosen and recorded, the environment for its run script.
 fn prepare(source: &Source, machine: &str, built: &BuiltVm, console: bool) -> anyhow::Result<Prepared> {
     let script = run_script(&built.vm)?;
+    source.create_state_dir()?;
     let state = source.state(machine);
     state.create()?;
     let port = free_port()?;

@@ -239,14 +239,14 @@ impl Nix {
         json(&out, "nix eval")
     }
 
-    /// `nix eval --json --log-format internal-json INSTALLABLE`: on failure
-    /// (`NixError::Rejected`) Nix's whole stderr, structured, for
-    /// `message::parse_stderr`.
-    pub fn eval_logged(&self, dir: &Path, installable: &str) -> Result<serde_json::Value, NixError> {
+    /// `nix eval --json --log-format internal-json INSTALLABLE --apply FN`:
+    /// on failure (`NixError::Rejected`) Nix's whole stderr, structured,
+    /// for `message::parse_stderr`.
+    pub fn eval_logged(&self, dir: &Path, installable: &str, apply: &str) -> Result<serde_json::Value, NixError> {
         let out = self.run(
             dir,
             &["eval", "--json", "--log-format", "internal-json"],
-            &[installable.to_string()],
+            &[installable.to_string(), "--apply".to_string(), apply.to_string()],
             Stderr::Capture,
         )?;
         json(&out, "nix eval")

@@ -1,0 +1,217 @@
+//! Flake mode: the machines of a flake that is not a nixvm project
+//! (tests/fixtures/flakes/hosts, committed to a fresh git repository as the
+//! user's own), built, run, started and stopped with the real nix against
+//! the stub nixpkgs, with no `init` and nothing written outside `.nixvm/`.
+
+mod common;
+
+use assert_cmd::Command;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn nixvm() -> Command {
+    let mut c = Command::cargo_bin("nixvm").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=nixvm tests", "-c", "user.email=tests@nixvm.invalid"])
+        .args(args)
+        .output()
+        .expect("run git");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The fixture flake as a user's repository: copied, committed.
+fn user_flake(tmp: &Path) -> PathBuf {
+    let dir = tmp.join("infra");
+    common::copy_tree(&common::fixtures().join("flakes/hosts"), &dir);
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-q", "-m", "the servers"]);
+    dir
+}
+
+/// Every file of the user's tree (outside .git and .nixvm) and its bytes.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            if p.is_dir() {
+                if name != ".git" && name != ".nixvm" {
+                    stack.push(p);
+                }
+            } else {
+                out.insert(p.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+fn git_status(dir: &Path) -> String {
+    let out = std::process::Command::new("git").current_dir(dir).args(["status", "--porcelain"]).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `nixvm ARGS` in `dir` with the stub's flags; (code, stdout, stderr).
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let split = args.iter().position(|a| *a == "--").unwrap_or(args.len());
+    let out = nixvm()
+        .current_dir(dir)
+        // `up`'s VMs stay alive like real ones; `run`'s ends at once.
+        .env("NIXVM_STUB_SLEEP", if args.first() == Some(&"up") { "60" } else { "0" })
+        .args(&args[..split])
+        .args(common::stub_flags())
+        .args(&args[split..])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The VM-ready configurations' `ATTR` of `machine`, evaluated by nix with
+/// nixvm's own `vm_ready` expression for this flake.
+fn vm_value(nix: &Path, dir: &Path, machine: &str, attr: &str) -> serde_json::Value {
+    let source = nixvm::machines::Source::find(Some(dir), None).unwrap();
+    let apply = format!("cs: (({}) cs).{machine}.config.virtualisation.vmVariant.{attr}", source.vm_ready().unwrap());
+    let (ok, out, err) =
+        common::nix_flake(nix, dir, &["eval", "--json", ".#nixosConfigurations", "--apply", apply.as_str()]);
+    assert!(ok, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+/// Stops the flake's machines however the test ends.
+struct Down(PathBuf);
+
+impl Drop for Down {
+    fn drop(&mut self) {
+        let _ = nixvm().current_dir(&self.0).args(["down", "--timeout", "2"]).output();
+    }
+}
+
+#[test]
+fn a_flakes_machines_build_and_run_as_vms_without_init() {
+    let Some(nix) = common::nix("a_flakes_machines_build_and_run_as_vms_without_init") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = user_flake(tmp.path());
+    let before = tree(&dir);
+
+    // Plain Nix: the VM of the flake as it is does not evaluate.
+    let (ok, _, err) =
+        common::nix_flake(&nix, &dir, &["build", "--no-link", ".#nixosConfigurations.web.config.system.build.vm"]);
+    assert!(!ok && err.contains("conflicting definition values"), "{err}");
+
+    // nixvm builds both, from a subdirectory too (the flake root is found
+    // as git finds its repository).
+    let (code, out, err) = run(&dir.join("hosts/web"), &["build"]);
+    assert_eq!(code, 0, "{err}");
+    let built: Vec<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
+    assert_eq!(built, ["db", "web"], "{out}");
+
+    // The VM boots, with the arguments given.
+    let (code, out, err) = run(&dir, &["run", "web", "--", "-nographic"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("stub VM web") && out.contains("arg: -nographic"), "{out}");
+
+    // The key is in the VM only; the administrators' key stays in both.
+    let key = std::fs::read_to_string(dir.join(".nixvm/ssh-key.pub")).unwrap();
+    let vm_keys = vm_value(&nix, &dir, "web", "users.users.root.openssh.authorizedKeys.keys");
+    let vm_keys: Vec<&str> = vm_keys.as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
+    assert!(vm_keys.contains(&key.trim()), "{vm_keys:?}");
+    assert!(vm_keys.iter().any(|k| k.ends_with("admin@laptop")), "{vm_keys:?}");
+    let (ok, hw, err) = common::nix_flake(
+        &nix,
+        &dir,
+        &["eval", "--json", ".#nixosConfigurations.web.config.users.users.root.openssh.authorizedKeys.keys"],
+    );
+    assert!(ok, "{err}");
+    assert!(!hw.contains(key.split_whitespace().nth(1).unwrap()), "{hw}");
+    assert!(hw.contains("admin@laptop"), "{hw}");
+    // qemu-vm.nix's value wins in the VM, as lint's table says.
+    assert_eq!(vm_value(&nix, &dir, "web", "services.timesyncd.enable"), serde_json::json!(false));
+
+    // Nothing of the user's changed, and git sees nothing new.
+    assert_eq!(tree(&dir), before);
+    assert_eq!(git_status(&dir), "");
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(dir.join(".nixvm/ssh-key")).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600);
+
+    // An edit (not committed) shows up in the next build.
+    let (_, first, _) = run(&dir, &["build", "db"]);
+    let module = dir.join("hosts/db/configuration.nix");
+    let text = std::fs::read_to_string(&module).unwrap();
+    std::fs::write(
+        &module,
+        text.replace(
+            "services.postgresql.enable = true;",
+            "services.postgresql.enable = true;\n  services.nginx.enable = true;",
+        ),
+    )
+    .unwrap();
+    let (code, second, err) = run(&dir, &["build", "db"]);
+    assert_eq!(code, 0, "{err}");
+    assert_ne!(first, second);
+}
+
+#[test]
+fn a_flakes_machines_run_as_a_network() {
+    let Some(nix) = common::nix("a_flakes_machines_run_as_a_network") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = user_flake(tmp.path());
+    let _down = Down(dir.clone());
+
+    let (code, out, err) = run(&dir, &["up"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("db: started") && out.contains("192.168.1.1 on the segment"), "{out}");
+    assert!(out.contains("web: started") && out.contains("192.168.1.2 on the segment"), "{out}");
+    // The VMs know each other by those names.
+    let hosts = vm_value(&nix, &dir, "web", "networking.hosts");
+    assert_eq!(hosts, serde_json::json!({ "192.168.1.1": ["db"], "192.168.1.2": ["web"] }));
+
+    let (code, out, err) = run(&dir, &["status", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(s["source"].as_str().unwrap().starts_with("nixosConfigurations of the flake "), "{s}");
+    let running: Vec<bool> =
+        s["machines"].as_array().unwrap().iter().map(|m| m["running"].as_bool().unwrap()).collect();
+    assert_eq!(running, [true, true], "{s}");
+
+    let out = nixvm().current_dir(&dir).args(["down"]).output().unwrap();
+    let out = String::from_utf8_lossy(&out.stdout);
+    assert!(out.contains("db: stopped") && out.contains("web: stopped"), "{out}");
+    assert_eq!(git_status(&dir), "");
+}
+
+#[test]
+fn flake_mode_says_what_is_wrong() {
+    if common::nix("flake_mode_says_what_is_wrong").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    // No flake at all.
+    let (code, _, err) = run(tmp.path(), &["build"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is in no flake"), "{err}");
+
+    let dir = user_flake(tmp.path());
+    let before = tree(&dir);
+    let (code, _, err) = run(&dir, &["run", "a b"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`a b` is not a machine name"), "{err}");
+    let (code, _, err) = run(&dir, &["build", "mail"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no machine `mail`") && err.contains("db, web"), "{err}");
+    assert_eq!(tree(&dir), before);
+    assert_eq!(git_status(&dir), "");
+}
