@@ -214,4 +214,52 @@ fn flake_mode_says_what_is_wrong() {
     assert!(err.contains("no machine `mail`") && err.contains("db, web"), "{err}");
     assert_eq!(tree(&dir), before);
     assert_eq!(git_status(&dir), "");
+
+    // A module imports a file git does not track: nix says only that it
+    // does not exist; nixvm says why and what to run.
+    std::fs::write(dir.join("hosts/web/extra.nix"), "{ ... }: { services.postfix.enable = true; }\n").unwrap();
+    let config = dir.join("hosts/web/configuration.nix");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("./hardware-configuration.nix ]", "./hardware-configuration.nix ./extra.nix ]"),
+    )
+    .unwrap();
+    let (code, _, err) = run(&dir, &["build", "web"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("git does not track hosts/web/extra.nix") && err.contains("git add -N hosts/web/extra.nix"),
+        "{err}"
+    );
+    git(&dir, &["add", "-N", "hosts/web/extra.nix"]);
+    let (code, _, err) = run(&dir, &["build", "web"]);
+    assert_eq!(code, 0, "{err}");
+    // Only the test's own edits show; nixvm's state does not.
+    assert_eq!(git_status(&dir), " M hosts/web/configuration.nix\n A hosts/web/extra.nix\n");
+}
+
+#[test]
+fn check_maps_a_flakes_errors_to_its_files() {
+    if common::nix("check_maps_a_flakes_errors_to_its_files").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = user_flake(tmp.path());
+    let module = dir.join("hosts/db/configuration.nix");
+    let text = std::fs::read_to_string(&module).unwrap();
+    let broken = text.replace("services.postgresql.enable = true;", "services.postgresql.enable = enablePostgres;");
+    std::fs::write(&module, &broken).unwrap();
+    let (code, out, err) = run(&dir, &["check", "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let d = &json["diagnostics"][0];
+    assert_eq!(
+        (d["code"].as_str(), d["file"].as_str(), d["machine"].as_str()),
+        (Some("eval-error"), Some("hosts/db/configuration.nix"), Some("db")),
+        "{json:#}"
+    );
+    let line = broken.lines().position(|l| l.contains("enablePostgres")).unwrap() as u64 + 1;
+    assert_eq!(d["range"]["start"]["line"].as_u64(), Some(line));
+    // web evaluates, as on hardware and as a VM, with its conflict resolved.
+    assert!(json["diagnostics"].as_array().unwrap().iter().all(|d| d["machine"] == "db"), "{json:#}");
 }

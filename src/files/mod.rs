@@ -180,6 +180,21 @@ fn merged_gitignore(existing: &Path, generated: &[u8]) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// Of the paths `rels` (relative to the root of the git repository `dir`
+/// is in), those that exist but git does not track: a flake in that
+/// repository cannot see them. The repository's root comes with them.
+pub fn untracked(dir: &Path, rels: &[String]) -> Option<(PathBuf, Vec<String>)> {
+    let repo = git2::Repository::discover(dir).ok()?;
+    let root = repo.workdir()?.to_path_buf();
+    let index = repo.index().ok()?;
+    let found: Vec<String> = rels
+        .iter()
+        .filter(|rel| root.join(rel).is_file() && index.get_path(Path::new(rel.as_str()), 0).is_none())
+        .cloned()
+        .collect();
+    (!found.is_empty()).then_some((root, found))
+}
+
 /// The flake around `start` (a directory, or a file in one): the nearest
 /// directory, `start`'s own or an ancestor's, that holds `flake.nix`.
 pub fn enclosing_flake(start: &Path) -> Option<PathBuf> {

@@ -44,7 +44,7 @@ pub fn eval_machines(nix: &Nix, source: &Source, named: &[String]) -> anyhow::Re
         ready = source.vm_ready()?,
         names = crate::nixstr::string_literal(&names),
     );
-    let v = nix.eval_json(source.dir(), &source.configurations(), Some(&apply))?;
+    let v = nix.eval_json(source.dir(), &source.configurations(), Some(&apply)).map_err(|e| source.explain(e))?;
     // Building the derivations depends on the version; asked here, it
     // costs no `nix --version`.
     nix.learn_version(v["nix"].as_str().unwrap_or_default());
@@ -99,7 +99,7 @@ pub fn list_machines(nix: &Nix, source: &Source) -> anyhow::Result<Vec<String>> 
 fn unknown_or(nix: &Nix, source: &Source, machine: &str, err: crate::nix::NixError) -> anyhow::Error {
     match list_machines(nix, source).map(|all| check_known(&[machine.to_string()], &all)) {
         Ok(Err(unknown)) => unknown,
-        _ => anyhow::Error::new(err),
+        _ => source.explain(err),
     }
 }
 
@@ -136,7 +136,7 @@ pub fn build_machine_system(
             ready = source.vm_ready()?,
             name = crate::nixstr::attr_name(machine),
         );
-        let v = nix.eval_json(source.dir(), &source.configurations(), Some(&apply))?;
+        let v = nix.eval_json(source.dir(), &source.configurations(), Some(&apply)).map_err(|e| source.explain(e))?;
         nix.learn_version(v["nix"].as_str().unwrap_or_default());
         let Some(drv) = v["drv"].as_str() else {
             return Err(unknown_or(

@@ -66,7 +66,7 @@ pub fn status(nix: &Nix, source: &Source) -> anyhow::Result<Vec<MachineStatus>> 
         "cs: builtins.mapAttrs (n: c: c.config.virtualisation.vmVariant.system.build.toplevel.outPath) (({}) cs)",
         source.vm_ready()?
     );
-    let now = nix.eval_json(source.dir(), &source.configurations(), Some(&apply))?;
+    let now = nix.eval_json(source.dir(), &source.configurations(), Some(&apply)).map_err(|e| source.explain(e))?;
     let now: std::collections::BTreeMap<String, String> =
         serde_json::from_value(now).context("nix listed the machines in an unexpected form")?;
     Ok(now

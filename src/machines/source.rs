@@ -160,6 +160,33 @@ impl Source {
         }
     }
 
+    /// When nix failed because a file of the user's is not tracked by git
+    /// (a flake sees only tracked files, and nix says only "No such file
+    /// or directory"), say so and how to fix it.
+    pub fn explain(&self, error: impl Into<anyhow::Error>) -> anyhow::Error {
+        let error = error.into();
+        let text = format!("{error:#}");
+        // Store paths Nix names: /nix/store/HASH-source/REL.
+        let rels: Vec<String> = text
+            .split("/nix/store/")
+            .skip(1)
+            .filter_map(|rest| {
+                let path = rest.split(['\'', '"', '`', ' ', '\n', ':']).next()?;
+                let (_, rel) = path.split_once('/')?;
+                (!rel.is_empty()).then(|| rel.to_string())
+            })
+            .collect();
+        match crate::files::untracked(&self.root, &rels) {
+            Some((repo, files)) => error.context(format!(
+                "git does not track {} and a flake sees only tracked files; run `git add -N {}` in {}",
+                files.join(", "),
+                files.join(" "),
+                repo.display().to_string().trim_end_matches('/')
+            )),
+            None => error,
+        }
+    }
+
     /// The machines' private ssh key (`key::ensure_key` makes it).
     pub fn private_key(&self) -> PathBuf {
         self.state_dir().join("ssh-key")
