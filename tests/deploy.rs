@@ -232,3 +232,48 @@ fn ssh_and_deploy_through_a_real_sshd() {
     assert!(!read(&proj.join(".nixvm/known_hosts")).contains("nixvm-relay"));
     assert!(proj.join(".nixvm/ssh-key").exists(), "the project key stays");
 }
+
+/// Flake mode: a machine of the user's own flake (no init) is updated in
+/// place the same way, and the user's tree stays as it was.
+#[test]
+fn deploy_a_flakes_machine_through_a_real_sshd() {
+    if !can_run("deploy_a_flakes_machine_through_a_real_sshd") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("infra");
+    common::copy_tree(&common::fixtures().join("flakes/hosts"), &dir);
+    for args in [
+        &["init", "-q"][..],
+        &["add", "-A"],
+        &["-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-q", "-m", "servers"],
+    ] {
+        assert!(std::process::Command::new("git").current_dir(&dir).args(args).status().unwrap().success());
+    }
+    let dir = std::fs::canonicalize(&dir).unwrap();
+    nixvm()
+        .env("NIXVM_STUB_SLEEP", "120")
+        .args(["up", "web", "--dir"])
+        .arg(&dir)
+        .args(common::stub_flags())
+        .assert()
+        .code(0);
+    let _down = Down(dir.clone());
+    let sshd = start_sshd(&tmp.path().join("sshd"), &read(&dir.join(".nixvm/ssh-key.pub")));
+    std::fs::write(dir.join(".nixvm/web/ssh-port"), format!("{}\n", sshd.port)).unwrap();
+
+    let out = nixvm().args(["deploy", "web", "--dir"]).arg(&dir).args(common::stub_flags()).assert().code(0);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let system = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("web: switched to "))
+        .unwrap_or_else(|| panic!("{stdout}\n{}", stderr_of(out)))
+        .to_string();
+    assert!(system.ends_with("-nixos-system-web"), "{system}");
+    assert_eq!(
+        read(&sshd.dir.join("switch.log")),
+        format!("switch-to-configuration test {system}/bin/switch-to-configuration\n")
+    );
+    let status = std::process::Command::new("git").current_dir(&dir).args(["status", "--porcelain"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "", "nothing new for git");
+}
