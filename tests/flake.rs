@@ -27,8 +27,13 @@ fn git(dir: &Path, args: &[&str]) {
 
 /// The fixture flake as a user's repository: copied, committed.
 fn user_flake(tmp: &Path) -> PathBuf {
+    fixture_repo(tmp, "hosts")
+}
+
+/// `tests/fixtures/flakes/NAME` as a user's repository.
+fn fixture_repo(tmp: &Path, name: &str) -> PathBuf {
     let dir = tmp.join("infra");
-    common::copy_tree(&common::fixtures().join("flakes/hosts"), &dir);
+    common::copy_tree(&common::fixtures().join("flakes").join(name), &dir);
     git(&dir, &["init", "-q"]);
     git(&dir, &["add", "-A"]);
     git(&dir, &["commit", "-q", "-m", "the servers"]);
@@ -61,6 +66,7 @@ fn git_status(dir: &Path) -> String {
 }
 
 /// `nixvm ARGS` in `dir` with the stub's flags; (code, stdout, stderr).
+/// (`up`'s VMs stay alive for a minute, like real ones.)
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let split = args.iter().position(|a| *a == "--").unwrap_or(args.len());
     let out = nixvm()
@@ -84,8 +90,8 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
 fn vm_value(nix: &Path, dir: &Path, machine: &str, attr: &str) -> serde_json::Value {
     let source = nixvm::machines::Source::find(Some(dir), None).unwrap();
     let apply = format!("cs: (({}) cs).{machine}.config.virtualisation.vmVariant.{attr}", source.vm_ready().unwrap());
-    let (ok, out, err) =
-        common::nix_flake(nix, dir, &["eval", "--json", ".#nixosConfigurations", "--apply", apply.as_str()]);
+    let installable = source.configurations();
+    let (ok, out, err) = common::nix_flake(nix, dir, &["eval", "--json", &installable, "--apply", apply.as_str()]);
     assert!(ok, "{err}");
     serde_json::from_str(&out).unwrap()
 }
@@ -262,4 +268,40 @@ fn check_maps_a_flakes_errors_to_its_files() {
     assert_eq!(d["range"]["start"]["line"].as_u64(), Some(line));
     // web evaluates, as on hardware and as a VM, with its conflict resolved.
     assert!(json["diagnostics"].as_array().unwrap().iter().all(|d| d["machine"] == "db"), "{json:#}");
+}
+
+/// A raw colmena hive in the flake's `colmena` output: nodes evaluated as
+/// colmena evaluates them (meta.nixpkgs, specialArgs, nodeSpecialArgs,
+/// defaults, a node given as a list of modules), `deployment.*` declared,
+/// the qemu-vm conflict written inside flake.nix resolved.
+#[test]
+fn a_colmena_hive_in_a_flake_runs_as_vms() {
+    let Some(nix) = common::nix("a_colmena_hive_in_a_flake_runs_as_vms") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = fixture_repo(tmp.path(), "hive");
+    let before = tree(&dir);
+
+    let (code, out, err) = run(&dir, &["build"]);
+    assert_eq!(code, 0, "{err}");
+    let built: Vec<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
+    assert_eq!(built, ["db", "web"], "{out}");
+    let (code, out, err) = run(&dir, &["run", "db"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("stub VM db"), "{out}");
+
+    // The nodes got colmena's arguments, and the VM nixvm's settings.
+    assert_eq!(vm_value(&nix, &dir, "db", "services.postgresql.enable"), serde_json::json!(true));
+    assert_eq!(vm_value(&nix, &dir, "web", "services.timesyncd.enable"), serde_json::json!(false));
+    assert_eq!(vm_value(&nix, &dir, "web", "networking.hostName"), serde_json::json!("web"));
+
+    // Both evaluate on hardware and as VMs, deployment.* and all.
+    let (code, out, err) = run(&dir, &["check", "--format", "json"]);
+    assert_eq!(code, 0, "{out}{err}");
+
+    let (code, out, err) = run(&dir, &["status", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(s["source"].as_str().unwrap().starts_with("colmena of the flake "), "{s}");
+    assert_eq!(tree(&dir), before);
+    assert_eq!(git_status(&dir), "");
 }

@@ -90,7 +90,8 @@ fn vm_system(vm: &Path) -> anyhow::Result<PathBuf> {
 
 /// The source's machines, by one evaluation of their names only.
 pub fn list_machines(nix: &Nix, source: &Source) -> anyhow::Result<Vec<String>> {
-    let names = nix.eval_json(source.dir(), &source.configurations(), Some("builtins.attrNames"))?;
+    let apply = format!("cs: builtins.attrNames (({}) cs)", source.hardware());
+    let names = nix.eval_json(source.dir(), &source.configurations(), Some(&apply)).map_err(|e| source.explain(e))?;
     serde_json::from_value(names).context("nix listed the machines in an unexpected form")
 }
 

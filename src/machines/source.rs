@@ -22,10 +22,75 @@ use std::path::{Path, PathBuf};
 enum Kind {
     /// A nixvm project made by `init`.
     Project,
-    /// A flake's own `nixosConfigurations`; `reference` as nix is given it
-    /// in the root directory (`.` for the flake there).
-    Flake { reference: String },
+    /// A flake's own machines; `reference` as nix is given it in the root
+    /// directory (`.` for the flake there).
+    Flake { reference: String, output: Output },
 }
+
+/// Which of a flake's outputs holds its machines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Output {
+    /// `nixosConfigurations` (deploy-rs flakes point their nodes at them).
+    Configurations,
+    /// `colmenaHive`, from colmena's `lib.makeHive`: its `nodes`.
+    Hive,
+    /// A raw `colmena` hive, evaluated here as colmena evaluates it.
+    RawHive,
+}
+
+impl Output {
+    fn attribute(self) -> &'static str {
+        match self {
+            Output::Configurations => "nixosConfigurations",
+            Output::Hive => "colmenaHive",
+            Output::RawHive => "colmena",
+        }
+    }
+
+    /// The output a flake's `flake.nix` names, read without evaluating it:
+    /// `nixosConfigurations` when it is there (or nothing is), else a hive.
+    fn of(flake_nix: &str) -> Output {
+        let keys = crate::syntax::attribute_keys(&crate::syntax::parse(flake_nix));
+        if keys.contains("nixosConfigurations") {
+            Output::Configurations
+        } else if keys.contains("colmenaHive") {
+            Output::Hive
+        } else if keys.contains("colmena") {
+            Output::RawHive
+        } else {
+            Output::Configurations
+        }
+    }
+
+    /// A Nix function from the output to its machines' NixOS evaluations
+    /// (each with `config` and `extendModules`).
+    fn to_configurations(self) -> &'static str {
+        match self {
+            Output::Configurations => "cs: cs",
+            Output::Hive => "hive: hive.nodes",
+            Output::RawHive => RAW_HIVE,
+        }
+    }
+}
+
+/// A raw colmena hive evaluated the way colmena does: `meta` (or NixOps'
+/// `network`) gives the initialized nixpkgs, `specialArgs` and
+/// `nodeSpecialArgs`; `defaults` applies to every node; a node is a module
+/// or a list of them; each is evaluated with nixpkgs' own
+/// `nixos/lib/eval-config.nix`, with `name` and `nodes` as arguments, and
+/// with `deployment.*` declared (NixOS does not declare it).
+const RAW_HIVE: &str = "hive: let \
+    meta = hive.meta or hive.network or { }; \
+    reserved = [ \"defaults\" \"network\" \"meta\" ]; \
+    names = builtins.filter (n: !(builtins.elem n reserved)) (builtins.attrNames hive); \
+    nixpkgsOf = name: (meta.nodeNixpkgs or { }).${name} or meta.nixpkgs or (throw \"nixvm: the hive sets no meta.nixpkgs (colmena needs `import nixpkgs { ... }` there in a flake)\"); \
+    deployment = { lib, ... }: { options.deployment = lib.mkOption { type = lib.types.attrsOf lib.types.anything; default = { }; description = \"colmena's deployment settings, ignored by NixOS.\"; }; }; \
+    node = name: let pkgs = nixpkgsOf name; config = hive.${name}; in import (pkgs.path + \"/nixos/lib/eval-config.nix\") { \
+      inherit (pkgs) system; \
+      modules = [ deployment (hive.defaults or { }) ] ++ (if builtins.isList config then config else [ config ]); \
+      specialArgs = (meta.specialArgs or { }) // ((meta.nodeSpecialArgs or { }).${name} or { }) // { inherit name nodes; }; }; \
+    nodes = builtins.listToAttrs (map (name: { inherit name; value = node name; }) names); \
+  in nodes";
 
 /// Where a command's machines come from.
 #[derive(Debug, Clone)]
@@ -51,7 +116,8 @@ impl Source {
         let root = match flake {
             // Another flake than a directory's: state stays here.
             Some(reference) if !Path::new(reference).is_dir() => {
-                return Ok(Source { kind: Kind::Flake { reference: reference.to_string() }, root: here, warnings: vec![] })
+                let kind = Kind::Flake { reference: reference.to_string(), output: Output::Configurations };
+                return Ok(Source { kind, root: here, warnings: vec![] });
             }
             Some(dir) => {
                 let dir = std::fs::canonicalize(dir).with_context(|| format!("cannot open {dir}"))?;
@@ -68,7 +134,12 @@ impl Source {
                 ),
             },
         };
-        let kind = if is_project(&root) { Kind::Project } else { Kind::Flake { reference: ".".into() } };
+        let kind = if is_project(&root) {
+            Kind::Project
+        } else {
+            let flake_nix = std::fs::read_to_string(root.join("flake.nix")).unwrap_or_default();
+            Kind::Flake { reference: ".".into(), output: Output::of(&flake_nix) }
+        };
         let mut warnings = vec![];
         if root.to_string_lossy().contains(|c: char| c.is_whitespace() || "%#?".contains(c)) {
             warnings.push(format!(
@@ -83,10 +154,10 @@ impl Source {
     pub fn describe(&self) -> String {
         match &self.kind {
             Kind::Project => format!("nixvm project {}", self.root.display()),
-            Kind::Flake { reference } if reference == "." => {
-                format!("nixosConfigurations of the flake {}", self.root.display())
+            Kind::Flake { reference, output } => {
+                let flake = if reference == "." { self.root.display().to_string() } else { reference.clone() };
+                format!("{} of the flake {flake}", output.attribute())
             }
-            Kind::Flake { reference } => format!("nixosConfigurations of the flake {reference}"),
         }
     }
 
@@ -95,17 +166,26 @@ impl Source {
         &self.root
     }
 
-    /// The attribute set of the machines' configurations, as they run on
-    /// hardware.
+    /// The installable nix evaluates for the machines: an attribute set of
+    /// their configurations once `hardware()` is applied.
     pub fn configurations(&self) -> String {
         match &self.kind {
             Kind::Project => ".#nixosConfigurations".into(),
-            Kind::Flake { reference } => format!("{reference}#nixosConfigurations"),
+            Kind::Flake { reference, output } => format!("{reference}#{}", output.attribute()),
         }
     }
 
-    /// A Nix function from `configurations()` to the configurations whose
-    /// VM variant nixvm builds: the same for a project (its flake has
+    /// A Nix function from `configurations()` to the machines' NixOS
+    /// evaluations as they run on hardware.
+    pub fn hardware(&self) -> String {
+        match &self.kind {
+            Kind::Project => "cs: cs".into(),
+            Kind::Flake { output, .. } => output.to_configurations().into(),
+        }
+    }
+
+    /// A Nix function from `configurations()` to the evaluations whose VM
+    /// variant nixvm builds: as they are for a project (its flake has
     /// nixvm's module already), each extended with nixvm's module in flake
     /// mode (the key, the segment, the qemu-vm.nix overrides).
     pub fn vm_ready(&self) -> anyhow::Result<String> {
@@ -115,7 +195,8 @@ impl Source {
                 let module = crate::render::render("flake-vm.nix", &self.flake_vm_context()?)?;
                 let key = std::fs::read_to_string(self.public_key()).map(|k| k.trim().to_string()).unwrap_or_default();
                 Ok(format!(
-                    "cs: let module = {module}; machines = builtins.attrNames cs; in builtins.mapAttrs (name: c: c.extendModules {{ modules = [ (module {{ inherit name machines; sshKey = {key}; }}) ]; }}) cs",
+                    "out: let module = {module}; cs = ({hardware}) out; machines = builtins.attrNames cs; in builtins.mapAttrs (name: c: c.extendModules {{ modules = [ (module {{ inherit name machines; sshKey = {key}; }}) ]; }}) cs",
+                    hardware = self.hardware(),
                     key = crate::nixstr::string_literal(&key)
                 ))
             }
@@ -130,10 +211,14 @@ impl Source {
         let options = crate::lint::LintOptions { table, ..crate::lint::LintOptions::default() };
         let (files, _) = crate::files::collect(std::slice::from_ref(&self.root));
         let mut overrides: std::collections::BTreeMap<Vec<String>, crate::render::Override> = Default::default();
+        let hive_in_flake_nix = matches!(self.kind, Kind::Flake { output: Output::Hive | Output::RawHive, .. });
         for file in files {
-            let Some(text) = crate::files::read_text(&file) else { continue };
-            let findings = crate::lint::lint_text(&text, &options);
+            let Some(mut text) = crate::files::read_text(&file) else { continue };
             let rel = file.strip_prefix(&self.root).unwrap_or(&file);
+            if hive_in_flake_nix && rel == Path::new("flake.nix") {
+                text = hive_alone(&text).unwrap_or(text);
+            }
+            let findings = crate::lint::lint_text(&text, &options);
             for o in crate::project::vm_overrides(rel, &text, &findings, &options.table).0 {
                 overrides.entry(o.option.clone()).or_insert(o);
             }
@@ -266,6 +351,20 @@ impl Source {
         out.sort();
         Ok(out)
     }
+}
+
+/// A `flake.nix` with only its `colmena` hive left where it stands (the
+/// rest blanked, line breaks kept), so lint reads the hive as the network
+/// it is and its findings keep their lines.
+fn hive_alone(flake_nix: &str) -> Option<String> {
+    let span = crate::syntax::attrset_bound_to(&crate::syntax::parse(flake_nix), "colmena")?;
+    let blank = |s: &str| s.chars().map(|c| if c == '\n' { '\n' } else { ' ' }).collect::<String>();
+    Some(format!(
+        "{}{}{}",
+        blank(&flake_nix[..span.start]),
+        &flake_nix[span.start..span.end],
+        blank(&flake_nix[span.end..])
+    ))
 }
 
 /// A nixvm project's root: `flake.nix` and `nixvm/vm.nix`.

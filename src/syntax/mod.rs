@@ -83,6 +83,45 @@ pub fn analyze(parsed: &Parsed) -> FileAnalysis {
     }
 }
 
+/// Every name used as an attribute key in a file (each part of `a.b.c =`,
+/// `inherit` names excluded): enough to tell which outputs a `flake.nix`
+/// defines without evaluating it. Empty when the file does not parse.
+pub fn attribute_keys(parsed: &Parsed) -> std::collections::BTreeSet<String> {
+    use rnix::ast;
+    let mut out = std::collections::BTreeSet::new();
+    let Some(root) = parsed.root.as_ref().filter(|_| parsed.is_ok()) else { return out };
+    for node in root.descendants() {
+        let Some(path) = ast::Attrpath::cast(node) else { continue };
+        for attr in path.attrs() {
+            if let ast::Attr::Ident(i) = attr {
+                if let Some(t) = i.ident_token() {
+                    out.insert(t.text().to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Where the value bound to `key` is (`key = VALUE;` anywhere in the file,
+/// the last part of its attribute path being `key`), when it is an
+/// attribute set: a hive written inside a `flake.nix`, say.
+pub fn attrset_bound_to(parsed: &Parsed, key: &str) -> Option<Span> {
+    use rnix::ast;
+    use rowan::ast::AstNode as _;
+    let root = parsed.root.as_ref().filter(|_| parsed.is_ok())?;
+    root.descendants().filter_map(ast::AttrpathValue::cast).find_map(|b| {
+        let last = b.attrpath()?.attrs().last()?;
+        let ast::Attr::Ident(i) = last else { return None };
+        if i.ident_token()?.text() != key {
+            return None;
+        }
+        let ast::Expr::AttrSet(set) = b.value()? else { return None };
+        let range = set.syntax().text_range();
+        Some(Span::new(range.start().into(), range.end().into()))
+    })
+}
+
 /// Read a file the user declared to be a network file (`init --network`):
 /// its machines and their modules' analysis, or a located error saying why
 /// it is not one.
@@ -189,6 +228,14 @@ fn kind_name(kind: SyntaxKind) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn attribute_keys_of_a_flake() {
+        let text = "{ outputs = { self, nixpkgs }: { colmena.meta = { }; x = { inherit y; \"q\" = 1; }; }; } # nixosConfigurations";
+        let keys: Vec<String> = super::attribute_keys(&super::parse(text)).into_iter().collect();
+        assert_eq!(keys, ["colmena", "meta", "outputs", "x"]);
+        assert!(super::attribute_keys(&super::parse("{ a = ")).is_empty());
+    }
+
     use super::*;
 
     #[test]

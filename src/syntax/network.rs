@@ -153,15 +153,20 @@ fn read(expr: &ast::Expr, declared: bool) -> Result<(NetworkInfo, NetworkModules
     } else {
         NetworkFlavor::NixosBuildVms
     };
-    // A module written here, or `import ./machine.nix`.
-    let is_module = |e: &ast::Expr| match e {
-        ast::Expr::Lambda(_) | ast::Expr::AttrSet(_) => true,
-        ast::Expr::Apply(a) => {
-            let imports = a.lambda().is_some_and(|f| f.syntax().text() == "import");
-            imports && a.argument().is_some_and(|p| matches!(unparen(p), ast::Expr::PathRel(_) | ast::Expr::PathAbs(_)))
+    // A module written here, or `import ./machine.nix`; colmena also takes
+    // a list of modules (and paths to them) for a node.
+    fn is_module(e: &ast::Expr) -> bool {
+        match e {
+            ast::Expr::Lambda(_) | ast::Expr::AttrSet(_) => true,
+            ast::Expr::Apply(a) => {
+                let imports = a.lambda().is_some_and(|f| f.syntax().text() == "import");
+                imports
+                    && a.argument().is_some_and(|p| matches!(unparen(p), ast::Expr::PathRel(_) | ast::Expr::PathAbs(_)))
+            }
+            ast::Expr::List(l) => l.items().map(unparen).all(|i| matches!(i, ast::Expr::PathRel(_)) || is_module(&i)),
+            _ => false,
         }
-        _ => false,
-    };
+    }
     let any_lambda = entries.iter().any(|(_, _, e)| matches!(e, ast::Expr::Lambda(_)));
     let reserved = |n: &str| n == "meta" || n == "defaults" || NIXOPS_KEYS.contains(&n);
     let marked = MARKERS.iter().any(|k| has(k));
@@ -183,7 +188,10 @@ fn read(expr: &ast::Expr, declared: bool) -> Result<(NetworkInfo, NetworkModules
             modules.push((None, value));
         } else if !reserved(&name) {
             machines.push(NetworkMachine { name: name.clone(), name_span, span: span_of(value.syntax()) });
-            modules.push((Some(name), value));
+            match &value {
+                ast::Expr::List(l) => modules.extend(l.items().map(|i| (Some(name.clone()), unparen(i)))),
+                _ => modules.push((Some(name), value)),
+            }
         }
     }
     if machines.is_empty() {
