@@ -305,3 +305,24 @@ fn a_colmena_hive_in_a_flake_runs_as_vms() {
     assert_eq!(tree(&dir), before);
     assert_eq!(git_status(&dir), "");
 }
+
+/// A hive made with colmena's `lib.makeHive` (the `colmenaHive` output):
+/// its evaluated nodes are the machines.
+#[test]
+fn a_made_colmena_hive_runs_as_vms() {
+    if common::nix("a_made_colmena_hive_runs_as_vms").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = fixture_repo(tmp.path(), "made-hive");
+    let colmena = format!("path:{}", common::fixtures().join("stub-colmena").display());
+    let (code, out, err) = run(&dir, &["run", "mail", "--override-input", "colmena", &colmena]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("stub VM mail"), "{out}");
+    let (code, out, err) = run(&dir, &["status", "--json", "--override-input", "colmena", &colmena]);
+    assert_eq!(code, 0, "{err}");
+    let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(s["source"].as_str().unwrap().starts_with("colmenaHive of the flake "), "{s}");
+    assert_eq!(s["machines"][0]["name"], "mail");
+    assert_eq!(git_status(&dir), "");
+}
