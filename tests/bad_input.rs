@@ -190,10 +190,10 @@ fn cases() -> Vec<Case> {
             writes_nothing: true,
         },
         Case {
-            name: "network file that is a function",
+            name: "network file that is a function returning no machine",
             setup: |d| init(d, "--network", "fn.nix", "{ nodes }: { }\n"),
             code: 2,
-            says: &["fn.nix:1:1", "not a function"],
+            says: &["fn.nix:1:12", "defines no machine"],
             writes_nothing: true,
         },
         Case {

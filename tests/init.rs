@@ -164,7 +164,13 @@ fn nixops_projects_declare_deployment_and_keep_it() {
 #[test]
 fn bad_inputs_are_located_errors_and_write_nothing() {
     let cases: &[(&[&str], &str)] = &[
-        (&["--network", "networks/function.nix"], "function.nix:1:1: a network file must be an attribute set"),
+        (
+            &["--network", "networks/function.nix"],
+            "function.nix:1:3: the network is a function and its argument `inputs` has no default: pass --arg inputs EXPR or --argstr inputs VALUE",
+        ),
+        (&["--network", "networks/function-args.nix", "--argstr", "domain", "x", "--arg", "zone", "1"], "takes no argument `zone` (it takes: region, domain)"),
+        (&["--network", "networks/function-args.nix", "--arg", "domain", "\"x"], "--arg domain: not a Nix expression"),
+        (&["--from", "server/configuration.nix", "--argstr", "domain", "x"], "--arg and --argstr are for a network file written as a function"),
         (&["--network", "networks/bad-name.nix"], "bad-name.nix:3:3: machine name `a b` is not usable"),
         (
             &["--network", "networks/merged.nix"],
@@ -414,4 +420,36 @@ fn init_prints_nix_commands_that_run_as_printed() {
             assert!(String::from_utf8_lossy(&out.stderr).contains("experimental"));
         }
     }
+}
+
+/// A network written as a function: called with its defaults and the
+/// arguments given on the command line, as NixOps calls it.
+#[test]
+fn a_network_function_is_called_with_its_arguments() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = fixture("networks/function-args.nix");
+    let proj = init(
+        tmp.path(),
+        &[
+            "--network",
+            file.to_str().unwrap(),
+            "--argstr",
+            "domain",
+            "shop.example",
+            "--arg",
+            "region",
+            "\"us-\" + \"east-1\"",
+        ],
+    );
+    let Some(nix) = common::nix("a_network_function_is_called_with_its_arguments") else { return };
+    let o = outputs(&nix, &proj);
+    let machines: Vec<&String> = o["nixosConfigurations"].as_object().unwrap().keys().collect();
+    assert_eq!(machines, ["db", "web"]);
+    let (ok, out, err) =
+        common::nix_flake(&nix, &proj, &["eval", "--raw", ".#nixosConfigurations.web.config.networking.domain"]);
+    assert!(ok, "{err}");
+    assert_eq!(out, "shop.example");
+    // The VM builds (deployment.* declared, as for any NixOps network).
+    let (ok, _, err) = common::nix_flake(&nix, &proj, &["build", "--no-link", ".#vm-web"]);
+    assert!(ok, "{err}");
 }

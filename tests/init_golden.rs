@@ -22,6 +22,7 @@ fn options(command: &str) -> InitOptions {
         keep_hardware: false,
         command: command.into(),
         lint: LintOptions::default(),
+        network_args: vec![],
     }
 }
 

@@ -38,6 +38,12 @@ pub struct InitArgs {
     /// Do not run `nix flake lock` (the first nix command will lock).
     #[arg(long)]
     no_lock: bool,
+    /// An argument for a network written as a function: a Nix expression (repeatable).
+    #[arg(long = "arg", num_args = 2, value_names = ["NAME", "EXPR"], action = clap::ArgAction::Append)]
+    args: Vec<String>,
+    /// An argument for a network written as a function: a string (repeatable).
+    #[arg(long = "argstr", num_args = 2, value_names = ["NAME", "VALUE"], action = clap::ArgAction::Append)]
+    argstrs: Vec<String>,
 }
 
 pub fn run(args: InitArgs, command: String) -> anyhow::Result<Status> {
@@ -54,6 +60,7 @@ pub fn run(args: InitArgs, command: String) -> anyhow::Result<Status> {
         system: args.system.clone(),
         lock: !args.no_lock,
         command,
+        network_args: network_args(&args.args, &args.argstrs),
     };
     let created = project::create(&create, &|line| eprintln!("{line}"))?;
     let dir = args.dir.display();
@@ -81,6 +88,15 @@ pub fn run(args: InitArgs, command: String) -> anyhow::Result<Status> {
         );
     }
     Ok(Status::Clean)
+}
+
+/// `--arg` and `--argstr` pairs, in that order.
+fn network_args(exprs: &[String], strings: &[String]) -> Vec<(String, crate::project::NetworkArg)> {
+    use crate::project::NetworkArg;
+    let pairs =
+        |v: &[String]| v.chunks(2).map(|c| (c[0].clone(), c.get(1).cloned().unwrap_or_default())).collect::<Vec<_>>();
+    let exprs = pairs(exprs).into_iter().map(|(n, v)| (n, NetworkArg::Expr(v)));
+    exprs.chain(pairs(strings).into_iter().map(|(n, v)| (n, NetworkArg::Str(v)))).collect()
 }
 
 /// Quote `s` for the next-steps hint, which people paste into a shell.

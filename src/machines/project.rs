@@ -25,6 +25,8 @@ pub struct Create {
     pub lock: bool,
     /// The command line, for the generated files' header.
     pub command: String,
+    /// Arguments for a network written as a function.
+    pub network_args: Vec<(String, project::NetworkArg)>,
 }
 
 /// The project made.
@@ -79,6 +81,7 @@ pub fn create(c: &Create, say: &dyn Fn(String)) -> anyhow::Result<Created> {
         keep_hardware: c.keep_hardware,
         command: c.command.clone(),
         lint: lint_options(c.nixpkgs.as_deref(), say),
+        network_args: c.network_args.clone(),
     };
     let plan = project::plan(&entry, &gathered.sources, &options).map_err(|e| match e {
         project::PlanError::Located(l) => {

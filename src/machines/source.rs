@@ -73,13 +73,15 @@ impl Output {
     }
 }
 
-/// A raw colmena hive evaluated the way colmena does: `meta` (or NixOps'
+/// A raw colmena hive evaluated the way colmena does: a function is called
+/// with no arguments; `meta` (or NixOps'
 /// `network`) gives the initialized nixpkgs, `specialArgs` and
 /// `nodeSpecialArgs`; `defaults` applies to every node; a node is a module
 /// or a list of them; each is evaluated with nixpkgs' own
 /// `nixos/lib/eval-config.nix`, with `name` and `nodes` as arguments, and
 /// with `deployment.*` declared (NixOS does not declare it).
-const RAW_HIVE: &str = "hive: let \
+const RAW_HIVE: &str = "raw: let \
+    hive = if builtins.isFunction raw then raw { } else raw; \
     meta = hive.meta or hive.network or { }; \
     reserved = [ \"defaults\" \"network\" \"meta\" ]; \
     names = builtins.filter (n: !(builtins.elem n reserved)) (builtins.attrNames hive); \

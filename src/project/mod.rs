@@ -43,6 +43,17 @@ pub struct InitOptions {
     /// The command line, for the generated files' headers.
     pub command: String,
     pub lint: LintOptions,
+    /// Arguments for a network written as a function (`--arg`, `--argstr`).
+    pub network_args: Vec<(String, NetworkArg)>,
+}
+
+/// A value for a network function's argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetworkArg {
+    /// `--arg NAME EXPR`: a Nix expression.
+    Expr(String),
+    /// `--argstr NAME VALUE`: a string.
+    Str(String),
 }
 
 /// A located problem in one of the user's files.
@@ -121,9 +132,14 @@ fn text_of<'a>(sources: &'a Sources, path: &Path) -> Result<&'a str, PlanError> 
 /// Plan the project for `entry` over `sources`.
 pub fn plan(entry: &Entry, sources: &Sources, options: &InitOptions) -> Result<Plan, PlanError> {
     let mut plan = Plan::default();
+    // How the flake calls a network written as a function.
+    let mut network_call = None;
     // Machines, and the directory the user's files are copied under.
     let (machines, copy_root, flavor) = match entry {
         Entry::Config(path) => {
+            if !options.network_args.is_empty() {
+                return Err(PlanError::Other("--arg and --argstr are for a network file written as a function".into()));
+            }
             let text = text_of(sources, path)?;
             let parsed = syntax::parse(text);
             if let Some(e) = parsed.errors.first() {
@@ -148,6 +164,7 @@ pub fn plan(entry: &Entry, sources: &Sources, options: &InitOptions) -> Result<P
             }
             let analysis = syntax::read_network(&parsed).map_err(|e| located(path, text, e.span, e.message))?;
             let info = analysis.network.clone().ok_or_else(|| PlanError::Other("not a network file".into()))?;
+            network_call = network_call_of(path, text, info.function.as_ref(), &options.network_args)?;
             let mut seen = BTreeSet::new();
             for m in &info.machines {
                 if !is_machine_name(&m.name) {
@@ -209,6 +226,7 @@ pub fn plan(entry: &Entry, sources: &Sources, options: &InitOptions) -> Result<P
         description: format!("VMs of {}, made by nixvm", machines.join(", ")),
         nixpkgs_url: options.nixpkgs_url.clone(),
         network_file,
+        network_call,
         system: options.system.clone(),
     };
     plan.files.insert("flake.nix".into(), render::render("flake.nix", &flake)?.into_bytes());
@@ -235,6 +253,61 @@ pub fn plan(entry: &Entry, sources: &Sources, options: &InitOptions) -> Result<P
 }
 
 /// A project path as the generated Nix appends it to `./.`: `/a/b.nix`.
+/// The argument set a network function is called with: every argument it
+/// needs given (`--arg`/`--argstr`) or defaulted, none it does not take.
+/// `None` for a network that is a set.
+fn network_call_of(
+    path: &Path,
+    text: &str,
+    function: Option<&syntax::NetworkFunction>,
+    args: &[(String, NetworkArg)],
+) -> Result<Option<String>, PlanError> {
+    let Some(function) = function else {
+        return match args.first() {
+            Some((name, _)) => Err(PlanError::Other(format!(
+                "--arg/--argstr {name}: {} is an attribute set of machines, not a function that takes arguments",
+                path.display()
+            ))),
+            None => Ok(None),
+        };
+    };
+    let given = |n: &str| args.iter().any(|(a, _)| a == n);
+    if let Some(a) = function.arguments.iter().find(|a| !a.has_default && !given(&a.name)) {
+        return Err(located(
+            path,
+            text,
+            a.span,
+            format!(
+                "the network is a function and its argument `{0}` has no default: pass --arg {0} EXPR or --argstr {0} VALUE",
+                a.name
+            ),
+        ));
+    }
+    let mut call = String::from("{");
+    for (name, value) in args {
+        if !function.open && !function.arguments.iter().any(|a| &a.name == name) {
+            let takes: Vec<&str> = function.arguments.iter().map(|a| a.name.as_str()).collect();
+            return Err(PlanError::Other(format!(
+                "the network function in {} takes no argument `{name}` (it takes: {})",
+                path.display(),
+                takes.join(", ")
+            )));
+        }
+        let value = match value {
+            NetworkArg::Str(s) => crate::nixstr::string_literal(s),
+            NetworkArg::Expr(e) => {
+                if let Some(err) = syntax::parse(e).errors.first() {
+                    return Err(PlanError::Other(format!("--arg {name}: not a Nix expression: {}", err.message)));
+                }
+                format!("({e}\n)")
+            }
+        };
+        call.push_str(&format!(" {} = {value};", crate::nixstr::attr_name(name)));
+    }
+    call.push_str(" }");
+    Ok(Some(call))
+}
+
 /// What the VM variant must force so that qemu-vm.nix's values win over the
 /// file `rel`'s conflicting ones (its `qemu-conflict` findings), and notes
 /// on those it cannot force: a value qemu-vm.nix sets only under a

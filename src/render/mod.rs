@@ -109,6 +109,8 @@ pub struct FlakeContext {
     pub nixpkgs_url: String,
     /// The network file's path inside the project, from its root: `/x.nix`.
     pub network_file: String,
+    /// For a network written as a function: the set it is called with.
+    pub network_call: Option<String>,
     pub system: String,
 }
 
@@ -168,6 +170,7 @@ mod tests {
             description: "tricky \"${desc}\" \\ ''".into(),
             nixpkgs_url: "github:NixOS/nixpkgs/nixos-25.11".into(),
             network_file: "/machines.nix".into(),
+            network_call: None,
             system: "x86_64-linux".into(),
         }
     }

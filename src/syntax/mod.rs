@@ -15,7 +15,7 @@ mod scan;
 mod value;
 
 pub use model::*;
-pub use network::{NetworkFlavor, NetworkInfo, NetworkMachine};
+pub use network::{NetworkArgument, NetworkFlavor, NetworkFunction, NetworkInfo, NetworkMachine};
 
 use crate::text::Span;
 use rnix::{SyntaxKind, SyntaxNode};

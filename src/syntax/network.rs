@@ -32,6 +32,24 @@ pub struct NetworkInfo {
     pub machines: Vec<NetworkMachine>,
     /// The `defaults` module, applied to every machine.
     pub defaults: Option<Span>,
+    /// For a network written as a function (`{ region ? "eu", ... }: { ... }`,
+    /// as NixOps and hives allow): what it takes.
+    pub function: Option<NetworkFunction>,
+}
+
+/// The arguments a network function takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkFunction {
+    pub arguments: Vec<NetworkArgument>,
+    /// It takes other arguments too (`...`).
+    pub open: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkArgument {
+    pub name: String,
+    pub has_default: bool,
+    pub span: Span,
 }
 
 const NIXOPS_KEYS: &[&str] = &["network", "resources", "require"];
@@ -101,6 +119,9 @@ fn read(expr: &ast::Expr, declared: bool) -> Result<(NetworkInfo, NetworkModules
     let set = match &body {
         ast::Expr::AttrSet(set) => set.clone(),
         ast::Expr::Lambda(l) => {
+            // A function of named arguments whose body is a network: the
+            // tool that reads the file calls it (NixOps with its arguments,
+            // colmena with none).
             let module_args = ["config", "pkgs", "lib", "modulesPath", "options"];
             let is_module = match l.param() {
                 Some(ast::Param::Pattern(p)) => p
@@ -108,10 +129,32 @@ fn read(expr: &ast::Expr, declared: bool) -> Result<(NetworkInfo, NetworkModules
                     .any(|e| e.ident().and_then(|i| i.ident_token()).is_some_and(|t| module_args.contains(&t.text()))),
                 _ => false,
             };
+            if let (Some(ast::Param::Pattern(p)), Some(body)) = (l.param(), l.body()) {
+                // A function of `pkgs` may be a module: its body must look
+                // like a network by itself, as if nobody had said.
+                let read_body = read(&body, declared && !is_module);
+                // A function returning a set literal: what is wrong is in the set.
+                if let (Err(e), Some(ast::Expr::AttrSet(_))) = (&read_body, peel(&body)) {
+                    if declared && !is_module {
+                        return Err(e.clone());
+                    }
+                }
+                if let Ok((mut info, modules)) = read_body {
+                    let arguments = p
+                        .pat_entries()
+                        .filter_map(|e| {
+                            let name = e.ident()?.ident_token()?.text().to_string();
+                            Some(NetworkArgument { name, has_default: e.default().is_some(), span: span_of(e.syntax()) })
+                        })
+                        .collect();
+                    info.function = Some(NetworkFunction { arguments, open: p.ellipsis_token().is_some() });
+                    return Ok((info, modules));
+                }
+            }
             let why = if is_module {
                 "this is a NixOS module (a function of config/pkgs), not a network file: use --from"
             } else {
-                "a network file must be an attribute set of machines, not a function: nixvm cannot know what to pass it"
+                "a network file must be an attribute set of machines, or a function of named arguments returning one"
             };
             return Err(not_network(&body, why));
         }
@@ -197,7 +240,7 @@ fn read(expr: &ast::Expr, declared: bool) -> Result<(NetworkInfo, NetworkModules
     if machines.is_empty() {
         return Err(not_network(&body, "the network file defines no machine"));
     }
-    Ok((NetworkInfo { flavor, machines, defaults }, modules))
+    Ok((NetworkInfo { flavor, machines, defaults, function: None }, modules))
 }
 
 #[cfg(test)]
