@@ -210,6 +210,19 @@ fn flake_mode_says_what_is_wrong() {
     assert_eq!(code, 2);
     assert!(err.contains("is in no flake"), "{err}");
 
+    // A flake without machines.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::write(empty.join("flake.nix"), "{\n  outputs = { self }: { packages = { }; };\n}\n").unwrap();
+    git(&empty, &["init", "-q"]);
+    git(&empty, &["add", "-A"]);
+    let (code, _, err) = run(&empty, &["build"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("the flake has no `nixosConfigurations` output and its flake.nix names no colmena hive"),
+        "{err}"
+    );
+
     let dir = user_flake(tmp.path());
     let before = tree(&dir);
     let (code, _, err) = run(&dir, &["run", "a b"]);
@@ -325,4 +338,42 @@ fn a_made_colmena_hive_runs_as_vms() {
     assert!(s["source"].as_str().unwrap().starts_with("colmenaHive of the flake "), "{s}");
     assert_eq!(s["machines"][0]["name"], "mail");
     assert_eq!(git_status(&dir), "");
+}
+
+/// `-v` prints each nix command nixvm runs, as a shell takes it back: run
+/// as printed, they give what nixvm got (plain Nix can do it alone).
+#[test]
+fn verbose_prints_the_nix_commands_to_do_the_same() {
+    if common::nix("verbose_prints_the_nix_commands_to_do_the_same").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = user_flake(tmp.path());
+    let (code, out, err) = run(&dir, &["build", "web", "-v"]);
+    assert_eq!(code, 0, "{err}");
+    let vm = out.trim().split('\t').nth(1).unwrap().to_string();
+    // A command runs from its `+ ` line to the next line of nixvm's own.
+    let mut commands: Vec<String> = vec![];
+    for line in err.lines() {
+        match line.strip_prefix("+ ") {
+            Some(c) => commands.push(c.to_string()),
+            None if line.starts_with("nixvm: ") || line.starts_with("made ") => {}
+            None => {
+                if let Some(last) = commands.last_mut() {
+                    last.push('\n');
+                    last.push_str(line);
+                }
+            }
+        }
+    }
+    assert_eq!(commands.len(), 2, "an evaluation and a build: {err}");
+    assert!(commands[0].contains(" eval ") && commands[1].contains(" build "), "{commands:?}");
+    let shell = |c: &str| std::process::Command::new("sh").arg("-c").arg(c).current_dir(&dir).output().unwrap();
+    let eval = shell(&commands[0]);
+    assert!(eval.status.success(), "{}", String::from_utf8_lossy(&eval.stderr));
+    let selected: serde_json::Value = serde_json::from_slice(&eval.stdout).unwrap();
+    assert_eq!(selected["selected"][0]["name"], "web");
+    let build = shell(&commands[1]);
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    assert!(String::from_utf8_lossy(&build.stdout).contains(&vm), "{}", String::from_utf8_lossy(&build.stdout));
 }

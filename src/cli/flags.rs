@@ -26,6 +26,9 @@ pub struct NixFlags {
     /// A nix option (repeatable).
     #[arg(long = "option", num_args = 2, value_names = ["NAME", "VALUE"], action = clap::ArgAction::Append)]
     options: Vec<String>,
+    /// Print each nix command before running it (to run the same without nixvm).
+    #[arg(short = 'v', long)]
+    verbose: bool,
     /// Override a flake input (repeatable).
     #[arg(long = "override-input", num_args = 2, value_names = ["INPUT", "REF"], action = clap::ArgAction::Append)]
     override_inputs: Vec<String>,
@@ -49,7 +52,7 @@ impl NixFlags {
             options: pairs(&self.options),
             override_inputs: pairs(&self.override_inputs),
         };
-        Ok(Nix::find()?.with_flags(flags))
+        Ok(Nix::find()?.with_flags(flags).with_echo(self.verbose))
     }
 }
 

@@ -263,6 +263,15 @@ impl Source {
                 (!rel.is_empty()).then(|| rel.to_string())
             })
             .collect();
+        if let Kind::Flake { output, .. } = &self.kind {
+            let attribute = output.attribute();
+            if text.contains("does not provide attribute") && text.contains(&format!("'{attribute}'")) {
+                return error.context(format!(
+                    "the flake has no `{attribute}` output{}, so nixvm finds no machines in it; inside a nixvm project, or with `nixvm init`, it would",
+                    if *output == Output::Configurations { " and its flake.nix names no colmena hive (colmenaHive or colmena)" } else { "" }
+                ));
+            }
+        }
         match crate::files::untracked(&self.root, &rels) {
             Some((repo, files)) => error.context(format!(
                 "git does not track {} and a flake sees only tracked files; run `git add -N {}` in {}",

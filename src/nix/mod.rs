@@ -91,6 +91,8 @@ pub struct Nix {
     /// `builtins.nixVersion` anyway (`learn_version`), else from
     /// `nix --version` when first needed.
     version: std::sync::OnceLock<Version>,
+    /// Say each command before running it (`nixvm -v`), as `sh -x` does.
+    echo: bool,
 }
 
 impl Nix {
@@ -100,13 +102,31 @@ impl Nix {
         std::env::split_paths(&path)
             .map(|d| d.join("nix"))
             .find(|c| c.is_file())
-            .map(|program| Nix { program, flags: Flags::default(), version: std::sync::OnceLock::new() })
+            .map(|program| Nix { program, flags: Flags::default(), version: std::sync::OnceLock::new(), echo: false })
             .ok_or(NixError::NotFound)
     }
 
     pub fn with_flags(mut self, flags: Flags) -> Nix {
         self.flags = flags;
         self
+    }
+
+    /// Print each nix command on stderr before running it, in a form a
+    /// shell takes back (`+ nix build ...`): how to do the same without
+    /// nixvm.
+    pub fn with_echo(mut self, echo: bool) -> Nix {
+        self.echo = echo;
+        self
+    }
+
+    fn say(&self, c: &Command) {
+        if self.echo {
+            let words: Vec<String> = std::iter::once(c.get_program())
+                .chain(c.get_args())
+                .map(|w| shell_word(&w.to_string_lossy()))
+                .collect();
+            eprintln!("+ {}", words.join(" "));
+        }
     }
 
     /// The version of this Nix: known, or asked once (`nix --version`).
@@ -152,6 +172,10 @@ impl Nix {
             .args(subcommand)
             .args(self.flags.to_args())
             .args(tail);
+        if matches!(stderr, Stderr::Watch(_)) {
+            c.args(["--log-format", "internal-json"]);
+        }
+        self.say(&c);
         let (status, stdout, stderr) = match stderr {
             Stderr::Capture => {
                 let out = c.output().map_err(NixError::Spawn)?;
@@ -161,7 +185,7 @@ impl Nix {
                 let out = c.stderr(std::process::Stdio::inherit()).output().map_err(NixError::Spawn)?;
                 (out.status, out.stdout, String::new())
             }
-            Stderr::Watch(watch) => watched(c.args(["--log-format", "internal-json"]), watch)?,
+            Stderr::Watch(watch) => watched(&mut c, watch)?,
         };
         if status.success() {
             Ok(stdout)
@@ -215,13 +239,10 @@ impl Nix {
             )));
         }
         let program = self.program.with_file_name("nix-copy-closure");
-        let status = Command::new(&program)
-            .args(["--to", host])
-            .arg(path)
-            .env("NIX_SSHOPTS", ssh_options.join(" "))
-            .stdin(std::process::Stdio::null())
-            .status()
-            .map_err(NixError::Spawn)?;
+        let mut c = Command::new(&program);
+        c.args(["--to", host]).arg(path).env("NIX_SSHOPTS", ssh_options.join(" ")).stdin(std::process::Stdio::null());
+        self.say(&c);
+        let status = c.status().map_err(NixError::Spawn)?;
         if status.success() {
             Ok(())
         } else {
@@ -273,6 +294,15 @@ impl Nix {
 /// shell would, so quotes and backslashes change it too.
 pub fn ssh_option_reads_the_same(option: &str) -> bool {
     !option.is_empty() && !option.contains(|c: char| c.is_whitespace() || "'\"\\".contains(c))
+}
+
+/// `w` as a shell reads it back: as it is when it is plain, else quoted.
+fn shell_word(w: &str) -> String {
+    if !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+=:,@#%^".contains(c)) {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', "'\\''"))
+    }
 }
 
 /// Receives what Nix is doing, as it happens.
@@ -391,6 +421,14 @@ mod tests {
         for bad in ["", "a b", "/p/it's", "/p/\"q\"", "/p/back\\slash", "tab\there"] {
             assert!(!ssh_option_reads_the_same(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn commands_are_shown_as_a_shell_reads_them() {
+        assert_eq!(shell_word(".#vm-web"), ".#vm-web");
+        assert_eq!(shell_word("nix-command flakes"), "'nix-command flakes'");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word(""), "''");
     }
 
     #[test]
