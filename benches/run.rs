@@ -1,7 +1,9 @@
-//! `cargo bench --bench run`: what `nixvm run M` adds over `nix run .#vm-M`
-//! on the same project (an example machine, the stub nixpkgs from
-//! tests/fixtures, offline), median of interleaved runs. Target (issue:
-//! lifecycle): at most 5% more wall time, with one nix call.
+//! `cargo bench --bench run`: what `nixvm run M` adds over plain `nix run`
+//! (the stub nixpkgs from tests/fixtures, offline), median of interleaved
+//! runs: in a project (`nix run .#vm-M`, one nix call for nixvm too), and in
+//! flake mode on tests/fixtures/flakes/hosts (`nix run
+//! .#nixosConfigurations.db.config.system.build.vm`; nixvm evaluates once,
+//! with its module added, then builds). Target: at most 5% more wall time.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -19,6 +21,30 @@ fn timed(cmd: &mut Command) -> Duration {
     let status = cmd.stdout(Stdio::null()).stderr(Stdio::null()).status().unwrap();
     assert!(status.success(), "{cmd:?} failed");
     start.elapsed()
+}
+
+/// Median wall times of `plain` and `ours`, interleaved after a warm-up.
+fn compare(name: &str, plain: &mut Command, ours: &mut Command) {
+    // Warm up: the first runs build, make the key, fill nix's caches.
+    timed(ours);
+    timed(plain);
+    let (mut a, mut b) = (vec![], vec![]);
+    for _ in 0..RUNS {
+        a.push(timed(plain));
+        b.push(timed(ours));
+    }
+    let (a, b) = (median(a), median(b));
+    let overhead = (b.as_secs_f64() / a.as_secs_f64() - 1.0) * 100.0;
+    println!("{name}:");
+    println!("  nix run:   {:>7.1} ms (median of {RUNS})", a.as_secs_f64() * 1e3);
+    println!("  nixvm run: {:>7.1} ms (median of {RUNS})", b.as_secs_f64() * 1e3);
+    println!("  overhead: {overhead:+.1}% (target: at most +5%) {}", if overhead <= 5.0 { "MET" } else { "MISSED" });
+}
+
+fn nix() -> Command {
+    let mut c = Command::new("nix");
+    c.args(["--extra-experimental-features", "nix-command flakes"]);
+    c
 }
 
 fn main() {
@@ -39,25 +65,34 @@ fn main() {
         .unwrap();
     assert!(status.success());
     let flags = ["--offline", "--override-input", "nixpkgs", stub.as_str()];
-    let mut nix_run = Command::new("nix");
-    nix_run
-        .current_dir(&proj)
-        .args(["--extra-experimental-features", "nix-command flakes", "run"])
-        .args(flags)
-        .arg(".#vm-relay");
+    let mut nix_run = nix();
+    nix_run.current_dir(&proj).arg("run").args(flags).arg(".#vm-relay");
     let mut nixvm_run = Command::new(nixvm);
     nixvm_run.current_dir(&proj).args(["run", "relay"]).args(flags);
-    // Warm up: the first runs build, make the key, fill nix's caches.
-    timed(&mut nixvm_run);
-    timed(&mut nix_run);
-    let (mut a, mut b) = (vec![], vec![]);
-    for _ in 0..RUNS {
-        a.push(timed(&mut nix_run));
-        b.push(timed(&mut nixvm_run));
+    compare("a nixvm project (relay)", &mut nix_run, &mut nixvm_run);
+
+    // Flake mode: the fixture flake as a user's repository.
+    let flake = tmp.path().join("infra");
+    copy_tree(&root.join("tests/fixtures/flakes/hosts"), &flake);
+    for args in [&["init", "-q"][..], &["add", "-A"]] {
+        assert!(Command::new("git").current_dir(&flake).args(args).status().unwrap().success());
     }
-    let (a, b) = (median(a), median(b));
-    let overhead = (b.as_secs_f64() / a.as_secs_f64() - 1.0) * 100.0;
-    println!("nix run .#vm-relay: {:>7.1} ms (median of {RUNS})", a.as_secs_f64() * 1e3);
-    println!("nixvm run relay:    {:>7.1} ms (median of {RUNS})", b.as_secs_f64() * 1e3);
-    println!("overhead: {overhead:+.1}% (target: at most +5%) {}", if overhead <= 5.0 { "MET" } else { "MISSED" });
+    let mut nix_run = nix();
+    nix_run.current_dir(&flake).arg("run").args(flags).arg(".#nixosConfigurations.db.config.system.build.vm");
+    let mut nixvm_run = Command::new(nixvm);
+    nixvm_run.current_dir(&flake).args(["run", "db"]).args(flags);
+    compare("flake mode (db of tests/fixtures/flakes/hosts)", &mut nix_run, &mut nixvm_run);
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
 }
