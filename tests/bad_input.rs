@@ -214,7 +214,7 @@ fn cases() -> Vec<Case> {
             name: "machines joined with //",
             setup: |d| init(d, "--network", "joined.nix", "{ a = { ... }: { }; }\n// { a = { ... }: { }; }\n"),
             code: 2,
-            says: &["joined.nix:1:1", "`//`"],
+            says: &["joined.nix:2:6", "machine `a` is defined on both sides of `//`"],
             writes_nothing: true,
         },
         Case {

@@ -174,7 +174,7 @@ fn bad_inputs_are_located_errors_and_write_nothing() {
         (&["--network", "networks/bad-name.nix"], "bad-name.nix:3:3: machine name `a b` is not usable"),
         (
             &["--network", "networks/merged.nix"],
-            "merged.nix:1:1: a network file must be one attribute set literal of machines, not sets joined with `//`",
+            "merged.nix:1:28: machine `a` is defined on both sides of `//`, where the right one silently wins: define it once",
         ),
         (&["--network", "networks/missing-import.nix"], "missing-import.nix:2:32: `./not-there.nix` does not exist"),
         (&["--from", "server/configuration.nix", "--name", "../evil"], "machine name `../evil` is not usable"),
@@ -451,5 +451,21 @@ fn a_network_function_is_called_with_its_arguments() {
     assert_eq!(out, "shop.example");
     // The VM builds (deployment.* declared, as for any NixOps network).
     let (ok, _, err) = common::nix_flake(&nix, &proj, &["build", "--no-link", ".#vm-web"]);
+    assert!(ok, "{err}");
+}
+
+/// A network that computes its machines (`import`, `//`) is evaluated by nix
+/// for their names; its imports are copied like any other.
+#[test]
+fn a_computed_network_is_evaluated_for_its_machines() {
+    let Some(nix) = common::nix("a_computed_network_is_evaluated_for_its_machines") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let file = fixture("networks/computed/network.nix");
+    let proj = init(tmp.path(), &["--network", file.to_str().unwrap()]);
+    assert!(proj.join("network/shared.nix").is_file());
+    let o = outputs(&nix, &proj);
+    let machines: Vec<&String> = o["nixosConfigurations"].as_object().unwrap().keys().collect();
+    assert_eq!(machines, ["cache", "db", "web"]);
+    let (ok, _, err) = common::nix_flake(&nix, &proj, &["build", "--no-link", ".#vm-cache"]);
     assert!(ok, "{err}");
 }

@@ -23,6 +23,7 @@ fn options(command: &str) -> InitOptions {
         command: command.into(),
         lint: LintOptions::default(),
         network_args: vec![],
+        evaluated: None,
     }
 }
 

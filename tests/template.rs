@@ -24,6 +24,7 @@ fn template_matches_what_init_generates() {
         command: "nixvm init --from configuration.nix".into(),
         lint: LintOptions::default(),
         network_args: vec![],
+        evaluated: None,
     };
     let plan = plan(&Entry::Config(config), &sources, &options).unwrap();
     let bless = std::env::var_os("NIXVM_BLESS").is_some();

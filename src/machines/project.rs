@@ -63,6 +63,7 @@ pub fn create(c: &Create, say: &dyn Fn(String)) -> anyhow::Result<Created> {
     }
     let entry_rel = gathered.relative(&entry_abs);
     let entry = if c.network { Entry::Network(entry_rel) } else { Entry::Config(entry_rel) };
+    let evaluated = if c.network { evaluate_if_computed(&entry_abs, &c.network_args)? } else { None };
 
     let nixpkgs_url = match c.nixpkgs.as_deref() {
         Some(p) if Path::new(p).is_dir() => {
@@ -82,6 +83,7 @@ pub fn create(c: &Create, say: &dyn Fn(String)) -> anyhow::Result<Created> {
         command: c.command.clone(),
         lint: lint_options(c.nixpkgs.as_deref(), say),
         network_args: c.network_args.clone(),
+        evaluated,
     };
     let plan = project::plan(&entry, &gathered.sources, &options).map_err(|e| match e {
         project::PlanError::Located(l) => {
@@ -96,6 +98,33 @@ pub fn create(c: &Create, say: &dyn Fn(String)) -> anyhow::Result<Created> {
         say(format!("note: {n}"));
     }
     Ok(Created { machines: plan.machines, nixpkgs_url: options.nixpkgs_url, locked })
+}
+
+/// A network file that computes its machines (`a // b`, `import`s) is
+/// evaluated by nix for their names (called with the arguments given when
+/// it is a function); one written as a literal is read without nix.
+fn evaluate_if_computed(
+    file: &Path,
+    args: &[(String, project::NetworkArg)],
+) -> anyhow::Result<Option<project::EvaluatedNetwork>> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    if !crate::syntax::network_is_computed(&crate::syntax::parse(&text)) {
+        return Ok(None);
+    }
+    let call = project::argument_set(args).map_err(anyhow::Error::new)?;
+    let path = crate::nixstr::string_literal(&file.display().to_string());
+    let expr = format!(
+        "let n = import (/. + {path}); v = if builtins.isFunction n then n {call} else n; \
+         notMachines = [ \"network\" \"defaults\" \"resources\" \"require\" \"meta\" ]; \
+         in {{ function = builtins.isFunction n; machines = builtins.filter (m: !(builtins.elem m notMachines)) (builtins.attrNames v); }}"
+    );
+    let dir = file.parent().unwrap_or(Path::new("/"));
+    let v = crate::nix::Nix::find().and_then(|nix| nix.eval_expr_json(dir, &expr)).with_context(|| {
+        format!("{} computes its machines, and nix could not evaluate it to list them", file.display())
+    })?;
+    let machines =
+        serde_json::from_value(v["machines"].clone()).context("nix listed the machines in an unexpected form")?;
+    Ok(Some(project::EvaluatedNetwork { machines, function: v["function"].as_bool().unwrap_or(false) }))
 }
 
 /// Pin nixpkgs now when nix can (and track flake.lock); otherwise say why

@@ -260,6 +260,14 @@ impl Nix {
         json(&out, "nix eval")
     }
 
+    /// `nix eval --json --impure --expr EXPR` in `dir` (impure: the
+    /// expression reads files by absolute path, as nix-build does).
+    pub fn eval_expr_json(&self, dir: &Path, expr: &str) -> Result<serde_json::Value, NixError> {
+        let tail = ["--impure".to_string(), "--expr".to_string(), expr.to_string()];
+        let out = self.run(dir, &["eval", "--json"], &tail, Stderr::Capture).map_err(briefly)?;
+        json(&out, "nix eval")
+    }
+
     /// `nix eval --json --log-format internal-json INSTALLABLE --apply FN`:
     /// on failure (`NixError::Rejected`) Nix's whole stderr, structured,
     /// for `message::parse_stderr`.

@@ -45,6 +45,17 @@ pub struct InitOptions {
     pub lint: LintOptions,
     /// Arguments for a network written as a function (`--arg`, `--argstr`).
     pub network_args: Vec<(String, NetworkArg)>,
+    /// For a network that computes its machines (`a // b`, `import`s):
+    /// what evaluating it said.
+    pub evaluated: Option<EvaluatedNetwork>,
+}
+
+/// A computed network as nix evaluated it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvaluatedNetwork {
+    pub machines: Vec<String>,
+    /// The file is a function (called with `--arg`/`--argstr` and defaults).
+    pub function: bool,
 }
 
 /// A value for a network function's argument.
@@ -162,24 +173,39 @@ pub fn plan(entry: &Entry, sources: &Sources, options: &InitOptions) -> Result<P
             if let Some(e) = parsed.errors.first() {
                 return Err(located(path, text, e.span, e.message.clone()));
             }
-            let analysis = syntax::read_network(&parsed).map_err(|e| located(path, text, e.span, e.message))?;
-            let info = analysis.network.clone().ok_or_else(|| PlanError::Other("not a network file".into()))?;
-            network_call = network_call_of(path, text, info.function.as_ref(), &options.network_args)?;
-            let mut seen = BTreeSet::new();
-            for m in &info.machines {
-                if !is_machine_name(&m.name) {
-                    return Err(located(
+            if let (true, Some(evaluated)) = (syntax::network_is_computed(&parsed), &options.evaluated) {
+                if let Some(bad) = evaluated.machines.iter().find(|m| !is_machine_name(m)) {
+                    return Err(PlanError::Other(format!(
+                        "{}: machine name `{bad}` is not usable: it must be a Nix identifier made of letters, digits, `_` and `-`",
+                        path.display()
+                    )));
+                }
+                if evaluated.machines.is_empty() {
+                    return Err(PlanError::Other(format!("{}: the network defines no machine", path.display())));
+                }
+                network_call = if evaluated.function { Some(argument_set(&options.network_args)?) } else { None };
+                // NixOps and colmena networks set deployment.*: declare it.
+                (evaluated.machines.clone(), PathBuf::from("network"), Some(NetworkFlavor::NixOps))
+            } else {
+                let analysis = syntax::read_network(&parsed).map_err(|e| located(path, text, e.span, e.message))?;
+                let info = analysis.network.clone().ok_or_else(|| PlanError::Other("not a network file".into()))?;
+                network_call = network_call_of(path, text, info.function.as_ref(), &options.network_args)?;
+                let mut seen = BTreeSet::new();
+                for m in &info.machines {
+                    if !is_machine_name(&m.name) {
+                        return Err(located(
                         path,
                         text,
                         m.name_span,
                         format!("machine name `{}` is not usable: it must be a Nix identifier made of letters, digits, `_` and `-`", m.name),
                     ));
+                    }
+                    if !seen.insert(m.name.clone()) {
+                        return Err(located(path, text, m.name_span, format!("machine `{}` is defined twice", m.name)));
+                    }
                 }
-                if !seen.insert(m.name.clone()) {
-                    return Err(located(path, text, m.name_span, format!("machine `{}` is defined twice", m.name)));
-                }
+                (info.machines.iter().map(|m| m.name.clone()).collect(), PathBuf::from("network"), Some(info.flavor))
             }
-            (info.machines.iter().map(|m| m.name.clone()).collect(), PathBuf::from("network"), Some(info.flavor))
         }
     };
 
@@ -283,8 +309,7 @@ fn network_call_of(
             ),
         ));
     }
-    let mut call = String::from("{");
-    for (name, value) in args {
+    for (name, _) in args {
         if !function.open && !function.arguments.iter().any(|a| &a.name == name) {
             let takes: Vec<&str> = function.arguments.iter().map(|a| a.name.as_str()).collect();
             return Err(PlanError::Other(format!(
@@ -293,6 +318,15 @@ fn network_call_of(
                 takes.join(", ")
             )));
         }
+    }
+    argument_set(args).map(Some)
+}
+
+/// The attribute set of `--arg` and `--argstr` values, as Nix text: names
+/// escaped, strings quoted, expressions checked to parse.
+pub fn argument_set(args: &[(String, NetworkArg)]) -> Result<String, PlanError> {
+    let mut call = String::from("{");
+    for (name, value) in args {
         let value = match value {
             NetworkArg::Str(s) => crate::nixstr::string_literal(s),
             NetworkArg::Expr(e) => {
@@ -305,7 +339,7 @@ fn network_call_of(
         call.push_str(&format!(" {} = {value};", crate::nixstr::attr_name(name)));
     }
     call.push_str(" }");
-    Ok(Some(call))
+    Ok(call)
 }
 
 /// What the VM variant must force so that qemu-vm.nix's values win over the

@@ -122,6 +122,22 @@ pub fn attrset_bound_to(parsed: &Parsed, key: &str) -> Option<Span> {
     })
 }
 
+/// Whether a file declared to be a network computes its set of machines
+/// (`a // b`, `import ./x.nix`, a function call...) instead of writing it
+/// as a literal: only evaluating it tells its machines.
+pub fn network_is_computed(parsed: &Parsed) -> bool {
+    let Some(expr) = parsed
+        .root
+        .as_ref()
+        .filter(|_| parsed.is_ok())
+        .and_then(|r| rnix::ast::Root::cast(r.clone()))
+        .and_then(|r| r.expr())
+    else {
+        return false;
+    };
+    network::is_computed(&expr)
+}
+
 /// Read a file the user declared to be a network file (`init --network`):
 /// its machines and their modules' analysis, or a located error saying why
 /// it is not one.

@@ -101,6 +101,50 @@ fn peel(expr: &ast::Expr) -> Option<ast::Expr> {
     }
 }
 
+/// A name written on both sides of `a // b` when both are set literals
+/// (the right one silently wins): where it is on the right, and the name.
+fn overlap(op: &ast::BinOp) -> Option<(Span, String)> {
+    let keys = |e: Option<ast::Expr>| -> Vec<(String, Span)> {
+        match e.and_then(|e| peel(&e)) {
+            Some(ast::Expr::AttrSet(set)) => set
+                .attrpath_values()
+                .filter_map(|av| {
+                    let first = av.attrpath()?.attrs().next()?;
+                    Some((attr_name(&first)?, span_of(first.syntax())))
+                })
+                .collect(),
+            Some(ast::Expr::BinOp(inner)) if inner.operator() == Some(ast::BinOpKind::Update) => {
+                // `a // b // c` is `(a // b) // c`: the left is itself joined.
+                let mut all = vec![];
+                for side in [inner.lhs(), inner.rhs()] {
+                    if let Some(ast::Expr::AttrSet(set)) = side.and_then(|e| peel(&e)) {
+                        all.extend(set.attrpath_values().filter_map(|av| {
+                            let first = av.attrpath()?.attrs().next()?;
+                            Some((attr_name(&first)?, span_of(first.syntax())))
+                        }));
+                    }
+                }
+                all
+            }
+            _ => vec![],
+        }
+    };
+    let left = keys(op.lhs());
+    keys(op.rhs()).into_iter().find(|(name, _)| left.iter().any(|(l, _)| l == name)).map(|(name, span)| (span, name))
+}
+
+/// A network whose machines only evaluation tells: its body (under `let`,
+/// `with` and a function's arguments) is no attribute set literal.
+pub fn is_computed(expr: &ast::Expr) -> bool {
+    match peel(expr) {
+        Some(ast::Expr::AttrSet(_)) | None => false,
+        Some(ast::Expr::Lambda(l)) => l.body().is_some_and(|b| is_computed(&b)),
+        Some(ast::Expr::BinOp(op)) => op.operator() == Some(ast::BinOpKind::Update) && overlap(&op).is_none(),
+        Some(ast::Expr::Apply(_)) | Some(ast::Expr::Select(_)) | Some(ast::Expr::IfElse(_)) => true,
+        Some(_) => false,
+    }
+}
+
 /// Recognise a network file among module files (a heuristic: lint does not
 /// know what a file is meant to be).
 pub fn detect(expr: &ast::Expr) -> Option<(NetworkInfo, NetworkModules)> {
@@ -144,7 +188,11 @@ fn read(expr: &ast::Expr, declared: bool) -> Result<(NetworkInfo, NetworkModules
                         .pat_entries()
                         .filter_map(|e| {
                             let name = e.ident()?.ident_token()?.text().to_string();
-                            Some(NetworkArgument { name, has_default: e.default().is_some(), span: span_of(e.syntax()) })
+                            Some(NetworkArgument {
+                                name,
+                                has_default: e.default().is_some(),
+                                span: span_of(e.syntax()),
+                            })
                         })
                         .collect();
                     info.function = Some(NetworkFunction { arguments, open: p.ellipsis_token().is_some() });
@@ -159,10 +207,16 @@ fn read(expr: &ast::Expr, declared: bool) -> Result<(NetworkInfo, NetworkModules
             return Err(not_network(&body, why));
         }
         ast::Expr::BinOp(op) if op.operator() == Some(ast::BinOpKind::Update) => {
-            return Err(not_network(
-                &body,
-                "a network file must be one attribute set literal of machines, not sets joined with `//` (where a name given twice silently wins): write them as one set",
-            ))
+            return Err(match overlap(op) {
+                Some((span, name)) => (
+                    span,
+                    format!("machine `{name}` is defined on both sides of `//`, where the right one silently wins: define it once"),
+                ),
+                None => not_network(
+                    &body,
+                    "this network joins sets with `//`: nixvm evaluates it with nix to list its machines",
+                ),
+            });
         }
         _ => return Err(not_network(&body, "a network file must be an attribute set literal of machines")),
     };
