@@ -89,7 +89,10 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
 /// nixvm's own `vm_ready` expression for this flake.
 fn vm_value(nix: &Path, dir: &Path, machine: &str, attr: &str) -> serde_json::Value {
     let source = nixvm::machines::Source::find(Some(dir), None).unwrap();
-    let apply = format!("cs: (({}) cs).{machine}.config.virtualisation.vmVariant.{attr}", source.vm_ready().unwrap());
+    let apply = format!(
+        "cs: (({}) cs).{machine}.config.virtualisation.vmVariant.{attr}",
+        source.vm_ready(&nixvm::nix::Nix::find().unwrap()).unwrap()
+    );
     let installable = source.configurations();
     let (ok, out, err) = common::nix_flake(nix, dir, &["eval", "--json", &installable, "--apply", apply.as_str()]);
     assert!(ok, "{err}");
@@ -352,18 +355,18 @@ fn verbose_prints_the_nix_commands_to_do_the_same() {
     let (code, out, err) = run(&dir, &["build", "web", "-v"]);
     assert_eq!(code, 0, "{err}");
     let vm = out.trim().split('\t').nth(1).unwrap().to_string();
-    // A command runs from its `+ ` line to the next line of nixvm's own.
+    // A command runs from its `+ ` line while a single quote is open (an
+    // argument spanning lines); other lines are nixvm's and Nix's own.
     let mut commands: Vec<String> = vec![];
+    // (`'\''` writes a quote: the escaped one does not count.)
+    let open = |c: &String| (c.matches('\'').count() - c.matches("\\'").count()) % 2 == 1;
     for line in err.lines() {
-        match line.strip_prefix("+ ") {
-            Some(c) => commands.push(c.to_string()),
-            None if line.starts_with("nixvm: ") || line.starts_with("made ") => {}
-            None => {
-                if let Some(last) = commands.last_mut() {
-                    last.push('\n');
-                    last.push_str(line);
-                }
+        match commands.last_mut() {
+            Some(last) if open(last) => {
+                last.push('\n');
+                last.push_str(line);
             }
+            _ => commands.extend(line.strip_prefix("+ ").map(str::to_string)),
         }
     }
     assert_eq!(commands.len(), 2, "an evaluation and a build: {err}");
@@ -376,4 +379,29 @@ fn verbose_prints_the_nix_commands_to_do_the_same() {
     let build = shell(&commands[1]);
     assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
     assert!(String::from_utf8_lossy(&build.stdout).contains(&vm), "{}", String::from_utf8_lossy(&build.stdout));
+}
+
+/// `--flake` names the flake from anywhere: a directory (its `.nixvm/`
+/// holds the state), or any flake reference nix takes (state in `--dir`).
+#[test]
+fn another_flake_by_flag() {
+    if common::nix("another_flake_by_flag").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = user_flake(tmp.path());
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let flake = dir.to_string_lossy().into_owned();
+    let (code, out, err) = run(&elsewhere, &["build", "db", "--flake", &flake]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("db\t"), "{out}");
+    assert!(dir.join(".nixvm/ssh-key").is_file() && !elsewhere.join(".nixvm").exists());
+
+    let reference = format!("git+file://{}", dir.display());
+    let (code, out, err) = run(&elsewhere, &["build", "web", "--flake", &reference]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("web\t"), "{out}");
+    assert!(elsewhere.join(".nixvm/ssh-key").is_file(), "state where the command runs");
+    assert_eq!(git_status(&dir), "");
 }

@@ -41,7 +41,7 @@ pub fn eval_machines(nix: &Nix, source: &Source, named: &[String]) -> anyhow::Re
          info = n: let c = cs.${{n}}.config; in {{ name = n; vm = c.system.build.vm.drvPath; \
          memory = c.virtualisation.vmVariant.virtualisation.memorySize or {DEFAULT_MEMORY_MIB}; }}; \
          in {{ inherit all; nix = builtins.nixVersion; selected = map info (builtins.filter (n: cs ? ${{n}}) (if named == [ ] then all else named)); }}",
-        ready = source.vm_ready()?,
+        ready = source.vm_ready(nix)?,
         names = crate::nixstr::string_literal(&names),
     );
     let v = nix.eval_json(source.dir(), &source.configurations(), Some(&apply)).map_err(|e| source.explain(e))?;
@@ -134,7 +134,7 @@ pub fn build_machine_system(
         progress.status(&format!("evaluating {machine}"));
         let apply = format!(
             "cs0: let cs = ({ready}) cs0; in {{ nix = builtins.nixVersion; drv = if cs ? {name} then cs.{name}.config.virtualisation.vmVariant.system.build.toplevel.drvPath else null; }}",
-            ready = source.vm_ready()?,
+            ready = source.vm_ready(nix)?,
             name = crate::nixstr::attr_name(machine),
         );
         let v = nix.eval_json(source.dir(), &source.configurations(), Some(&apply)).map_err(|e| source.explain(e))?;

@@ -52,8 +52,8 @@ pub fn check(nix: &Nix, source: &Source, named: &[String], progress: &dyn Progre
     let all = build::list_machines(nix, source)?;
     check_known(named, &all)?;
     let machines = if named.is_empty() { all } else { named.to_vec() };
-    let store_source = nix.flake_source(source.dir())?;
-    let (hardware, ready) = (source.hardware(), source.vm_ready()?);
+    let store_source = nix.flake_source(source.dir(), source.reference())?;
+    let (hardware, ready) = (source.hardware(), source.vm_ready(nix)?);
     let jobs: Vec<(String, Variant)> =
         machines.iter().flat_map(|m| [(m.clone(), Variant::Hardware), (m.clone(), Variant::Vm)]).collect();
     let total = jobs.len();
@@ -78,14 +78,12 @@ pub fn check(nix: &Nix, source: &Source, named: &[String], progress: &dyn Progre
         .collect();
     progress.finish();
 
-    // Each user file is read once, however many findings it has.
+    // Each user file is read once, however many findings it has, from the
+    // flake's source as nix evaluated it.
     let cache = std::cell::RefCell::new(BTreeMap::<String, Option<String>>::new());
     let read = |rel: &str| {
-        cache
-            .borrow_mut()
-            .entry(rel.to_string())
-            .or_insert_with(|| crate::files::read_text(&source.user_file(rel)))
-            .clone()
+        let file = std::path::Path::new(&store_source).join(rel);
+        cache.borrow_mut().entry(rel.to_string()).or_insert_with(|| crate::files::read_text(&file)).clone()
     };
     let mut findings: Vec<Finding> = vec![];
     let mut failed: Vec<String> = vec![];

@@ -64,7 +64,7 @@ pub struct MachineStatus {
 pub fn status(nix: &Nix, source: &Source) -> anyhow::Result<Vec<MachineStatus>> {
     let apply = format!(
         "cs: builtins.mapAttrs (n: c: c.config.virtualisation.vmVariant.system.build.toplevel.outPath) (({}) cs)",
-        source.vm_ready()?
+        source.vm_ready(nix)?
     );
     let now = nix.eval_json(source.dir(), &source.configurations(), Some(&apply)).map_err(|e| source.explain(e))?;
     let now: std::collections::BTreeMap<String, String> =

@@ -190,11 +190,16 @@ impl Source {
     /// variant nixvm builds: as they are for a project (its flake has
     /// nixvm's module already), each extended with nixvm's module in flake
     /// mode (the key, the segment, the qemu-vm.nix overrides).
-    pub fn vm_ready(&self) -> anyhow::Result<String> {
-        match self.kind {
+    pub fn vm_ready(&self, nix: &crate::nix::Nix) -> anyhow::Result<String> {
+        match &self.kind {
             Kind::Project => Ok("cs: cs".into()),
-            Kind::Flake { .. } => {
-                let module = crate::render::render("flake-vm.nix", &self.flake_vm_context()?)?;
+            Kind::Flake { reference, .. } => {
+                // The flake's files: here, or (another flake) its source in the store.
+                let files = match reference.as_str() {
+                    "." => self.root.clone(),
+                    r => PathBuf::from(nix.flake_source(&self.root, r).map_err(|e| self.explain(e))?),
+                };
+                let module = crate::render::render("flake-vm.nix", &self.flake_vm_context(&files)?)?;
                 let key = std::fs::read_to_string(self.public_key()).map(|k| k.trim().to_string()).unwrap_or_default();
                 Ok(format!(
                     "out: let module = {module}; cs = ({hardware}) out; machines = builtins.attrNames cs; in builtins.mapAttrs (name: c: c.extendModules {{ modules = [ (module {{ inherit name machines; sshKey = {key}; }}) ]; }}) cs",
@@ -208,15 +213,15 @@ impl Source {
     /// Flake mode's module settings: qemu-vm.nix's values forced where the
     /// flake's own `.nix` files set conflicting ones, by the conflict table
     /// of the nixpkgs the flake pins (as `init` does for a project).
-    fn flake_vm_context(&self) -> anyhow::Result<crate::render::FlakeVmContext> {
-        let table = crate::pinned::choose(None, None, false, &self.root)?.table;
+    fn flake_vm_context(&self, root: &Path) -> anyhow::Result<crate::render::FlakeVmContext> {
+        let table = crate::pinned::choose(None, None, false, root)?.table;
         let options = crate::lint::LintOptions { table, ..crate::lint::LintOptions::default() };
-        let (files, _) = crate::files::collect(std::slice::from_ref(&self.root));
+        let (files, _) = crate::files::collect(&[root.to_path_buf()]);
         let mut overrides: std::collections::BTreeMap<Vec<String>, crate::render::Override> = Default::default();
         let hive_in_flake_nix = matches!(self.kind, Kind::Flake { output: Output::Hive | Output::RawHive, .. });
         for file in files {
             let Some(mut text) = crate::files::read_text(&file) else { continue };
-            let rel = file.strip_prefix(&self.root).unwrap_or(&file);
+            let rel = file.strip_prefix(root).unwrap_or(&file);
             if hive_in_flake_nix && rel == Path::new("flake.nix") {
                 text = hive_alone(&text).unwrap_or(text);
             }
@@ -323,10 +328,12 @@ impl Source {
         MachineState::of(&self.root, machine)
     }
 
-    /// The user's file at `rel` (a path relative to the root, as Nix's
-    /// messages name them inside the flake's source).
-    pub fn user_file(&self, rel: &str) -> PathBuf {
-        self.root.join(rel)
+    /// The flake reference nix is given, in `dir()`.
+    pub fn reference(&self) -> &str {
+        match &self.kind {
+            Kind::Project => ".",
+            Kind::Flake { reference, .. } => reference,
+        }
     }
 
     /// Where the flake reads the project's public key from, and its path

@@ -283,9 +283,11 @@ impl Nix {
 
     /// The store path of the flake's source (`nix flake metadata`): where
     /// Nix's messages say the project's files are.
-    pub fn flake_source(&self, dir: &Path) -> Result<String, NixError> {
+    pub fn flake_source(&self, dir: &Path, reference: &str) -> Result<String, NixError> {
         let v: serde_json::Value = json(
-            &self.run(dir, &["flake", "metadata", "--json"], &[], Stderr::Capture).map_err(briefly)?,
+            &self
+                .run(dir, &["flake", "metadata", "--json"], &[reference.to_string()], Stderr::Capture)
+                .map_err(briefly)?,
             "nix flake metadata",
         )?;
         v["path"].as_str().map(str::to_string).ok_or_else(|| NixError::Failed("nix flake metadata gave no path".into()))
