@@ -184,9 +184,32 @@ pub fn removal_span(text: &str, item: Span) -> Span {
     }
 }
 
+/// `w` as a shell reads it back: as it is when it is plain, else in single
+/// quotes (`'` written `'\''`). For commands nixvm shows people, never for
+/// running anything.
+pub fn shell_word(w: &str) -> String {
+    // `#` starts a comment only at the start of a word.
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+=:,@%#".contains(c);
+    if !w.is_empty() && !w.starts_with('#') && w.chars().all(plain) {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', "'\\''"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_shown_as_a_shell_reads_them() {
+        assert_eq!(shell_word(".#vm-web"), ".#vm-web");
+        assert_eq!(shell_word("nix-command flakes"), "'nix-command flakes'");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word(""), "''");
+        assert_eq!(shell_word("#x"), "'#x'");
+        assert_eq!(shell_word("a^b"), "'a^b'");
+    }
 
     #[test]
     fn positions_count_lines_and_chars() {

@@ -67,7 +67,7 @@ pub fn run(args: InitArgs, command: String) -> anyhow::Result<Status> {
     println!("Created a nixvm project in {dir} for {}.", created.machines.join(", "));
     println!("Next:");
     if args.dir != Path::new(".") {
-        println!("  cd {}", shell_word(&dir.to_string()));
+        println!("  cd {}", crate::text::shell_word(&dir.to_string()));
     }
     // Every Nix up to 2.31 and Lix ship flakes off; nixvm turns them on per
     // call, a plain `nix` command needs the flag unless nix.conf has them.
@@ -97,13 +97,4 @@ fn network_args(exprs: &[String], strings: &[String]) -> Vec<(String, crate::pro
         |v: &[String]| v.chunks(2).map(|c| (c[0].clone(), c.get(1).cloned().unwrap_or_default())).collect::<Vec<_>>();
     let exprs = pairs(exprs).into_iter().map(|(n, v)| (n, NetworkArg::Expr(v)));
     exprs.chain(pairs(strings).into_iter().map(|(n, v)| (n, NetworkArg::Str(v)))).collect()
-}
-
-/// Quote `s` for the next-steps hint, which people paste into a shell.
-fn shell_word(s: &str) -> String {
-    if s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+".contains(c)) {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
 }

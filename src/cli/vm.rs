@@ -47,7 +47,9 @@ pub fn build(args: BuildArgs) -> anyhow::Result<Status> {
     ensure_key(&source)?;
     let reporter = args.nix.reporter(false);
     reporter.status("evaluating the machines");
-    let machines = build::eval_machines(&nix, &source, &args.machines)?.selected;
+    let evaluated = build::eval_machines(&nix, &source, &args.machines)?;
+    super::fleet::say_unusable(&evaluated.unusable);
+    let machines = evaluated.selected;
     let built = build::build_machines(&nix, &source, &machines, &reporter)?;
     reporter.finish();
     for (m, b) in machines.iter().zip(built) {

@@ -195,6 +195,11 @@ pub fn untracked(dir: &Path, rels: &[String]) -> Option<(PathBuf, Vec<String>)> 
     (!found.is_empty()).then_some((root, found))
 }
 
+/// Whether `dir` is inside a git work tree.
+pub fn in_git_work_tree(dir: &Path) -> bool {
+    git2::Repository::discover(dir).is_ok_and(|r| r.workdir().is_some())
+}
+
 /// The flake around `start` (a directory, or a file in one): the nearest
 /// directory, `start`'s own or an ancestor's, that holds `flake.nix`.
 pub fn enclosing_flake(start: &Path) -> Option<PathBuf> {

@@ -27,6 +27,10 @@ pub struct MachineInfo {
 pub struct Machines {
     pub all: Vec<String>,
     pub selected: Vec<MachineInfo>,
+    /// Machines left out of "all of them" because their names cannot name
+    /// a VM (`db.example.org`: not a Nix identifier, so no `vm-M`, no
+    /// state directory nixvm would trust).
+    pub unusable: Vec<String>,
 }
 
 /// One `nix eval` for the machine list, each selected machine's memory and
@@ -40,9 +44,11 @@ pub fn eval_machines(nix: &Nix, source: &Source, named: &[String]) -> anyhow::Re
         "cs0: let cs = ({ready}) cs0; named = builtins.fromJSON {names}; all = builtins.attrNames cs; \
          info = n: let c = cs.${{n}}.config; in {{ name = n; vm = c.system.build.vm.drvPath; \
          memory = c.virtualisation.vmVariant.virtualisation.memorySize or {DEFAULT_MEMORY_MIB}; }}; \
-         in {{ inherit all; nix = builtins.nixVersion; selected = map info (builtins.filter (n: cs ? ${{n}}) (if named == [ ] then all else named)); }}",
+         usable = builtins.filter (n: builtins.match {pattern} n != null) all; \
+         in {{ inherit all; nix = builtins.nixVersion; selected = map info (builtins.filter (n: cs ? ${{n}}) (if named == [ ] then usable else named)); }}",
         ready = source.vm_ready(nix)?,
         names = crate::nixstr::string_literal(&names),
+        pattern = crate::nixstr::string_literal(crate::project::MACHINE_NAME_PATTERN),
     );
     let v = nix.eval_json(source.dir(), &source.configurations(), Some(&apply)).map_err(|e| source.explain(e))?;
     // Building the derivations depends on the version; asked here, it
@@ -51,9 +57,15 @@ pub fn eval_machines(nix: &Nix, source: &Source, named: &[String]) -> anyhow::Re
     let all: Vec<String> =
         serde_json::from_value(v["all"].clone()).context("nix listed the machines in an unexpected form")?;
     check_known(named, &all)?;
-    let selected =
+    let mut selected: Vec<MachineInfo> =
         serde_json::from_value(v["selected"].clone()).context("nix described the machines in an unexpected form")?;
-    Ok(Machines { all, selected })
+    selected.retain(|m| crate::project::is_machine_name(&m.name));
+    let unusable = if named.is_empty() {
+        all.iter().filter(|m| !crate::project::is_machine_name(m)).cloned().collect()
+    } else {
+        vec![]
+    };
+    Ok(Machines { all, selected, unusable })
 }
 
 /// A machine's VM and the system it boots, as built.

@@ -47,10 +47,12 @@ impl Output {
         }
     }
 
-    /// The output a flake's `flake.nix` names, read without evaluating it:
-    /// `nixosConfigurations` when it is there (or nothing is), else a hive.
+    /// The output a flake's `flake.nix` writes, read without evaluating it:
+    /// `nixosConfigurations` when it is there (or the outputs are computed),
+    /// else a hive.
     fn of(flake_nix: &str) -> Output {
-        let keys = crate::syntax::attribute_keys(&crate::syntax::parse(flake_nix));
+        let keys: std::collections::BTreeSet<String> =
+            crate::syntax::flake_outputs(&crate::syntax::parse(flake_nix)).into_iter().map(|(n, _)| n).collect();
         if keys.contains("nixosConfigurations") {
             Output::Configurations
         } else if keys.contains("colmenaHive") {
@@ -73,26 +75,8 @@ impl Output {
     }
 }
 
-/// A raw colmena hive evaluated the way colmena does: a function is called
-/// with no arguments; `meta` (or NixOps'
-/// `network`) gives the initialized nixpkgs, `specialArgs` and
-/// `nodeSpecialArgs`; `defaults` applies to every node; a node is a module
-/// or a list of them; each is evaluated with nixpkgs' own
-/// `nixos/lib/eval-config.nix`, with `name` and `nodes` as arguments, and
-/// with `deployment.*` declared (NixOS does not declare it).
-const RAW_HIVE: &str = "raw: let \
-    hive = if builtins.isFunction raw then raw { } else raw; \
-    meta = hive.meta or hive.network or { }; \
-    reserved = [ \"defaults\" \"network\" \"meta\" ]; \
-    names = builtins.filter (n: !(builtins.elem n reserved)) (builtins.attrNames hive); \
-    nixpkgsOf = name: (meta.nodeNixpkgs or { }).${name} or meta.nixpkgs or (throw \"nixvm: the hive sets no meta.nixpkgs (colmena needs `import nixpkgs { ... }` there in a flake)\"); \
-    deployment = { lib, ... }: { options.deployment = lib.mkOption { type = lib.types.attrsOf lib.types.anything; default = { }; description = \"colmena's deployment settings, ignored by NixOS.\"; }; }; \
-    node = name: let pkgs = nixpkgsOf name; config = hive.${name}; in import (pkgs.path + \"/nixos/lib/eval-config.nix\") { \
-      inherit (pkgs) system; \
-      modules = [ deployment (hive.defaults or { }) ] ++ (if builtins.isList config then config else [ config ]); \
-      specialArgs = (meta.specialArgs or { }) // ((meta.nodeSpecialArgs or { }).${name} or { }) // { inherit name nodes; }; }; \
-    nodes = builtins.listToAttrs (map (name: { inherit name; value = node name; }) names); \
-  in nodes";
+/// A raw colmena hive evaluated the way colmena does (see the file).
+const RAW_HIVE: &str = include_str!("hive.nix");
 
 /// Where a command's machines come from.
 #[derive(Debug, Clone)]
@@ -138,6 +122,13 @@ impl Source {
         };
         let kind = if is_project(&root) {
             Kind::Project
+        } else if !crate::files::in_git_work_tree(&root) {
+            // Nix copies a flake outside git whole, `.nixvm/` (the key, the
+            // disks) included, into the world-readable store.
+            bail!(
+                "{} is a flake outside any git repository: nix would copy nixvm's state (.nixvm/, with the private key) into the Nix store; run `git init` there (and `git add -N .`), or pass --flake with another flake reference",
+                root.display()
+            );
         } else {
             let flake_nix = std::fs::read_to_string(root.join("flake.nix")).unwrap_or_default();
             Kind::Flake { reference: ".".into(), output: Output::of(&flake_nix) }
@@ -375,7 +366,8 @@ impl Source {
 /// rest blanked, line breaks kept), so lint reads the hive as the network
 /// it is and its findings keep their lines.
 fn hive_alone(flake_nix: &str) -> Option<String> {
-    let span = crate::syntax::attrset_bound_to(&crate::syntax::parse(flake_nix), "colmena")?;
+    let outputs = crate::syntax::flake_outputs(&crate::syntax::parse(flake_nix));
+    let span = outputs.into_iter().find_map(|(name, value)| (name == "colmena").then_some(value).flatten())?;
     let blank = |s: &str| s.chars().map(|c| if c == '\n' { '\n' } else { ' ' }).collect::<String>();
     Some(format!(
         "{}{}{}",

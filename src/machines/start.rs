@@ -107,6 +107,8 @@ pub struct EarlyExit {
 
 /// What `up` did.
 pub struct Up {
+    /// Left out: their names cannot name a VM.
+    pub unusable: Vec<String>,
     pub already_running: Vec<String>,
     pub started: Vec<Started>,
     pub stopped_at_once: Vec<EarlyExit>,
@@ -131,8 +133,12 @@ pub fn up(nix: &Nix, source: &Source, named: &[String], force: bool, progress: &
     let machines = build::eval_machines(nix, source, named)?;
     let (running, to_start): (Vec<MachineInfo>, Vec<MachineInfo>) =
         machines.selected.into_iter().partition(|m| source.state(&m.name).running_pid().is_some());
-    let mut up =
-        Up { already_running: running.into_iter().map(|m| m.name).collect(), started: vec![], stopped_at_once: vec![] };
+    let mut up = Up {
+        unusable: machines.unusable.clone(),
+        already_running: running.into_iter().map(|m| m.name).collect(),
+        started: vec![],
+        stopped_at_once: vec![],
+    };
     if to_start.is_empty() {
         return Ok(up);
     }

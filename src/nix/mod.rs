@@ -121,9 +121,17 @@ impl Nix {
 
     fn say(&self, c: &Command) {
         if self.echo {
-            let words: Vec<String> = std::iter::once(c.get_program())
-                .chain(c.get_args())
-                .map(|w| shell_word(&w.to_string_lossy()))
+            // The environment nixvm sets (NIX_SSHOPTS) first, as a shell
+            // takes it.
+            let env = c.get_envs().filter_map(|(k, v)| {
+                Some(format!("{}={}", k.to_string_lossy(), crate::text::shell_word(&v?.to_string_lossy())))
+            });
+            let words: Vec<String> = env
+                .chain(
+                    std::iter::once(c.get_program())
+                        .chain(c.get_args())
+                        .map(|w| crate::text::shell_word(&w.to_string_lossy())),
+                )
                 .collect();
             eprintln!("+ {}", words.join(" "));
         }
@@ -306,15 +314,6 @@ pub fn ssh_option_reads_the_same(option: &str) -> bool {
     !option.is_empty() && !option.contains(|c: char| c.is_whitespace() || "'\"\\".contains(c))
 }
 
-/// `w` as a shell reads it back: as it is when it is plain, else quoted.
-fn shell_word(w: &str) -> String {
-    if !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+=:,@#%^".contains(c)) {
-        w.to_string()
-    } else {
-        format!("'{}'", w.replace('\'', "'\\''"))
-    }
-}
-
 /// Receives what Nix is doing, as it happens.
 pub type Watch<'a> = &'a (dyn Fn(Event) + Sync);
 
@@ -431,14 +430,6 @@ mod tests {
         for bad in ["", "a b", "/p/it's", "/p/\"q\"", "/p/back\\slash", "tab\there"] {
             assert!(!ssh_option_reads_the_same(bad), "{bad}");
         }
-    }
-
-    #[test]
-    fn commands_are_shown_as_a_shell_reads_them() {
-        assert_eq!(shell_word(".#vm-web"), ".#vm-web");
-        assert_eq!(shell_word("nix-command flakes"), "'nix-command flakes'");
-        assert_eq!(shell_word("it's"), "'it'\\''s'");
-        assert_eq!(shell_word(""), "''");
     }
 
     #[test]

@@ -98,6 +98,10 @@ pub struct Plan {
 
 /// Whether `name` can be a machine: a Nix identifier that is also a plain
 /// file name and flake output name.
+/// `is_machine_name` as a regular expression for `builtins.match` (Nix's
+/// keywords aside, which no machine is called).
+pub const MACHINE_NAME_PATTERN: &str = "[A-Za-z_][A-Za-z0-9_-]*";
+
 pub fn is_machine_name(name: &str) -> bool {
     crate::nixstr::is_identifier(name) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }

@@ -83,43 +83,50 @@ pub fn analyze(parsed: &Parsed) -> FileAnalysis {
     }
 }
 
-/// Every name used as an attribute key in a file (each part of `a.b.c =`,
-/// `inherit` names excluded): enough to tell which outputs a `flake.nix`
-/// defines without evaluating it. Empty when the file does not parse.
-pub fn attribute_keys(parsed: &Parsed) -> std::collections::BTreeSet<String> {
-    use rnix::ast;
-    let mut out = std::collections::BTreeSet::new();
-    let Some(root) = parsed.root.as_ref().filter(|_| parsed.is_ok()) else { return out };
-    for node in root.descendants() {
-        let Some(path) = ast::Attrpath::cast(node) else { continue };
-        for attr in path.attrs() {
-            if let ast::Attr::Ident(i) = attr {
-                if let Some(t) = i.ident_token() {
-                    out.insert(t.text().to_string());
-                }
-            }
-        }
-    }
-    out
-}
-
-/// Where the value bound to `key` is (`key = VALUE;` anywhere in the file,
-/// the last part of its attribute path being `key`), when it is an
-/// attribute set: a hive written inside a `flake.nix`, say.
-pub fn attrset_bound_to(parsed: &Parsed, key: &str) -> Option<Span> {
-    use rnix::ast;
+/// The outputs a `flake.nix` writes literally: the names bound at the top
+/// of what `outputs` returns (under its `let` and `with`), each with where
+/// its value is when that value is an attribute set literal. Empty when the
+/// file does not parse or computes its outputs (flake-parts, say).
+pub fn flake_outputs(parsed: &Parsed) -> Vec<(String, Option<Span>)> {
+    use rnix::ast::{self, HasEntry};
     use rowan::ast::AstNode as _;
-    let root = parsed.root.as_ref().filter(|_| parsed.is_ok())?;
-    root.descendants().filter_map(ast::AttrpathValue::cast).find_map(|b| {
-        let last = b.attrpath()?.attrs().last()?;
-        let ast::Attr::Ident(i) = last else { return None };
-        if i.ident_token()?.text() != key {
-            return None;
-        }
-        let ast::Expr::AttrSet(set) = b.value()? else { return None };
-        let range = set.syntax().text_range();
-        Some(Span::new(range.start().into(), range.end().into()))
-    })
+    let Some(root) = parsed.root.as_ref().filter(|_| parsed.is_ok()) else { return vec![] };
+    let Some(ast::Expr::AttrSet(flake)) = ast::Root::cast(root.clone()).and_then(|r| r.expr()).map(value::unparen)
+    else {
+        return vec![];
+    };
+    let Some(outputs) = flake.attrpath_values().find_map(|b| {
+        let mut attrs = b.attrpath()?.attrs();
+        let ast::Attr::Ident(i) = attrs.next()? else { return None };
+        (i.ident_token()?.text() == "outputs" && attrs.next().is_none()).then(|| b.value()).flatten()
+    }) else {
+        return vec![];
+    };
+    let ast::Expr::Lambda(function) = value::unparen(outputs) else { return vec![] };
+    let mut body = function.body().map(value::unparen);
+    while let Some(ast::Expr::LetIn(_) | ast::Expr::With(_)) = &body {
+        body = match body {
+            Some(ast::Expr::LetIn(l)) => l.body().map(value::unparen),
+            Some(ast::Expr::With(w)) => w.body().map(value::unparen),
+            other => other,
+        };
+    }
+    let Some(ast::Expr::AttrSet(set)) = body else { return vec![] };
+    set.attrpath_values()
+        .filter_map(|b| {
+            let attrs: Vec<ast::Attr> = b.attrpath()?.attrs().collect();
+            let ast::Attr::Ident(i) = attrs.first()? else { return None };
+            let name = i.ident_token()?.text().to_string();
+            let value = match (attrs.len(), b.value().map(value::unparen)) {
+                (1, Some(ast::Expr::AttrSet(v))) => {
+                    let r = v.syntax().text_range();
+                    Some(Span::new(r.start().into(), r.end().into()))
+                }
+                _ => None,
+            };
+            Some((name, value))
+        })
+        .collect()
 }
 
 /// Whether a file declared to be a network computes its set of machines
@@ -245,11 +252,17 @@ fn kind_name(kind: SyntaxKind) -> String {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn attribute_keys_of_a_flake() {
-        let text = "{ outputs = { self, nixpkgs }: { colmena.meta = { }; x = { inherit y; \"q\" = 1; }; }; } # nixosConfigurations";
-        let keys: Vec<String> = super::attribute_keys(&super::parse(text)).into_iter().collect();
-        assert_eq!(keys, ["colmena", "meta", "outputs", "x"]);
-        assert!(super::attribute_keys(&super::parse("{ a = ")).is_empty());
+    fn the_outputs_a_flake_writes() {
+        let text = "{ inputs.colmena.url = \"x\"; outputs = { self, nixpkgs }@i: let a = 1; in { colmena = { web = { }; }; nixosConfigurations.x = 1; packages = f; }; } # colmenaHive";
+        let parsed = super::parse(text);
+        let outputs = super::flake_outputs(&parsed);
+        let names: Vec<&str> = outputs.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["colmena", "nixosConfigurations", "packages"]);
+        let hive = outputs[0].1.unwrap();
+        assert_eq!(&text[hive.start..hive.end], "{ web = { }; }");
+        assert_eq!((outputs[1].1, outputs[2].1), (None, None));
+        assert!(super::flake_outputs(&super::parse("{ outputs = inputs: import ./outputs.nix inputs; }")).is_empty());
+        assert!(super::flake_outputs(&super::parse("{ a = ")).is_empty());
     }
 
     use super::*;
