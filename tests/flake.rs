@@ -226,6 +226,14 @@ fn flake_mode_says_what_is_wrong() {
         "{err}"
     );
 
+    // A flake outside git: nix would copy .nixvm/ (the key) into the store.
+    let loose = tmp.path().join("loose");
+    common::copy_tree(&common::fixtures().join("flakes/hosts"), &loose);
+    let (code, _, err) = run(&loose, &["build"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("outside any git repository") && err.contains("git init"), "{err}");
+    assert!(!loose.join(".nixvm").exists());
+
     let dir = user_flake(tmp.path());
     let before = tree(&dir);
     let (code, _, err) = run(&dir, &["run", "a b"]);
@@ -404,4 +412,30 @@ fn another_flake_by_flag() {
     assert!(out.starts_with("web\t"), "{out}");
     assert!(elsewhere.join(".nixvm/ssh-key").is_file(), "state where the command runs");
     assert_eq!(git_status(&dir), "");
+}
+
+/// A machine whose name cannot name a VM (`mail.example.org`, common in
+/// real flakes) is left out of "all", said so; the others start and stop.
+#[test]
+fn machines_named_like_hosts_are_left_out_with_a_warning() {
+    if common::nix("machines_named_like_hosts_are_left_out_with_a_warning").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = user_flake(tmp.path());
+    let _down = Down(dir.clone());
+    let flake = dir.join("flake.nix");
+    let text = std::fs::read_to_string(&flake).unwrap();
+    std::fs::write(
+        &flake,
+        text.replace("db = host \"db\";", "db = host \"db\";\n        \"mail.example.org\" = host \"db\";"),
+    )
+    .unwrap();
+    let (code, out, err) = run(&dir, &["up"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("warning: left out mail.example.org"), "{err}");
+    assert!(out.contains("db: started") && out.contains("web: started") && !out.contains("mail"), "{out}");
+    let out = nixvm().current_dir(&dir).args(["down"]).output().unwrap();
+    let out = String::from_utf8_lossy(&out.stdout);
+    assert!(out.contains("db: stopped") && out.contains("web: stopped"), "{out}");
 }

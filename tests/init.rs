@@ -170,6 +170,10 @@ fn bad_inputs_are_located_errors_and_write_nothing() {
         ),
         (&["--network", "networks/function-args.nix", "--argstr", "domain", "x", "--arg", "zone", "1"], "takes no argument `zone` (it takes: region, domain)"),
         (&["--network", "networks/function-args.nix", "--arg", "domain", "\"x"], "--arg domain: not a Nix expression"),
+        (
+            &["--network", "networks/function-args.nix", "--argstr", "domain", "x", "--arg", "domain", "\"y\""],
+            "--arg/--argstr domain is given twice",
+        ),
         (&["--from", "server/configuration.nix", "--argstr", "domain", "x"], "--arg and --argstr are for a network file written as a function"),
         (&["--network", "networks/bad-name.nix"], "bad-name.nix:3:3: machine name `a b` is not usable"),
         (

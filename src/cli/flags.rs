@@ -42,7 +42,6 @@ impl NixFlags {
 
     /// The `nix` on PATH, called with these flags.
     pub fn nix(&self) -> anyhow::Result<Nix> {
-        let pairs = |v: &[String]| v.chunks(2).map(|c| (c[0].clone(), c.get(1).cloned().unwrap_or_default())).collect();
         let flags = Flags {
             show_trace: self.show_trace,
             print_build_logs: self.print_build_logs,
@@ -54,6 +53,11 @@ impl NixFlags {
         };
         Ok(Nix::find()?.with_flags(flags).with_echo(self.verbose))
     }
+}
+
+/// A flag given as `--flag NAME VALUE` (repeatable), as pairs.
+pub fn pairs(v: &[String]) -> Vec<(String, String)> {
+    v.chunks(2).map(|c| (c[0].clone(), c.get(1).cloned().unwrap_or_default())).collect()
 }
 
 /// Where a command's machines are.

@@ -92,9 +92,8 @@ pub fn run(args: InitArgs, command: String) -> anyhow::Result<Status> {
 
 /// `--arg` and `--argstr` pairs, in that order.
 fn network_args(exprs: &[String], strings: &[String]) -> Vec<(String, crate::project::NetworkArg)> {
+    use super::flags::pairs;
     use crate::project::NetworkArg;
-    let pairs =
-        |v: &[String]| v.chunks(2).map(|c| (c[0].clone(), c.get(1).cloned().unwrap_or_default())).collect::<Vec<_>>();
     let exprs = pairs(exprs).into_iter().map(|(n, v)| (n, NetworkArg::Expr(v)));
     exprs.chain(pairs(strings).into_iter().map(|(n, v)| (n, NetworkArg::Str(v)))).collect()
 }

@@ -3,11 +3,16 @@
 //! directories), followed transitively. The one part of `project` that
 //! touches the file system; it only reads.
 
-use super::Sources;
 use crate::syntax::{self, ImportTarget, PathKind};
 use anyhow::{bail, Context as _};
 use std::collections::{BTreeMap, VecDeque};
 use std::path::{Component, Path, PathBuf};
+
+/// The user's files, by path relative to their common directory.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    pub files: BTreeMap<PathBuf, Vec<u8>>,
+}
 
 pub struct Gathered {
     /// The deepest directory holding every file read.

@@ -6,7 +6,7 @@
 
 mod gather;
 
-pub use gather::{gather, Gathered};
+pub use gather::{gather, Gathered, Sources};
 
 use crate::lint::{self, LintOptions};
 use crate::render::{self, DefaultNixContext, FlakeContext, MachineEntry, MachinesContext, Override, VmModuleContext};
@@ -25,12 +25,6 @@ pub enum Entry {
     Config(PathBuf),
     /// A network file, at this path among the sources.
     Network(PathBuf),
-}
-
-/// The user's files, by path relative to their common directory.
-#[derive(Debug, Clone, Default)]
-pub struct Sources {
-    pub files: BTreeMap<PathBuf, Vec<u8>>,
 }
 
 #[derive(Debug, Clone)]
@@ -330,7 +324,10 @@ fn network_call_of(
 /// escaped, strings quoted, expressions checked to parse.
 pub fn argument_set(args: &[(String, NetworkArg)]) -> Result<String, PlanError> {
     let mut call = String::from("{");
-    for (name, value) in args {
+    for (i, (name, value)) in args.iter().enumerate() {
+        if args[..i].iter().any(|(n, _)| n == name) {
+            return Err(PlanError::Other(format!("--arg/--argstr {name} is given twice")));
+        }
         let value = match value {
             NetworkArg::Str(s) => crate::nixstr::string_literal(s),
             NetworkArg::Expr(e) => {

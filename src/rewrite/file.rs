@@ -43,7 +43,7 @@ pub fn lint_file(name: String, text: String, options: &LintOptions, mode: Mode) 
         let diagnostics = crate::lint::lint_text(&text, options);
         return Linted { report: FileReport { name, text, diagnostics }, fixes: None, write: None };
     }
-    let outcome = super::fix_text(&text, options);
+    let outcome = super::engine::fix_text(&text, options);
     let changed = outcome.changed(&text);
     let dry_run = mode == Mode::DryRun;
     let fixes = FileFixes {
