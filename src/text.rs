@@ -184,6 +184,22 @@ pub fn removal_span(text: &str, item: Span) -> Span {
     }
 }
 
+/// `a/./b/../c` -> `a/c`, without touching the file system.
+pub fn normalize_path(p: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// `w` as a shell reads it back: as it is when it is plain, else in single
 /// quotes (`'` written `'\''`). For commands nixvm shows people, never for
 /// running anything.

@@ -439,3 +439,32 @@ fn machines_named_like_hosts_are_left_out_with_a_warning() {
     let out = String::from_utf8_lossy(&out.stdout);
     assert!(out.contains("db: stopped") && out.contains("web: stopped"), "{out}");
 }
+
+/// `nixvm lint` in a flake names the machines whose `modules` lists in
+/// flake.nix reach a file (directly or through imports).
+#[test]
+fn lint_names_the_machines_a_flake_lists() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("infra");
+    common::copy_tree(&common::fixtures().join("flakes/hosts"), &dir);
+    std::fs::write(
+        dir.join("flake.nix"),
+        "{\n  outputs = { self, nixpkgs }: {\n    nixosConfigurations.web = nixpkgs.lib.nixosSystem {\n      modules = [ ./hosts/web/configuration.nix ./modules/common.nix ];\n    };\n    nixosConfigurations.db = nixpkgs.lib.nixosSystem {\n      modules = [ ./hosts/db/configuration.nix ./modules/common.nix ];\n    };\n  };\n}\n",
+    )
+    .unwrap();
+    let out = nixvm().current_dir(&dir).args(["lint", "--format", "json"]).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, String, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let s = |k: &str| d[k].as_str().unwrap_or("-").to_string();
+            (s("file"), s("code"), s("machine"))
+        })
+        .collect();
+    let of = |code: &str| found.iter().find(|f| f.1 == code).map(|f| (f.0.as_str(), f.2.as_str()));
+    assert_eq!(of("qemu-conflict"), Some(("./hosts/web/configuration.nix", "web")), "{found:?}");
+    // Reached through web's import of its hardware configuration.
+    assert_eq!(of("vm-override-ignored"), Some(("./hosts/web/hardware-configuration.nix", "web")), "{found:?}");
+}

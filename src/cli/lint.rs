@@ -63,6 +63,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
     };
     let outcomes: Vec<Result<Linted, String>> = paths.par_iter().map(|p| lint_path(p, &options, mode)).collect();
 
+    let mut reported: Vec<PathBuf> = vec![];
     let mut reports = vec![];
     let mut fixes = vec![];
     for (path, o) in paths.iter().zip(outcomes) {
@@ -80,8 +81,10 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
         }
         fixes.extend(o.fixes);
         reports.push(o.report);
+        reported.push(path.clone());
     }
 
+    name_machines(&start, &reported, &mut reports);
     let totals = Totals::of(&reports);
     let stdout = std::io::stdout();
     match args.format {
@@ -122,6 +125,24 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
     } else {
         Status::Clean
     })
+}
+
+/// In a flake, findings in a file that machines of its `nixosConfigurations`
+/// use (through `flake.nix`'s `modules` lists and static imports) name
+/// those machines.
+fn name_machines(start: &Path, paths: &[PathBuf], reports: &mut [FileReport]) {
+    let Some(flake_dir) = crate::files::enclosing_flake(start) else { return };
+    let Some(flake_nix) = crate::files::read_text(&flake_dir.join("flake.nix")) else { return };
+    let absolute: Vec<Option<PathBuf>> = paths.iter().map(|p| crate::files::absolute(p)).collect();
+    let texts = absolute.iter().zip(reports.iter()).filter_map(|(p, r)| Some((p.clone()?, r.text.clone()))).collect();
+    let owners = crate::lint::flake_machines::machines_of_files(&flake_dir, &flake_nix, &texts);
+    for (path, report) in absolute.iter().zip(reports.iter_mut()) {
+        let Some(machines) = path.as_ref().and_then(|p| owners.get(p)) else { continue };
+        let names = machines.iter().cloned().collect::<Vec<_>>().join(", ");
+        for d in report.diagnostics.iter_mut().filter(|d| d.machine.is_none()) {
+            d.machine = Some(names.clone());
+        }
+    }
 }
 
 /// One file as `lint` leaves it: linted (and fixed), or unreadable.

@@ -195,6 +195,11 @@ pub fn untracked(dir: &Path, rels: &[String]) -> Option<(PathBuf, Vec<String>)> 
     (!found.is_empty()).then_some((root, found))
 }
 
+/// `path` made absolute with links resolved, when it exists.
+pub fn absolute(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok()
+}
+
 /// Whether `dir` is inside a git work tree.
 pub fn in_git_work_tree(dir: &Path) -> bool {
     git2::Repository::discover(dir).is_ok_and(|r| r.workdir().is_some())

@@ -5,6 +5,7 @@
 //! `declare_lint!`, whose doc comment is what `nixvm explain CODE` prints.
 
 pub mod diagnostic;
+pub mod flake_machines;
 pub mod kb;
 mod rules;
 

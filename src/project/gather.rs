@@ -6,7 +6,7 @@
 use crate::syntax::{self, ImportTarget, PathKind};
 use anyhow::{bail, Context as _};
 use std::collections::{BTreeMap, VecDeque};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// The user's files, by path relative to their common directory.
 #[derive(Debug, Clone, Default)]
@@ -77,7 +77,7 @@ pub fn gather(entry: &Path, keep_hardware: bool) -> anyhow::Result<Gathered> {
                     warnings.push(format!("{}: `{}` is computed; it is not copied", file.display(), path.text));
                     continue;
                 }
-                let target = normalize(&dir.join(&path.text));
+                let target = crate::text::normalize_path(&dir.join(&path.text));
                 let meta = std::fs::metadata(&target);
                 match meta {
                     Ok(m) if m.is_dir() => {
@@ -106,21 +106,6 @@ pub fn gather(entry: &Path, keep_hardware: bool) -> anyhow::Result<Gathered> {
         files: files.into_iter().map(|(p, b)| (p.strip_prefix(&root).map(Path::to_path_buf).unwrap_or(p), b)).collect(),
     };
     Ok(Gathered { root, sources, warnings })
-}
-
-/// `a/./b/../c` -> `a/c`, without touching the file system.
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 fn walk_dir(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {

@@ -129,6 +129,62 @@ pub fn flake_outputs(parsed: &Parsed) -> Vec<(String, Option<Span>)> {
         .collect()
 }
 
+/// The machines a `flake.nix` writes in `nixosConfigurations` (as
+/// `nixosConfigurations.NAME = ...` or `nixosConfigurations = { NAME = ...;
+/// }`), each with the relative paths its `modules = [ ... ]` list names
+/// literally (`./hosts/web`; interpolated paths are not followed).
+pub fn flake_machine_modules(parsed: &Parsed) -> Vec<(String, Vec<String>)> {
+    use rnix::ast::{self, HasEntry};
+    use rowan::ast::AstNode as _;
+    let Some(root) = parsed.root.as_ref().filter(|_| parsed.is_ok()) else { return vec![] };
+    // The module paths in the `modules` lists under a machine's expression.
+    let modules_of = |e: &ast::Expr| -> Vec<String> {
+        e.syntax()
+            .descendants()
+            .filter_map(ast::AttrpathValue::cast)
+            .filter(|b| {
+                b.attrpath().and_then(|p| p.attrs().last()).is_some_and(
+                    |a| matches!(&a, ast::Attr::Ident(i) if i.ident_token().is_some_and(|t| t.text() == "modules")),
+                )
+            })
+            .filter_map(|b| match b.value().map(value::unparen) {
+                Some(ast::Expr::List(l)) => Some(l),
+                _ => None,
+            })
+            .flat_map(|l| l.items().collect::<Vec<_>>())
+            .filter_map(|i| match value::unparen(i) {
+                ast::Expr::PathRel(p) if !p.syntax().text().to_string().contains("${") => {
+                    Some(p.syntax().text().to_string())
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let ident = |a: &ast::Attr| match a {
+        ast::Attr::Ident(i) => i.ident_token().map(|t| t.text().to_string()),
+        _ => None,
+    };
+    let mut out: Vec<(String, Vec<String>)> = vec![];
+    for b in root.descendants().filter_map(ast::AttrpathValue::cast) {
+        let Some(attrs) = b.attrpath().map(|p| p.attrs().collect::<Vec<_>>()) else { continue };
+        let Some(at) = attrs.iter().position(|a| ident(a).as_deref() == Some("nixosConfigurations")) else { continue };
+        let Some(value) = b.value().map(value::unparen) else { continue };
+        match (&attrs[at + 1..], &value) {
+            ([name], _) => out.extend(ident(name).map(|n| (n, modules_of(&value)))),
+            ([], ast::Expr::AttrSet(set)) => {
+                for m in set.attrpath_values() {
+                    let first = m.attrpath().and_then(|p| p.attrs().next());
+                    if let (Some(n), Some(v)) = (first.as_ref().and_then(ident), m.value()) {
+                        out.push((n, modules_of(&v)));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Whether a file declared to be a network computes its set of machines
 /// (`a // b`, `import ./x.nix`, a function call...) instead of writing it
 /// as a literal: only evaluating it tells its machines.
@@ -251,6 +307,21 @@ fn kind_name(kind: SyntaxKind) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_modules_of_a_flakes_machines() {
+        let text = "{ outputs = { self, nixpkgs }: { nixosConfigurations.web = nixpkgs.lib.nixosSystem { modules = [ ./hosts/web ./common.nix { x = 1; } ]; }; nixosConfigurations.db = f { modules = [ (./hosts/db) ./hosts/${n}.nix ]; }; }; }";
+        let found = super::flake_machine_modules(&super::parse(text));
+        assert_eq!(
+            found,
+            [
+                ("web".to_string(), vec!["./hosts/web".to_string(), "./common.nix".to_string()]),
+                ("db".to_string(), vec!["./hosts/db".to_string()])
+            ]
+        );
+        let text = "{ outputs = _: { nixosConfigurations = { a = s { modules = [ ./a.nix ]; }; }; }; }";
+        assert_eq!(super::flake_machine_modules(&super::parse(text)), [("a".to_string(), vec!["./a.nix".to_string()])]);
+    }
+
     #[test]
     fn the_outputs_a_flake_writes() {
         let text = "{ inputs.colmena.url = \"x\"; outputs = { self, nixpkgs }@i: let a = 1; in { colmena = { web = { }; }; nixosConfigurations.x = 1; packages = f; }; } # colmenaHive";

@@ -1,0 +1,77 @@
+//! Which machines of a flake a file belongs to, read without evaluating:
+//! the `modules` lists `flake.nix` writes for each of its
+//! `nixosConfigurations`, followed through the static `imports` of the
+//! files at hand. Lets lint name the machine a finding is about. Pure: the
+//! texts come in, keyed by absolute path.
+
+use crate::syntax::{self, ImportTarget};
+use crate::text::normalize_path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// For each file of `texts` some machine of the flake in `flake_dir` uses,
+/// those machines' names, sorted.
+pub fn machines_of_files(
+    flake_dir: &Path,
+    flake_nix: &str,
+    texts: &BTreeMap<PathBuf, String>,
+) -> BTreeMap<PathBuf, BTreeSet<String>> {
+    let mut owners: BTreeMap<PathBuf, BTreeSet<String>> = BTreeMap::new();
+    // A path to a directory means its default.nix.
+    let file_of = |p: PathBuf| {
+        if texts.contains_key(&p) {
+            Some(p)
+        } else {
+            Some(p.join("default.nix")).filter(|d| texts.contains_key(d))
+        }
+    };
+    for (machine, modules) in syntax::flake_machine_modules(&syntax::parse(flake_nix)) {
+        let mut queue: Vec<PathBuf> =
+            modules.iter().filter_map(|m| file_of(normalize_path(&flake_dir.join(m)))).collect();
+        let mut seen = BTreeSet::new();
+        while let Some(file) = queue.pop() {
+            if !seen.insert(file.clone()) {
+                continue;
+            }
+            owners.entry(file.clone()).or_default().insert(machine.clone());
+            let dir = file.parent().unwrap_or(Path::new("/")).to_path_buf();
+            let analysis = syntax::analyze(&syntax::parse(&texts[&file]));
+            for import in analysis.modules.iter().flat_map(|m| &m.imports) {
+                if let ImportTarget::Path(p) = &import.target {
+                    if p.starts_with("./") || p.starts_with("../") {
+                        queue.extend(file_of(normalize_path(&dir.join(p))));
+                    }
+                }
+            }
+        }
+    }
+    owners
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_belong_to_the_machines_that_reach_them() {
+        let flake = "{ outputs = { nixpkgs, ... }: { nixosConfigurations.web = nixpkgs.lib.nixosSystem { modules = [ ./hosts/web ./common.nix ]; }; nixosConfigurations.db = nixpkgs.lib.nixosSystem { modules = [ ./hosts/db.nix ./common.nix ]; }; }; }";
+        let texts: BTreeMap<PathBuf, String> = [
+            ("/f/hosts/web/default.nix", "{ imports = [ ./hardware.nix ../../shared/ssh.nix ]; }"),
+            ("/f/hosts/web/hardware.nix", "{ }"),
+            ("/f/hosts/db.nix", "{ }"),
+            ("/f/shared/ssh.nix", "{ }"),
+            ("/f/common.nix", "{ }"),
+            ("/f/unused.nix", "{ }"),
+        ]
+        .into_iter()
+        .map(|(p, t)| (PathBuf::from(p), t.to_string()))
+        .collect();
+        let owners = machines_of_files(Path::new("/f"), flake, &texts);
+        let of = |p: &str| owners.get(Path::new(p)).map(|s| s.iter().cloned().collect::<Vec<_>>().join(","));
+        assert_eq!(of("/f/hosts/web/hardware.nix").as_deref(), Some("web"));
+        assert_eq!(of("/f/shared/ssh.nix").as_deref(), Some("web"));
+        assert_eq!(of("/f/common.nix").as_deref(), Some("db,web"));
+        assert_eq!(of("/f/hosts/db.nix").as_deref(), Some("db"));
+        assert_eq!(of("/f/unused.nix"), None);
+    }
+}
