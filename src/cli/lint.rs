@@ -127,22 +127,12 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
     })
 }
 
-/// In a flake, findings in a file that machines of its `nixosConfigurations`
-/// use (through `flake.nix`'s `modules` lists and static imports) name
-/// those machines.
+/// In a flake, findings name the machines whose modules reach their file.
 fn name_machines(start: &Path, paths: &[PathBuf], reports: &mut [FileReport]) {
     let Some(flake_dir) = crate::files::enclosing_flake(start) else { return };
     let Some(flake_nix) = crate::files::read_text(&flake_dir.join("flake.nix")) else { return };
     let absolute: Vec<Option<PathBuf>> = paths.iter().map(|p| crate::files::absolute(p)).collect();
-    let texts = absolute.iter().zip(reports.iter()).filter_map(|(p, r)| Some((p.clone()?, r.text.clone()))).collect();
-    let owners = crate::lint::flake_machines::machines_of_files(&flake_dir, &flake_nix, &texts);
-    for (path, report) in absolute.iter().zip(reports.iter_mut()) {
-        let Some(machines) = path.as_ref().and_then(|p| owners.get(p)) else { continue };
-        let names = machines.iter().cloned().collect::<Vec<_>>().join(", ");
-        for d in report.diagnostics.iter_mut().filter(|d| d.machine.is_none()) {
-            d.machine = Some(names.clone());
-        }
-    }
+    crate::lint::flake_machines::name_machines(&flake_dir, &flake_nix, &absolute, reports);
 }
 
 /// One file as `lint` leaves it: linted (and fixed), or unreadable.

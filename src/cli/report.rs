@@ -1,7 +1,7 @@
 //! Rendering diagnostics: rustc-like text with the source line and a caret,
 //! or one JSON document.
 
-pub use crate::lint::diagnostic::FileReport;
+pub use crate::lint::diagnostic::{FileReport, Totals};
 use crate::lint::Severity;
 pub use crate::rewrite::FileFixes;
 use crate::text::{LineIndex, Position, Span};
@@ -9,30 +9,6 @@ use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor::WriteColor};
 use serde::Serialize;
-
-/// Counts by severity, for the summary and the exit code.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Totals {
-    pub errors: usize,
-    pub warnings: usize,
-    pub infos: usize,
-    pub fixable: usize,
-}
-
-impl Totals {
-    pub fn of(reports: &[FileReport]) -> Totals {
-        let mut t = Totals::default();
-        for d in reports.iter().flat_map(|r| &r.diagnostics) {
-            match d.severity {
-                Severity::Error => t.errors += 1,
-                Severity::Warning => t.warnings += 1,
-                Severity::Info => t.infos += 1,
-            }
-            t.fixable += usize::from(d.fix.is_some());
-        }
-        t
-    }
-}
 
 pub fn human(out: &mut dyn WriteColor, reports: &[FileReport]) -> std::io::Result<()> {
     let config = term::Config::default();

@@ -86,3 +86,27 @@ pub struct FileReport {
     pub text: String,
     pub diagnostics: Vec<Diagnostic>,
 }
+
+/// Counts by severity, for the summary and the exit code.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Totals {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub fixable: usize,
+}
+
+impl Totals {
+    pub fn of(reports: &[FileReport]) -> Totals {
+        let mut t = Totals::default();
+        for d in reports.iter().flat_map(|r| &r.diagnostics) {
+            match d.severity {
+                Severity::Error => t.errors += 1,
+                Severity::Warning => t.warnings += 1,
+                Severity::Info => t.infos += 1,
+            }
+            t.fixable += usize::from(d.fix.is_some());
+        }
+        t
+    }
+}

@@ -4,6 +4,7 @@
 //! files at hand. Lets lint name the machine a finding is about. Pure: the
 //! texts come in, keyed by absolute path.
 
+use super::diagnostic::FileReport;
 use crate::syntax::{self, ImportTarget};
 use crate::text::normalize_path;
 use std::collections::{BTreeMap, BTreeSet};
@@ -46,6 +47,20 @@ pub fn machines_of_files(
         }
     }
     owners
+}
+
+/// Name, on each report's findings that name no machine, the machines its
+/// file belongs to; `paths[i]` is the absolute path of `reports[i]`'s file.
+pub fn name_machines(flake_dir: &Path, flake_nix: &str, paths: &[Option<PathBuf>], reports: &mut [FileReport]) {
+    let texts = paths.iter().zip(reports.iter()).filter_map(|(p, r)| Some((p.clone()?, r.text.clone()))).collect();
+    let owners = machines_of_files(flake_dir, flake_nix, &texts);
+    for (path, report) in paths.iter().zip(reports.iter_mut()) {
+        let Some(machines) = path.as_ref().and_then(|p| owners.get(p)) else { continue };
+        let names = machines.iter().cloned().collect::<Vec<_>>().join(", ");
+        for d in report.diagnostics.iter_mut().filter(|d| d.machine.is_none()) {
+            d.machine = Some(names.clone());
+        }
+    }
 }
 
 #[cfg(test)]
