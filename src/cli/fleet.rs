@@ -53,11 +53,11 @@ pub struct CleanArgs {
 pub fn up(args: UpArgs) -> anyhow::Result<Status> {
     let source = args.at.source()?;
     let nix = args.nix.nix()?;
-    super::vm::ensure_key(&source)?;
+    super::output::ensure_key(&source)?;
     let reporter = args.nix.reporter(false);
     let up = start::up(&nix, &source, &args.machines, args.force, &reporter)?;
     reporter.finish();
-    say_unusable(&up.unusable);
+    super::output::say_unusable(&up.unusable);
     if !up.already_running.is_empty() {
         reporter.line(&format!("already running: {}", up.already_running.join(", ")));
     }
@@ -76,16 +76,6 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
         bail!("{} did not stay up (see .nixvm/MACHINE/console.log)", names.join(", "));
     }
     Ok(Status::Clean)
-}
-
-/// Machines left out of "all" because their names cannot name a VM.
-pub fn say_unusable(unusable: &[String]) {
-    if !unusable.is_empty() {
-        eprintln!(
-            "warning: left out {}: nixvm needs machine names made of letters, digits, `_` and `-`, starting with a letter or `_`",
-            unusable.join(", ")
-        );
-    }
 }
 
 pub fn down(args: DownArgs) -> anyhow::Result<Status> {

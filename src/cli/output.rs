@@ -1,5 +1,5 @@
-//! How a command's result leaves nixvm: the format it prints in and the
-//! exit code it ends with.
+//! How a command's result leaves nixvm: the format it prints in, the exit
+//! code it ends with, and the notes several commands print alike.
 
 use std::process::ExitCode;
 
@@ -24,5 +24,24 @@ pub enum Status {
 impl From<Status> for ExitCode {
     fn from(s: Status) -> ExitCode {
         ExitCode::from(s as u8)
+    }
+}
+
+/// The project key, made when missing (and said so).
+pub fn ensure_key(source: &crate::machines::Source) -> anyhow::Result<()> {
+    let k = crate::machines::key::ensure_key(source)?;
+    if k.made {
+        eprintln!("made the project's ssh key: {}", k.private.display());
+    }
+    Ok(())
+}
+
+/// Machines left out of "all" because their names cannot name a VM.
+pub fn say_unusable(unusable: &[String]) {
+    if !unusable.is_empty() {
+        eprintln!(
+            "warning: left out {}: nixvm needs machine names made of letters, digits, `_` and `-`, starting with a letter or `_`",
+            unusable.join(", ")
+        );
     }
 }

@@ -3,7 +3,7 @@
 
 use super::flags::{At, NixFlags};
 use super::output::Status;
-use crate::machines::{build, key, start};
+use crate::machines::{build, start};
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
@@ -32,23 +32,14 @@ pub struct RunArgs {
     qemu_args: Vec<String>,
 }
 
-/// The project key, made when missing (and said so).
-pub fn ensure_key(source: &crate::machines::Source) -> anyhow::Result<()> {
-    let k = key::ensure_key(source)?;
-    if k.made {
-        eprintln!("made the project's ssh key: {}", k.private.display());
-    }
-    Ok(())
-}
-
 pub fn build(args: BuildArgs) -> anyhow::Result<Status> {
     let source = args.at.source()?;
     let nix = args.nix.nix()?;
-    ensure_key(&source)?;
+    super::output::ensure_key(&source)?;
     let reporter = args.nix.reporter(false);
     reporter.status("evaluating the machines");
     let evaluated = build::eval_machines(&nix, &source, &args.machines)?;
-    super::fleet::say_unusable(&evaluated.unusable);
+    super::output::say_unusable(&evaluated.unusable);
     let machines = evaluated.selected;
     let built = build::build_machines(&nix, &source, &machines, &reporter)?;
     reporter.finish();
@@ -61,7 +52,7 @@ pub fn build(args: BuildArgs) -> anyhow::Result<Status> {
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let source = args.at.source()?;
     let nix = args.nix.nix()?;
-    ensure_key(&source)?;
+    super::output::ensure_key(&source)?;
     let reporter = args.nix.reporter(false);
     let prepared = start::prepare_run(&nix, &source, &args.machine, args.console, &reporter)?;
     eprintln!("{}: ssh on 127.0.0.1:{} (nixvm ssh {})", args.machine, prepared.port, args.machine);
