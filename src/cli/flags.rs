@@ -66,7 +66,7 @@ pub struct At {
     /// Where to look for the project or flake (default: the current directory, then up).
     #[arg(long)]
     dir: Option<PathBuf>,
-    /// Use this flake's nixosConfigurations: a directory, or any flake reference nix accepts (state then stays in --dir).
+    /// Use this flake's machines (nixosConfigurations or a colmena hive): a directory, or any flake reference nix accepts (state then stays in --dir).
     #[arg(long, value_name = "REF")]
     flake: Option<String>,
 }
