@@ -5,6 +5,9 @@
 //! .#nixosConfigurations.db.config.system.build.vm`; nixvm evaluates once,
 //! with its module added, then builds). Target: at most 5% more wall time.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -73,7 +76,7 @@ fn main() {
 
     // Flake mode: the fixture flake as a user's repository.
     let flake = tmp.path().join("infra");
-    copy_tree(&root.join("tests/fixtures/flakes/hosts"), &flake);
+    common::copy_tree(&root.join("tests/fixtures/flakes/hosts"), &flake);
     for args in [&["init", "-q"][..], &["add", "-A"]] {
         assert!(Command::new("git").current_dir(&flake).args(args).status().unwrap().success());
     }
@@ -82,17 +85,4 @@ fn main() {
     let mut nixvm_run = Command::new(nixvm);
     nixvm_run.current_dir(&flake).args(["run", "db"]).args(flags);
     compare("flake mode (db of tests/fixtures/flakes/hosts)", &mut nix_run, &mut nixvm_run);
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_tree(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
 }
