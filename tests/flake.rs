@@ -468,3 +468,23 @@ fn lint_names_the_machines_a_flake_lists() {
     // Reached through web's import of its hardware configuration.
     assert_eq!(of("vm-override-ignored"), Some(("./hosts/web/hardware-configuration.nix", "web")), "{found:?}");
 }
+
+/// `status` lists a machine whose configuration does not evaluate (here an
+/// option no module declares), with the others: `check` says why.
+#[test]
+fn status_lists_a_machine_that_does_not_evaluate() {
+    if common::nix("status_lists_a_machine_that_does_not_evaluate").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = user_flake(tmp.path());
+    let module = dir.join("hosts/db/configuration.nix");
+    let text = std::fs::read_to_string(&module).unwrap();
+    std::fs::write(&module, text.replace("services.postgresql.enable = true;", "services.pgbouncer.enable = true;"))
+        .unwrap();
+    let (code, out, err) = run(&dir, &["status", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let names: Vec<&str> = s["machines"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["db", "web"], "{s}");
+}

@@ -63,11 +63,13 @@ pub struct MachineStatus {
 /// would boot now, to tell a stale disk image).
 pub fn status(nix: &Nix, source: &Source) -> anyhow::Result<Vec<MachineStatus>> {
     let apply = format!(
-        "cs: builtins.mapAttrs (n: c: c.config.virtualisation.vmVariant.system.build.toplevel.outPath) (({}) cs)",
+        // A machine that does not evaluate (a throw or failed assertion) is
+        // listed all the same, with what runs; `check` says why.
+        "cs: builtins.mapAttrs (n: c: let r = builtins.tryEval c.config.virtualisation.vmVariant.system.build.toplevel.outPath; in if r.success then r.value else null) (({}) cs)",
         source.vm_ready(nix)?
     );
     let now = nix.eval_json(source.dir(), &source.configurations(), Some(&apply)).map_err(|e| source.explain(e))?;
-    let now: std::collections::BTreeMap<String, String> =
+    let now: std::collections::BTreeMap<String, Option<String>> =
         serde_json::from_value(now).context("nix listed the machines in an unexpected form")?;
     Ok(now
         .into_iter()
@@ -80,7 +82,10 @@ pub fn status(nix: &Nix, source: &Source) -> anyhow::Result<Vec<MachineStatus>> 
                 running: pid.is_some(),
                 pid,
                 ssh_port: state.ssh_port(),
-                disk_stale: disk.exists() && booted_for.is_some() && booted_for.as_deref() != Some(current.as_str()),
+                disk_stale: disk.exists()
+                    && booted_for.is_some()
+                    && current.is_some()
+                    && booted_for.as_deref() != current.as_deref(),
                 disk_image: disk.exists().then(|| disk.display().to_string()),
                 name,
             }
