@@ -488,3 +488,23 @@ fn status_lists_a_machine_that_does_not_evaluate() {
     let names: Vec<&str> = s["machines"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["db", "web"], "{s}");
 }
+
+/// The VM module overrides what the flake's own files conflict on, not
+/// what a flake inside it (a vendored nixpkgs, a subflake) sets.
+#[test]
+fn a_flake_inside_the_flake_is_not_linted_as_its_own() {
+    if common::nix("a_flake_inside_the_flake_is_not_linted_as_its_own").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = user_flake(tmp.path());
+    let inner = dir.join("vendor/other");
+    std::fs::create_dir_all(&inner).unwrap();
+    std::fs::write(inner.join("flake.nix"), "{ outputs = _: { }; }\n").unwrap();
+    std::fs::write(inner.join("vm.nix"), "{ ... }: { boot.loader.grub.gfxmodeBios = \"640x480\"; }\n").unwrap();
+    git(&dir, &["add", "-A"]);
+    let (code, _, err) = run(&dir, &["build", "web", "-v"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("services.timesyncd.enable = lib.mkForce false"), "the flake's own conflict: {err}");
+    assert!(!err.contains("gfxmodeBios"), "{err}");
+}

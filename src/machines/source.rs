@@ -207,7 +207,11 @@ impl Source {
     fn flake_vm_context(&self, root: &Path) -> anyhow::Result<crate::render::FlakeVmContext> {
         let table = crate::pinned::choose(None, None, false, root)?.table;
         let options = crate::lint::LintOptions { table, ..crate::lint::LintOptions::default() };
+        // The flake's own files: not those of another flake inside it (a
+        // vendored nixpkgs, a subflake), whose modules it does not evaluate
+        // as its own.
         let (files, _) = crate::files::collect(&[root.to_path_buf()]);
+        let files = files.into_iter().filter(|f| crate::files::enclosing_flake(f).is_some_and(|d| d == root));
         let mut overrides: std::collections::BTreeMap<Vec<String>, crate::render::Override> = Default::default();
         let hive_in_flake_nix = matches!(self.kind, Kind::Flake { output: Output::Hive | Output::RawHive, .. });
         for file in files {
