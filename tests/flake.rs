@@ -241,7 +241,7 @@ fn flake_mode_says_what_is_wrong() {
     assert!(err.contains("`a b` is not a machine name"), "{err}");
     let (code, _, err) = run(&dir, &["build", "mail"]);
     assert_eq!(code, 2);
-    assert!(err.contains("no machine `mail`") && err.contains("db, web"), "{err}");
+    assert!(err.contains("no machine `mail` in this flake (machines: db, web)"), "{err}");
     assert_eq!(tree(&dir), before);
     assert_eq!(git_status(&dir), "");
 

@@ -2,7 +2,7 @@
 //! evaluation lists the machines and instantiates the selected ones' VMs,
 //! one build builds them all.
 
-use super::source::{check_known, check_name, Source};
+use super::source::{check_name, Source};
 use super::Progress;
 use crate::nix::Nix;
 use anyhow::Context as _;
@@ -56,7 +56,7 @@ pub fn eval_machines(nix: &Nix, source: &Source, named: &[String]) -> anyhow::Re
     nix.learn_version(v["nix"].as_str().unwrap_or_default());
     let all: Vec<String> =
         serde_json::from_value(v["all"].clone()).context("nix listed the machines in an unexpected form")?;
-    check_known(named, &all)?;
+    source.check_known(named, &all)?;
     let mut selected: Vec<MachineInfo> =
         serde_json::from_value(v["selected"].clone()).context("nix described the machines in an unexpected form")?;
     selected.retain(|m| crate::project::is_machine_name(&m.name));
@@ -110,7 +110,7 @@ pub fn list_machines(nix: &Nix, source: &Source) -> anyhow::Result<Vec<String>> 
 /// Nix failed to build one machine's installable: when the machine does
 /// not exist, say that (the one case worth a second, cheap evaluation).
 fn unknown_or(nix: &Nix, source: &Source, machine: &str, err: crate::nix::NixError) -> anyhow::Error {
-    match list_machines(nix, source).map(|all| check_known(&[machine.to_string()], &all)) {
+    match list_machines(nix, source).map(|all| source.check_known(&[machine.to_string()], &all)) {
         Ok(Err(unknown)) => unknown,
         _ => source.explain(err),
     }

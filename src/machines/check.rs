@@ -3,7 +3,7 @@
 //! one report per file.
 
 use super::build;
-use super::source::{check_known, Source};
+use super::source::Source;
 use super::Progress;
 use crate::check::{self, Context, Finding, Variant};
 use crate::lint::diagnostic::FileReport;
@@ -50,7 +50,7 @@ pub struct Checked {
 /// Evaluate `named` machines (all when empty) on hardware and as VMs.
 pub fn check(nix: &Nix, source: &Source, named: &[String], progress: &dyn Progress) -> anyhow::Result<Checked> {
     let all = build::list_machines(nix, source)?;
-    check_known(named, &all)?;
+    source.check_known(named, &all)?;
     let machines = if named.is_empty() { all } else { named.to_vec() };
     let store_source = nix.flake_source(source.dir(), source.reference())?;
     let (hardware, ready) = (source.hardware(), source.vm_ready(nix)?);

@@ -394,14 +394,20 @@ pub fn check_name(machine: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `named` checked against the machines there are (`all`): names, then
-/// existence.
-pub fn check_known(named: &[String], all: &[String]) -> anyhow::Result<()> {
-    for m in named {
-        check_name(m)?;
-        if !all.contains(m) {
-            bail!("no machine `{m}` in this project (machines: {})", all.join(", "));
+impl Source {
+    /// `named` checked against the machines there are (`all`): names,
+    /// then existence.
+    pub fn check_known(&self, named: &[String], all: &[String]) -> anyhow::Result<()> {
+        let here = match self.kind {
+            Kind::Project => "in this project",
+            Kind::Flake { .. } => "in this flake",
+        };
+        for m in named {
+            check_name(m)?;
+            if !all.contains(m) {
+                bail!("no machine `{m}` {here} (machines: {})", all.join(", "));
+            }
         }
+        Ok(())
     }
-    Ok(())
 }
