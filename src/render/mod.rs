@@ -11,6 +11,7 @@ use tera::{Tera, Value};
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("flake.nix", include_str!("../../templates/flake.nix.tera")),
+    ("vm-address", include_str!("../../templates/vm-address.nix.tera")),
     ("vm-variant", include_str!("../../templates/vm-variant.nix.tera")),
     ("vm.nix", include_str!("../../templates/vm.nix.tera")),
     ("flake-vm.nix", include_str!("../../templates/flake-vm.nix.tera")),
