@@ -345,6 +345,22 @@ impl Source {
         }
     }
 
+    /// `named` checked against the machines there are (`all`): names,
+    /// then existence.
+    pub fn check_known(&self, named: &[String], all: &[String]) -> anyhow::Result<()> {
+        let here = match self.kind {
+            Kind::Project => "in this project",
+            Kind::Flake { .. } => "in this flake",
+        };
+        for m in named {
+            check_name(m)?;
+            if !all.contains(m) {
+                bail!("no machine `{m}` {here} (machines: {})", all.join(", "));
+            }
+        }
+        Ok(())
+    }
+
     /// The machines with state here (for commands that need no nix):
     /// `named` when given, else every machine directory under `.nixvm/`.
     pub fn machines_with_state(&self, named: &[String]) -> anyhow::Result<Vec<String>> {
@@ -392,22 +408,4 @@ pub fn check_name(machine: &str) -> anyhow::Result<()> {
         bail!("`{machine}` is not a machine name");
     }
     Ok(())
-}
-
-impl Source {
-    /// `named` checked against the machines there are (`all`): names,
-    /// then existence.
-    pub fn check_known(&self, named: &[String], all: &[String]) -> anyhow::Result<()> {
-        let here = match self.kind {
-            Kind::Project => "in this project",
-            Kind::Flake { .. } => "in this flake",
-        };
-        for m in named {
-            check_name(m)?;
-            if !all.contains(m) {
-                bail!("no machine `{m}` {here} (machines: {})", all.join(", "));
-            }
-        }
-        Ok(())
-    }
 }
