@@ -85,6 +85,19 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// `nixvm ARGS` in `dir`, which must succeed; (stdout, stderr).
+fn succeed(dir: &Path, args: &[&str]) -> (String, String) {
+    let (code, out, err) = run(dir, args);
+    assert_eq!(code, 0, "nixvm {args:?}: {err}");
+    (out, err)
+}
+
+/// `nixvm status --json ARGS` in `dir`.
+fn status(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let (out, _) = succeed(dir, &[&["status", "--json"], args].concat());
+    serde_json::from_str(&out).unwrap()
+}
+
 /// The VM-ready configurations' `ATTR` of `machine`, evaluated by nix with
 /// nixvm's own `vm_ready` expression for this flake.
 fn vm_value(nix: &Path, dir: &Path, machine: &str, attr: &str) -> serde_json::Value {
@@ -122,14 +135,12 @@ fn a_flakes_machines_build_and_run_as_vms_without_init() {
 
     // nixvm builds both, from a subdirectory too (the flake root is found
     // as git finds its repository).
-    let (code, out, err) = run(&dir.join("hosts/web"), &["build"]);
-    assert_eq!(code, 0, "{err}");
+    let (out, _) = succeed(&dir.join("hosts/web"), &["build"]);
     let built: Vec<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
     assert_eq!(built, ["db", "web"], "{out}");
 
     // The VM boots, with the arguments given.
-    let (code, out, err) = run(&dir, &["run", "web", "--", "-nographic"]);
-    assert_eq!(code, 0, "{err}");
+    let (out, _) = succeed(&dir, &["run", "web", "--", "-nographic"]);
     assert!(out.contains("stub VM web") && out.contains("arg: -nographic"), "{out}");
 
     // The key is in the VM only; the administrators' key stays in both.
@@ -180,17 +191,14 @@ fn a_flakes_machines_run_as_a_network() {
     let dir = user_flake(tmp.path());
     let _down = Down(dir.clone());
 
-    let (code, out, err) = run(&dir, &["up"]);
-    assert_eq!(code, 0, "{err}");
+    let (out, _) = succeed(&dir, &["up"]);
     assert!(out.contains("db: started") && out.contains("192.168.1.1 on the segment"), "{out}");
     assert!(out.contains("web: started") && out.contains("192.168.1.2 on the segment"), "{out}");
     // The VMs know each other by those names.
     let hosts = vm_value(&nix, &dir, "web", "networking.hosts");
     assert_eq!(hosts, serde_json::json!({ "192.168.1.1": ["db"], "192.168.1.2": ["web"] }));
 
-    let (code, out, err) = run(&dir, &["status", "--json"]);
-    assert_eq!(code, 0, "{err}");
-    let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let s = status(&dir, &[]);
     assert!(s["source"].as_str().unwrap().starts_with("nixosConfigurations of the flake "), "{s}");
     let running: Vec<bool> =
         s["machines"].as_array().unwrap().iter().map(|m| m["running"].as_bool().unwrap()).collect();
@@ -305,12 +313,10 @@ fn a_colmena_hive_in_a_flake_runs_as_vms() {
     let dir = fixture_repo(tmp.path(), "hive");
     let before = tree(&dir);
 
-    let (code, out, err) = run(&dir, &["build"]);
-    assert_eq!(code, 0, "{err}");
+    let (out, _) = succeed(&dir, &["build"]);
     let built: Vec<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
     assert_eq!(built, ["db", "web"], "{out}");
-    let (code, out, err) = run(&dir, &["run", "db"]);
-    assert_eq!(code, 0, "{err}");
+    let (out, _) = succeed(&dir, &["run", "db"]);
     assert!(out.contains("stub VM db"), "{out}");
 
     // The nodes got colmena's arguments, and the VM nixvm's settings.
@@ -322,9 +328,7 @@ fn a_colmena_hive_in_a_flake_runs_as_vms() {
     let (code, out, err) = run(&dir, &["check", "--format", "json"]);
     assert_eq!(code, 0, "{out}{err}");
 
-    let (code, out, err) = run(&dir, &["status", "--json"]);
-    assert_eq!(code, 0, "{err}");
-    let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let s = status(&dir, &[]);
     assert!(s["source"].as_str().unwrap().starts_with("colmena of the flake "), "{s}");
     assert_eq!(tree(&dir), before);
     assert_eq!(git_status(&dir), "");
@@ -340,12 +344,9 @@ fn a_made_colmena_hive_runs_as_vms() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = fixture_repo(tmp.path(), "made-hive");
     let colmena = format!("path:{}", common::fixtures().join("stub-colmena").display());
-    let (code, out, err) = run(&dir, &["run", "mail", "--override-input", "colmena", &colmena]);
-    assert_eq!(code, 0, "{err}");
+    let (out, _) = succeed(&dir, &["run", "mail", "--override-input", "colmena", &colmena]);
     assert!(out.contains("stub VM mail"), "{out}");
-    let (code, out, err) = run(&dir, &["status", "--json", "--override-input", "colmena", &colmena]);
-    assert_eq!(code, 0, "{err}");
-    let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let s = status(&dir, &["--override-input", "colmena", &colmena]);
     assert!(s["source"].as_str().unwrap().starts_with("colmenaHive of the flake "), "{s}");
     assert_eq!(s["machines"][0]["name"], "mail");
     assert_eq!(git_status(&dir), "");
@@ -360,8 +361,7 @@ fn verbose_prints_the_nix_commands_to_do_the_same() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let dir = user_flake(tmp.path());
-    let (code, out, err) = run(&dir, &["build", "web", "-v"]);
-    assert_eq!(code, 0, "{err}");
+    let (out, err) = succeed(&dir, &["build", "web", "-v"]);
     let vm = out.trim().split('\t').nth(1).unwrap().to_string();
     // A command runs from its `+ ` line while a single quote is open (an
     // argument spanning lines); other lines are nixvm's and Nix's own.
@@ -401,14 +401,12 @@ fn another_flake_by_flag() {
     let elsewhere = tmp.path().join("elsewhere");
     std::fs::create_dir_all(&elsewhere).unwrap();
     let flake = dir.to_string_lossy().into_owned();
-    let (code, out, err) = run(&elsewhere, &["build", "db", "--flake", &flake]);
-    assert_eq!(code, 0, "{err}");
+    let (out, _) = succeed(&elsewhere, &["build", "db", "--flake", &flake]);
     assert!(out.starts_with("db\t"), "{out}");
     assert!(dir.join(".nixvm/ssh-key").is_file() && !elsewhere.join(".nixvm").exists());
 
     let reference = format!("git+file://{}", dir.display());
-    let (code, out, err) = run(&elsewhere, &["build", "web", "--flake", &reference]);
-    assert_eq!(code, 0, "{err}");
+    let (out, _) = succeed(&elsewhere, &["build", "web", "--flake", &reference]);
     assert!(out.starts_with("web\t"), "{out}");
     assert!(elsewhere.join(".nixvm/ssh-key").is_file(), "state where the command runs");
     assert_eq!(git_status(&dir), "");
@@ -431,8 +429,7 @@ fn machines_named_like_hosts_are_left_out_with_a_warning() {
         text.replace("db = host \"db\";", "db = host \"db\";\n        \"mail.example.org\" = host \"db\";"),
     )
     .unwrap();
-    let (code, out, err) = run(&dir, &["up"]);
-    assert_eq!(code, 0, "{err}");
+    let (out, err) = succeed(&dir, &["up"]);
     assert!(err.contains("warning: left out mail.example.org"), "{err}");
     assert!(out.contains("db: started") && out.contains("web: started") && !out.contains("mail"), "{out}");
     let out = nixvm().current_dir(&dir).args(["down"]).output().unwrap();
@@ -482,9 +479,7 @@ fn status_lists_a_machine_that_does_not_evaluate() {
     let text = std::fs::read_to_string(&module).unwrap();
     std::fs::write(&module, text.replace("services.postgresql.enable = true;", "services.pgbouncer.enable = true;"))
         .unwrap();
-    let (code, out, err) = run(&dir, &["status", "--json"]);
-    assert_eq!(code, 0, "{err}");
-    let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let s = status(&dir, &[]);
     let names: Vec<&str> = s["machines"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["db", "web"], "{s}");
 }
