@@ -75,11 +75,7 @@ fn main() {
     compare("a nixvm project (relay)", &mut nix_run, &mut nixvm_run);
 
     // Flake mode: the fixture flake as a user's repository.
-    let flake = tmp.path().join("infra");
-    common::copy_tree(&root.join("tests/fixtures/flakes/hosts"), &flake);
-    for args in [&["init", "-q"][..], &["add", "-A"]] {
-        assert!(Command::new("git").current_dir(&flake).args(args).status().unwrap().success());
-    }
+    let flake = common::fixture_repo(tmp.path(), "hosts");
     let mut nix_run = nix();
     nix_run.current_dir(&flake).arg("run").args(flags).arg(".#nixosConfigurations.db.config.system.build.vm");
     let mut nixvm_run = Command::new(nixvm);

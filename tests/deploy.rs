@@ -241,15 +241,7 @@ fn deploy_a_flakes_machine_through_a_real_sshd() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("infra");
-    common::copy_tree(&common::fixtures().join("flakes/hosts"), &dir);
-    for args in [
-        &["init", "-q"][..],
-        &["add", "-A"],
-        &["-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-q", "-m", "servers"],
-    ] {
-        assert!(std::process::Command::new("git").current_dir(&dir).args(args).status().unwrap().success());
-    }
+    let dir = common::fixture_repo(tmp.path(), "hosts");
     let dir = std::fs::canonicalize(&dir).unwrap();
     nixvm()
         .env("NIXVM_STUB_SLEEP", "120")
@@ -274,6 +266,5 @@ fn deploy_a_flakes_machine_through_a_real_sshd() {
         read(&sshd.dir.join("switch.log")),
         format!("switch-to-configuration test {system}/bin/switch-to-configuration\n")
     );
-    let status = std::process::Command::new("git").current_dir(&dir).args(["status", "--porcelain"]).output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&status.stdout), "", "nothing new for git");
+    assert_eq!(common::git_status(&dir), "", "nothing new for git");
 }

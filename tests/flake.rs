@@ -15,29 +15,9 @@ fn nixvm() -> Command {
     c
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=nixvm tests", "-c", "user.email=tests@nixvm.invalid"])
-        .args(args)
-        .output()
-        .expect("run git");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
-
 /// The fixture flake as a user's repository: copied, committed.
 fn user_flake(tmp: &Path) -> PathBuf {
-    fixture_repo(tmp, "hosts")
-}
-
-/// `tests/fixtures/flakes/NAME` as a user's repository.
-fn fixture_repo(tmp: &Path, name: &str) -> PathBuf {
-    let dir = tmp.join("infra");
-    common::copy_tree(&common::fixtures().join("flakes").join(name), &dir);
-    git(&dir, &["init", "-q"]);
-    git(&dir, &["add", "-A"]);
-    git(&dir, &["commit", "-q", "-m", "the servers"]);
-    dir
+    common::fixture_repo(tmp, "hosts")
 }
 
 /// Every file of the user's tree (outside .git and .nixvm) and its bytes.
@@ -58,11 +38,6 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         }
     }
     out
-}
-
-fn git_status(dir: &Path) -> String {
-    let out = std::process::Command::new("git").current_dir(dir).args(["status", "--porcelain"]).output().unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// `nixvm ARGS` in `dir` with the stub's flags; (code, stdout, stderr).
@@ -162,7 +137,7 @@ fn a_flakes_machines_build_and_run_as_vms_without_init() {
 
     // Nothing of the user's changed, and git sees nothing new.
     assert_eq!(tree(&dir), before);
-    assert_eq!(git_status(&dir), "");
+    assert_eq!(common::git_status(&dir), "");
     let mode =
         std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(dir.join(".nixvm/ssh-key")).unwrap().permissions());
     assert_eq!(mode & 0o777, 0o600);
@@ -207,7 +182,7 @@ fn a_flakes_machines_run_as_a_network() {
     let out = nixvm().current_dir(&dir).args(["down"]).output().unwrap();
     let out = String::from_utf8_lossy(&out.stdout);
     assert!(out.contains("db: stopped") && out.contains("web: stopped"), "{out}");
-    assert_eq!(git_status(&dir), "");
+    assert_eq!(common::git_status(&dir), "");
 }
 
 #[test]
@@ -225,8 +200,8 @@ fn flake_mode_says_what_is_wrong() {
     let empty = tmp.path().join("empty");
     std::fs::create_dir_all(&empty).unwrap();
     std::fs::write(empty.join("flake.nix"), "{\n  outputs = { self }: { packages = { }; };\n}\n").unwrap();
-    git(&empty, &["init", "-q"]);
-    git(&empty, &["add", "-A"]);
+    common::git(&empty, &["init", "-q"]);
+    common::git(&empty, &["add", "-A"]);
     let (code, _, err) = run(&empty, &["build"]);
     assert_eq!(code, 2);
     assert!(
@@ -251,7 +226,7 @@ fn flake_mode_says_what_is_wrong() {
     assert_eq!(code, 2);
     assert!(err.contains("no machine `mail` in this flake (machines: db, web)"), "{err}");
     assert_eq!(tree(&dir), before);
-    assert_eq!(git_status(&dir), "");
+    assert_eq!(common::git_status(&dir), "");
 
     // A module imports a file git does not track: nix says only that it
     // does not exist; nixvm says why and what to run.
@@ -269,11 +244,11 @@ fn flake_mode_says_what_is_wrong() {
         err.contains("git does not track hosts/web/extra.nix") && err.contains("git add -N hosts/web/extra.nix"),
         "{err}"
     );
-    git(&dir, &["add", "-N", "hosts/web/extra.nix"]);
+    common::git(&dir, &["add", "-N", "hosts/web/extra.nix"]);
     let (code, _, err) = run(&dir, &["build", "web"]);
     assert_eq!(code, 0, "{err}");
     // Only the test's own edits show; nixvm's state does not.
-    assert_eq!(git_status(&dir), " M hosts/web/configuration.nix\n A hosts/web/extra.nix\n");
+    assert_eq!(common::git_status(&dir), " M hosts/web/configuration.nix\n A hosts/web/extra.nix\n");
 }
 
 #[test]
@@ -310,7 +285,7 @@ fn check_maps_a_flakes_errors_to_its_files() {
 fn a_colmena_hive_in_a_flake_runs_as_vms() {
     let Some(nix) = common::nix("a_colmena_hive_in_a_flake_runs_as_vms") else { return };
     let tmp = tempfile::tempdir().unwrap();
-    let dir = fixture_repo(tmp.path(), "hive");
+    let dir = common::fixture_repo(tmp.path(), "hive");
     let before = tree(&dir);
 
     let (out, _) = succeed(&dir, &["build"]);
@@ -331,7 +306,7 @@ fn a_colmena_hive_in_a_flake_runs_as_vms() {
     let s = status(&dir, &[]);
     assert!(s["source"].as_str().unwrap().starts_with("colmena of the flake "), "{s}");
     assert_eq!(tree(&dir), before);
-    assert_eq!(git_status(&dir), "");
+    assert_eq!(common::git_status(&dir), "");
 }
 
 /// A hive made with colmena's `lib.makeHive` (the `colmenaHive` output):
@@ -342,14 +317,14 @@ fn a_made_colmena_hive_runs_as_vms() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let dir = fixture_repo(tmp.path(), "made-hive");
+    let dir = common::fixture_repo(tmp.path(), "made-hive");
     let colmena = format!("path:{}", common::fixtures().join("stub-colmena").display());
     let (out, _) = succeed(&dir, &["run", "mail", "--override-input", "colmena", &colmena]);
     assert!(out.contains("stub VM mail"), "{out}");
     let s = status(&dir, &["--override-input", "colmena", &colmena]);
     assert!(s["source"].as_str().unwrap().starts_with("colmenaHive of the flake "), "{s}");
     assert_eq!(s["machines"][0]["name"], "mail");
-    assert_eq!(git_status(&dir), "");
+    assert_eq!(common::git_status(&dir), "");
 }
 
 /// `-v` prints each nix command nixvm runs, as a shell takes it back: run
@@ -409,7 +384,7 @@ fn another_flake_by_flag() {
     let (out, _) = succeed(&elsewhere, &["build", "web", "--flake", &reference]);
     assert!(out.starts_with("web\t"), "{out}");
     assert!(elsewhere.join(".nixvm/ssh-key").is_file(), "state where the command runs");
-    assert_eq!(git_status(&dir), "");
+    assert_eq!(common::git_status(&dir), "");
 }
 
 /// A machine whose name cannot name a VM (`mail.example.org`, common in
@@ -497,7 +472,7 @@ fn a_flake_inside_the_flake_is_not_linted_as_its_own() {
     std::fs::create_dir_all(&inner).unwrap();
     std::fs::write(inner.join("flake.nix"), "{ outputs = _: { }; }\n").unwrap();
     std::fs::write(inner.join("vm.nix"), "{ ... }: { boot.loader.grub.gfxmodeBios = \"640x480\"; }\n").unwrap();
-    git(&dir, &["add", "-A"]);
+    common::git(&dir, &["add", "-A"]);
     let (code, _, err) = run(&dir, &["build", "web", "-v"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("services.timesyncd.enable = lib.mkForce false"), "the flake's own conflict: {err}");

@@ -111,3 +111,31 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// `git ARGS` in `dir` (with an identity for commits), which must succeed.
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=nixvm tests", "-c", "user.email=tests@nixvm.invalid"])
+        .args(args)
+        .output()
+        .expect("run git");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// `tests/fixtures/flakes/NAME` as a user's repository: copied to
+/// `TMP/infra`, committed.
+pub fn fixture_repo(tmp: &Path, name: &str) -> PathBuf {
+    let dir = tmp.join("infra");
+    copy_tree(&fixtures().join("flakes").join(name), &dir);
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-q", "-m", "the servers"]);
+    dir
+}
+
+/// `git status --porcelain` in `dir`.
+pub fn git_status(dir: &Path) -> String {
+    let out = Command::new("git").current_dir(dir).args(["status", "--porcelain"]).output().expect("run git");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
