@@ -61,6 +61,26 @@ pub fn choose(
     }
 }
 
+/// What `choose` with neither a path nor a release reads besides `start`
+/// itself, as text that changes when the table could: the lock's path,
+/// size and modification time, and whether the nixpkgs it pins is in the
+/// Nix store yet (it arrives with the first build).
+pub fn fingerprint(start: &Path) -> String {
+    let Some(lock) = find_lock(start) else { return "no lock".into() };
+    let meta = std::fs::metadata(&lock).ok();
+    let store_dir = std::env::var("NIX_STORE_DIR").unwrap_or_else(|_| "/nix/store".into());
+    let present = std::fs::read_to_string(&lock)
+        .ok()
+        .and_then(|text| crate::nix::lock::locked_input(&text, "nixpkgs", &store_dir).ok())
+        .is_some_and(|input| input.store_path.join(kb::QEMU_VM).is_file());
+    format!(
+        "{} {} {:?} {present}",
+        lock.display(),
+        meta.as_ref().map_or(0, |m| m.len()),
+        meta.and_then(|m| m.modified().ok())
+    )
+}
+
 fn from_tree(root: &Path, source: &str, test_framework: bool) -> anyhow::Result<ConflictTable> {
     let read = |rel: &str| crate::files::read_text(&root.join(rel));
     kb::derive(source, &read, test_framework)

@@ -73,18 +73,19 @@ fn status(dir: &Path, args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&out).unwrap()
 }
 
-/// The VM-ready configurations' `ATTR` of `machine`, evaluated by nix with
-/// nixvm's own `vm_ready` expression for this flake.
-fn vm_value(nix: &Path, dir: &Path, machine: &str, attr: &str) -> serde_json::Value {
+/// The VM-ready configurations' `ATTR` of `machine`, evaluated by nix in
+/// the installable and with the flags nixvm uses for this flake.
+fn vm_value(dir: &Path, machine: &str, attr: &str) -> serde_json::Value {
     let source = nixvm::machines::Source::find(Some(dir), None).unwrap();
-    let apply = format!(
-        "cs: (({}) cs).{machine}.config.virtualisation.vmVariant.{attr}",
-        source.vm_ready(&nixvm::nix::Nix::find().unwrap()).unwrap()
-    );
-    let installable = source.configurations();
-    let (ok, out, err) = common::nix_flake(nix, dir, &["eval", "--json", &installable, "--apply", apply.as_str()]);
-    assert!(ok, "{err}");
-    serde_json::from_str(&out).unwrap()
+    let flags = nixvm::nix::Flags {
+        offline: true,
+        override_inputs: vec![("nixpkgs".into(), format!("path:{}", common::stub_nixpkgs().display()))],
+        ..Default::default()
+    };
+    let nix = nixvm::nix::Nix::find().unwrap().with_flags(source.nix_flags(flags));
+    let installable = source.configurations(&nix, nixvm::check::Variant::Vm).unwrap();
+    let apply = format!("cs: cs.{machine}.config.virtualisation.vmVariant.{attr}");
+    nix.eval_json(dir, &installable, Some(&apply)).unwrap()
 }
 
 /// Stops the flake's machines however the test ends.
@@ -120,7 +121,7 @@ fn a_flakes_machines_build_and_run_as_vms_without_init() {
 
     // The key is in the VM only; the administrators' key stays in both.
     let key = std::fs::read_to_string(dir.join(".nixvm/ssh-key.pub")).unwrap();
-    let vm_keys = vm_value(&nix, &dir, "web", "users.users.root.openssh.authorizedKeys.keys");
+    let vm_keys = vm_value(&dir, "web", "users.users.root.openssh.authorizedKeys.keys");
     let vm_keys: Vec<&str> = vm_keys.as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
     assert!(vm_keys.contains(&key.trim()), "{vm_keys:?}");
     assert!(vm_keys.iter().any(|k| k.ends_with("admin@laptop")), "{vm_keys:?}");
@@ -133,7 +134,7 @@ fn a_flakes_machines_build_and_run_as_vms_without_init() {
     assert!(!hw.contains(key.split_whitespace().nth(1).unwrap()), "{hw}");
     assert!(hw.contains("admin@laptop"), "{hw}");
     // qemu-vm.nix's value wins in the VM, as lint's table says.
-    assert_eq!(vm_value(&nix, &dir, "web", "services.timesyncd.enable"), serde_json::json!(false));
+    assert_eq!(vm_value(&dir, "web", "services.timesyncd.enable"), serde_json::json!(false));
 
     // Nothing of the user's changed, and git sees nothing new.
     assert_eq!(tree(&dir), before);
@@ -161,7 +162,9 @@ fn a_flakes_machines_build_and_run_as_vms_without_init() {
 
 #[test]
 fn a_flakes_machines_run_as_a_network() {
-    let Some(nix) = common::nix("a_flakes_machines_run_as_a_network") else { return };
+    if common::nix("a_flakes_machines_run_as_a_network").is_none() {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let dir = user_flake(tmp.path());
     let _down = Down(dir.clone());
@@ -170,7 +173,7 @@ fn a_flakes_machines_run_as_a_network() {
     assert!(out.contains("db: started") && out.contains("192.168.1.1 on the segment"), "{out}");
     assert!(out.contains("web: started") && out.contains("192.168.1.2 on the segment"), "{out}");
     // The VMs know each other by those names.
-    let hosts = vm_value(&nix, &dir, "web", "networking.hosts");
+    let hosts = vm_value(&dir, "web", "networking.hosts");
     assert_eq!(hosts, serde_json::json!({ "192.168.1.1": ["db"], "192.168.1.2": ["web"] }));
 
     let s = status(&dir, &[]);
@@ -283,7 +286,9 @@ fn check_maps_a_flakes_errors_to_its_files() {
 /// the qemu-vm conflict written inside flake.nix resolved.
 #[test]
 fn a_colmena_hive_in_a_flake_runs_as_vms() {
-    let Some(nix) = common::nix("a_colmena_hive_in_a_flake_runs_as_vms") else { return };
+    if common::nix("a_colmena_hive_in_a_flake_runs_as_vms").is_none() {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let dir = common::fixture_repo(tmp.path(), "hive");
     let before = tree(&dir);
@@ -295,9 +300,9 @@ fn a_colmena_hive_in_a_flake_runs_as_vms() {
     assert!(out.contains("stub VM db"), "{out}");
 
     // The nodes got colmena's arguments, and the VM nixvm's settings.
-    assert_eq!(vm_value(&nix, &dir, "db", "services.postgresql.enable"), serde_json::json!(true));
-    assert_eq!(vm_value(&nix, &dir, "web", "services.timesyncd.enable"), serde_json::json!(false));
-    assert_eq!(vm_value(&nix, &dir, "web", "networking.hostName"), serde_json::json!("web"));
+    assert_eq!(vm_value(&dir, "db", "services.postgresql.enable"), serde_json::json!(true));
+    assert_eq!(vm_value(&dir, "web", "services.timesyncd.enable"), serde_json::json!(false));
+    assert_eq!(vm_value(&dir, "web", "networking.hostName"), serde_json::json!("web"));
 
     // Both evaluate on hardware and as VMs, deployment.* and all.
     let (code, out, err) = run(&dir, &["check", "--format", "json"]);
@@ -473,8 +478,75 @@ fn a_flake_inside_the_flake_is_not_linted_as_its_own() {
     std::fs::write(inner.join("flake.nix"), "{ outputs = _: { }; }\n").unwrap();
     std::fs::write(inner.join("vm.nix"), "{ ... }: { boot.loader.grub.gfxmodeBios = \"640x480\"; }\n").unwrap();
     common::git(&dir, &["add", "-A"]);
-    let (code, _, err) = run(&dir, &["build", "web", "-v"]);
-    assert_eq!(code, 0, "{err}");
-    assert!(err.contains("services.timesyncd.enable = lib.mkForce false"), "the flake's own conflict: {err}");
-    assert!(!err.contains("gfxmodeBios"), "{err}");
+    succeed(&dir, &["build", "web"]);
+    let module = std::fs::read_to_string(dir.join(".nixvm/flake/vm.nix")).unwrap();
+    assert!(module.contains("services.timesyncd.enable = lib.mkForce false"), "the flake's own conflict: {module}");
+    assert!(!module.contains("gfxmodeBios"), "{module}");
+}
+
+/// Set the modification time of every file under `dir` (outside `.git`)
+/// to `ago` before now.
+fn age(dir: &Path, ago: std::time::Duration) {
+    let when = std::time::SystemTime::now() - ago;
+    for (path, _) in tree(dir) {
+        std::fs::File::options().append(true).open(dir.join(&path)).unwrap().set_modified(when).unwrap();
+    }
+}
+
+/// `run` in flake mode is one nix call: the build of the VM, through the
+/// wrapper flake that takes the user's flake as its input.
+#[test]
+fn run_is_one_nix_call() {
+    if common::nix("run_is_one_nix_call").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = user_flake(tmp.path());
+    let (out, err) = succeed(&dir, &["run", "db", "-v"]);
+    let calls: Vec<&str> = err.lines().filter(|l| l.starts_with("+ ")).collect();
+    assert_eq!(calls.len(), 1, "{err}");
+    assert!(calls[0].contains(" build ") && calls[0].contains("#nixvm.vms.db.config.system.build.vm"), "{err}");
+    // The user's `--override-input nixpkgs` reached the user's flake.
+    assert!(calls[0].contains("--override-input user/nixpkgs path:"), "{err}");
+    assert!(out.contains("stub VM db"), "{out}");
+    // Nix's notice that it kept the wrapper's lock unwritten is not passed on.
+    assert!(!err.contains("not writing modified lock file"), "{err}");
+    assert!(!dir.join(".nixvm/flake/flake.lock").exists());
+}
+
+/// nixvm keeps flake mode's VM module while the flake's files are as they
+/// were, and makes it again when one changes.
+#[test]
+fn an_edit_reaches_a_kept_vm_module() {
+    if common::nix("an_edit_reaches_a_kept_vm_module").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = user_flake(tmp.path());
+    let hour = std::time::Duration::from_secs(3600);
+    age(&dir, hour);
+    succeed(&dir, &["build", "db"]);
+    let made_from = std::fs::read_to_string(dir.join(".nixvm/flake/vm.nix.made-from")).unwrap();
+    assert!(made_from.contains("hosts/db/configuration.nix"), "{made_from}");
+    let module = || std::fs::read_to_string(dir.join(".nixvm/flake/vm.nix")).unwrap();
+    assert!(!module().contains("gfxmodeBios"), "{}", module());
+
+    // An edit a while ago (same age as the rest would be a different time).
+    let db = dir.join("hosts/db/configuration.nix");
+    let text = std::fs::read_to_string(&db).unwrap();
+    std::fs::write(&db, text.replace("}\n", "  boot.loader.grub.gfxmodeBios = \"640x480\";\n}\n")).unwrap();
+    std::fs::File::options()
+        .append(true)
+        .open(&db)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - hour / 2)
+        .unwrap();
+    succeed(&dir, &["build", "db"]);
+    assert!(module().contains("boot.loader.grub.gfxmodeBios = lib.mkForce"), "{}", module());
+
+    // An edit this instant: the module is made again, and not kept.
+    std::fs::write(&db, text).unwrap();
+    succeed(&dir, &["build", "db"]);
+    assert!(!module().contains("gfxmodeBios"), "{}", module());
+    assert_eq!(std::fs::read_to_string(dir.join(".nixvm/flake/vm.nix.made-from")).unwrap(), "");
 }

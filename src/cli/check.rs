@@ -22,7 +22,7 @@ pub struct CheckArgs {
 
 pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     let source = args.at.source()?;
-    let nix = args.nix.nix()?;
+    let nix = args.nix.nix(&source)?;
     let reporter = args.nix.reporter(args.format == Format::Json);
     let checked = crate::machines::check::check(&nix, &source, &args.machines, &reporter)?;
     match args.format {

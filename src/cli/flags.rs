@@ -40,8 +40,8 @@ impl NixFlags {
         Reporter::new(quiet, self.print_build_logs)
     }
 
-    /// The `nix` on PATH, called with these flags.
-    pub fn nix(&self) -> anyhow::Result<Nix> {
+    /// The `nix` on PATH, called with these flags as `source` needs them.
+    pub fn nix(&self, source: &Source) -> anyhow::Result<Nix> {
         let flags = Flags {
             show_trace: self.show_trace,
             print_build_logs: self.print_build_logs,
@@ -50,8 +50,9 @@ impl NixFlags {
             builders: self.builders.clone(),
             options: pairs(&self.options),
             override_inputs: pairs(&self.override_inputs),
+            no_write_lock_file: false,
         };
-        Ok(Nix::find()?.with_flags(flags).with_echo(self.verbose))
+        Ok(Nix::find()?.with_flags(source.nix_flags(flags)).with_echo(self.verbose))
     }
 }
 

@@ -52,7 +52,7 @@ pub struct CleanArgs {
 
 pub fn up(args: UpArgs) -> anyhow::Result<Status> {
     let source = args.at.source()?;
-    let nix = args.nix.nix()?;
+    let nix = args.nix.nix(&source)?;
     super::output::ensure_key(&source)?;
     let reporter = args.nix.reporter(false);
     let up = start::up(&nix, &source, &args.machines, args.force, &reporter)?;
@@ -95,7 +95,7 @@ pub fn down(args: DownArgs) -> anyhow::Result<Status> {
 
 pub fn status(args: StatusArgs) -> anyhow::Result<Status> {
     let source = args.at.source()?;
-    let machines = fleet::status(&args.nix.nix()?, &source)?;
+    let machines = fleet::status(&args.nix.nix(&source)?, &source)?;
     if args.json {
         #[derive(serde::Serialize)]
         struct StatusDoc<'a> {

@@ -34,7 +34,7 @@ pub fn ssh(args: SshArgs) -> anyhow::Result<ExitCode> {
 
 pub fn deploy(args: DeployArgs) -> anyhow::Result<Status> {
     let source = args.at.source()?;
-    let nix = args.nix.nix()?;
+    let nix = args.nix.nix(&source)?;
     let reporter = args.nix.reporter(false);
     let machine = &args.machine;
     let d = ssh::deploy(&nix, &source, machine, &reporter, &mut |line| println!("{line}"))?;

@@ -34,7 +34,7 @@ pub struct RunArgs {
 
 pub fn build(args: BuildArgs) -> anyhow::Result<Status> {
     let source = args.at.source()?;
-    let nix = args.nix.nix()?;
+    let nix = args.nix.nix(&source)?;
     super::output::ensure_key(&source)?;
     let reporter = args.nix.reporter(false);
     reporter.status("evaluating the machines");
@@ -51,7 +51,7 @@ pub fn build(args: BuildArgs) -> anyhow::Result<Status> {
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let source = args.at.source()?;
-    let nix = args.nix.nix()?;
+    let nix = args.nix.nix(&source)?;
     super::output::ensure_key(&source)?;
     let reporter = args.nix.reporter(false);
     let prepared = start::prepare_run(&nix, &source, &args.machine, args.console, &reporter)?;

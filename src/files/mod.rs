@@ -95,6 +95,22 @@ pub fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Write one of nixvm's own state files (`.nixvm/`: a port, a pid, the
+/// wrapper flake), whole or not at all: a temporary file renamed over it,
+/// without `write_atomically`'s flush to disk (state is remade by the next
+/// command; a user's file is not). Mode 0644.
+pub fn write_state(path: &Path, text: &str) -> anyhow::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".nixvm-state-")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(text.as_bytes()).with_context(|| format!("cannot write a temporary file in {}", dir.display()))?;
+    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
 /// Add the files to the index of the repository `dir` is in (creating one
 /// at `dir` when there is none): flakes see only tracked files.
 pub fn track<'a>(dir: &Path, files: impl Iterator<Item = &'a PathBuf>) -> anyhow::Result<()> {

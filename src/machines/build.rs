@@ -4,6 +4,7 @@
 
 use super::source::{check_name, Source};
 use super::Progress;
+use crate::check::Variant;
 use crate::nix::Nix;
 use anyhow::Context as _;
 use std::path::{Path, PathBuf};
@@ -41,16 +42,16 @@ pub fn eval_machines(nix: &Nix, source: &Source, named: &[String]) -> anyhow::Re
     }
     let names = serde_json::to_string(named)?;
     let apply = format!(
-        "cs0: let cs = ({ready}) cs0; named = builtins.fromJSON {names}; all = builtins.attrNames cs; \
+        "cs: let named = builtins.fromJSON {names}; all = builtins.attrNames cs; \
          info = n: let c = cs.${{n}}.config; in {{ name = n; vm = c.system.build.vm.drvPath; \
          memory = c.virtualisation.vmVariant.virtualisation.memorySize or {DEFAULT_MEMORY_MIB}; }}; \
          usable = builtins.filter (n: builtins.match {pattern} n != null) all; \
          in {{ inherit all; nix = builtins.nixVersion; selected = map info (builtins.filter (n: cs ? ${{n}}) (if named == [ ] then usable else named)); }}",
-        ready = source.vm_ready(nix)?,
         names = crate::nixstr::string_literal(&names),
         pattern = crate::nixstr::string_literal(crate::project::MACHINE_NAME_PATTERN),
     );
-    let v = nix.eval_json(source.dir(), &source.configurations(), Some(&apply)).map_err(|e| source.explain(e))?;
+    let installable = source.configurations(nix, Variant::Vm)?;
+    let v = nix.eval_json(source.dir(), &installable, Some(&apply)).map_err(|e| source.explain(e))?;
     // Building the derivations depends on the version; asked here, it
     // costs no `nix --version`.
     nix.learn_version(v["nix"].as_str().unwrap_or_default());
@@ -102,8 +103,8 @@ fn vm_system(vm: &Path) -> anyhow::Result<PathBuf> {
 
 /// The source's machines, by one evaluation of their names only.
 pub fn list_machines(nix: &Nix, source: &Source) -> anyhow::Result<Vec<String>> {
-    let apply = format!("cs: builtins.attrNames (({}) cs)", source.hardware());
-    let names = nix.eval_json(source.dir(), &source.configurations(), Some(&apply)).map_err(|e| source.explain(e))?;
+    let installable = source.configurations(nix, Variant::Hardware)?;
+    let names = nix.eval_json(source.dir(), &installable, Some("builtins.attrNames")).map_err(|e| source.explain(e))?;
     serde_json::from_value(names).context("nix listed the machines in an unexpected form")
 }
 
@@ -116,25 +117,19 @@ fn unknown_or(nix: &Nix, source: &Source, machine: &str, err: crate::nix::NixErr
     }
 }
 
-/// Build one machine's VM: with a single nix call where the flake has an
-/// installable for it, else by one evaluation and one build.
+/// Build one machine's VM: one nix call, evaluation and build.
 pub fn build_machine(nix: &Nix, source: &Source, machine: &str, progress: &dyn Progress) -> anyhow::Result<BuiltVm> {
     check_name(machine)?;
-    let Some(installable) = source.vm(machine) else {
-        progress.status(&format!("evaluating {machine}"));
-        let selected = eval_machines(nix, source, &[machine.to_string()])?.selected;
-        return build_machines(nix, source, &selected, progress)?.pop().context("nix built nothing");
-    };
-    progress.status(&format!("evaluating and building {installable}"));
+    let installable = source.vm(nix, machine)?;
+    progress.status(&format!("evaluating and building the VM of {machine}"));
     let vm = nix
         .build_one(source.dir(), &installable, Some(&|e| progress.event(e)))
         .map_err(|e| unknown_or(nix, source, machine, e))?;
     Ok(BuiltVm { system: vm_system(&vm)?, vm })
 }
 
-/// Build the system a running VM of `machine` switches to: its flake's
-/// installable, else its VM variant's `system.build.toplevel`, evaluated
-/// then built.
+/// Build the system a running VM of `machine` switches to (its VM
+/// variant's `system.build.toplevel`): one nix call.
 pub fn build_machine_system(
     nix: &Nix,
     source: &Source,
@@ -142,28 +137,8 @@ pub fn build_machine_system(
     progress: &dyn Progress,
 ) -> anyhow::Result<PathBuf> {
     check_name(machine)?;
-    let Some(installable) = source.vm_system(machine) else {
-        progress.status(&format!("evaluating {machine}"));
-        let apply = format!(
-            "cs0: let cs = ({ready}) cs0; in {{ nix = builtins.nixVersion; drv = if cs ? {name} then cs.{name}.config.virtualisation.vmVariant.system.build.toplevel.drvPath else null; }}",
-            ready = source.vm_ready(nix)?,
-            name = crate::nixstr::attr_name(machine),
-        );
-        let v = nix.eval_json(source.dir(), &source.configurations(), Some(&apply)).map_err(|e| source.explain(e))?;
-        nix.learn_version(v["nix"].as_str().unwrap_or_default());
-        let Some(drv) = v["drv"].as_str() else {
-            return Err(unknown_or(
-                nix,
-                source,
-                machine,
-                crate::nix::NixError::Failed(format!("no machine {machine}")),
-            ));
-        };
-        progress.status(&format!("building the VM system of {machine}"));
-        let built = nix.build_derivations(source.dir(), &[drv.to_string()], Some(&|e| progress.event(e)))?;
-        return built.into_values().next().context("nix built nothing");
-    };
-    progress.status(&format!("evaluating and building {installable}"));
+    let installable = source.vm_system(nix, machine)?;
+    progress.status(&format!("evaluating and building the VM system of {machine}"));
     nix.build_one(source.dir(), &installable, Some(&|e| progress.event(e)))
         .map_err(|e| unknown_or(nix, source, machine, e))
 }

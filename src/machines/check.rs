@@ -14,14 +14,12 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// What to evaluate for a machine's variant: a function of the source's
-/// configurations, `hardware` and `ready` making them hardware or VM-ready.
-fn evaluation(hardware: &str, ready: &str, machine: &str, variant: Variant) -> String {
+/// configurations of that variant.
+fn evaluation(machine: &str, variant: Variant) -> String {
     let name = crate::nixstr::attr_name(machine);
     match variant {
-        Variant::Hardware => format!("cs: (({hardware}) cs).{name}.config.system.build.toplevel.drvPath"),
-        Variant::Vm => {
-            format!("cs: (({ready}) cs).{name}.config.virtualisation.vmVariant.system.build.toplevel.drvPath")
-        }
+        Variant::Hardware => format!("cs: cs.{name}.config.system.build.toplevel.drvPath"),
+        Variant::Vm => format!("cs: cs.{name}.config.virtualisation.vmVariant.system.build.toplevel.drvPath"),
     }
 }
 
@@ -52,8 +50,9 @@ pub fn check(nix: &Nix, source: &Source, named: &[String], progress: &dyn Progre
     let all = build::list_machines(nix, source)?;
     source.check_known(named, &all)?;
     let machines = if named.is_empty() { all } else { named.to_vec() };
-    let store_source = nix.flake_source(source.dir(), source.reference())?;
-    let (hardware, ready) = (source.hardware(), source.vm_ready(nix)?);
+    let store_source = source.store_source(nix)?;
+    let hardware = source.configurations(nix, Variant::Hardware)?;
+    let vms = source.configurations(nix, Variant::Vm)?;
     let jobs: Vec<(String, Variant)> =
         machines.iter().flat_map(|m| [(m.clone(), Variant::Hardware), (m.clone(), Variant::Vm)]).collect();
     let total = jobs.len();
@@ -70,7 +69,7 @@ pub fn check(nix: &Nix, source: &Source, named: &[String], progress: &dyn Progre
         .into_par_iter()
         .map(|(m, v)| {
             let r = nix
-                .eval_logged(source.dir(), &source.configurations(), &evaluation(&hardware, &ready, &m, v))
+                .eval_logged(source.dir(), if v == Variant::Hardware { &hardware } else { &vms }, &evaluation(&m, v))
                 .map(|_| ());
             say(done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1);
             (m, v, r)

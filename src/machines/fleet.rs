@@ -62,13 +62,11 @@ pub struct MachineStatus {
 /// Every machine and what runs, by one evaluation (the system each machine
 /// would boot now, to tell a stale disk image).
 pub fn status(nix: &Nix, source: &Source) -> anyhow::Result<Vec<MachineStatus>> {
-    let apply = format!(
-        // A machine that does not evaluate (a throw or failed assertion) is
-        // listed all the same, with what runs; `check` says why.
-        "cs: builtins.mapAttrs (n: c: let r = builtins.tryEval c.config.virtualisation.vmVariant.system.build.toplevel.outPath; in if r.success then r.value else null) (({}) cs)",
-        source.vm_ready(nix)?
-    );
-    let now = nix.eval_json(source.dir(), &source.configurations(), Some(&apply)).map_err(|e| source.explain(e))?;
+    // A machine that does not evaluate (a throw or failed assertion) is
+    // listed all the same, with what runs; `check` says why.
+    let apply = "cs: builtins.mapAttrs (n: c: let r = builtins.tryEval c.config.virtualisation.vmVariant.system.build.toplevel.outPath; in if r.success then r.value else null) cs";
+    let installable = source.configurations(nix, crate::check::Variant::Vm)?;
+    let now = nix.eval_json(source.dir(), &installable, Some(apply)).map_err(|e| source.explain(e))?;
     let now: std::collections::BTreeMap<String, Option<String>> =
         serde_json::from_value(now).context("nix listed the machines in an unexpected form")?;
     Ok(now

@@ -23,7 +23,7 @@ let
         (throw "nixvm: the hive sets no meta.nixpkgs; in a flake colmena needs `meta.nixpkgs = import nixpkgs { system = ...; }`");
     in
     if pkgs ? type && pkgs.type == "derivation" then
-      throw "nixvm: `meta.nixpkgs` of the hive is a package, not nixpkgs; or nix found the colmena package (packages.SYSTEM.colmena or legacyPackages.SYSTEM.colmena) before the flake's `colmena` output: rename one of them"
+      throw "nixvm: `meta.nixpkgs` of the hive is a package, not nixpkgs; colmena needs `meta.nixpkgs = import nixpkgs { system = ...; }`"
     else pkgs;
 
   nixpkgsSettings = pkgs: { lib, ... }: {

@@ -6,14 +6,16 @@
 //! Kinds:
 //! - a nixvm project (`flake.nix` beside `nixvm/vm.nix`, made by `init`),
 //!   whose flake exposes `vm-M` and `vmSystem-M`;
-//! - flake mode: any other flake's `nixosConfigurations`, used as they
-//!   are. nixvm's VM module is added to each with `extendModules` inside
-//!   the evaluation (an `--apply` expression), so nothing is written in the
-//!   user's tree but `.nixvm/` (which ignores itself), the user's
-//!   `flake.lock` pins nixpkgs, and `nixosConfigurations.M` stays the
-//!   hardware.
+//! - flake mode: any other flake's `nixosConfigurations` (or colmena
+//!   hive), used as they are. A small wrapper flake in `.nixvm/flake/`
+//!   takes the user's flake as its input `user` and adds nixvm's VM module
+//!   to each machine with `extendModules`, so a VM is one `nix build` of
+//!   one installable, nothing is written in the user's tree but `.nixvm/`
+//!   (which ignores itself), the user's `flake.lock` pins nixpkgs, and
+//!   `nixosConfigurations.M` stays the hardware.
 
 use super::state::{self, MachineState};
+use crate::check::Variant;
 use anyhow::{bail, Context as _};
 use std::path::{Path, PathBuf};
 
@@ -64,19 +66,24 @@ impl Output {
         }
     }
 
-    /// A Nix function from the output to its machines' NixOS evaluations
-    /// (each with `config` and `extendModules`).
-    fn to_configurations(self) -> &'static str {
+    /// The wrapper flake's expression for the machines' NixOS evaluations
+    /// (each with `config` and `extendModules`), from the user's flake
+    /// `user`.
+    fn machines(self) -> &'static str {
         match self {
-            Output::Configurations => "cs: cs",
-            Output::Hive => "hive: hive.nodes",
-            Output::RawHive => RAW_HIVE,
+            Output::Configurations => "user.nixosConfigurations",
+            Output::Hive => "user.colmenaHive.nodes",
+            Output::RawHive => "import ./hive.nix user.colmena",
         }
     }
 }
 
-/// A raw colmena hive evaluated the way colmena does (see the file).
+/// A raw colmena hive evaluated the way colmena does (see the file); the
+/// wrapper flake's `hive.nix`.
 const RAW_HIVE: &str = include_str!("hive.nix");
+
+/// The wrapper flake's name for the user's flake.
+const WRAPPER_INPUT: &str = "user";
 
 /// Where a command's machines come from.
 #[derive(Debug, Clone)]
@@ -159,92 +166,155 @@ impl Source {
         &self.root
     }
 
-    /// The installable nix evaluates for the machines: an attribute set of
-    /// their configurations once `hardware()` is applied.
-    pub fn configurations(&self) -> String {
-        match &self.kind {
-            Kind::Project => ".#nixosConfigurations".into(),
-            Kind::Flake { reference, output } => format!("{reference}#{}", output.attribute()),
+    /// The flags nix gets for this source: in flake mode the user's flake
+    /// is the wrapper's input `user` (a directory as its path, so Nix reads
+    /// it as `nix build` there would: its git tree, dirty files included),
+    /// the user's `--override-input NAME REF` becomes `user/NAME`, and the
+    /// wrapper's lock is never written.
+    pub fn nix_flags(&self, mut flags: crate::nix::Flags) -> crate::nix::Flags {
+        if let Kind::Flake { reference, .. } = &self.kind {
+            let user = match reference.as_str() {
+                "." => self.root.display().to_string(),
+                other => other.to_string(),
+            };
+            let theirs = std::mem::take(&mut flags.override_inputs);
+            flags.override_inputs = std::iter::once((WRAPPER_INPUT.to_string(), user))
+                .chain(theirs.into_iter().map(|(name, r)| (format!("{WRAPPER_INPUT}/{name}"), r)))
+                .collect();
+            flags.no_write_lock_file = true;
         }
+        flags
     }
 
-    /// A Nix function from `configurations()` to the machines' NixOS
-    /// evaluations as they run on hardware.
-    pub fn hardware(&self) -> String {
+    /// The installable of the machines' NixOS evaluations (an attribute
+    /// set by name): as on hardware, or with nixvm's VM module (a project's
+    /// flake has it already; in flake mode the wrapper adds it).
+    pub fn configurations(&self, nix: &crate::nix::Nix, variant: Variant) -> anyhow::Result<String> {
         match &self.kind {
-            Kind::Project => "cs: cs".into(),
-            Kind::Flake { output, .. } => output.to_configurations().into(),
-        }
-    }
-
-    /// A Nix function from `configurations()` to the evaluations whose VM
-    /// variant nixvm builds: as they are for a project (its flake has
-    /// nixvm's module already), each extended with nixvm's module in flake
-    /// mode (the key, the segment, the qemu-vm.nix overrides).
-    pub fn vm_ready(&self, nix: &crate::nix::Nix) -> anyhow::Result<String> {
-        match &self.kind {
-            Kind::Project => Ok("cs: cs".into()),
-            Kind::Flake { reference, .. } => {
-                // The flake's files: here, or (another flake) its source in the store.
-                let files = match reference.as_str() {
-                    "." => self.root.clone(),
-                    r => PathBuf::from(nix.flake_source(&self.root, r).map_err(|e| self.explain(e))?),
+            Kind::Project => Ok(".#nixosConfigurations".into()),
+            Kind::Flake { output, .. } => {
+                let module = match variant {
+                    Variant::Hardware => None,
+                    Variant::Vm => Some(self.vm_module(nix, *output)?),
                 };
-                let module = crate::render::render("flake-vm.nix", &self.flake_vm_context(&files)?)?;
-                let key = std::fs::read_to_string(self.public_key()).map(|k| k.trim().to_string()).unwrap_or_default();
-                Ok(format!(
-                    "out: let module = {module}; cs = ({hardware}) out; machines = builtins.attrNames cs; in builtins.mapAttrs (name: c: c.extendModules {{ modules = [ (module {{ inherit name machines; sshKey = {key}; }}) ]; }}) cs",
-                    hardware = self.hardware(),
-                    key = crate::nixstr::string_literal(&key)
-                ))
+                let wrapper = self.write_wrapper(*output, module)?;
+                let attribute = match variant {
+                    Variant::Hardware => "hardware",
+                    Variant::Vm => "vms",
+                };
+                Ok(format!("{wrapper}#nixvm.{attribute}"))
             }
         }
     }
 
-    /// Flake mode's module settings: qemu-vm.nix's values forced where the
-    /// flake's own `.nix` files set conflicting ones, by the conflict table
-    /// of the nixpkgs the flake pins (as `init` does for a project).
-    fn flake_vm_context(&self, root: &Path) -> anyhow::Result<crate::render::FlakeVmContext> {
-        let table = crate::pinned::choose(None, None, false, root)?.table;
-        let options = crate::lint::LintOptions { table, ..crate::lint::LintOptions::default() };
-        // The flake's own files: not those of another flake inside it (a
-        // vendored nixpkgs, a subflake), whose modules it does not evaluate
-        // as its own.
-        let (files, _) = crate::files::collect(&[root.to_path_buf()]);
-        let files = files.into_iter().filter(|f| crate::files::enclosing_flake(f).is_some_and(|d| d == root));
-        let mut overrides: std::collections::BTreeMap<Vec<String>, crate::render::Override> = Default::default();
-        let hive_in_flake_nix = matches!(self.kind, Kind::Flake { output: Output::Hive | Output::RawHive, .. });
-        for file in files {
-            let Some(mut text) = crate::files::read_text(&file) else { continue };
-            let rel = file.strip_prefix(root).unwrap_or(&file);
-            if hive_in_flake_nix && rel == Path::new("flake.nix") {
-                text = hive_alone(&text).unwrap_or(text);
-            }
-            let findings = crate::lint::lint_text(&text, &options);
-            for o in crate::project::vm_overrides(rel, &text, &findings, &options.table).0 {
-                overrides.entry(o.option.clone()).or_insert(o);
-            }
-        }
-        Ok(crate::render::FlakeVmContext { overrides: overrides.into_values().collect() })
-    }
-
-    /// The installable of `machine`'s VM, when the flake has one (a
-    /// project's `vm-M`); else its derivation comes from evaluating
-    /// `vm_ready`.
-    pub fn vm(&self, machine: &str) -> Option<String> {
+    /// The installable of `machine`'s VM (a checked machine name).
+    pub fn vm(&self, nix: &crate::nix::Nix, machine: &str) -> anyhow::Result<String> {
         match self.kind {
-            Kind::Project => Some(format!(".#vm-{machine}")),
-            Kind::Flake { .. } => None,
+            Kind::Project => Ok(format!(".#vm-{machine}")),
+            Kind::Flake { .. } => {
+                Ok(format!("{}.{machine}.config.system.build.vm", self.configurations(nix, Variant::Vm)?))
+            }
         }
     }
 
     /// The installable of the system a running VM of `machine` switches
-    /// to, when the flake has one (a project's `vmSystem-M`).
-    pub fn vm_system(&self, machine: &str) -> Option<String> {
+    /// to: its VM variant's `system.build.toplevel`.
+    pub fn vm_system(&self, nix: &crate::nix::Nix, machine: &str) -> anyhow::Result<String> {
         match self.kind {
-            Kind::Project => Some(format!(".#vmSystem-{machine}")),
-            Kind::Flake { .. } => None,
+            Kind::Project => Ok(format!(".#vmSystem-{machine}")),
+            Kind::Flake { .. } => Ok(format!(
+                "{}.{machine}.config.virtualisation.vmVariant.system.build.toplevel",
+                self.configurations(nix, Variant::Vm)?
+            )),
         }
+    }
+
+    /// The store path of the user's flake's source, as nix evaluates it:
+    /// where Nix's messages say the user's files are.
+    pub fn store_source(&self, nix: &crate::nix::Nix) -> anyhow::Result<String> {
+        match &self.kind {
+            Kind::Project => Ok(nix.flake_source(&self.root, ".")?),
+            Kind::Flake { output, .. } => {
+                let wrapper = self.write_wrapper(*output, None)?;
+                let v =
+                    nix.eval_json(&self.root, &format!("{wrapper}#nixvm.source"), None).map_err(|e| self.explain(e))?;
+                v.as_str().map(str::to_string).context("nix gave no source path of the flake")
+            }
+        }
+    }
+
+    /// `.nixvm/flake/`: flake mode's wrapper flake.
+    fn wrapper_dir(&self) -> PathBuf {
+        self.state_dir().join("flake")
+    }
+
+    /// Write the wrapper flake that takes the user's flake as its input
+    /// `user` (see templates/flake-wrapper.nix.tera), with nixvm's VM
+    /// module when given; files already as they should be are left alone.
+    /// Its flake reference.
+    fn write_wrapper(&self, output: Output, module: Option<Made>) -> anyhow::Result<String> {
+        self.create_state_dir()?;
+        let dir = self.wrapper_dir();
+        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let key = std::fs::read_to_string(self.public_key()).map(|k| k.trim().to_string()).unwrap_or_default();
+        let attribute = output.attribute();
+        // Rendered again only when what it is made from changed.
+        let made_from = nixvm_identity().map(|nixvm| format!("{nixvm}\n{attribute}\n{key}\n"));
+        let mut files = vec![];
+        let stamp = std::fs::read_to_string(dir.join(FLAKE_MADE_FROM)).ok();
+        if made_from.is_none() || stamp != made_from || !dir.join("flake.nix").is_file() {
+            let missing = format!(
+                "nixvm: the flake has no `{attribute}` output{}, so nixvm finds no machines in it; inside a nixvm project, or with `nixvm init`, it would",
+                if output == Output::Configurations { " and its flake.nix names no colmena hive (colmenaHive or colmena)" } else { "" }
+            );
+            let context = crate::render::FlakeWrapperContext {
+                output: attribute.into(),
+                machines: output.machines().into(),
+                missing,
+                ssh_key: key,
+            };
+            files.push(("flake.nix", crate::render::render("flake-wrapper.nix", &context)?));
+            if output == Output::RawHive {
+                files.push(("hive.nix", RAW_HIVE.to_string()));
+            }
+            files.push((FLAKE_MADE_FROM, made_from.unwrap_or_default()));
+        }
+        if let Some(Made { module, made_from }) = module {
+            // The module first: a record never names a module not written.
+            files.push(("vm.nix", module));
+            files.push((MADE_FROM, made_from.unwrap_or_default()));
+        }
+        for (name, text) in files {
+            let path = dir.join(name);
+            if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                crate::files::write_state(&path, &text)?;
+            }
+        }
+        Ok(format!("path:{}", dir.display()))
+    }
+
+    /// Flake mode's VM module (templates/flake-vm.nix.tera), made from
+    /// the flake's files: here, or (another flake) its source in the store.
+    /// Linting them all is most of nixvm's own time in a `run`, so the
+    /// module is made again only when what it is made from changed (see
+    /// `made_from`).
+    fn vm_module(&self, nix: &crate::nix::Nix, output: Output) -> anyhow::Result<Made> {
+        let root = match &self.kind {
+            Kind::Flake { reference, .. } if reference != "." => PathBuf::from(self.store_source(nix)?),
+            _ => self.root.clone(),
+        };
+        let files = own_files(&root);
+        let made_from = made_from(&root, &files);
+        let dir = self.wrapper_dir();
+        if let (Some(now), Ok(before), Ok(module)) =
+            (&made_from, std::fs::read_to_string(dir.join(MADE_FROM)), std::fs::read_to_string(dir.join("vm.nix")))
+        {
+            if *now == before {
+                return Ok(Made { module, made_from });
+            }
+        }
+        let module = crate::render::render("flake-vm.nix", &flake_vm_context(&root, &files, output)?)?;
+        Ok(Made { module, made_from })
     }
 
     /// When nix failed because a file of the user's is not tracked by git
@@ -263,15 +333,6 @@ impl Source {
                 (!rel.is_empty()).then(|| rel.to_string())
             })
             .collect();
-        if let Kind::Flake { output, .. } = &self.kind {
-            let attribute = output.attribute();
-            if text.contains("does not provide attribute") && text.contains(&format!("'{attribute}'")) {
-                return error.context(format!(
-                    "the flake has no `{attribute}` output{}, so nixvm finds no machines in it; inside a nixvm project, or with `nixvm init`, it would",
-                    if *output == Output::Configurations { " and its flake.nix names no colmena hive (colmenaHive or colmena)" } else { "" }
-                ));
-            }
-        }
         match crate::files::untracked(&self.root, &rels) {
             Some((repo, files)) => error.context(format!(
                 "git does not track {} and a flake sees only tracked files; run `git add -N {}` in {}",
@@ -323,14 +384,6 @@ impl Source {
         MachineState::of(&self.root, machine)
     }
 
-    /// The flake reference nix is given, in `dir()`.
-    pub fn reference(&self) -> &str {
-        match &self.kind {
-            Kind::Project => ".",
-            Kind::Flake { reference, .. } => reference,
-        }
-    }
-
     /// Where the flake reads the project's public key from, and its path
     /// relative to the root (git must track it): a project's own
     /// `nixvm/ssh-key.pub`.
@@ -380,6 +433,100 @@ impl Source {
         out.sort();
         Ok(out)
     }
+}
+
+/// Flake mode's VM module and what it was made from (none: made from
+/// files too new to tell a later edit by their times, so never reused).
+struct Made {
+    module: String,
+    made_from: Option<String>,
+}
+
+/// The wrapper's records of what its `vm.nix` and `flake.nix` were made
+/// from.
+const MADE_FROM: &str = "vm.nix.made-from";
+const FLAKE_MADE_FROM: &str = "flake.nix.made-from";
+
+/// This nixvm (its templates and rules), as text: its version and its
+/// binary's size and modification time.
+fn nixvm_identity() -> Option<String> {
+    let exe = std::env::current_exe().ok().and_then(|e| std::fs::metadata(e).ok())?;
+    Some(format!("nixvm {} {} {:?}", env!("CARGO_PKG_VERSION"), exe.len(), exe.modified().ok()?))
+}
+
+/// The flake's own `.nix` files under `root`, sorted: not those of
+/// another flake inside it (a vendored nixpkgs, a subflake), whose modules
+/// it does not evaluate as its own, nor hidden ones (`.git`, `.nixvm`,
+/// `.direnv`) or symlinked ones (`result`). A plain walk: this runs on
+/// every command.
+fn own_files(root: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, top: bool, out: &mut Vec<PathBuf>) {
+        if !top && dir.join("flake.nix").exists() {
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Ok(kind) = entry.file_type() else { continue };
+            if name.as_encoded_bytes().starts_with(b".") || kind.is_symlink() {
+                continue;
+            }
+            let path = entry.path();
+            if kind.is_dir() {
+                walk(&path, false, out);
+            } else if kind.is_file() && path.extension().is_some_and(|x| x == "nix") {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = vec![];
+    walk(root, true, &mut out);
+    out.sort();
+    out
+}
+
+/// What flake mode's VM module is made from, as text: this nixvm (its
+/// templates and rules), the flake's own files by name, size and
+/// modification time, and what decides the conflict table
+/// (`pinned::fingerprint`). None when a file was modified in the last two
+/// seconds: another edit within the file system's time resolution could go
+/// unseen (as git treats "racily clean" files).
+fn made_from(root: &Path, files: &[PathBuf]) -> Option<String> {
+    let mut text = format!("{}\n", nixvm_identity()?);
+    text.push_str(&crate::pinned::fingerprint(root));
+    text.push('\n');
+    let recent = std::time::SystemTime::now() - std::time::Duration::from_secs(2);
+    for f in files {
+        let meta = std::fs::metadata(f).ok()?;
+        let modified = meta.modified().ok()?;
+        if modified > recent {
+            return None;
+        }
+        text.push_str(&format!("{} {} {:?}\n", f.display(), meta.len(), modified));
+    }
+    Some(text)
+}
+
+/// Flake mode's module settings: qemu-vm.nix's values forced where the
+/// flake's own `files` set conflicting ones, by the conflict table of the
+/// nixpkgs the flake pins (as `init` does for a project).
+fn flake_vm_context(root: &Path, files: &[PathBuf], output: Output) -> anyhow::Result<crate::render::FlakeVmContext> {
+    let table = crate::pinned::choose(None, None, false, root)?.table;
+    let options = crate::lint::LintOptions { table, ..crate::lint::LintOptions::default() };
+    let mut overrides: std::collections::BTreeMap<Vec<String>, crate::render::Override> = Default::default();
+    let hive_in_flake_nix = matches!(output, Output::Hive | Output::RawHive);
+    for file in files {
+        let Some(mut text) = crate::files::read_text(file) else { continue };
+        let rel = file.strip_prefix(root).unwrap_or(file);
+        if hive_in_flake_nix && rel == Path::new("flake.nix") {
+            text = hive_alone(&text).unwrap_or(text);
+        }
+        let findings = crate::lint::lint_text(&text, &options);
+        for o in crate::project::vm_overrides(rel, &text, &findings, &options.table).0 {
+            overrides.entry(o.option.clone()).or_insert(o);
+        }
+    }
+    Ok(crate::render::FlakeVmContext { overrides: overrides.into_values().collect() })
 }
 
 /// A `flake.nix` with only its `colmena` hive left where it stands (the

@@ -12,8 +12,14 @@ use anyhow::{bail, Context as _};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// A free TCP port on 127.0.0.1.
-pub fn free_port() -> anyhow::Result<u16> {
+/// A free TCP port on 127.0.0.1: `preferred` when it is free (a machine
+/// keeps its ssh port from run to run), else any.
+pub fn free_port(preferred: Option<u16>) -> anyhow::Result<u16> {
+    if let Some(port) = preferred.filter(|p| *p != 0) {
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return Ok(port);
+        }
+    }
     let l = std::net::TcpListener::bind(("127.0.0.1", 0)).context("cannot find a free port on 127.0.0.1")?;
     Ok(l.local_addr()?.port())
 }
@@ -34,7 +40,7 @@ fn prepare(source: &Source, machine: &str, built: &BuiltVm, console: bool) -> an
     source.create_state_dir()?;
     let state = source.state(machine);
     state.create()?;
-    let port = free_port()?;
+    let port = free_port(state.ssh_port())?;
     let settings = crate::runtime::RunSettings {
         state: &state.dir,
         machine,

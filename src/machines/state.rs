@@ -42,8 +42,14 @@ impl MachineState {
         std::fs::read_to_string(self.dir.join(file)).ok().map(|s| s.trim().to_string())
     }
 
+    /// Record `value` in `file`, unless it holds it already.
     fn write(&self, file: &str, value: impl std::fmt::Display) -> anyhow::Result<()> {
-        crate::files::write_atomically(&self.dir.join(file), &format!("{value}\n"))
+        let path = self.dir.join(file);
+        let text = format!("{value}\n");
+        if std::fs::read_to_string(&path).is_ok_and(|now| now == text) {
+            return Ok(());
+        }
+        crate::files::write_state(&path, &text)
     }
 
     pub fn disk_image(&self) -> PathBuf {
@@ -116,7 +122,7 @@ pub fn forget_host_key(project: &Path, machine: &str) -> anyhow::Result<()> {
         .map(|l| format!("{l}\n"))
         .collect();
     if kept != text {
-        crate::files::write_atomically(&path, &kept)?;
+        crate::files::write_state(&path, &kept)?;
     }
     Ok(())
 }

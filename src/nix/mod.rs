@@ -40,6 +40,10 @@ pub struct Flags {
     pub options: Vec<(String, String)>,
     /// `--override-input INPUT REF`, in order.
     pub override_inputs: Vec<(String, String)>,
+    /// `--no-write-lock-file`: the flake's lock is worked out on each call
+    /// and never written (flake mode's wrapper, whose input is a working
+    /// tree). Nix's notice that it did not write it is not passed on.
+    pub no_write_lock_file: bool,
 }
 
 impl Flags {
@@ -55,6 +59,7 @@ impl Flags {
         flag(self.print_build_logs, "--print-build-logs");
         flag(self.impure, "--impure");
         flag(self.offline, "--offline");
+        flag(self.no_write_lock_file, "--no-write-lock-file");
         if let Some(b) = &self.builders {
             a.extend(["--builders".to_string(), b.clone()]);
         }
@@ -160,13 +165,18 @@ impl Nix {
     /// `nix build --json --no-link INSTALLABLES` in `dir` (Nix 2.8 has no
     /// `--print-out-paths`). Nix's messages and build logs go to `watch`
     /// as events when there is one, else to our stderr as Nix prints them.
+    ///
+    /// Done when nix has printed its result: nix prints it only once all is
+    /// built, and then spends milliseconds freeing what it held. That is
+    /// not waited for (nix runs detached, its exit reaped by init), as
+    /// `nix run` does not wait for it before it starts the program.
     pub fn build(&self, dir: &Path, installables: &[String], watch: Option<Watch>) -> Result<Vec<Built>, NixError> {
         let stderr = match watch {
             Some(w) => Stderr::Watch(w),
             None => Stderr::Inherit,
         };
         let out = self
-            .run(dir, &["build", "--json", "--no-link"], installables, stderr)
+            .spawn(dir, &["build", "--json", "--no-link"], installables, stderr, Ends::AtResult)
             .map_err(|_| NixError::Failed(format!("nix build {} failed", installables.join(" "))))?;
         json(&out, "nix build")
     }
@@ -174,6 +184,17 @@ impl Nix {
     /// `nix SUBCOMMAND FLAGS TAIL` in `dir`: stdout, or stderr when nix
     /// fails (empty when it went to ours).
     fn run(&self, dir: &Path, subcommand: &[&str], tail: &[String], stderr: Stderr) -> Result<Vec<u8>, NixError> {
+        self.spawn(dir, subcommand, tail, stderr, Ends::AtExit)
+    }
+
+    fn spawn(
+        &self,
+        dir: &Path,
+        subcommand: &[&str],
+        tail: &[String],
+        stderr: Stderr,
+        ends: Ends,
+    ) -> Result<Vec<u8>, NixError> {
         let mut c = Command::new(&self.program);
         c.current_dir(dir)
             .args(["--extra-experimental-features", "nix-command flakes"])
@@ -184,21 +205,42 @@ impl Nix {
             c.args(["--log-format", "internal-json"]);
         }
         self.say(&c);
-        let (status, stdout, stderr) = match stderr {
-            Stderr::Capture => {
-                let out = c.output().map_err(NixError::Spawn)?;
-                (out.status, out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+        if ends == Ends::AtResult {
+            detach(&mut c);
+        }
+        c.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::piped());
+        c.stderr(match stderr {
+            Stderr::Inherit => std::process::Stdio::inherit(),
+            _ => std::process::Stdio::piped(),
+        });
+        let mut child = c.spawn().map_err(NixError::Spawn)?;
+        let (stdout, err) = (child.stdout.take(), child.stderr.take());
+        let mut progress = Progress::new();
+        let mut kept = String::new();
+        let unwritten_lock = self.flags.no_write_lock_file;
+        let mut on_line = |line: &str| {
+            kept.push_str(line);
+            kept.push('\n');
+            if let Stderr::Watch(watch) = &stderr {
+                for event in progress.feed(line) {
+                    if !(unwritten_lock && is_unwritten_lock_notice(&event)) {
+                        watch(event);
+                    }
+                }
             }
-            Stderr::Inherit => {
-                let out = c.stderr(std::process::Stdio::inherit()).output().map_err(NixError::Spawn)?;
-                (out.status, out.stdout, String::new())
-            }
-            Stderr::Watch(watch) => watched(&mut c, watch)?,
         };
-        if status.success() {
+        let (stdout, result) = pump(stdout, err, ends == Ends::AtResult, &mut on_line).map_err(NixError::Spawn)?;
+        // Detached, the child is the process that started nix and left at
+        // once; nix's result says whether it succeeded.
+        let status = child.wait().map_err(NixError::Spawn)?;
+        let success = match ends {
+            Ends::AtExit => status.success(),
+            Ends::AtResult => result,
+        };
+        if success {
             Ok(stdout)
         } else {
-            Err(NixError::Rejected(stderr))
+            Err(NixError::Rejected(kept))
         }
     }
 
@@ -327,40 +369,102 @@ enum Stderr<'a> {
     Watch(Watch<'a>),
 }
 
-/// Run `c` with its stderr read line by line into events for `watch`
-/// while its stdout is collected: (status, stdout, stderr).
-fn watched(c: &mut Command, watch: Watch) -> Result<(std::process::ExitStatus, Vec<u8>, String), NixError> {
-    use std::io::{BufRead, Read};
-    let mut child = c
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .map_err(NixError::Spawn)?;
-    let mut stdout_pipe = child.stdout.take();
-    let reader = std::thread::spawn(move || {
-        let mut buf = vec![];
-        if let Some(p) = stdout_pipe.as_mut() {
-            let _ = p.read_to_end(&mut buf);
+/// When a nix call is over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ends {
+    /// When nix exits: its exit status says whether it succeeded.
+    AtExit,
+    /// When its stdout holds a whole JSON value and a newline (`--json`
+    /// output, printed only on success); nix runs detached.
+    AtResult,
+}
+
+/// Make `c` start its program as an orphan: the child forks it and exits
+/// at once, so init reaps the program, which goes on after we stop
+/// waiting, or after we exec another program in our place.
+fn detach(c: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: runs in the forked child before exec; fork and _exit are
+    // async-signal-safe, and nothing else is touched.
+    unsafe {
+        c.pre_exec(|| match libc::fork() {
+            -1 => Err(std::io::Error::last_os_error()),
+            0 => Ok(()),
+            _ => libc::_exit(0),
+        });
+    }
+}
+
+/// Read a child's stdout and its stderr (when piped; each line to
+/// `on_line`) until both close, or with `until_result` until stdout holds a
+/// whole JSON value followed by a newline. Returns stdout and whether it
+/// holds that.
+fn pump(
+    stdout: Option<std::process::ChildStdout>,
+    stderr: Option<std::process::ChildStderr>,
+    until_result: bool,
+    on_line: &mut dyn FnMut(&str),
+) -> std::io::Result<(Vec<u8>, bool)> {
+    use std::io::Read;
+    use std::os::fd::AsRawFd;
+    let mut out: Vec<u8> = vec![];
+    let mut line: Vec<u8> = vec![];
+    let mut stdout = stdout;
+    let mut stderr = stderr;
+    let result = |out: &[u8]| out.ends_with(b"\n") && serde_json::from_slice::<serde::de::IgnoredAny>(out).is_ok();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        if until_result && result(&out) {
+            break;
         }
-        buf
-    });
-    let mut progress = Progress::new();
-    let mut kept = String::new();
-    if let Some(err) = child.stderr.take() {
-        for line in std::io::BufReader::new(err).split(b'\n') {
-            let Ok(line) = line else { break };
-            let line = String::from_utf8_lossy(&line);
-            kept.push_str(&line);
-            kept.push('\n');
-            for event in progress.feed(&line) {
-                watch(event);
+        let fd = |f: Option<i32>| libc::pollfd { fd: f.unwrap_or(-1), events: libc::POLLIN, revents: 0 };
+        let mut fds = [fd(stdout.as_ref().map(|s| s.as_raw_fd())), fd(stderr.as_ref().map(|s| s.as_raw_fd()))];
+        if fds.iter().all(|f| f.fd < 0) {
+            break;
+        }
+        // SAFETY: `fds` is a valid array of two pollfd for the call.
+        if unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) } < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(e);
+        }
+        if fds[0].revents != 0 {
+            if let Some(s) = stdout.as_mut() {
+                match s.read(&mut buf) {
+                    Ok(0) | Err(_) => stdout = None,
+                    Ok(n) => out.extend_from_slice(&buf[..n]),
+                }
+            }
+        }
+        if fds[1].revents != 0 {
+            if let Some(s) = stderr.as_mut() {
+                match s.read(&mut buf) {
+                    Ok(0) | Err(_) => stderr = None,
+                    Ok(n) => {
+                        line.extend_from_slice(&buf[..n]);
+                        while let Some(i) = line.iter().position(|&b| b == b'\n') {
+                            let whole: Vec<u8> = line.drain(..=i).collect();
+                            on_line(&String::from_utf8_lossy(&whole[..i]));
+                        }
+                    }
+                }
             }
         }
     }
-    let status = child.wait().map_err(NixError::Spawn)?;
-    let stdout = reader.join().unwrap_or_default();
-    Ok((status, stdout, kept))
+    if !line.is_empty() {
+        on_line(&String::from_utf8_lossy(&line));
+    }
+    let done = result(&out);
+    Ok((out, done))
+}
+
+/// Nix's "warning: not writing modified lock file of flake ..." (with the
+/// inputs it locked).
+fn is_unwritten_lock_notice(event: &Event) -> bool {
+    matches!(event, Event::Message { text, .. }
+        if message::strip_ansi(text).starts_with("warning: not writing modified lock file"))
 }
 
 /// Nix's output as JSON of type `T`.
@@ -391,6 +495,50 @@ fn last_error(stderr: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// tests/fixtures/programs/prints-a-result ARGS, detached, read by
+    /// `pump`: (stdout, whether it holds a result, stderr's lines, seconds
+    /// taken).
+    fn pumped(args: &[&str], until_result: bool) -> (Vec<u8>, bool, Vec<String>, f64) {
+        let program = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/programs/prints-a-result");
+        let mut c = Command::new(program);
+        c.args(args).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+        detach(&mut c);
+        let start = std::time::Instant::now();
+        let mut child = c.spawn().unwrap();
+        let mut lines = vec![];
+        let (out, done) =
+            pump(child.stdout.take(), child.stderr.take(), until_result, &mut |l| lines.push(l.to_string())).unwrap();
+        // The process that started it left at once.
+        assert!(child.wait().unwrap().success());
+        (out, done, lines, start.elapsed().as_secs_f64())
+    }
+
+    #[test]
+    fn a_result_ends_the_call_before_the_program_exits() {
+        let (out, done, lines, took) = pumped(&[], true);
+        assert_eq!(out, b"[{\"a\": 1}]\n");
+        assert!(done);
+        assert_eq!(lines, ["working"]);
+        assert!(took < 4.0, "waited for the program: {took}s");
+    }
+
+    #[test]
+    fn without_a_result_the_call_ends_when_the_program_does() {
+        let (out, done, lines, _) = pumped(&["fails"], true);
+        assert_eq!(out, b"[1\n");
+        assert!(!done);
+        assert_eq!(lines, ["error: no", "last"]);
+    }
+
+    #[test]
+    fn the_unwritten_lock_notice_is_recognised() {
+        let notice = |t: &str| Event::Message { level: 1, text: t.into() };
+        assert!(is_unwritten_lock_notice(&notice(
+            "\u{1b}[35;1mwarning:\u{1b}[0m not writing modified lock file of flake 'path:/p/.nixvm/flake':\n• Added input 'user':"
+        )));
+        assert!(!is_unwritten_lock_notice(&notice("warning: Git tree '/p' is dirty")));
+    }
 
     #[test]
     fn flags_become_arguments_in_order() {

@@ -15,6 +15,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("vm-variant", include_str!("../../templates/vm-variant.nix.tera")),
     ("vm.nix", include_str!("../../templates/vm.nix.tera")),
     ("flake-vm.nix", include_str!("../../templates/flake-vm.nix.tera")),
+    ("flake-wrapper.nix", include_str!("../../templates/flake-wrapper.nix.tera")),
     ("default.nix", include_str!("../../templates/default.nix.tera")),
     ("machines.nix", include_str!("../../templates/machines.nix.tera")),
     ("gitignore", include_str!("../../templates/gitignore.tera")),
@@ -28,10 +29,31 @@ pub enum RenderError {
     InvalidNix { name: String, line: usize, column: usize, message: String },
 }
 
-fn tera() -> Result<Tera, RenderError> {
+/// Templates other templates include, parsed with each of them.
+const PARTIALS: &[&str] = &["vm-address", "vm-variant"];
+
+/// Template `name` (with the partials), parsed once per process: tera's
+/// parsing takes longer than rendering, and a command renders one or two
+/// templates of the many.
+fn tera(name: &str) -> Result<&'static Tera, RenderError> {
+    type Parsed = std::collections::HashMap<String, &'static Tera>;
+    static PARSED: std::sync::OnceLock<std::sync::Mutex<Parsed>> = std::sync::OnceLock::new();
+    let mut parsed = PARSED.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(t) = parsed.get(name) {
+        return Ok(t);
+    }
+    // Kept for the life of the process, like the templates themselves.
+    let t: &'static Tera = Box::leak(Box::new(parse_templates(|n| n == name || PARTIALS.contains(&n))?));
+    parsed.insert(name.to_string(), t);
+    Ok(t)
+}
+
+/// The templates `wanted` says, parsed, with nixvm's filters.
+fn parse_templates(wanted: impl Fn(&str) -> bool) -> Result<Tera, RenderError> {
     let mut t = Tera::default();
     t.autoescape_on(vec![]);
-    t.add_raw_templates(TEMPLATES.iter().copied()).map_err(|e| RenderError::Template("*".into(), chain(&e)))?;
+    t.add_raw_templates(TEMPLATES.iter().copied().filter(|(n, _)| wanted(n)))
+        .map_err(|e| RenderError::Template("*".into(), chain(&e)))?;
     t.register_filter("nix_str", |v: &Value, _: &HashMap<String, Value>| {
         Ok(Value::String(crate::nixstr::string_literal(&as_text(v)?)))
     });
@@ -73,7 +95,7 @@ fn chain(e: &dyn std::error::Error) -> String {
 
 /// Render template `name` with `context`; Nix templates are re-parsed.
 pub fn render(name: &str, context: &impl Serialize) -> Result<String, RenderError> {
-    let t = tera()?;
+    let t = tera(name)?;
     let ctx = tera::Context::from_serialize(context).map_err(|e| RenderError::Template(name.into(), chain(&e)))?;
     let mut text = t.render(name, &ctx).map_err(|e| RenderError::Template(name.into(), chain(&e)))?;
     if !text.ends_with('\n') {
@@ -135,6 +157,21 @@ pub struct VmModuleContext {
 #[derive(Serialize, Debug, Clone)]
 pub struct FlakeVmContext {
     pub overrides: Vec<Override>,
+}
+
+/// Flake mode's wrapper flake, which takes the user's flake as its input
+/// `user`.
+#[derive(Serialize, Debug, Clone)]
+pub struct FlakeWrapperContext {
+    /// The user's flake's output that holds the machines.
+    pub output: String,
+    /// A Nix expression (fixed by nixvm, not from user input) from `user`
+    /// to its machines' NixOS evaluations.
+    pub machines: String,
+    /// What to say when the flake has no such output.
+    pub missing: String,
+    /// The project's public ssh key (empty: none).
+    pub ssh_key: String,
 }
 
 #[derive(Serialize, Debug, Clone)]
@@ -206,7 +243,7 @@ mod tests {
     fn invalid_output_is_refused() {
         let mut f = flake();
         f.system = "x".into();
-        let mut t = tera().unwrap();
+        let mut t = parse_templates(|_| true).unwrap();
         t.add_raw_template("bad.nix", "{ a = {{ system }} }").unwrap(); // unescaped: a template bug
         let err =
             check("bad.nix", t.render("bad.nix", &tera::Context::from_serialize(&f).unwrap()).unwrap()).unwrap_err();
