@@ -208,3 +208,113 @@ fn a_machine_that_exits_at_once_is_reported() {
     assert!(s["machines"].as_array().unwrap().iter().all(|m| m["running"] == false), "{s}");
     assert!(!proj.join(".nixvm/server/pid").exists());
 }
+
+/// The sessions (one per VM: `up` starts each in its own) of the processes
+/// started for `machine`'s state directory, found by their environment.
+fn vm_sessions(proj: &Path, machine: &str) -> std::collections::BTreeSet<i64> {
+    let mark = format!("NIXVM_STATE={}", proj.join(".nixvm").join(machine).display());
+    let mut sessions = std::collections::BTreeSet::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<i64>() else { continue };
+        let Ok(environ) = std::fs::read(format!("/proc/{pid}/environ")) else { continue };
+        if !environ.split(|b| *b == 0).any(|v| v == mark.as_bytes()) || !alive(pid) {
+            continue;
+        }
+        // Field 6 of /proc/PID/stat, after the parenthesised name.
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        if let Some(sid) = stat.rsplit_once(") ").and_then(|(_, rest)| rest.split(' ').nth(3)) {
+            sessions.insert(sid.parse().unwrap());
+        }
+    }
+    sessions
+}
+
+/// Stops the project's machines however the test ends.
+struct Down(PathBuf);
+
+impl Drop for Down {
+    fn drop(&mut self) {
+        let _ = nixvm().args(["down", "--timeout", "2", "--dir"]).arg(&self.0).output();
+    }
+}
+
+/// Two `up`s at the same moment start each machine once; the one that
+/// comes second says the machines run already.
+#[test]
+fn two_ups_at_once_start_each_machine_once() {
+    if common::nix("two_ups_at_once_start_each_machine_once").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = network(tmp.path(), "build-vms.nix");
+    let _down = Down(proj.clone());
+    // Built first, so that both reach the start together.
+    nixvm().args(["build", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(0);
+    let up = || {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"));
+        c.env("NIXVM_STUB_SLEEP", "60").args(["up", "--dir"]).arg(&proj).args(common::stub_flags());
+        c.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap()
+    };
+    let (a, b) = (up(), up());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    let said = |o: &std::process::Output| {
+        format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    };
+    assert!(a.status.success() && b.status.success(), "{}\n{}", said(&a), said(&b));
+    for m in ["client", "server"] {
+        let started = [&a, &b].iter().filter(|o| said(o).contains(&format!("{m}: started (pid "))).count();
+        assert_eq!(started, 1, "{m}:\n{}\n{}", said(&a), said(&b));
+        assert_eq!(vm_sessions(&proj, m).len(), 1, "one VM for {m}");
+    }
+    let s = status(&proj);
+    assert!(s["machines"].as_array().unwrap().iter().all(|m| m["running"] == true), "{s}");
+}
+
+/// `run` of a machine that `up` started says where it runs and exits 1,
+/// leaving that VM as it was; a VM killed outright frees its machine.
+#[test]
+fn a_running_machine_is_not_started_twice_and_a_killed_one_is_free() {
+    if common::nix("a_running_machine_is_not_started_twice_and_a_killed_one_is_free").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = network(tmp.path(), "build-vms.nix");
+    let _down = Down(proj.clone());
+    nixvm()
+        .env("NIXVM_STUB_SLEEP", "60")
+        .args(["up", "client", "--dir"])
+        .arg(&proj)
+        .args(common::stub_flags())
+        .assert()
+        .code(0);
+    let before = status(&proj);
+    let client = |s: &serde_json::Value| {
+        s["machines"].as_array().unwrap().iter().find(|m| m["name"] == "client").unwrap().clone()
+    };
+    let (pid, port) = (client(&before)["pid"].as_i64().unwrap(), client(&before)["ssh_port"].as_u64().unwrap());
+
+    let out = nixvm().args(["run", "client", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains(&format!("client is running (pid {pid}, ssh on 127.0.0.1:{port})")), "{err}");
+    assert!(err.contains("nixvm down client"), "{err}");
+    let after = status(&proj);
+    assert_eq!(client(&after)["pid"], pid, "{after}");
+    assert_eq!(vm_sessions(&proj, "client").len(), 1);
+
+    // SIGKILL to the VM (its whole process group, as QEMU is one process):
+    // the lock goes with it, and the machine can start again.
+    unsafe { libc::kill(-(pid as i32), libc::SIGKILL) };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while client(&status(&proj))["running"] == true && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(client(&status(&proj))["running"], false);
+    nixvm()
+        .env("NIXVM_STUB_SLEEP", "60")
+        .args(["up", "client", "--dir"])
+        .arg(&proj)
+        .args(common::stub_flags())
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("client: started (pid "));
+}

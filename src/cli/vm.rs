@@ -54,7 +54,14 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let nix = args.nix.nix(&source)?;
     super::output::ensure_key(&source)?;
     let reporter = args.nix.reporter(false);
-    let prepared = start::prepare_run(&nix, &source, &args.machine, args.console, &reporter)?;
+    let prepared = match start::prepare_run(&nix, &source, &args.machine, args.console, &reporter) {
+        Err(e) if e.is::<start::AlreadyRunning>() => {
+            reporter.finish();
+            eprintln!("nixvm: {e}");
+            return Ok(Status::Findings.into());
+        }
+        p => p?,
+    };
     eprintln!("{}: ssh on 127.0.0.1:{} (nixvm ssh {})", args.machine, prepared.port, args.machine);
     Err(start::exec(prepared, &args.qemu_args))
 }

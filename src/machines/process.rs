@@ -3,41 +3,61 @@
 //! through a shell. With `nix`, the only module that starts programs.
 
 use std::io::BufRead as _;
+use std::os::fd::RawFd;
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 
-/// Replace this process with `program` (as `nix run` does): returns only
-/// when that fails.
+/// Replace this process with `program` (as `nix run` does), which keeps
+/// the descriptor `keep` open when there is one: returns only when that
+/// fails.
 pub fn exec(
     program: &Path,
     args: &[impl AsRef<std::ffi::OsStr>],
     env: &[(String, String)],
     dir: &Path,
+    keep: Option<RawFd>,
 ) -> std::io::Error {
     use std::os::unix::process::CommandExt;
-    Command::new(program).args(args).envs(env.iter().cloned()).current_dir(dir).exec()
+    let mut cmd = Command::new(program);
+    cmd.args(args).envs(env.iter().cloned()).current_dir(dir);
+    if let Some(fd) = keep {
+        // SAFETY: fcntl(2) on a descriptor, async-signal-safe.
+        unsafe { cmd.pre_exec(move || inherit(fd)) };
+    }
+    cmd.exec()
+}
+
+/// Let the descriptor `fd` stay open across exec (Rust opens every file
+/// close-on-exec). Called between fork and exec.
+fn inherit(fd: RawFd) -> std::io::Result<()> {
+    // SAFETY: fcntl(2) has no memory effects.
+    if unsafe { libc::fcntl(fd, libc::F_SETFD, 0) } == -1 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 /// Start `program` in the background in its own session (a terminal's ^C
 /// does not reach it, and its process group can be signalled whole), its
-/// output into `log`.
+/// output into `log`, the descriptor `keep` open in it.
 pub fn spawn_session(
     program: &Path,
     env: &[(String, String)],
     dir: &Path,
     log: std::fs::File,
+    keep: RawFd,
 ) -> std::io::Result<Child> {
     use std::os::unix::process::CommandExt;
     let mut cmd = Command::new(program);
     cmd.envs(env.iter().cloned()).current_dir(dir).stdin(Stdio::null()).stdout(log.try_clone()?).stderr(log);
-    // SAFETY: setsid(2) is async-signal-safe; nothing else runs between
-    // fork and exec.
+    // SAFETY: setsid(2) and fcntl(2) are async-signal-safe; nothing else
+    // runs between fork and exec.
     unsafe {
-        cmd.pre_exec(|| {
+        cmd.pre_exec(move || {
             if libc::setsid() == -1 {
                 return Err(std::io::Error::last_os_error());
             }
-            Ok(())
+            inherit(keep)
         });
     }
     cmd.spawn()

@@ -46,7 +46,7 @@ pub fn ssh(source: &Source, machine: &str, command: &[String]) -> anyhow::Error 
     };
     let mut args: Vec<&OsStr> = vec![OsStr::new("-F"), config.as_os_str(), OsStr::new("--"), OsStr::new(DESTINATION)];
     args.extend(command.iter().map(OsStr::new));
-    let err = super::process::exec(Path::new("ssh"), &args, &[], source.dir());
+    let err = super::process::exec(Path::new("ssh"), &args, &[], source.dir(), None);
     anyhow::Error::new(err).context("cannot run ssh (install OpenSSH's client)")
 }
 

@@ -5,7 +5,7 @@
 
 use super::build::{self, BuiltVm, MachineInfo};
 use super::source::Source;
-use super::state::MachineState;
+use super::state::{MachineState, VmLock};
 use super::Progress;
 use crate::nix::Nix;
 use anyhow::{bail, Context as _};
@@ -24,22 +24,50 @@ pub fn free_port(preferred: Option<u16>) -> anyhow::Result<u16> {
     Ok(l.local_addr()?.port())
 }
 
-/// A VM ready to start: its run script, state, ssh port, environment.
+/// A VM ready to start: its run script, state, ssh port, environment,
+/// and the machine's lock, which the VM takes over.
 pub struct Prepared {
     pub machine: String,
     pub script: PathBuf,
     pub state: MachineState,
     pub port: u16,
     env: Vec<(String, String)>,
+    lock: VmLock,
 }
 
-/// Everything a VM's start needs: the state directory made, the port
-/// chosen and recorded, the environment for its run script.
+/// The machine has a VM already: its lock is held.
+#[derive(Debug, thiserror::Error)]
+#[error("{machine} is running{}: log in with `nixvm ssh {machine}`, stop it with `nixvm down {machine}`", running_where(*pid, *ssh_port))]
+pub struct AlreadyRunning {
+    pub machine: String,
+    pub pid: Option<i32>,
+    pub ssh_port: Option<u16>,
+}
+
+fn running_where(pid: Option<i32>, port: Option<u16>) -> String {
+    match (pid, port) {
+        (Some(pid), Some(port)) => format!(" (pid {pid}, ssh on 127.0.0.1:{port})"),
+        (Some(pid), None) => format!(" (pid {pid})"),
+        _ => String::new(),
+    }
+}
+
+/// Everything a VM's start needs: the machine's lock taken (else
+/// `AlreadyRunning`, and nothing of the running VM's state is touched),
+/// the port chosen and recorded, the environment for its run script.
 fn prepare(source: &Source, machine: &str, built: &BuiltVm, console: bool) -> anyhow::Result<Prepared> {
     let script = run_script(&built.vm)?;
     source.create_state_dir()?;
     let state = source.state(machine);
     state.create()?;
+    let Some(lock) = state.lock()? else {
+        return Err(AlreadyRunning {
+            machine: machine.to_string(),
+            pid: state.running_pid(),
+            ssh_port: state.ssh_port(),
+        }
+        .into());
+    };
     let port = free_port(state.ssh_port())?;
     let settings = crate::runtime::RunSettings {
         state: &state.dir,
@@ -51,7 +79,7 @@ fn prepare(source: &Source, machine: &str, built: &BuiltVm, console: bool) -> an
     let current = |n: &str| std::env::var(n).ok();
     state.prepare_start(port, &crate::runtime::disk_image_in_use(&settings, current), &built.system)?;
     let env = crate::runtime::run_environment(&settings, current);
-    Ok(Prepared { machine: machine.to_string(), script, state, port, env })
+    Ok(Prepared { machine: machine.to_string(), script, state, port, env, lock })
 }
 
 /// The `run-*-vm` script of a built VM.
@@ -76,6 +104,13 @@ pub fn prepare_run(
     console: bool,
     progress: &dyn Progress,
 ) -> anyhow::Result<Prepared> {
+    // Said before the build; `prepare` makes sure of it.
+    let state = source.state(machine);
+    if state.lock_held() {
+        return Err(
+            AlreadyRunning { machine: machine.into(), pid: state.running_pid(), ssh_port: state.ssh_port() }.into()
+        );
+    }
     let built = build::build_machine(nix, source, machine, progress)?;
     progress.finish();
     prepare(source, machine, &built, console)
@@ -89,7 +124,8 @@ pub fn exec(prepared: Prepared, qemu_args: &[String]) -> anyhow::Error {
     if let Err(e) = prepared.state.record_running(std::process::id()) {
         return e;
     }
-    let err = super::process::exec(&prepared.script, qemu_args, &prepared.env, &prepared.state.dir);
+    let err =
+        super::process::exec(&prepared.script, qemu_args, &prepared.env, &prepared.state.dir, Some(prepared.lock.fd()));
     prepared.state.forget_pid();
     anyhow::Error::new(err).context(format!("cannot start {}", prepared.script.display()))
 }
@@ -161,9 +197,16 @@ pub fn up(nix: &Nix, source: &Source, named: &[String], force: bool, progress: &
     progress.finish();
     let mut children = vec![];
     for (m, b) in to_start.iter().zip(&built) {
-        let p = prepare(source, &m.name, b, true)?;
+        // Another `up` or `run` started it meanwhile.
+        let p = match prepare(source, &m.name, b, true) {
+            Err(e) if e.is::<AlreadyRunning>() => {
+                up.already_running.push(m.name.clone());
+                continue;
+            }
+            p => p?,
+        };
         let log = std::fs::File::create(p.state.dir.join("console.log")).context("cannot create the console log")?;
-        let child = super::process::spawn_session(&p.script, &p.env, &p.state.dir, log)
+        let child = super::process::spawn_session(&p.script, &p.env, &p.state.dir, log, p.lock.fd())
             .with_context(|| format!("cannot start {}", p.script.display()))?;
         p.state.record_running(child.id())?;
         up.started.push(Started {

@@ -18,6 +18,20 @@ pub fn known_hosts(project: &Path) -> PathBuf {
     nixvm_dir(project).join("known_hosts")
 }
 
+/// The file a machine's VM holds an exclusive `flock` on.
+const LOCK: &str = "lock";
+
+/// A machine's lock, taken. Its descriptor is handed to the VM (inherited
+/// across exec), which holds the lock until it exits.
+pub struct VmLock(std::fs::File);
+
+impl VmLock {
+    /// The descriptor the VM must inherit.
+    pub fn fd(&self) -> std::os::fd::RawFd {
+        std::os::fd::AsRawFd::as_raw_fd(&self.0)
+    }
+}
+
 pub struct MachineState {
     pub dir: PathBuf,
     pub machine: String,
@@ -60,7 +74,8 @@ impl MachineState {
         self.read("ssh-port").and_then(|p| p.parse().ok())
     }
 
-    /// The pid of the machine's VM when it is running; a stale pid file (the
+    /// The pid of the machine's VM when it is running: its lock is held
+    /// (see `lock`) and the recorded pid is that VM. A stale pid file (the
     /// process is gone, or is another program now) counts as not running.
     /// The run script ends by `exec`ing QEMU, so the command line changes;
     /// the environment it was started with (`NIXVM_STATE=<this directory>`)
@@ -68,7 +83,43 @@ impl MachineState {
     pub fn running_pid(&self) -> Option<i32> {
         let pid: i32 = self.read("pid")?.parse().ok()?;
         let mark = format!("{}={}", crate::runtime::STATE_VARIABLE, self.dir.display());
-        super::process::has_environment(pid, &mark).then_some(pid)
+        (self.lock_held() && super::process::has_environment(pid, &mark)).then_some(pid)
+    }
+
+    /// Whether a VM holds the machine's lock (`/proc/locks`, read without
+    /// taking the lock).
+    pub fn lock_held(&self) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        let Ok(meta) = std::fs::metadata(self.dir.join(LOCK)) else { return false };
+        let Ok(locks) = std::fs::read_to_string("/proc/locks") else { return false };
+        let dev = meta.dev();
+        crate::runtime::flock_held(&locks, libc::major(dev), libc::minor(dev), meta.ino())
+    }
+
+    /// Take the machine's lock: at most one VM per machine, whatever runs
+    /// at once. None when another VM holds it. The VM keeps it for its
+    /// whole life (`VmLock::fd` stays open across exec), so it is released
+    /// when the VM dies, however it dies.
+    pub fn lock(&self) -> anyhow::Result<Option<VmLock>> {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = self.dir.join(LOCK);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(0o600)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        // SAFETY: flock(2) on a descriptor this function owns.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+            return Ok(Some(VmLock(file)));
+        }
+        let e = std::io::Error::last_os_error();
+        if e.kind() == std::io::ErrorKind::WouldBlock {
+            return Ok(None);
+        }
+        Err(e).with_context(|| format!("cannot lock {}", path.display()))
     }
 
     /// The forwarded ssh port of the running VM, or a clear error.
