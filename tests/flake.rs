@@ -479,7 +479,7 @@ fn a_flake_inside_the_flake_is_not_linted_as_its_own() {
     std::fs::write(inner.join("vm.nix"), "{ ... }: { boot.loader.grub.gfxmodeBios = \"640x480\"; }\n").unwrap();
     common::git(&dir, &["add", "-A"]);
     succeed(&dir, &["build", "web"]);
-    let module = std::fs::read_to_string(dir.join(".nixvm/flake/vm.nix")).unwrap();
+    let module = std::fs::read_to_string(dir.join(".nixvm/.flake/vm.nix")).unwrap();
     assert!(module.contains("services.timesyncd.enable = lib.mkForce false"), "the flake's own conflict: {module}");
     assert!(!module.contains("gfxmodeBios"), "{module}");
 }
@@ -511,7 +511,7 @@ fn run_is_one_nix_call() {
     assert!(out.contains("stub VM db"), "{out}");
     // Nix's notice that it kept the wrapper's lock unwritten is not passed on.
     assert!(!err.contains("not writing modified lock file"), "{err}");
-    assert!(!dir.join(".nixvm/flake/flake.lock").exists());
+    assert!(!dir.join(".nixvm/.flake/flake.lock").exists());
 }
 
 /// nixvm keeps flake mode's VM module while the flake's files are as they
@@ -526,9 +526,9 @@ fn an_edit_reaches_a_kept_vm_module() {
     let hour = std::time::Duration::from_secs(3600);
     age(&dir, hour);
     succeed(&dir, &["build", "db"]);
-    let made_from = std::fs::read_to_string(dir.join(".nixvm/flake/vm.nix.made-from")).unwrap();
+    let made_from = std::fs::read_to_string(dir.join(".nixvm/.flake/vm.nix.made-from")).unwrap();
     assert!(made_from.contains("hosts/db/configuration.nix"), "{made_from}");
-    let module = || std::fs::read_to_string(dir.join(".nixvm/flake/vm.nix")).unwrap();
+    let module = || std::fs::read_to_string(dir.join(".nixvm/.flake/vm.nix")).unwrap();
     assert!(!module().contains("gfxmodeBios"), "{}", module());
 
     // An edit a while ago (same age as the rest would be a different time).
@@ -548,5 +548,5 @@ fn an_edit_reaches_a_kept_vm_module() {
     std::fs::write(&db, text).unwrap();
     succeed(&dir, &["build", "db"]);
     assert!(!module().contains("gfxmodeBios"), "{}", module());
-    assert_eq!(std::fs::read_to_string(dir.join(".nixvm/flake/vm.nix.made-from")).unwrap(), "");
+    assert_eq!(std::fs::read_to_string(dir.join(".nixvm/.flake/vm.nix.made-from")).unwrap(), "");
 }

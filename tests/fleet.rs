@@ -318,3 +318,46 @@ fn a_running_machine_is_not_started_twice_and_a_killed_one_is_free() {
         .code(0)
         .stdout(predicates::str::contains("client: started (pid "));
 }
+
+/// `status` lists what runs when nix is missing or its evaluation fails,
+/// and says the list may lack machines not started yet.
+#[test]
+fn status_shows_what_runs_without_nix() {
+    if common::nix("status_shows_what_runs_without_nix").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = network(tmp.path(), "build-vms.nix");
+    let _down = Down(proj.clone());
+    nixvm()
+        .env("NIXVM_STUB_SLEEP", "60")
+        .args(["up", "client", "--dir"])
+        .arg(&proj)
+        .args(common::stub_flags())
+        .assert()
+        .code(0);
+    assert_eq!(status(&proj)["incomplete"], serde_json::Value::Null);
+
+    let running = |s: &serde_json::Value| -> Vec<(String, bool)> {
+        s["machines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| (m["name"].as_str().unwrap().to_string(), m["running"].as_bool().unwrap()))
+            .collect()
+    };
+    // No nix on PATH.
+    let out = nixvm().env("PATH", "/nonexistent").args(["status", "--json", "--dir"]).arg(&proj).assert().code(0);
+    let s: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(running(&s), [("client".to_string(), true)], "{s}");
+    assert!(s["incomplete"].as_str().unwrap().contains("nix"), "{s}");
+    let out = nixvm().env("PATH", "/nonexistent").args(["status", "--dir"]).arg(&proj).assert().code(0);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("only the machines nixvm has state for are listed"), "{err}");
+
+    // A network that no longer evaluates.
+    std::fs::write(proj.join("network/build-vms.nix"), "{ broken").unwrap();
+    let s = status(&proj);
+    assert_eq!(running(&s), [("client".to_string(), true)], "{s}");
+    assert!(!s["incomplete"].as_str().unwrap().is_empty(), "{s}");
+}

@@ -95,19 +95,28 @@ pub fn down(args: DownArgs) -> anyhow::Result<Status> {
 
 pub fn status(args: StatusArgs) -> anyhow::Result<Status> {
     let source = args.at.source()?;
-    let machines = fleet::status(&args.nix.nix(&source)?, &source)?;
+    let nix = args.nix.nix(&source).map_err(|e| format!("{e:#}"));
+    let report = fleet::status(nix.as_ref().map_err(Clone::clone), &source)?;
+    let machines = &report.machines;
     if args.json {
         #[derive(serde::Serialize)]
         struct StatusDoc<'a> {
             /// Where the machines come from.
             source: String,
             machines: &'a [fleet::MachineStatus],
+            /// Set when the list holds only the machines nixvm has state
+            /// for: why nix could not list the others.
+            incomplete: Option<&'a str>,
         }
-        println!("{}", serde_json::to_string_pretty(&StatusDoc { source: source.describe(), machines: &machines })?);
+        let doc = StatusDoc { source: source.describe(), machines, incomplete: report.incomplete.as_deref() };
+        println!("{}", serde_json::to_string_pretty(&doc)?);
         return Ok(Status::Clean);
     }
+    if let Some(why) = &report.incomplete {
+        eprintln!("warning: only the machines nixvm has state for are listed; nix could not list the others: {why}");
+    }
     println!("machines: {}", source.describe());
-    for m in &machines {
+    for m in machines {
         let state = if m.running { format!("running (pid {})", m.pid.unwrap_or(0)) } else { "stopped".into() };
         let disk = match (&m.disk_image, m.disk_stale) {
             (Some(_), true) => "disk image from an older configuration (nixvm clean to reset)",

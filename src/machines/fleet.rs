@@ -5,7 +5,7 @@
 
 use super::source::Source;
 use crate::nix::Nix;
-use anyhow::{bail, Context as _};
+use anyhow::bail;
 use std::time::{Duration, Instant};
 
 /// A machine `down` was asked about.
@@ -59,17 +59,38 @@ pub struct MachineStatus {
     pub disk_stale: bool,
 }
 
-/// Every machine and what runs, by one evaluation (the system each machine
-/// would boot now, to tell a stale disk image).
-pub fn status(nix: &Nix, source: &Source) -> anyhow::Result<Vec<MachineStatus>> {
+/// What `status` found.
+pub struct Report {
+    pub machines: Vec<MachineStatus>,
+    /// Why the list may lack machines not started yet (nix is missing or
+    /// its evaluation failed): what runs is listed all the same.
+    pub incomplete: Option<String>,
+}
+
+/// Every machine and what runs: the machines of one evaluation (with the
+/// system each would boot now, to tell a stale disk image), and every
+/// machine nixvm has state for, so nothing started goes unseen when it
+/// left the configuration, or when nix is missing (`nix` is the reason)
+/// or fails.
+pub fn status(nix: Result<&Nix, String>, source: &Source) -> anyhow::Result<Report> {
     // A machine that does not evaluate (a throw or failed assertion) is
     // listed all the same, with what runs; `check` says why.
     let apply = "cs: builtins.mapAttrs (n: c: let r = builtins.tryEval c.config.virtualisation.vmVariant.system.build.toplevel.outPath; in if r.success then r.value else null) cs";
-    let installable = source.configurations(nix, crate::check::Variant::Vm)?;
-    let now = nix.eval_json(source.dir(), &installable, Some(apply)).map_err(|e| source.explain(e))?;
-    let now: std::collections::BTreeMap<String, Option<String>> =
-        serde_json::from_value(now).context("nix listed the machines in an unexpected form")?;
-    Ok(now
+    let evaluated = nix.and_then(|nix| {
+        let installable = source.configurations(nix, crate::check::Variant::Vm).map_err(|e| format!("{e:#}"))?;
+        let now =
+            nix.eval_json(source.dir(), &installable, Some(apply)).map_err(|e| format!("{:#}", source.explain(e)))?;
+        serde_json::from_value::<std::collections::BTreeMap<String, Option<String>>>(now)
+            .map_err(|e| format!("nix listed the machines in an unexpected form: {e}"))
+    });
+    let (mut now, incomplete) = match evaluated {
+        Ok(now) => (now, None),
+        Err(why) => (Default::default(), Some(why)),
+    };
+    for m in source.machines_with_state(&[])? {
+        now.entry(m).or_insert(None);
+    }
+    let machines = now
         .into_iter()
         .map(|(name, current)| {
             let state = source.state(&name);
@@ -88,7 +109,8 @@ pub fn status(nix: &Nix, source: &Source) -> anyhow::Result<Vec<MachineStatus>> 
                 name,
             }
         })
-        .collect())
+        .collect();
+    Ok(Report { machines, incomplete })
 }
 
 /// What `clean` did.

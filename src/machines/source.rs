@@ -7,7 +7,7 @@
 //! - a nixvm project (`flake.nix` beside `nixvm/vm.nix`, made by `init`),
 //!   whose flake exposes `vm-M` and `vmSystem-M`;
 //! - flake mode: any other flake's `nixosConfigurations` (or colmena
-//!   hive), used as they are. A small wrapper flake in `.nixvm/flake/`
+//!   hive), used as they are. A small wrapper flake in `.nixvm/.flake/`
 //!   takes the user's flake as its input `user` and adds nixvm's VM module
 //!   to each machine with `extendModules`, so a VM is one `nix build` of
 //!   one installable, nothing is written in the user's tree but `.nixvm/`
@@ -243,9 +243,10 @@ impl Source {
         }
     }
 
-    /// `.nixvm/flake/`: flake mode's wrapper flake.
+    /// `.nixvm/.flake/`: flake mode's wrapper flake (a name no machine can
+    /// have, beside the machines' directories).
     fn wrapper_dir(&self) -> PathBuf {
-        self.state_dir().join("flake")
+        self.state_dir().join(".flake")
     }
 
     /// Write the wrapper flake that takes the user's flake as its input

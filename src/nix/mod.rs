@@ -535,7 +535,7 @@ mod tests {
     fn the_unwritten_lock_notice_is_recognised() {
         let notice = |t: &str| Event::Message { level: 1, text: t.into() };
         assert!(is_unwritten_lock_notice(&notice(
-            "\u{1b}[35;1mwarning:\u{1b}[0m not writing modified lock file of flake 'path:/p/.nixvm/flake':\n• Added input 'user':"
+            "\u{1b}[35;1mwarning:\u{1b}[0m not writing modified lock file of flake 'path:/p/.nixvm/.flake':\n• Added input 'user':"
         )));
         assert!(!is_unwritten_lock_notice(&notice("warning: Git tree '/p' is dirty")));
     }
