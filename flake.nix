@@ -19,6 +19,20 @@
           # The tests check rewritten files with `nix-instantiate --parse` and
           # walk directories the way git would see them.
           nativeCheckInputs = [ pkgs.nix pkgs.git ];
+          nativeBuildInputs = [ pkgs.installShellFiles ];
+          # Completions and man pages come from nixvm itself, so they are
+          # made only where the build can run what it built.
+          postInstall = pkgs.lib.optionalString (pkgs.stdenv.buildPlatform.canExecute pkgs.stdenv.hostPlatform) ''
+            installShellCompletion --cmd nixvm \
+              --bash <($out/bin/nixvm completions bash) \
+              --zsh <($out/bin/nixvm completions zsh) \
+              --fish <($out/bin/nixvm completions fish)
+            $out/bin/nixvm man > nixvm.1
+            for command in lint check explain kb init build run up down ssh deploy status clean completions man; do
+              $out/bin/nixvm man "$command" > "nixvm-$command.1"
+            done
+            installManPage nixvm*.1
+          '';
           meta = {
             description = cargoToml.package.description;
             license = pkgs.lib.licenses.mit;

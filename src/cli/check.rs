@@ -12,6 +12,7 @@ use std::io::IsTerminal;
 pub struct CheckArgs {
     /// Machines to check (default: all).
     machines: Vec<String>,
+    /// Output: findings for people, or one JSON document.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     #[command(flatten)]

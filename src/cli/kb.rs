@@ -19,6 +19,7 @@ pub struct KbArgs {
     /// Also what the NixOS test framework (nixos-build-vms) defines.
     #[arg(long)]
     pub test_framework: bool,
+    /// Output: the table for people, or JSON.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// Where to look for flake.lock (default: the current directory and up).

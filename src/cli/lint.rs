@@ -22,6 +22,7 @@ pub struct LintArgs {
     /// Print the fixes as a unified diff and write nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Output: findings for people, or one JSON document.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// Check against the built-in table of this NixOS release (YY.MM or

@@ -3,6 +3,7 @@
 //! `lint`, ...); nothing here starts a program or writes a file.
 
 mod check;
+mod docs;
 mod explain;
 mod flags;
 mod fleet;
@@ -59,6 +60,10 @@ enum Command {
     Status(fleet::StatusArgs),
     /// Remove stopped machines' disk images and state.
     Clean(fleet::CleanArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(docs::CompletionsArgs),
+    /// Print the man page (roff): `nixvm man | man -l -`.
+    Man(docs::ManArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -86,6 +91,8 @@ pub fn main() -> ExitCode {
         Command::Deploy(args) => ssh::deploy(args).map(ExitCode::from),
         Command::Status(args) => fleet::status(args).map(ExitCode::from),
         Command::Clean(args) => fleet::clean(args).map(ExitCode::from),
+        Command::Completions(args) => docs::completions(args).map(ExitCode::from),
+        Command::Man(args) => docs::man(args).map(ExitCode::from),
         Command::Init(args) => {
             let words: Vec<String> = std::iter::once("nixvm".to_string()).chain(std::env::args().skip(1)).collect();
             init::run(args, crate::render::command_line(&words)).map(ExitCode::from)

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 /// How a command prints its result.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// For people.
     Human,
+    /// One JSON document on stdout.
     Json,
 }
 
