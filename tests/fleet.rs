@@ -361,3 +361,45 @@ fn status_shows_what_runs_without_nix() {
     assert_eq!(running(&s), [("client".to_string(), true)], "{s}");
     assert!(!s["incomplete"].as_str().unwrap().is_empty(), "{s}");
 }
+
+/// `logs` shows a machine's console, its last lines, and follows it until
+/// the VM stops.
+#[test]
+fn logs_show_and_follow_the_console() {
+    if common::nix("logs_show_and_follow_the_console").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = network(tmp.path(), "build-vms.nix");
+    let _down = Down(proj.clone());
+    nixvm()
+        .args(["logs", "client", "--dir"])
+        .arg(&proj)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("client has no console log: `nixvm up client` writes one"));
+    nixvm()
+        .env("NIXVM_STUB_SLEEP", "3")
+        .args(["up", "client", "--dir"])
+        .arg(&proj)
+        .args(common::stub_flags())
+        .assert()
+        .code(0);
+    let log = std::fs::read_to_string(proj.join(".nixvm/client/console.log")).unwrap();
+    let out = nixvm().args(["logs", "client", "--dir"]).arg(&proj).assert().code(0);
+    assert_eq!(String::from_utf8_lossy(&out.get_output().stdout), log);
+    let out = nixvm().args(["logs", "client", "-n", "2", "--dir"]).arg(&proj).assert().code(0);
+    let last: Vec<&str> = log.lines().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect();
+    assert_eq!(String::from_utf8_lossy(&out.get_output().stdout).lines().collect::<Vec<_>>(), last);
+    // Followed: returns once the VM (3 s) has stopped, not before.
+    let out = nixvm()
+        .args(["logs", "client", "--follow", "--dir"])
+        .arg(&proj)
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(0);
+    assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("stub VM client"));
+    let s = status(&proj);
+    let client = s["machines"].as_array().unwrap().iter().find(|m| m["name"] == "client").unwrap().clone();
+    assert_eq!(client["running"], false, "returned while the VM ran: {s}");
+}

@@ -43,6 +43,20 @@ pub struct StatusArgs {
 }
 
 #[derive(clap::Args, Debug)]
+pub struct LogsArgs {
+    /// The machine whose console to show.
+    machine: String,
+    /// Keep showing what the VM writes, until it stops.
+    #[arg(short, long)]
+    follow: bool,
+    /// Only the last N lines (then what follows, with --follow).
+    #[arg(short = 'n', long, value_name = "N")]
+    lines: Option<usize>,
+    #[command(flatten)]
+    at: At,
+}
+
+#[derive(clap::Args, Debug)]
 pub struct CleanArgs {
     /// Machines whose disk image and state to remove (default: all stopped).
     machines: Vec<String>,
@@ -76,6 +90,20 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
         bail!("{} did not stay up (see .nixvm/MACHINE/console.log)", names.join(", "));
     }
     Ok(Status::Clean)
+}
+
+pub fn logs(args: LogsArgs) -> anyhow::Result<Status> {
+    use std::io::Write;
+    let source = args.at.source()?;
+    let mut stdout = std::io::stdout().lock();
+    let mut out = |bytes: &[u8]| stdout.write_all(bytes).and_then(|_| stdout.flush());
+    match crate::machines::logs::console(&source, &args.machine, args.lines, args.follow, &mut out) {
+        // A reader that stopped early (`| head`).
+        Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => {
+            Ok(Status::Clean)
+        }
+        r => r.map(|()| Status::Clean),
+    }
 }
 
 pub fn down(args: DownArgs) -> anyhow::Result<Status> {

@@ -58,6 +58,8 @@ enum Command {
     Deploy(ssh::DeployArgs),
     /// Which machines run, their ssh ports and disk images.
     Status(fleet::StatusArgs),
+    /// Show a machine's console log (`up` writes it), or follow it.
+    Logs(fleet::LogsArgs),
     /// Remove stopped machines' disk images and state.
     Clean(fleet::CleanArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -90,6 +92,7 @@ pub fn main() -> ExitCode {
         Command::Ssh(args) => ssh::ssh(args),
         Command::Deploy(args) => ssh::deploy(args).map(ExitCode::from),
         Command::Status(args) => fleet::status(args).map(ExitCode::from),
+        Command::Logs(args) => fleet::logs(args).map(ExitCode::from),
         Command::Clean(args) => fleet::clean(args).map(ExitCode::from),
         Command::Completions(args) => docs::completions(args).map(ExitCode::from),
         Command::Man(args) => docs::man(args).map(ExitCode::from),

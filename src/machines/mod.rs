@@ -1,7 +1,8 @@
 //! The lifecycle layer: where machines come from (`source`), their state
 //! under `.nixvm/` (`state`), the project key (`key`), creating a project
 //! (`project`), evaluating and building (`build`), starting (`start`),
-//! stopping and listing (`fleet`), logging in and deploying (`ssh`), and
+//! stopping and listing (`fleet`), console logs (`logs`), logging in and
+//! deploying (`ssh`), and
 //! `check`'s evaluations. It returns data that `cli` prints. With `nix`,
 //! the only layer that starts programs, all through `process`.
 
@@ -9,6 +10,7 @@ pub mod build;
 pub mod check;
 pub mod fleet;
 pub mod key;
+pub mod logs;
 mod process;
 pub mod project;
 pub mod source;
