@@ -62,9 +62,9 @@ fn write_script(path: &Path, text: &str) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
-/// sshd on 127.0.0.1 letting `authorized` in as root.
-fn start_sshd(dir: &Path, authorized: &str) -> Sshd {
-    let dir = dir.to_path_buf();
+/// sshd's configuration in `dir` (no port: the caller gives it) letting
+/// `authorized` in as root, with `nix-env` and `systemd-run` stand-ins.
+fn sshd_config(dir: &Path, authorized: &str) -> PathBuf {
     std::fs::create_dir_all(dir.join("bin")).unwrap();
     std::fs::create_dir_all("/run/sshd").unwrap(); // privilege separation
     let key = dir.join("host-key");
@@ -93,12 +93,11 @@ fn start_sshd(dir: &Path, authorized: &str) -> Sshd {
             log = dir.join("commands.log").display()
         ),
     );
-    let port = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port();
     let config = dir.join("sshd_config");
     std::fs::write(
         &config,
         format!(
-            "Port {port}\nListenAddress 127.0.0.1\nHostKey {key}\nPidFile {dir}/sshd.pid\nAuthorizedKeysFile {dir}/authorized_keys\n\
+            "HostKey {key}\nPidFile {dir}/sshd.pid\nAuthorizedKeysFile {dir}/authorized_keys\n\
              StrictModes no\nUsePAM no\nPermitRootLogin prohibit-password\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n\
              SetEnv PATH={dir}/bin:/usr/bin:/bin NIXVM_STUB_LOG={dir}/switch.log\n",
             key = key.display(),
@@ -106,11 +105,20 @@ fn start_sshd(dir: &Path, authorized: &str) -> Sshd {
         ),
     )
     .unwrap();
+    config
+}
+
+/// sshd on 127.0.0.1 letting `authorized` in as root.
+fn start_sshd(dir: &Path, authorized: &str) -> Sshd {
+    let dir = dir.to_path_buf();
+    let config = sshd_config(&dir, authorized);
+    let port = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port();
     let child = std::process::Command::new(SSHD)
         .arg("-D")
         .arg("-e")
         .arg("-f")
         .arg(&config)
+        .args(["-o", &format!("Port={port}"), "-o", "ListenAddress=127.0.0.1"])
         .stderr(std::fs::File::create(dir.join("sshd.log")).unwrap())
         .spawn()
         .unwrap();
@@ -267,4 +275,109 @@ fn deploy_a_flakes_machine_through_a_real_sshd() {
         format!("switch-to-configuration test {system}/bin/switch-to-configuration\n")
     );
     assert_eq!(common::git_status(&dir), "", "nothing new for git");
+}
+
+/// A project (from `tmp`) whose machine `relay` has its key already, and
+/// an sshd configuration for the stub "VM" to answer ssh with, letting in
+/// the project key (or, with `other_key`, another key only).
+fn answering_project(tmp: &Path, other_key: bool) -> (PathBuf, PathBuf) {
+    let proj = common::init_project(&tmp.join("proj"), "--from", "init/server/configuration.nix");
+    nixvm().args(["build", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(0);
+    let authorized = if other_key {
+        let other = tmp.join("other-key");
+        let ok = std::process::Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+            .arg(&other)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+        read(&other.with_extension("pub"))
+    } else {
+        read(&proj.join("nixvm/ssh-key.pub"))
+    };
+    let config = sshd_config(&tmp.join("guest"), &authorized);
+    (proj, config)
+}
+
+/// `up --wait` returns once the VM lets the project key in over ssh, not
+/// when the port opens; a guest that refuses the key fails the wait, with
+/// the end of its console.
+#[test]
+fn up_waits_for_a_real_ssh_login() {
+    if !can_run("up_waits_for_a_real_ssh_login") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (proj, config) = answering_project(tmp.path(), false);
+    let _down = Down(proj.clone());
+    let out = nixvm()
+        .env("NIXVM_STUB_SSHD_CONFIG", &config)
+        .env("NIXVM_STUB_SSHD_DELAY", "2")
+        .args(["up", "--wait", "--timeout", "60", "--dir"])
+        .arg(&proj)
+        .args(common::stub_flags())
+        .assert()
+        .code(0);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(stdout.contains("relay: answers ssh (after "), "{stdout}\n{}", stderr_of(out));
+    // It answers: a login works now.
+    let out = nixvm().args(["ssh", "relay", "--dir"]).arg(&proj).args(["--", "id", "-un"]).assert().code(0);
+    assert_eq!(String::from_utf8_lossy(&out.get_output().stdout).trim(), "root");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let (proj, config) = answering_project(tmp.path(), true);
+    let _down = Down(proj.clone());
+    let out = nixvm()
+        .env("NIXVM_STUB_SSHD_CONFIG", &config)
+        .args(["up", "--wait", "--timeout", "4", "--dir"])
+        .arg(&proj)
+        .args(common::stub_flags())
+        .assert()
+        .code(1);
+    let err = stderr_of(out);
+    assert!(err.contains("relay: did not answer ssh in 4 s; the end of its console (nixvm logs relay):"), "{err}");
+    assert!(err.contains("stub guest: sshd on 127.0.0.1:"), "the console's end: {err}");
+}
+
+/// `run` says on its terminal when the VM answers ssh.
+#[test]
+fn run_says_when_the_vm_answers_ssh() {
+    if !can_run("run_says_when_the_vm_answers_ssh") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (proj, config) = answering_project(tmp.path(), false);
+    let _down = Down(proj.clone());
+    let mut run = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
+        .env("NIXVM_STUB_SSHD_CONFIG", &config)
+        .env("NIXVM_STUB_SSHD_DELAY", "1")
+        .args(["run", "relay", "--dir"])
+        .arg(&proj)
+        .args(common::stub_flags())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let err = run.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(err).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut seen = vec![];
+    let said = loop {
+        match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(line) if line.contains("relay answers ssh on 127.0.0.1:") => break line,
+            Ok(line) => seen.push(line),
+            Err(_) if Instant::now() > deadline => panic!("no word of ssh: {seen:?}"),
+            Err(_) => {}
+        }
+    };
+    assert!(said.ends_with("(nixvm ssh relay)"), "{said}");
+    nixvm().args(["down", "relay", "--dir"]).arg(&proj).assert().code(0);
+    let _ = run.wait();
 }

@@ -109,8 +109,12 @@ mod tests {
         let line = flake.lines().find(|l| l.trim_start().starts_with("for command in")).unwrap();
         let listed: Vec<&str> =
             line.split_whitespace().skip(3).take_while(|w| *w != "do").map(|w| w.trim_end_matches(';')).collect();
-        let commands: Vec<String> =
-            Cli::command().get_subcommands().map(|c| c.get_name().to_string()).filter(|n| n != "help").collect();
+        let commands: Vec<String> = Cli::command()
+            .get_subcommands()
+            .filter(|c| !c.is_hide_set())
+            .map(|c| c.get_name().to_string())
+            .filter(|n| n != "help")
+            .collect();
         assert_eq!(listed, commands);
     }
 }

@@ -3,6 +3,7 @@
 use super::flags::{At, NixFlags};
 use super::output::Status;
 use crate::machines::fleet::{self, Stopped};
+use crate::machines::ssh::{self, Readiness};
 use crate::machines::start;
 use anyhow::bail;
 use std::time::Duration;
@@ -14,6 +15,12 @@ pub struct UpArgs {
     /// Start even when the VMs' memory does not fit in the host's available memory.
     #[arg(long)]
     force: bool,
+    /// Return when every machine answers ssh (a login with the project key); exit 1 if one does not in time.
+    #[arg(long)]
+    wait: bool,
+    /// Seconds --wait waits.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300, requires = "wait")]
+    timeout: u64,
     #[command(flatten)]
     at: At,
     #[command(flatten)]
@@ -89,6 +96,60 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
         let names: Vec<&str> = up.stopped_at_once.iter().map(|e| e.machine.as_str()).collect();
         bail!("{} did not stay up (see .nixvm/MACHINE/console.log)", names.join(", "));
     }
+    if !args.wait {
+        return Ok(Status::Clean);
+    }
+    let machines: Vec<String> =
+        up.started.iter().map(|s| s.machine.clone()).chain(up.already_running.iter().cloned()).collect();
+    let mut failed = false;
+    ssh::wait_for_ssh(source.dir(), &machines, Duration::from_secs(args.timeout), &mut |m, r| match r {
+        Readiness::Answers(after) => println!("{m}: answers ssh (after {:.1} s)", after.as_secs_f64()),
+        Readiness::Stopped | Readiness::TimedOut => {
+            failed = true;
+            let why = if r == Readiness::Stopped {
+                "stopped before it answered ssh".to_string()
+            } else {
+                format!("did not answer ssh in {} s", args.timeout)
+            };
+            eprintln!("{m}: {why}; the end of its console (nixvm logs {m}):");
+            let _ = crate::machines::logs::console(&source, m, Some(CONSOLE_LINES), false, &mut |b| {
+                eprint!("{}", String::from_utf8_lossy(b));
+                Ok(())
+            });
+        }
+    });
+    Ok(if failed { Status::Findings } else { Status::Clean })
+}
+
+/// How much of a console `up --wait` shows for a machine that failed it.
+const CONSOLE_LINES: usize = 15;
+
+#[derive(clap::Args, Debug)]
+pub struct AwaitSshArgs {
+    /// The machine.
+    machine: String,
+    /// The directory holding the machines' `.nixvm/`.
+    #[arg(long)]
+    root: std::path::PathBuf,
+    /// Seconds to wait at most.
+    #[arg(long, default_value_t = 600)]
+    timeout: u64,
+}
+
+/// `run`'s watcher: says when the machine answers ssh.
+pub fn await_ssh(args: AwaitSshArgs) -> anyhow::Result<Status> {
+    let state = crate::machines::state::MachineState::of(&args.root, &args.machine);
+    ssh::wait_for_ssh(
+        &args.root,
+        std::slice::from_ref(&args.machine),
+        Duration::from_secs(args.timeout),
+        &mut |m, r| {
+            if let Readiness::Answers(after) = r {
+                let port = state.ssh_port().map(|p| format!(" on 127.0.0.1:{p}")).unwrap_or_default();
+                eprintln!("nixvm: {m} answers ssh{port} after {:.1} s (nixvm ssh {m})", after.as_secs_f64());
+            }
+        },
+    );
     Ok(Status::Clean)
 }
 

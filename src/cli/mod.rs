@@ -60,6 +60,9 @@ enum Command {
     Status(fleet::StatusArgs),
     /// Show a machine's console log (`up` writes it), or follow it.
     Logs(fleet::LogsArgs),
+    /// Wait until a machine answers ssh and say so (`run` starts it).
+    #[command(hide = true)]
+    AwaitSsh(fleet::AwaitSshArgs),
     /// Remove stopped machines' disk images and state.
     Clean(fleet::CleanArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -93,6 +96,7 @@ pub fn main() -> ExitCode {
         Command::Deploy(args) => ssh::deploy(args).map(ExitCode::from),
         Command::Status(args) => fleet::status(args).map(ExitCode::from),
         Command::Logs(args) => fleet::logs(args).map(ExitCode::from),
+        Command::AwaitSsh(args) => fleet::await_ssh(args).map(ExitCode::from),
         Command::Clean(args) => fleet::clean(args).map(ExitCode::from),
         Command::Completions(args) => docs::completions(args).map(ExitCode::from),
         Command::Man(args) => docs::man(args).map(ExitCode::from),

@@ -63,6 +63,15 @@ pub fn spawn_session(
     cmd.spawn()
 }
 
+/// Start `program ARGS` detached (its parent leaves at once, so init reaps
+/// it), with no input and our stdout and stderr.
+pub fn spawn_detached(program: &Path, args: &[&std::ffi::OsStr]) -> std::io::Result<()> {
+    let mut c = Command::new(program);
+    c.args(args).stdin(Stdio::null());
+    crate::nix::detach(&mut c);
+    c.spawn()?.wait().map(|_| ())
+}
+
 /// Run `program ARGS` to completion with no input; its output.
 pub fn output(program: &str, args: &[&std::ffi::OsStr]) -> std::io::Result<Output> {
     Command::new(program).args(args).stdin(Stdio::null()).output()
@@ -103,9 +112,17 @@ pub fn has_environment(pid: i32, entry: &str) -> bool {
         .is_ok_and(|environ| environ.split(|b| *b == 0).any(|e| e == entry.as_bytes()))
 }
 
-/// Send `signal` to the process group `pid` leads.
+/// Send `signal` to the process group `pid` leads, or to `pid` alone when
+/// it leads none (a `run` started without job control, from a script,
+/// shares its caller's group, which must not be signalled).
 pub fn signal_group(pid: i32, signal: i32) {
-    // SAFETY: kill(2) has no memory effects; callers check first that
-    // `pid` is still the VM they mean.
-    unsafe { libc::kill(-pid, signal) };
+    // SAFETY: getpgid(2) and kill(2) have no memory effects; callers check
+    // first that `pid` is still the VM they mean.
+    unsafe {
+        if libc::getpgid(pid) == pid {
+            libc::kill(-pid, signal);
+        } else {
+            libc::kill(pid, signal);
+        }
+    }
 }

@@ -14,14 +14,14 @@ use std::path::{Path, PathBuf};
 /// The destination every connection uses; the configuration says the rest.
 const DESTINATION: &str = "root@127.0.0.1";
 
-/// Write the ssh configuration for a running machine into its state
-/// directory; returns its path.
-fn write_ssh_config(source: &Source, state: &MachineState, port: u16) -> anyhow::Result<PathBuf> {
-    let key = source.private_key();
+/// Write the ssh configuration for a running machine of the source at
+/// `root` into its state directory; returns its path.
+fn write_ssh_config(root: &Path, state: &MachineState, port: u16) -> anyhow::Result<PathBuf> {
+    let key = state::nixvm_dir(root).join("ssh-key");
     if !key.exists() {
         bail!("the project has no ssh key yet; restart {} with nixvm so that it gets one", state.machine);
     }
-    let text = crate::runtime::ssh_config(&state.machine, port, &key, &state::known_hosts(source.dir()))?;
+    let text = crate::runtime::ssh_config(&state.machine, port, &key, &state::known_hosts(root))?;
     let path = state.dir.join("ssh_config");
     crate::files::write_atomically(&path, &text)?;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
@@ -30,11 +30,92 @@ fn write_ssh_config(source: &Source, state: &MachineState, port: u16) -> anyhow:
 
 /// The ssh configuration of a running machine.
 fn running(source: &Source, machine: &str) -> anyhow::Result<(MachineState, u16, PathBuf)> {
+    running_at(source.dir(), machine)
+}
+
+/// The same, for the source whose state is under `root`.
+fn running_at(root: &Path, machine: &str) -> anyhow::Result<(MachineState, u16, PathBuf)> {
     check_name(machine)?;
-    let state = source.state(machine);
+    let state = MachineState::of(root, machine);
     let port = state.running_ssh_port()?;
-    let config = write_ssh_config(source, &state, port)?;
+    let config = write_ssh_config(root, &state, port)?;
     Ok((state, port, config))
+}
+
+/// Whether the running VM of `machine` (of the source whose state is under
+/// `root`) answers ssh: a real login as root with the project key, not
+/// only an open port (QEMU's forward accepts connections long before the
+/// guest's sshd runs).
+pub fn answers(root: &Path, machine: &str) -> bool {
+    let Ok((_, _, config)) = running_at(root, machine) else { return false };
+    let args = [OsStr::new("-F"), config.as_os_str()]
+        .into_iter()
+        .chain(["-o", "BatchMode=yes", "-o", "ConnectTimeout=3", "--", DESTINATION, "true"].map(OsStr::new))
+        .collect::<Vec<_>>();
+    super::process::output("ssh", &args).is_ok_and(|o| o.status.success())
+}
+
+/// How a wait for ssh ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readiness {
+    /// It answered, this long after the wait began.
+    Answers(std::time::Duration),
+    /// Its VM stopped first.
+    Stopped,
+    /// The time was up.
+    TimedOut,
+}
+
+/// Wait until each of `machines` answers ssh (trying each about once a
+/// second), its VM stops, or `timeout` passes; `said` hears of each as it
+/// is decided.
+pub fn wait_for_ssh(
+    root: &Path,
+    machines: &[String],
+    timeout: std::time::Duration,
+    said: &mut dyn FnMut(&str, Readiness),
+) -> Vec<(String, Readiness)> {
+    let start = std::time::Instant::now();
+    let mut pending: Vec<String> = machines.to_vec();
+    let mut done = vec![];
+    while !pending.is_empty() {
+        let round = std::time::Instant::now();
+        pending.retain(|m| {
+            let outcome = if answers(root, m) {
+                Some(Readiness::Answers(start.elapsed()))
+            } else if MachineState::of(root, m).running_pid().is_none() {
+                Some(Readiness::Stopped)
+            } else if start.elapsed() >= timeout {
+                Some(Readiness::TimedOut)
+            } else {
+                None
+            };
+            match outcome {
+                Some(r) => {
+                    said(m, r);
+                    done.push((m.clone(), r));
+                    false
+                }
+                None => true,
+            }
+        });
+        if let Some(rest) = std::time::Duration::from_secs(1).checked_sub(round.elapsed()) {
+            if !pending.is_empty() {
+                std::thread::sleep(rest);
+            }
+        }
+    }
+    done
+}
+
+/// Start, in the background, `nixvm await-ssh` for `machine`: it says on
+/// our stderr when the VM answers ssh, and ends then, or when the VM
+/// stops. Detached: it outlives this process's exec of the VM's run
+/// script without becoming that VM's child.
+pub fn announce_when_ready(root: &Path, machine: &str) -> anyhow::Result<()> {
+    let exe = std::env::current_exe().context("cannot find nixvm's own program")?;
+    let args = [OsStr::new("await-ssh"), OsStr::new(machine), OsStr::new("--root"), root.as_os_str()];
+    super::process::spawn_detached(&exe, &args).context("cannot start nixvm await-ssh")
 }
 
 /// Replace nixvm with `ssh` into `machine` as root (a login shell, or

@@ -28,6 +28,8 @@ pub fn free_port(preferred: Option<u16>) -> anyhow::Result<u16> {
 /// and the machine's lock, which the VM takes over.
 pub struct Prepared {
     pub machine: String,
+    /// The root of the source, where `.nixvm/` is.
+    root: PathBuf,
     pub script: PathBuf,
     pub state: MachineState,
     pub port: u16,
@@ -79,7 +81,7 @@ fn prepare(source: &Source, machine: &str, built: &BuiltVm, console: bool) -> an
     let current = |n: &str| std::env::var(n).ok();
     state.prepare_start(port, &crate::runtime::disk_image_in_use(&settings, current), &built.system)?;
     let env = crate::runtime::run_environment(&settings, current);
-    Ok(Prepared { machine: machine.to_string(), script, state, port, env, lock })
+    Ok(Prepared { machine: machine.to_string(), root: source.dir().to_path_buf(), script, state, port, env, lock })
 }
 
 /// The `run-*-vm` script of a built VM.
@@ -124,6 +126,9 @@ pub fn exec(prepared: Prepared, qemu_args: &[String]) -> anyhow::Error {
     if let Err(e) = prepared.state.record_running(std::process::id()) {
         return e;
     }
+    // Said on the terminal when the VM answers ssh; a watcher that cannot
+    // start takes nothing from the VM.
+    let _ = super::ssh::announce_when_ready(&prepared.root, &prepared.machine);
     let err =
         super::process::exec(&prepared.script, qemu_args, &prepared.env, &prepared.state.dir, Some(prepared.lock.fd()));
     prepared.state.forget_pid();

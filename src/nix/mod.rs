@@ -382,7 +382,7 @@ enum Ends {
 /// Make `c` start its program as an orphan: the child forks it and exits
 /// at once, so init reaps the program, which goes on after we stop
 /// waiting, or after we exec another program in our place.
-fn detach(c: &mut Command) {
+pub(crate) fn detach(c: &mut Command) {
     use std::os::unix::process::CommandExt;
     // SAFETY: runs in the forked child before exec; fork and _exit are
     // async-signal-safe, and nothing else is touched.
