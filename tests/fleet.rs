@@ -403,3 +403,36 @@ fn logs_show_and_follow_the_console() {
     let client = s["machines"].as_array().unwrap().iter().find(|m| m["name"] == "client").unwrap().clone();
     assert_eq!(client["running"], false, "returned while the VM ran: {s}");
 }
+
+/// `up --forward` gives one machine its ports, and `status` lists them.
+#[test]
+fn up_forwards_ports_and_status_lists_them() {
+    if common::nix("up_forwards_ports_and_status_lists_them").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = network(tmp.path(), "build-vms.nix");
+    let _down = Down(proj.clone());
+    let web = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port();
+    let spec = format!("{web}:80");
+    nixvm()
+        .env("NIXVM_STUB_SLEEP", "60")
+        .args(["up", "--forward", &spec, "--dir"])
+        .arg(&proj)
+        .args(common::stub_flags())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--forward gives one machine ports"));
+    nixvm()
+        .env("NIXVM_STUB_SLEEP", "60")
+        .args(["up", "server", "--forward", &spec, "--dir"])
+        .arg(&proj)
+        .args(common::stub_flags())
+        .assert()
+        .code(0);
+    let s = status(&proj);
+    let server = s["machines"].as_array().unwrap().iter().find(|m| m["name"] == "server").unwrap().clone();
+    assert_eq!(server["forwards"], serde_json::json!([format!("127.0.0.1:{web}:80")]), "{s}");
+    let log = std::fs::read_to_string(proj.join(".nixvm/server/console.log")).unwrap();
+    assert!(log.contains(&format!(",hostfwd=tcp:127.0.0.1:{web}-:80")), "{log}");
+}

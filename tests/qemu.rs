@@ -100,8 +100,14 @@ fn real_qemu_accepts_the_segment_and_the_forward() {
     let mut running = vec![];
     for (i, machine) in ["db", "web"].into_iter().enumerate() {
         let port = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port();
-        let settings =
-            RunSettings { state: tmp.path(), machine, ssh_port: port, console: i == 1, segment: Some(segment) };
+        let settings = RunSettings {
+            state: tmp.path(),
+            machine,
+            ssh_port: port,
+            console: i == 1,
+            segment: Some(segment),
+            forwards: &[],
+        };
         let env = run_environment(&settings, |_| None);
         let qmp = tmp.path().join(format!("{machine}.qmp"));
         let child = start(&qemu, &env, &qmp);

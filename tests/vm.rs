@@ -248,3 +248,87 @@ fn build_reports_progress_as_lines_and_streams_logs_with_l() {
 fn changed_text(text: &str, host: &str) -> String {
     text.replace("networking.hostName = \"relay\";", &format!("networking.hostName = \"{host}\";"))
 }
+
+/// A port free on 127.0.0.1 now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port()
+}
+
+/// `--forward` adds QEMU forwards on 127.0.0.1 (or, with `--expose`, on an
+/// address it names), each checked free first; `status` lists them.
+#[test]
+fn run_forwards_ports_on_loopback() {
+    if common::nix("run_forwards_ports_on_loopback").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = project(tmp.path());
+    let (web, dns) = (free_port(), free_port());
+    let out = nixvm()
+        .args([
+            "run",
+            "relay",
+            "--forward",
+            &format!("{web}:80"),
+            "--forward",
+            &format!("127.0.0.1:{dns}:53/udp"),
+            "--dir",
+        ])
+        .arg(&proj)
+        .args(common::stub_flags())
+        .assert()
+        .code(0);
+    let out = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let state = std::fs::canonicalize(&proj).unwrap().join(".nixvm/relay");
+    let port: u16 = std::fs::read_to_string(state.join("ssh-port")).unwrap().trim().parse().unwrap();
+    assert_eq!(
+        env_line(&out, "QEMU_NET_OPTS"),
+        Some(
+            format!("hostfwd=tcp:127.0.0.1:{port}-:22,hostfwd=tcp:127.0.0.1:{web}-:80,hostfwd=udp:127.0.0.1:{dns}-:53")
+                .as_str()
+        ),
+        "{out}"
+    );
+
+    // Another address only when meant, and said.
+    let exposed = format!("0.0.0.0:{}:80", free_port());
+    let err = nixvm()
+        .args(["run", "relay", "--forward", &exposed, "--dir"])
+        .arg(&proj)
+        .args(common::stub_flags())
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8_lossy(&err).contains("pass --expose to mean it"), "{}", String::from_utf8_lossy(&err));
+    let out = nixvm()
+        .args(["run", "relay", "--expose", "--forward", &exposed, "--dir"])
+        .arg(&proj)
+        .args(common::stub_flags())
+        .assert()
+        .code(0);
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("reaches the VM's port 80 from other machines"));
+    assert!(env_line(&String::from_utf8_lossy(&out.get_output().stdout), "QEMU_NET_OPTS")
+        .unwrap()
+        .contains(&format!("hostfwd=tcp:{}-:80", &exposed[..exposed.len() - 3])));
+
+    // A host port in use is refused before QEMU would stumble on it.
+    let taken = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let busy = taken.local_addr().unwrap().port();
+    let err = nixvm()
+        .args(["run", "relay", "--forward", &format!("{busy}:80"), "--dir"])
+        .arg(&proj)
+        .args(common::stub_flags())
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(
+        String::from_utf8_lossy(&err).contains(&format!("127.0.0.1:{busy} is taken")),
+        "{}",
+        String::from_utf8_lossy(&err)
+    );
+    nixvm().args(["run", "relay", "--forward", "80", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(2);
+}

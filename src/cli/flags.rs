@@ -56,6 +56,42 @@ impl NixFlags {
     }
 }
 
+/// Ports forwarded into a VM, beside ssh.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ForwardFlags {
+    /// Forward [ADDR:]HOST_PORT:GUEST_PORT[/udp] into the VM (repeatable); ADDR defaults to 127.0.0.1.
+    #[arg(long = "forward", value_name = "SPEC")]
+    forwards: Vec<String>,
+    /// Let --forward bind an address other people can reach (not loopback).
+    #[arg(long)]
+    expose: bool,
+}
+
+impl ForwardFlags {
+    /// The forwards, read; one on a non-loopback address only with
+    /// `--expose`, and then with a warning.
+    pub fn forwards(&self) -> anyhow::Result<Vec<crate::runtime::Forward>> {
+        let mut out = vec![];
+        for spec in &self.forwards {
+            let f = crate::runtime::Forward::parse(spec)?;
+            if !f.is_loopback() {
+                if !self.expose {
+                    anyhow::bail!(
+                        "--forward {spec} binds {}, which other machines can reach; pass --expose to mean it, or leave the address out for 127.0.0.1",
+                        f.address
+                    );
+                }
+                eprintln!(
+                    "warning: port {} of {} reaches the VM's port {} from other machines",
+                    f.host_port, f.address, f.guest_port
+                );
+            }
+            out.push(f);
+        }
+        Ok(out)
+    }
+}
+
 /// A flag given as `--flag NAME VALUE` (repeatable), as pairs.
 pub fn pairs(v: &[String]) -> Vec<(String, String)> {
     v.chunks(2).map(|c| (c[0].clone(), c.get(1).cloned().unwrap_or_default())).collect()

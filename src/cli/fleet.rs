@@ -1,6 +1,6 @@
 //! `nixvm up`, `down`, `status`, `clean`: machines in the background.
 
-use super::flags::{At, NixFlags};
+use super::flags::{At, ForwardFlags, NixFlags};
 use super::output::Status;
 use crate::machines::fleet::{self, Stopped};
 use crate::machines::ssh::{self, Readiness};
@@ -21,6 +21,8 @@ pub struct UpArgs {
     /// Seconds --wait waits.
     #[arg(long, value_name = "SECONDS", default_value_t = 300, requires = "wait")]
     timeout: u64,
+    #[command(flatten)]
+    forward: ForwardFlags,
     #[command(flatten)]
     at: At,
     #[command(flatten)]
@@ -76,7 +78,8 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
     let nix = args.nix.nix(&source)?;
     super::output::ensure_key(&source)?;
     let reporter = args.nix.reporter(false);
-    let up = start::up(&nix, &source, &args.machines, args.force, &reporter)?;
+    let forwards = args.forward.forwards()?;
+    let up = start::up(&nix, &source, &args.machines, args.force, &forwards, &reporter)?;
     reporter.finish();
     super::output::say_unusable(&up.unusable);
     if !up.already_running.is_empty() {
@@ -213,7 +216,9 @@ pub fn status(args: StatusArgs) -> anyhow::Result<Status> {
             (None, _) => "no disk image",
         };
         let port = m.ssh_port.filter(|_| m.running).map(|p| format!(", ssh 127.0.0.1:{p}")).unwrap_or_default();
-        println!("{:<16} {state}{port}, {disk}", m.name);
+        let forwards =
+            if m.forwards.is_empty() { String::new() } else { format!(", forwards {}", m.forwards.join(" ")) };
+        println!("{:<16} {state}{port}{forwards}, {disk}", m.name);
     }
     Ok(Status::Clean)
 }

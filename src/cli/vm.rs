@@ -1,7 +1,7 @@
 //! `nixvm build` and `nixvm run`: one machine's VM, or several, built; one
 //! booted in the foreground.
 
-use super::flags::{At, NixFlags};
+use super::flags::{At, ForwardFlags, NixFlags};
 use super::output::Status;
 use crate::machines::{build, start};
 use std::process::ExitCode;
@@ -23,6 +23,8 @@ pub struct RunArgs {
     /// Serial console in this terminal instead of a window (-nographic, console=ttyS0).
     #[arg(long)]
     console: bool,
+    #[command(flatten)]
+    forward: ForwardFlags,
     #[command(flatten)]
     at: At,
     #[command(flatten)]
@@ -54,7 +56,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let nix = args.nix.nix(&source)?;
     super::output::ensure_key(&source)?;
     let reporter = args.nix.reporter(false);
-    let prepared = match start::prepare_run(&nix, &source, &args.machine, args.console, &reporter) {
+    let forwards = args.forward.forwards()?;
+    let prepared = match start::prepare_run(&nix, &source, &args.machine, args.console, &forwards, &reporter) {
         Err(e) if e.is::<start::AlreadyRunning>() => {
             reporter.finish();
             eprintln!("nixvm: {e}");

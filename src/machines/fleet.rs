@@ -53,6 +53,8 @@ pub struct MachineStatus {
     pub running: bool,
     pub pid: Option<i32>,
     pub ssh_port: Option<u16>,
+    /// Ports forwarded to the running VM besides ssh (`ADDR:HOST:GUEST[/udp]`).
+    pub forwards: Vec<String>,
     pub disk_image: Option<String>,
     /// The disk image was made for another system than the one the
     /// machine's configuration gives now.
@@ -101,6 +103,7 @@ pub fn status(nix: Result<&Nix, String>, source: &Source) -> anyhow::Result<Repo
                 running: pid.is_some(),
                 pid,
                 ssh_port: state.ssh_port(),
+                forwards: if pid.is_some() { state.forwards() } else { vec![] },
                 disk_stale: disk.exists()
                     && booted_for.is_some()
                     && current.is_some()

@@ -8,20 +8,48 @@ use super::source::Source;
 use super::state::{MachineState, VmLock};
 use super::Progress;
 use crate::nix::Nix;
+use crate::runtime::forward::{Forward, Protocol};
 use anyhow::{bail, Context as _};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// A free TCP port on 127.0.0.1: `preferred` when it is free (a machine
-/// keeps its ssh port from run to run), else any.
-pub fn free_port(preferred: Option<u16>) -> anyhow::Result<u16> {
-    if let Some(port) = preferred.filter(|p| *p != 0) {
+/// A free TCP port on 127.0.0.1, not one of `taken`: `preferred` when it
+/// is free (a machine keeps its ssh port from run to run), else any.
+pub fn free_port(preferred: Option<u16>, taken: &[u16]) -> anyhow::Result<u16> {
+    if let Some(port) = preferred.filter(|p| *p != 0 && !taken.contains(p)) {
         if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
             return Ok(port);
         }
     }
-    let l = std::net::TcpListener::bind(("127.0.0.1", 0)).context("cannot find a free port on 127.0.0.1")?;
-    Ok(l.local_addr()?.port())
+    // Held while the next is asked for, so that one is never given twice.
+    let mut held = vec![];
+    loop {
+        let l = std::net::TcpListener::bind(("127.0.0.1", 0)).context("cannot find a free port on 127.0.0.1")?;
+        let port = l.local_addr()?.port();
+        if !taken.contains(&port) {
+            return Ok(port);
+        }
+        held.push(l);
+    }
+}
+
+/// Each forward's host address and port can be bound now (QEMU would stop
+/// at once, saying less, when one cannot).
+fn check_forwards(forwards: &[Forward]) -> anyhow::Result<()> {
+    for f in forwards {
+        let free = match f.protocol {
+            Protocol::Tcp => std::net::TcpListener::bind((f.address, f.host_port)).is_ok(),
+            Protocol::Udp => std::net::UdpSocket::bind((f.address, f.host_port)).is_ok(),
+        };
+        if !free {
+            bail!(
+                "cannot forward {f}: {}:{} is taken on this host (or not an address of it); pick another host port",
+                f.address,
+                f.host_port
+            );
+        }
+    }
+    Ok(())
 }
 
 /// A VM ready to start: its run script, state, ssh port, environment,
@@ -57,7 +85,13 @@ fn running_where(pid: Option<i32>, port: Option<u16>) -> String {
 /// Everything a VM's start needs: the machine's lock taken (else
 /// `AlreadyRunning`, and nothing of the running VM's state is touched),
 /// the port chosen and recorded, the environment for its run script.
-fn prepare(source: &Source, machine: &str, built: &BuiltVm, console: bool) -> anyhow::Result<Prepared> {
+fn prepare(
+    source: &Source,
+    machine: &str,
+    built: &BuiltVm,
+    console: bool,
+    forwards: &[Forward],
+) -> anyhow::Result<Prepared> {
     let script = run_script(&built.vm)?;
     source.create_state_dir()?;
     let state = source.state(machine);
@@ -70,16 +104,20 @@ fn prepare(source: &Source, machine: &str, built: &BuiltVm, console: bool) -> an
         }
         .into());
     };
-    let port = free_port(state.ssh_port())?;
+    check_forwards(forwards)?;
+    let taken: Vec<u16> = forwards.iter().filter(|f| f.protocol == Protocol::Tcp).map(|f| f.host_port).collect();
+    let port = free_port(state.ssh_port(), &taken)?;
     let settings = crate::runtime::RunSettings {
         state: &state.dir,
         machine,
         ssh_port: port,
         console,
         segment: Some(crate::runtime::Segment::for_project(source.dir().as_os_str().as_encoded_bytes())),
+        forwards,
     };
     let current = |n: &str| std::env::var(n).ok();
     state.prepare_start(port, &crate::runtime::disk_image_in_use(&settings, current), &built.system)?;
+    state.record_forwards(forwards)?;
     let env = crate::runtime::run_environment(&settings, current);
     Ok(Prepared { machine: machine.to_string(), root: source.dir().to_path_buf(), script, state, port, env, lock })
 }
@@ -104,6 +142,7 @@ pub fn prepare_run(
     source: &Source,
     machine: &str,
     console: bool,
+    forwards: &[Forward],
     progress: &dyn Progress,
 ) -> anyhow::Result<Prepared> {
     // Said before the build; `prepare` makes sure of it.
@@ -115,7 +154,7 @@ pub fn prepare_run(
     }
     let built = build::build_machine(nix, source, machine, progress)?;
     progress.finish();
-    prepare(source, machine, &built, console)
+    prepare(source, machine, &built, console, forwards)
 }
 
 /// Replace nixvm with the VM's run script: no process in between, its exit
@@ -175,7 +214,14 @@ fn available_memory_mib() -> Option<u64> {
 /// Start `named` machines (all when empty) in the background: one
 /// evaluation, a memory check (unless `force`), one build, then each VM in
 /// its own session; VMs that exit at once are reported.
-pub fn up(nix: &Nix, source: &Source, named: &[String], force: bool, progress: &dyn Progress) -> anyhow::Result<Up> {
+pub fn up(
+    nix: &Nix,
+    source: &Source,
+    named: &[String],
+    force: bool,
+    forwards: &[Forward],
+    progress: &dyn Progress,
+) -> anyhow::Result<Up> {
     progress.status("evaluating the machines");
     let machines = build::eval_machines(nix, source, named)?;
     let (running, to_start): (Vec<MachineInfo>, Vec<MachineInfo>) =
@@ -190,6 +236,9 @@ pub fn up(nix: &Nix, source: &Source, named: &[String], force: bool, progress: &
         return Ok(up);
     }
     let names = to_start.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ");
+    if !forwards.is_empty() && to_start.len() > 1 {
+        bail!("--forward gives one machine ports, and {names} would start; name the machine (nixvm up MACHINE --forward ...)");
+    }
     let needed: u64 = to_start.iter().map(|m| m.memory).sum();
     if let Some(available) = available_memory_mib() {
         if needed > available && !force {
@@ -203,7 +252,7 @@ pub fn up(nix: &Nix, source: &Source, named: &[String], force: bool, progress: &
     let mut children = vec![];
     for (m, b) in to_start.iter().zip(&built) {
         // Another `up` or `run` started it meanwhile.
-        let p = match prepare(source, &m.name, b, true) {
+        let p = match prepare(source, &m.name, b, true, forwards) {
             Err(e) if e.is::<AlreadyRunning>() => {
                 up.already_running.push(m.name.clone());
                 continue;

@@ -143,6 +143,20 @@ impl MachineState {
         Ok(())
     }
 
+    /// The ports forwarded to the VM besides ssh (`Forward`'s form, one a
+    /// line).
+    pub fn record_forwards(&self, forwards: &[crate::runtime::Forward]) -> anyhow::Result<()> {
+        let text: String = forwards.iter().map(|f| format!("{f}\n")).collect();
+        self.write("forwards", text.trim_end())
+    }
+
+    /// What `record_forwards` recorded.
+    pub fn forwards(&self) -> Vec<String> {
+        self.read("forwards")
+            .map(|t| t.lines().map(str::to_string).filter(|l| !l.is_empty()).collect())
+            .unwrap_or_default()
+    }
+
     /// After the VM started: its pid.
     pub fn record_running(&self, pid: u32) -> anyhow::Result<()> {
         self.write("pid", pid)

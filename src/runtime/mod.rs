@@ -1,10 +1,14 @@
 //! What a running machine is given, computed without touching the system:
-//! the run script's environment, the QEMU options that put it on the
+//! the run script's environment (its port forwards: `forward`), the QEMU
+//! options that put it on the
 //! project's L2 segment, its address there, the ssh configuration nixvm
 //! logs in with, and the command `deploy` runs in the guest. The `cli`
 //! layer does the I/O with these.
 
 use std::net::Ipv4Addr;
+
+pub mod forward;
+pub use forward::Forward;
 
 /// FNV-1a, 64 bits: a hash that never changes between Rust releases, so
 /// the segment and MAC addresses derived from it stay put.
@@ -85,6 +89,8 @@ pub struct RunSettings<'a> {
     pub console: bool,
     /// The project's segment, when the machine joins it.
     pub segment: Option<Segment>,
+    /// Ports forwarded besides ssh.
+    pub forwards: &'a [Forward],
 }
 
 /// The environment for the run script: `current` gives the variables the
@@ -103,10 +109,10 @@ pub fn run_environment(s: &RunSettings, current: impl Fn(&str) -> Option<String>
     env.push(("TMPDIR".into(), s.state.join("tmp").display().to_string()));
     env.push(("USE_TMPDIR".into(), "1".into()));
     // QEMU's hostfwd listens on every interface unless told otherwise.
-    env.push((
-        "QEMU_NET_OPTS".into(),
-        extended("QEMU_NET_OPTS", &format!("hostfwd=tcp:127.0.0.1:{}-:22", s.ssh_port), ","),
-    ));
+    let hostfwd: Vec<String> = std::iter::once(format!("hostfwd=tcp:127.0.0.1:{}-:22", s.ssh_port))
+        .chain(s.forwards.iter().map(Forward::hostfwd))
+        .collect();
+    env.push(("QEMU_NET_OPTS".into(), extended("QEMU_NET_OPTS", &hostfwd.join(","), ",")));
     let mut qemu_opts = vec![];
     if let Some(seg) = s.segment {
         qemu_opts.push(seg.qemu_options(s.machine));
@@ -303,7 +309,7 @@ mod tests {
     #[test]
     fn the_environment_extends_what_the_user_set() {
         let state = Path::new("/p/.nixvm/web");
-        let s = RunSettings { state, machine: "web", ssh_port: 2222, console: true, segment: None };
+        let s = RunSettings { state, machine: "web", ssh_port: 2222, console: true, segment: None, forwards: &[] };
         let env = run_environment(&s, |n| (n == "QEMU_OPTS").then(|| "-m 2048".to_string()));
         let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
         assert_eq!(get("NIX_DISK_IMAGE"), Some("/p/.nixvm/web/web.qcow2"));
