@@ -200,10 +200,42 @@ fn ssh_and_deploy_through_a_real_sshd() {
     assert_eq!(switched, format!("switch-to-configuration test {system}/bin/switch-to-configuration\n"));
     let through_systemd = Path::new("/run/systemd/system").is_dir();
     assert_eq!(commands.contains("systemd-run "), through_systemd, "systemd-run only where systemd runs: {commands}");
+    // What the switch did to the units, as it said.
+    assert!(stdout.contains("relay: restarted: sshd.service\nrelay: started: stub-app.service\n"), "{stdout}");
 
-    // A build failure leaves the VM alone.
+    // --dry-run: what a new system would change, and nothing changed.
     let config = proj.join("machines/relay/configuration.nix");
     let good = read(&config);
+    std::fs::write(&config, good.replacen("\n{\n", "\n{\n  environment.etc.motd.text = \"new\";\n", 1)).unwrap();
+    let out =
+        nixvm().args(["deploy", "relay", "--dry-run", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(0);
+    let dry = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let new_system = dry
+        .lines()
+        .find_map(|l| l.strip_prefix("relay: would switch to "))
+        .unwrap_or_else(|| panic!("{dry}"))
+        .to_string();
+    assert_ne!(new_system, system, "the edit makes a new system");
+    assert!(
+        dry.contains("relay: would be restarted: sshd.service\nrelay: would be started: stub-app.service\n"),
+        "{dry}"
+    );
+    assert_eq!(
+        read(&sshd.dir.join("switch.log")),
+        format!("{switched}switch-to-configuration dry-activate {new_system}/bin/switch-to-configuration\n")
+    );
+    assert_eq!(
+        std::fs::read_link(sshd.dir.join("profiles/system"))
+            .ok()
+            .map(|l| sshd.dir.join("profiles").join(l))
+            .and_then(|l| std::fs::canonicalize(l).ok()),
+        Some(PathBuf::from(&system)),
+        "a dry run leaves the profile"
+    );
+    std::fs::write(&config, &good).unwrap();
+    let switched = read(&sshd.dir.join("switch.log"));
+
+    // A build failure leaves the VM alone.
     std::fs::write(&config, good.replacen('{', "{ broken = ;", 1)).unwrap();
     let err =
         stderr_of(nixvm().args(["deploy", "relay", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(2));

@@ -41,16 +41,7 @@ fn up_status_down_clean() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let proj = network(tmp.path(), "build-vms.nix");
-    let up = nixvm()
-        .env("NIXVM_STUB_SLEEP", "60")
-        .args(["up", "--dir"])
-        .arg(&proj)
-        .args(common::stub_flags())
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
+    let up = up(&proj, &[]).code(0).get_output().stdout.clone();
     let up = String::from_utf8(up).unwrap();
     // Sorted names give the addresses: client .1, server .2.
     assert!(up.contains("client: started (pid ") && up.contains("192.168.1.1 on the segment"), "{up}");
@@ -229,6 +220,19 @@ fn vm_sessions(proj: &Path, machine: &str) -> std::collections::BTreeSet<i64> {
     sessions
 }
 
+/// `nixvm up ARGS` on `proj` against the stub, whose VMs then stay up for
+/// a minute.
+fn up(proj: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    nixvm()
+        .env("NIXVM_STUB_SLEEP", "60")
+        .arg("up")
+        .args(args)
+        .arg("--dir")
+        .arg(proj)
+        .args(common::stub_flags())
+        .assert()
+}
+
 /// Stops the project's machines however the test ends.
 struct Down(PathBuf);
 
@@ -280,13 +284,7 @@ fn a_running_machine_is_not_started_twice_and_a_killed_one_is_free() {
     let tmp = tempfile::tempdir().unwrap();
     let proj = network(tmp.path(), "build-vms.nix");
     let _down = Down(proj.clone());
-    nixvm()
-        .env("NIXVM_STUB_SLEEP", "60")
-        .args(["up", "client", "--dir"])
-        .arg(&proj)
-        .args(common::stub_flags())
-        .assert()
-        .code(0);
+    up(&proj, &["client"]).code(0);
     let before = status(&proj);
     let client = |s: &serde_json::Value| {
         s["machines"].as_array().unwrap().iter().find(|m| m["name"] == "client").unwrap().clone()
@@ -309,14 +307,7 @@ fn a_running_machine_is_not_started_twice_and_a_killed_one_is_free() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     assert_eq!(client(&status(&proj))["running"], false);
-    nixvm()
-        .env("NIXVM_STUB_SLEEP", "60")
-        .args(["up", "client", "--dir"])
-        .arg(&proj)
-        .args(common::stub_flags())
-        .assert()
-        .code(0)
-        .stdout(predicates::str::contains("client: started (pid "));
+    up(&proj, &["client"]).code(0).stdout(predicates::str::contains("client: started (pid "));
 }
 
 /// `status` lists what runs when nix is missing or its evaluation fails,
@@ -329,13 +320,7 @@ fn status_shows_what_runs_without_nix() {
     let tmp = tempfile::tempdir().unwrap();
     let proj = network(tmp.path(), "build-vms.nix");
     let _down = Down(proj.clone());
-    nixvm()
-        .env("NIXVM_STUB_SLEEP", "60")
-        .args(["up", "client", "--dir"])
-        .arg(&proj)
-        .args(common::stub_flags())
-        .assert()
-        .code(0);
+    up(&proj, &["client"]).code(0);
     assert_eq!(status(&proj)["incomplete"], serde_json::Value::Null);
 
     let running = |s: &serde_json::Value| -> Vec<(String, bool)> {
@@ -415,21 +400,8 @@ fn up_forwards_ports_and_status_lists_them() {
     let _down = Down(proj.clone());
     let web = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port();
     let spec = format!("{web}:80");
-    nixvm()
-        .env("NIXVM_STUB_SLEEP", "60")
-        .args(["up", "--forward", &spec, "--dir"])
-        .arg(&proj)
-        .args(common::stub_flags())
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("--forward gives one machine ports"));
-    nixvm()
-        .env("NIXVM_STUB_SLEEP", "60")
-        .args(["up", "server", "--forward", &spec, "--dir"])
-        .arg(&proj)
-        .args(common::stub_flags())
-        .assert()
-        .code(0);
+    up(&proj, &["--forward", &spec]).code(2).stderr(predicates::str::contains("--forward gives one machine ports"));
+    up(&proj, &["server", "--forward", &spec]).code(0);
     let s = status(&proj);
     let server = s["machines"].as_array().unwrap().iter().find(|m| m["name"] == "server").unwrap().clone();
     assert_eq!(server["forwards"], serde_json::json!([format!("127.0.0.1:{web}:80")]), "{s}");

@@ -4,6 +4,7 @@
 use super::flags::{At, NixFlags};
 use super::output::Status;
 use crate::machines::ssh;
+use crate::runtime::Activation;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
@@ -21,6 +22,9 @@ pub struct SshArgs {
 pub struct DeployArgs {
     /// The running machine to update.
     machine: String,
+    /// Build and copy, then say what the switch would change (switch-to-configuration dry-activate); change nothing.
+    #[arg(long)]
+    dry_run: bool,
     #[command(flatten)]
     at: At,
     #[command(flatten)]
@@ -37,12 +41,20 @@ pub fn deploy(args: DeployArgs) -> anyhow::Result<Status> {
     let nix = args.nix.nix(&source)?;
     let reporter = args.nix.reporter(false);
     let machine = &args.machine;
-    let d = ssh::deploy(&nix, &source, machine, &reporter, &mut |line| println!("{line}"))?;
+    let activation = if args.dry_run { Activation::DryActivate } else { Activation::Test };
+    let d = ssh::deploy(&nix, &source, machine, activation, &reporter, &mut |line| println!("{line}"))?;
     let system = d.system.display();
+    let verb = if args.dry_run { "would switch" } else { "switched" };
     match d.previous {
-        Some(p) if p == d.system => println!("{machine}: already ran {system}; switched again"),
-        Some(p) => println!("{machine}: switched from {} to {system}", p.display()),
-        None => println!("{machine}: switched to {system}"),
+        Some(p) if p == d.system => println!("{machine}: already ran {system}; {verb} again"),
+        Some(p) => println!("{machine}: {verb} from {} to {system}", p.display()),
+        None => println!("{machine}: {verb} to {system}"),
     }
-    Ok(Status::Clean)
+    if d.units.is_empty() {
+        println!("{machine}: no unit {}", if args.dry_run { "would change" } else { "changed" });
+    }
+    for line in d.units.lines() {
+        println!("{machine}: {}{line}", if args.dry_run { "would be " } else { "" });
+    }
+    Ok(if d.units.failed.is_empty() { Status::Clean } else { Status::Findings })
 }

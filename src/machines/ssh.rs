@@ -161,6 +161,8 @@ pub struct Deployed {
     pub system: PathBuf,
     /// The system the VM ran before, as its profile said.
     pub previous: Option<PathBuf>,
+    /// What the switch did to the units (or would do, dry).
+    pub units: crate::runtime::switch::SwitchReport,
 }
 
 /// Update a running machine in place: check the login (before a long
@@ -171,6 +173,7 @@ pub fn deploy(
     nix: &Nix,
     source: &Source,
     machine: &str,
+    activation: crate::runtime::Activation,
     progress: &dyn Progress,
     output: &mut dyn FnMut(&str),
 ) -> anyhow::Result<Deployed> {
@@ -198,12 +201,16 @@ pub fn deploy(
     progress.line(&format!("{machine}: copying {}", system.display()));
     nix.copy_closure_to(DESTINATION, &system, &options)
         .with_context(|| format!("cannot copy the system to {machine}; the VM still runs its old system"))?;
-    let command = crate::runtime::deploy_command(&system.display().to_string())?;
+    let command = crate::runtime::deploy_command(&system.display().to_string(), activation)?;
     let mut previous = None;
+    let mut units = crate::runtime::switch::SwitchReport::default();
     ssh_batch(&config, &command, progress, &mut |l| match l.strip_prefix("nixvm-previous: ") {
         Some(p) => previous = Some(p.trim().to_string()),
-        None => output(l),
+        None => {
+            units.read_line(l);
+            output(l)
+        }
     })
     .with_context(|| format!("switching {machine} to {} failed", system.display()))?;
-    Ok(Deployed { system, previous: previous.filter(|p| !p.is_empty()).map(PathBuf::from) })
+    Ok(Deployed { system, previous: previous.filter(|p| !p.is_empty()).map(PathBuf::from), units })
 }

@@ -8,7 +8,9 @@
 use std::net::Ipv4Addr;
 
 pub mod forward;
+pub mod switch;
 pub use forward::Forward;
+pub use switch::SwitchReport;
 
 /// FNV-1a, 64 bits: a hash that never changes between Rust releases, so
 /// the segment and MAC addresses derived from it stay put.
@@ -231,19 +233,34 @@ fn check_store_path(path: &str) -> Result<(), RuntimeError> {
 /// The profile `deploy` sets, as `nixos-rebuild` does.
 pub const SYSTEM_PROFILE: &str = "/nix/var/nix/profiles/system";
 
+/// What `deploy` does in the guest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activation {
+    /// Set the system profile and `switch-to-configuration test`.
+    Test,
+    /// `switch-to-configuration dry-activate`: say what would change,
+    /// change nothing (not the profile either).
+    DryActivate,
+}
+
 /// The shell command `deploy` runs in the guest (over ssh, which always
 /// hands the guest a command line): print the system it runs now, set the
-/// system profile, then `switch-to-configuration test`, through
-/// `systemd-run --wait` when systemd runs the guest, so that restarting
-/// sshd does not kill the switch. `system` is checked to be a store path
-/// and quoted, though store paths hold no shell characters.
-pub fn deploy_command(system: &str) -> Result<String, RuntimeError> {
+/// system profile (not for a dry activation), then `switch-to-configuration
+/// test` (or `dry-activate`), through `systemd-run --wait` when systemd
+/// runs the guest, so that restarting sshd does not kill the switch.
+/// `system` is checked to be a store path and quoted, though store paths
+/// hold no shell characters.
+pub fn deploy_command(system: &str, activation: Activation) -> Result<String, RuntimeError> {
     check_store_path(system)?;
-    let switch = format!("'{system}/bin/switch-to-configuration' test");
+    let (action, profile) = match activation {
+        Activation::Test => ("test", format!("nix-env -p {SYSTEM_PROFILE} --set '{system}'; ")),
+        Activation::DryActivate => ("dry-activate", String::new()),
+    };
+    let switch = format!("'{system}/bin/switch-to-configuration' {action}");
     Ok(format!(
         "set -e; \
          echo \"nixvm-previous: $(readlink /run/current-system 2>/dev/null || true)\"; \
-         nix-env -p {SYSTEM_PROFILE} --set '{system}'; \
+         {profile}\
          if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then \
          systemd-run --quiet --collect --wait --pipe --no-ask-password --service-type=exec --unit=nixvm-switch-to-configuration -- {switch}; \
          else {switch}; fi"
@@ -340,11 +357,14 @@ mod tests {
     #[test]
     fn deploy_takes_store_paths_only() {
         let p = "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-nixos-system-web-25.11";
-        let c = deploy_command(p).unwrap();
+        let c = deploy_command(p, Activation::Test).unwrap();
         assert!(c.contains(&format!("nix-env -p /nix/var/nix/profiles/system --set '{p}'")), "{c}");
         assert!(c.contains(&format!("'{p}/bin/switch-to-configuration' test")), "{c}");
+        let dry = deploy_command(p, Activation::DryActivate).unwrap();
+        assert!(dry.contains(&format!("'{p}/bin/switch-to-configuration' dry-activate")), "{dry}");
+        assert!(!dry.contains("nix-env"), "a dry activation leaves the profile: {dry}");
         for bad in ["/tmp/x", "/nix/store/x'; rm -rf /", "/nix/store/$(id)", "/nix/store/", "/nix/store/../etc"] {
-            assert!(deploy_command(bad).is_err(), "{bad}");
+            assert!(deploy_command(bad, Activation::Test).is_err(), "{bad}");
         }
     }
 }
