@@ -134,13 +134,21 @@ pub struct AwaitSshArgs {
     /// The directory holding the machines' `.nixvm/`.
     #[arg(long)]
     root: std::path::PathBuf,
-    /// Seconds to wait at most.
+    /// Seconds to wait at most, once the VM runs.
     #[arg(long, default_value_t = 600)]
     timeout: u64,
+    /// The process that becomes the VM (nixvm run, which execs its run script).
+    #[arg(long)]
+    vm_pid: i32,
 }
 
 /// `run`'s watcher: says when the machine answers ssh.
 pub fn await_ssh(args: AwaitSshArgs) -> anyhow::Result<Status> {
+    if !ssh::await_vm(&args.root, &args.machine, args.vm_pid) {
+        return Ok(Status::Clean);
+    }
+    // A guest needs seconds to boot: not asked at once.
+    std::thread::sleep(Duration::from_secs(1));
     let state = crate::machines::state::MachineState::of(&args.root, &args.machine);
     ssh::wait_for_ssh(
         &args.root,

@@ -108,14 +108,39 @@ pub fn wait_for_ssh(
     done
 }
 
-/// Start, in the background, `nixvm await-ssh` for `machine`: it says on
-/// our stderr when the VM answers ssh, and ends then, or when the VM
-/// stops. Detached: it outlives this process's exec of the VM's run
-/// script without becoming that VM's child.
+/// Start, in the background, `nixvm await-ssh` for `machine`, which this
+/// process is about to become the VM of (it execs the run script): the
+/// watcher waits for that, says on our stderr when the VM answers ssh, and
+/// ends then, when the VM stops, or when this process ends without
+/// becoming the VM (a failed build). Detached: it does not become the VM's
+/// child.
 pub fn announce_when_ready(root: &Path, machine: &str) -> anyhow::Result<()> {
     let exe = std::env::current_exe().context("cannot find nixvm's own program")?;
-    let args = [OsStr::new("await-ssh"), OsStr::new(machine), OsStr::new("--root"), root.as_os_str()];
+    let pid = std::process::id().to_string();
+    let args = [
+        OsStr::new("await-ssh"),
+        OsStr::new(machine),
+        OsStr::new("--root"),
+        root.as_os_str(),
+        OsStr::new("--vm-pid"),
+        OsStr::new(&pid),
+    ];
     super::process::spawn_detached(&exe, &args).context("cannot start nixvm await-ssh")
+}
+
+/// Wait until process `pid` is `machine`'s running VM (true), or is gone
+/// without having become it (false).
+pub fn await_vm(root: &Path, machine: &str, pid: i32) -> bool {
+    let state = MachineState::of(root, machine);
+    loop {
+        if state.running_pid() == Some(pid) {
+            return true;
+        }
+        if !Path::new(&format!("/proc/{pid}")).exists() {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
 }
 
 /// Replace nixvm with `ssh` into `machine` as root (a login shell, or

@@ -56,8 +56,6 @@ fn check_forwards(forwards: &[Forward]) -> anyhow::Result<()> {
 /// and the machine's lock, which the VM takes over.
 pub struct Prepared {
     pub machine: String,
-    /// The root of the source, where `.nixvm/` is.
-    root: PathBuf,
     pub script: PathBuf,
     pub state: MachineState,
     pub port: u16,
@@ -82,6 +80,17 @@ fn running_where(pid: Option<i32>, port: Option<u16>) -> String {
     }
 }
 
+/// The machine's lock, or `AlreadyRunning`.
+fn take_lock(state: &MachineState) -> anyhow::Result<VmLock> {
+    match state.lock()? {
+        Some(lock) => Ok(lock),
+        None => {
+            Err(AlreadyRunning { machine: state.machine.clone(), pid: state.running_pid(), ssh_port: state.ssh_port() }
+                .into())
+        }
+    }
+}
+
 /// Everything a VM's start needs: the machine's lock taken (else
 /// `AlreadyRunning`, and nothing of the running VM's state is touched),
 /// the port chosen and recorded, the environment for its run script.
@@ -91,18 +100,15 @@ fn prepare(
     built: &BuiltVm,
     console: bool,
     forwards: &[Forward],
+    lock: Option<VmLock>,
 ) -> anyhow::Result<Prepared> {
     let script = run_script(&built.vm)?;
     source.create_state_dir()?;
     let state = source.state(machine);
     state.create()?;
-    let Some(lock) = state.lock()? else {
-        return Err(AlreadyRunning {
-            machine: machine.to_string(),
-            pid: state.running_pid(),
-            ssh_port: state.ssh_port(),
-        }
-        .into());
+    let lock = match lock {
+        Some(lock) => lock,
+        None => take_lock(&state)?,
     };
     check_forwards(forwards)?;
     let taken: Vec<u16> = forwards.iter().filter(|f| f.protocol == Protocol::Tcp).map(|f| f.host_port).collect();
@@ -119,7 +125,7 @@ fn prepare(
     state.prepare_start(port, &crate::runtime::disk_image_in_use(&settings, current), &built.system)?;
     state.record_forwards(forwards)?;
     let env = crate::runtime::run_environment(&settings, current);
-    Ok(Prepared { machine: machine.to_string(), root: source.dir().to_path_buf(), script, state, port, env, lock })
+    Ok(Prepared { machine: machine.to_string(), script, state, port, env, lock })
 }
 
 /// The `run-*-vm` script of a built VM.
@@ -145,16 +151,21 @@ pub fn prepare_run(
     forwards: &[Forward],
     progress: &dyn Progress,
 ) -> anyhow::Result<Prepared> {
-    // Said before the build; `prepare` makes sure of it.
+    // Taken before the build, held through it and handed to the VM.
+    source.create_state_dir()?;
     let state = source.state(machine);
-    if state.lock_held() {
-        return Err(
-            AlreadyRunning { machine: machine.into(), pid: state.running_pid(), ssh_port: state.ssh_port() }.into()
-        );
-    }
-    let built = build::build_machine(nix, source, machine, progress)?;
+    state.create()?;
+    let lock = take_lock(&state)?;
+    // Said on the terminal when the VM answers ssh. The watcher starts
+    // while nix builds (its start costs the VM nothing); one that cannot
+    // start takes nothing from the VM.
+    let (root, name) = (source.dir().to_path_buf(), machine.to_string());
+    let watcher = std::thread::spawn(move || super::ssh::announce_when_ready(&root, &name));
+    let built = build::build_machine(nix, source, machine, progress);
+    let _ = watcher.join();
+    let built = built?;
     progress.finish();
-    prepare(source, machine, &built, console, forwards)
+    prepare(source, machine, &built, console, forwards, Some(lock))
 }
 
 /// Replace nixvm with the VM's run script: no process in between, its exit
@@ -165,9 +176,6 @@ pub fn exec(prepared: Prepared, qemu_args: &[String]) -> anyhow::Error {
     if let Err(e) = prepared.state.record_running(std::process::id()) {
         return e;
     }
-    // Said on the terminal when the VM answers ssh; a watcher that cannot
-    // start takes nothing from the VM.
-    let _ = super::ssh::announce_when_ready(&prepared.root, &prepared.machine);
     let err =
         super::process::exec(&prepared.script, qemu_args, &prepared.env, &prepared.state.dir, Some(prepared.lock.fd()));
     prepared.state.forget_pid();
@@ -252,7 +260,7 @@ pub fn up(
     let mut children = vec![];
     for (m, b) in to_start.iter().zip(&built) {
         // Another `up` or `run` started it meanwhile.
-        let p = match prepare(source, &m.name, b, true, forwards) {
+        let p = match prepare(source, &m.name, b, true, forwards, None) {
             Err(e) if e.is::<AlreadyRunning>() => {
                 up.already_running.push(m.name.clone());
                 continue;

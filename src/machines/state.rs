@@ -18,8 +18,22 @@ pub fn known_hosts(project: &Path) -> PathBuf {
     nixvm_dir(project).join("known_hosts")
 }
 
-/// The file a machine's VM holds an exclusive `flock` on.
+/// The file a machine's VM holds an exclusive lock on.
 const LOCK: &str = "lock";
+
+/// `fcntl(fd, cmd, ...)` for a lock of type `kind` on the whole file;
+/// the lock description the kernel fills in.
+fn ofd_lock(fd: std::os::fd::RawFd, cmd: i32, kind: i32) -> std::io::Result<libc::flock> {
+    // SAFETY: a zeroed flock is a valid value; fcntl(2) reads and writes
+    // only it.
+    let mut l: libc::flock = unsafe { std::mem::zeroed() };
+    l.l_type = kind as i16;
+    l.l_whence = libc::SEEK_SET as i16;
+    if unsafe { libc::fcntl(fd, cmd, &mut l) } == -1 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(l)
+}
 
 /// A machine's lock, taken. Its descriptor is handed to the VM (inherited
 /// across exec), which holds the lock until it exits.
@@ -86,20 +100,20 @@ impl MachineState {
         (self.lock_held() && super::process::has_environment(pid, &mark)).then_some(pid)
     }
 
-    /// Whether a VM holds the machine's lock (`/proc/locks`, read without
-    /// taking the lock).
+    /// Whether a VM holds the machine's lock: asked of the kernel
+    /// (`F_OFD_GETLK`), never by taking it, which could make a VM starting
+    /// at that moment fail.
     pub fn lock_held(&self) -> bool {
-        use std::os::unix::fs::MetadataExt;
-        let Ok(meta) = std::fs::metadata(self.dir.join(LOCK)) else { return false };
-        let Ok(locks) = std::fs::read_to_string("/proc/locks") else { return false };
-        let dev = meta.dev();
-        crate::runtime::flock_held(&locks, libc::major(dev), libc::minor(dev), meta.ino())
+        use std::os::fd::AsRawFd;
+        let Ok(file) = std::fs::File::open(self.dir.join(LOCK)) else { return false };
+        ofd_lock(file.as_raw_fd(), libc::F_OFD_GETLK, libc::F_WRLCK).is_ok_and(|l| l.l_type != libc::F_UNLCK as i16)
     }
 
     /// Take the machine's lock: at most one VM per machine, whatever runs
-    /// at once. None when another VM holds it. The VM keeps it for its
-    /// whole life (`VmLock::fd` stays open across exec), so it is released
-    /// when the VM dies, however it dies.
+    /// at once. None when another VM holds it. It is an open file
+    /// description lock (`F_OFD_SETLK`), which the VM keeps for its whole
+    /// life (`VmLock::fd` stays open across exec), so it is released when
+    /// the VM dies, however it dies.
     pub fn lock(&self) -> anyhow::Result<Option<VmLock>> {
         use std::os::fd::AsRawFd;
         use std::os::unix::fs::OpenOptionsExt;
@@ -107,19 +121,16 @@ impl MachineState {
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
+            .read(true)
             .write(true)
             .mode(0o600)
             .open(&path)
             .with_context(|| format!("cannot open {}", path.display()))?;
-        // SAFETY: flock(2) on a descriptor this function owns.
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-            return Ok(Some(VmLock(file)));
+        match ofd_lock(file.as_raw_fd(), libc::F_OFD_SETLK, libc::F_WRLCK) {
+            Ok(_) => Ok(Some(VmLock(file))),
+            Err(e) if matches!(e.raw_os_error(), Some(libc::EAGAIN) | Some(libc::EACCES)) => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("cannot lock {}", path.display())),
         }
-        let e = std::io::Error::last_os_error();
-        if e.kind() == std::io::ErrorKind::WouldBlock {
-            return Ok(None);
-        }
-        Err(e).with_context(|| format!("cannot lock {}", path.display()))
     }
 
     /// The forwarded ssh port of the running VM, or a clear error.

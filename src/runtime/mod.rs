@@ -146,28 +146,6 @@ pub fn host_key_alias(machine: &str) -> String {
     format!("nixvm-{machine}")
 }
 
-/// Whether `/proc/locks` (its text) lists an exclusive `flock` on the file
-/// with inode `inode` on device `major:minor`: how a machine's VM lock is
-/// seen held without taking it (taking it, even for an instant, could make
-/// a VM starting at that moment fail).
-pub fn flock_held(proc_locks: &str, major: u32, minor: u32, inode: u64) -> bool {
-    proc_locks.lines().any(|line| {
-        // `1: FLOCK  ADVISORY  WRITE 1234 fe:01:5678 0 EOF`; a lock others
-        // wait for is listed again after ` -> `.
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        let Some(at) = fields.iter().position(|f| *f == "FLOCK") else { return false };
-        if fields.get(at.wrapping_sub(1)).is_some_and(|f| *f == "->") || fields.get(at + 2) != Some(&"WRITE") {
-            return false;
-        }
-        let Some(id) = fields.get(at + 4) else { return false };
-        let parts: Vec<&str> = id.split(':').collect();
-        matches!(parts.as_slice(), [ma, mi, ino]
-            if u32::from_str_radix(ma, 16) == Ok(major)
-                && u32::from_str_radix(mi, 16) == Ok(minor)
-                && ino.parse::<u64>() == Ok(inode))
-    })
-}
-
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum RuntimeError {
     #[error("{0} contains a double quote or a line break, which an ssh configuration cannot hold; move the project")]
@@ -271,22 +249,6 @@ pub fn deploy_command(system: &str, activation: Activation) -> Result<String, Ru
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_held_flock_is_found_by_device_and_inode() {
-        let locks = "1: POSIX  ADVISORY  WRITE 900 fe:01:77 0 EOF\n\
-                     2: FLOCK  ADVISORY  WRITE 1234 fe:01:5678 0 EOF\n\
-                     2: -> FLOCK  ADVISORY  WRITE 1300 fe:01:99 0 EOF\n\
-                     3: FLOCK  ADVISORY  READ 1400 fe:01:42 0 EOF\n";
-        assert!(flock_held(locks, 0xfe, 1, 5678));
-        // Another inode, another device, a POSIX lock, a waiter, a shared lock.
-        assert!(!flock_held(locks, 0xfe, 1, 5679));
-        assert!(!flock_held(locks, 0xfe, 2, 5678));
-        assert!(!flock_held(locks, 0xfe, 1, 77));
-        assert!(!flock_held(locks, 0xfe, 1, 99));
-        assert!(!flock_held(locks, 0xfe, 1, 42));
-        assert!(!flock_held("", 0xfe, 1, 5678));
-        assert!(!flock_held("garbage\n2: FLOCK\n", 0xfe, 1, 5678));
-    }
     use std::path::Path;
 
     #[test]
