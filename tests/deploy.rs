@@ -62,19 +62,24 @@ fn write_script(path: &Path, text: &str) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
+/// A new ed25519 key pair at `path` (and `path`.pub).
+fn keygen(path: &Path) {
+    let ok = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(path)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+}
+
 /// sshd's configuration in `dir` (no port: the caller gives it) letting
 /// `authorized` in as root, with `nix-env` and `systemd-run` stand-ins.
 fn sshd_config(dir: &Path, authorized: &str) -> PathBuf {
     std::fs::create_dir_all(dir.join("bin")).unwrap();
     std::fs::create_dir_all("/run/sshd").unwrap(); // privilege separation
     let key = dir.join("host-key");
-    let ok = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-        .arg(&key)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok);
+    keygen(&key);
     std::fs::write(dir.join("authorized_keys"), authorized).unwrap();
     let profile = dir.join("profiles/system");
     std::fs::create_dir_all(profile.parent().unwrap()).unwrap();
@@ -317,13 +322,7 @@ fn answering_project(tmp: &Path, other_key: bool) -> (PathBuf, PathBuf) {
     nixvm().args(["build", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(0);
     let authorized = if other_key {
         let other = tmp.join("other-key");
-        let ok = std::process::Command::new("ssh-keygen")
-            .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-            .arg(&other)
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok);
+        keygen(&other);
         read(&other.with_extension("pub"))
     } else {
         read(&proj.join("nixvm/ssh-key.pub"))

@@ -249,6 +249,15 @@ fn changed_text(text: &str, host: &str) -> String {
     text.replace("networking.hostName = \"relay\";", &format!("networking.hostName = \"{host}\";"))
 }
 
+/// `nixvm run relay ARGS` in `proj` against the stub, which must exit
+/// with `code`: (stdout, stderr).
+fn run_relay(proj: &Path, args: &[&str], code: i32) -> (String, String) {
+    let out =
+        nixvm().args(["run", "relay"]).args(args).arg("--dir").arg(proj).args(common::stub_flags()).assert().code(code);
+    let o = out.get_output();
+    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
 /// A port free on 127.0.0.1 now.
 fn free_port() -> u16 {
     std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port()
@@ -264,21 +273,8 @@ fn run_forwards_ports_on_loopback() {
     let tmp = tempfile::tempdir().unwrap();
     let proj = project(tmp.path());
     let (web, dns) = (free_port(), free_port());
-    let out = nixvm()
-        .args([
-            "run",
-            "relay",
-            "--forward",
-            &format!("{web}:80"),
-            "--forward",
-            &format!("127.0.0.1:{dns}:53/udp"),
-            "--dir",
-        ])
-        .arg(&proj)
-        .args(common::stub_flags())
-        .assert()
-        .code(0);
-    let out = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let (out, _) =
+        run_relay(&proj, &["--forward", &format!("{web}:80"), "--forward", &format!("127.0.0.1:{dns}:53/udp")], 0);
     let state = std::fs::canonicalize(&proj).unwrap().join(".nixvm/relay");
     let port: u16 = std::fs::read_to_string(state.join("ssh-port")).unwrap().trim().parse().unwrap();
     assert_eq!(
@@ -292,43 +288,17 @@ fn run_forwards_ports_on_loopback() {
 
     // Another address only when meant, and said.
     let exposed = format!("0.0.0.0:{}:80", free_port());
-    let err = nixvm()
-        .args(["run", "relay", "--forward", &exposed, "--dir"])
-        .arg(&proj)
-        .args(common::stub_flags())
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    assert!(String::from_utf8_lossy(&err).contains("pass --expose to mean it"), "{}", String::from_utf8_lossy(&err));
-    let out = nixvm()
-        .args(["run", "relay", "--expose", "--forward", &exposed, "--dir"])
-        .arg(&proj)
-        .args(common::stub_flags())
-        .assert()
-        .code(0);
-    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("reaches the VM's port 80 from other machines"));
-    assert!(env_line(&String::from_utf8_lossy(&out.get_output().stdout), "QEMU_NET_OPTS")
-        .unwrap()
-        .contains(&format!("hostfwd=tcp:{}-:80", &exposed[..exposed.len() - 3])));
+    let (_, err) = run_relay(&proj, &["--forward", &exposed], 2);
+    assert!(err.contains("pass --expose to mean it"), "{err}");
+    let (out, err) = run_relay(&proj, &["--expose", "--forward", &exposed], 0);
+    assert!(err.contains("reaches the VM's port 80 from other machines"), "{err}");
+    let host = exposed.trim_end_matches(":80");
+    assert!(env_line(&out, "QEMU_NET_OPTS").unwrap().contains(&format!("hostfwd=tcp:{host}-:80")), "{out}");
 
     // A host port in use is refused before QEMU would stumble on it.
     let taken = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
     let busy = taken.local_addr().unwrap().port();
-    let err = nixvm()
-        .args(["run", "relay", "--forward", &format!("{busy}:80"), "--dir"])
-        .arg(&proj)
-        .args(common::stub_flags())
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    assert!(
-        String::from_utf8_lossy(&err).contains(&format!("127.0.0.1:{busy} is taken")),
-        "{}",
-        String::from_utf8_lossy(&err)
-    );
-    nixvm().args(["run", "relay", "--forward", "80", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(2);
+    let (_, err) = run_relay(&proj, &["--forward", &format!("{busy}:80")], 2);
+    assert!(err.contains(&format!("127.0.0.1:{busy} is taken")), "{err}");
+    run_relay(&proj, &["--forward", "80"], 2);
 }
