@@ -165,3 +165,60 @@ fn deeply_nested_input_is_an_error_not_a_crash() {
     nixvm().args(["lint", "--fix"]).arg(&f).assert().code(1);
     assert_eq!(std::fs::read_to_string(&f).unwrap(), lists);
 }
+
+/// Every argument of every command says what it is for (`--help`,
+/// completions and man pages show it).
+#[test]
+fn every_flag_has_help_text() {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if id != "help" && id != "version" && arg.get_help().is_none() && arg.get_long_help().is_none() {
+                missing.push(format!("{path} {id}"));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            if sub.get_about().is_none() && sub.get_name() != "help" {
+                missing.push(format!("{path} {} (the command)", sub.get_name()));
+            }
+            walk(sub, &format!("{path} {}", sub.get_name()), missing);
+        }
+    }
+    let mut missing = vec![];
+    let mut cmd = nixvm::cli::Cli::command();
+    cmd.build();
+    walk(&cmd, "nixvm", &mut missing);
+    assert_eq!(missing, Vec::<String>::new());
+}
+
+#[test]
+fn each_shell_gets_a_script_naming_every_command() {
+    for shell in ["bash", "zsh", "fish", "elvish"] {
+        let out = nixvm().args(["completions", shell]).assert().code(0);
+        let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        for command in ["lint", "init", "run", "up", "down", "ssh", "deploy", "status", "logs", "completions", "man"] {
+            assert!(text.contains(command), "{shell}: no {command}");
+        }
+        assert!(text.contains("override-input"), "{shell}");
+    }
+    let page = nixvm().args(["man", "run"]).assert().code(0);
+    assert!(String::from_utf8_lossy(&page.get_output().stdout).contains(".TH nixvm-run 1"));
+    nixvm().args(["man", "nosuch"]).assert().code(2);
+}
+
+/// The project's flake installs a man page for every command.
+#[test]
+fn the_flake_installs_every_commands_page() {
+    use clap::CommandFactory;
+    let flake = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/flake.nix")).unwrap();
+    let line = flake.lines().find(|l| l.trim_start().starts_with("for command in")).unwrap();
+    let listed: Vec<&str> =
+        line.split_whitespace().skip(3).take_while(|w| *w != "do").map(|w| w.trim_end_matches(';')).collect();
+    let commands: Vec<String> = nixvm::cli::Cli::command()
+        .get_subcommands()
+        .filter(|c| !c.is_hide_set() && c.get_name() != "help")
+        .map(|c| c.get_name().to_string())
+        .collect();
+    assert_eq!(listed, commands);
+}

@@ -18,7 +18,7 @@ mod vm;
 
 pub use output::{Format, Status};
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
@@ -98,8 +98,8 @@ pub fn main() -> ExitCode {
         Command::Logs(args) => fleet::logs(args).map(ExitCode::from),
         Command::AwaitSsh(args) => fleet::await_ssh(args).map(ExitCode::from),
         Command::Clean(args) => fleet::clean(args).map(ExitCode::from),
-        Command::Completions(args) => docs::completions(args).map(ExitCode::from),
-        Command::Man(args) => docs::man(args).map(ExitCode::from),
+        Command::Completions(args) => docs::completions(args, Cli::command()).map(ExitCode::from),
+        Command::Man(args) => docs::man(args, Cli::command()).map(ExitCode::from),
         Command::Init(args) => {
             let words: Vec<String> = std::iter::once("nixvm".to_string()).chain(std::env::args().skip(1)).collect();
             init::run(args, crate::render::command_line(&words)).map(ExitCode::from)
