@@ -203,6 +203,9 @@ fn ssh_and_deploy_through_a_real_sshd() {
     );
     let switched = read(&sshd.dir.join("switch.log"));
     assert_eq!(switched, format!("switch-to-configuration test {system}/bin/switch-to-configuration\n"));
+    let root = proj.join(".nixvm/relay/deployed-system");
+    assert!(common::is_gc_root(&root), "the deployed system is a GC root");
+    assert_eq!(std::fs::read_link(&root).unwrap(), PathBuf::from(&system));
     let through_systemd = Path::new("/run/systemd/system").is_dir();
     assert_eq!(commands.contains("systemd-run "), through_systemd, "systemd-run only where systemd runs: {commands}");
     // What the switch did to the units, as it said.

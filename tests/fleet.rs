@@ -55,6 +55,9 @@ fn up_status_down_clean() {
     assert!(machines.iter().all(|m| m["running"] == true), "{s}");
     assert_ne!(ports[0], ports[1], "each machine gets its own port");
     assert!(pids.iter().all(|p| alive(*p)));
+    for m in ["client", "server"] {
+        assert!(common::is_gc_root(&proj.join(format!(".nixvm/{m}/vm"))), "{m}'s VM is a GC root");
+    }
     // Both on one segment (the same multicast group on loopback), each
     // with its own MAC, console on the serial line.
     let qemu_opts = |m: &str| {

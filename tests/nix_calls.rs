@@ -67,7 +67,9 @@ fn each_command_calls_nix_a_fixed_number_of_times() {
     // Two machines: one evaluation for all, one build for all.
     assert_eq!(calls(&["build"], true), [eval, build]);
     assert_eq!(calls(&["build", "server"], true), [eval, build]);
-    assert_eq!(calls(&["up"], true), [eval, build]);
+    // up: then a GC root for each VM it starts (`run` gets its root from
+    // its one build).
+    assert_eq!(calls(&["up"], true), [eval, build, "nix-store", "nix-store"]);
     assert_eq!(calls(&["status"], true), [eval]);
     assert_eq!(calls(&["down"], false), Vec::<String>::new());
     // check: the machine list, the source path, then each machine on

@@ -54,6 +54,8 @@ fn run_gives_the_script_its_environment_and_arguments() {
     assert!(qemu_opts.starts_with("-device virtio-net-pci,netdev=nixvm0,"), "on the segment: {qemu_opts}");
     assert!(!qemu_opts.contains("-nographic"), "no console unless asked");
     assert_eq!(env_line(&out, "QEMU_KERNEL_PARAMS"), None);
+    // The VM it boots is a GC root while the machine has state.
+    assert!(common::is_gc_root(&state.join("vm")), "no GC root at {}", state.join("vm").display());
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(proj.join(".nixvm")).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o700, ".nixvm is private");

@@ -117,19 +117,22 @@ fn unknown_or(nix: &Nix, source: &Source, machine: &str, err: crate::nix::NixErr
     }
 }
 
-/// Build one machine's VM: one nix call, evaluation and build.
+/// Build one machine's VM: one nix call, evaluation and build, with a GC
+/// root at `.nixvm/M/vm` (the VM boots from the host's store: a garbage
+/// collection must not take its system while it runs).
 pub fn build_machine(nix: &Nix, source: &Source, machine: &str, progress: &dyn Progress) -> anyhow::Result<BuiltVm> {
     check_name(machine)?;
     let installable = source.vm(nix, machine)?;
     progress.status(&format!("evaluating and building the VM of {machine}"));
     let vm = nix
-        .build_one(source.dir(), &installable, Some(&|e| progress.event(e)))
+        .build_one(source.dir(), &installable, Some(&|e| progress.event(e)), &source.state(machine).vm_root())
         .map_err(|e| unknown_or(nix, source, machine, e))?;
     Ok(BuiltVm { system: vm_system(&vm)?, vm })
 }
 
 /// Build the system a running VM of `machine` switches to (its VM
-/// variant's `system.build.toplevel`): one nix call.
+/// variant's `system.build.toplevel`): one nix call, with a GC root at
+/// `.nixvm/M/deployed-system`.
 pub fn build_machine_system(
     nix: &Nix,
     source: &Source,
@@ -139,6 +142,7 @@ pub fn build_machine_system(
     check_name(machine)?;
     let installable = source.vm_system(nix, machine)?;
     progress.status(&format!("evaluating and building the VM system of {machine}"));
-    nix.build_one(source.dir(), &installable, Some(&|e| progress.event(e)))
+    let root = source.state(machine).dir.join("deployed-system");
+    nix.build_one(source.dir(), &installable, Some(&|e| progress.event(e)), &root)
         .map_err(|e| unknown_or(nix, source, machine, e))
 }

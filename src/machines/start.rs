@@ -268,6 +268,13 @@ pub fn up(
             p => p?,
         };
         let log = std::fs::File::create(p.state.dir.join("console.log")).context("cannot create the console log")?;
+        // As `run` gets from its build: a GC root for what the VM boots.
+        if let Err(e) = nix.add_root(&b.vm, &p.state.vm_root()) {
+            progress.line(&format!(
+                "warning: {}: no GC root for its VM ({e}); a garbage collection could take its system",
+                m.name
+            ));
+        }
         let child = super::process::spawn_session(&p.script, &p.env, &p.state.dir, log, p.lock.fd())
             .with_context(|| format!("cannot start {}", p.script.display()))?;
         p.state.record_running(child.id())?;

@@ -80,6 +80,11 @@ impl MachineState {
         crate::files::write_state(&path, &text)
     }
 
+    /// The GC root of the VM the machine last started (`.nixvm/M/vm`).
+    pub fn vm_root(&self) -> PathBuf {
+        self.dir.join("vm")
+    }
+
     pub fn disk_image(&self) -> PathBuf {
         crate::runtime::disk_image(&self.dir, &self.machine)
     }

@@ -163,20 +163,32 @@ impl Nix {
     }
 
     /// `nix build --json --no-link INSTALLABLES` in `dir` (Nix 2.8 has no
-    /// `--print-out-paths`). Nix's messages and build logs go to `watch`
+    /// `--print-out-paths`), or with `--out-link ROOT` when given: a GC root
+    /// there (for one installable; Nix numbers the links of more). Nix's messages and build logs go to `watch`
     /// as events when there is one, else to our stderr as Nix prints them.
     ///
     /// Done when nix has printed its result: nix prints it only once all is
     /// built, and then spends milliseconds freeing what it held. That is
     /// not waited for (nix runs detached, its exit reaped by init), as
     /// `nix run` does not wait for it before it starts the program.
-    pub fn build(&self, dir: &Path, installables: &[String], watch: Option<Watch>) -> Result<Vec<Built>, NixError> {
+    pub fn build(
+        &self,
+        dir: &Path,
+        installables: &[String],
+        watch: Option<Watch>,
+        root: Option<&Path>,
+    ) -> Result<Vec<Built>, NixError> {
         let stderr = match watch {
             Some(w) => Stderr::Watch(w),
             None => Stderr::Inherit,
         };
+        let link = root.map(|r| r.as_os_str().to_string_lossy().into_owned());
+        let link_args: Vec<&str> = match &link {
+            Some(l) => vec!["--out-link", l.as_str()],
+            None => vec!["--no-link"],
+        };
         let out = self
-            .spawn(dir, &["build", "--json", "--no-link"], installables, stderr, Ends::AtResult)
+            .spawn(dir, &[&["build", "--json"][..], &link_args].concat(), installables, stderr, Ends::AtResult)
             .map_err(|_| NixError::Failed(format!("nix build {} failed", installables.join(" "))))?;
         json(&out, "nix build")
     }
@@ -259,7 +271,7 @@ impl Nix {
         let version = self.version()?;
         let installables: Vec<String> = drvs.iter().map(|d| version.derivation_outputs(d)).collect();
         let mut out = std::collections::BTreeMap::new();
-        for b in self.build(dir, &installables, watch)? {
+        for b in self.build(dir, &installables, watch, None)? {
             if let Some(path) = b.out() {
                 out.insert(b.drv_path.clone(), PathBuf::from(path));
             }
@@ -270,14 +282,34 @@ impl Nix {
         }
     }
 
-    /// Build one installable; its `out` path.
-    pub fn build_one(&self, dir: &Path, installable: &str, watch: Option<Watch>) -> Result<PathBuf, NixError> {
-        let built = self.build(dir, &[installable.to_string()], watch)?;
+    /// Build one installable, a GC root for it at `root`; its `out` path.
+    pub fn build_one(
+        &self,
+        dir: &Path,
+        installable: &str,
+        watch: Option<Watch>,
+        root: &Path,
+    ) -> Result<PathBuf, NixError> {
+        let built = self.build(dir, &[installable.to_string()], watch, Some(root))?;
         built
             .first()
             .and_then(Built::out)
             .map(PathBuf::from)
             .ok_or_else(|| NixError::Failed(format!("nix build reported no output for {installable}")))
+    }
+
+    /// `nix-store --realise --add-root LINK PATH`: a GC root for a store path
+    /// already built (an indirect one, as every Nix since 2.4 makes).
+    pub fn add_root(&self, path: &Path, link: &Path) -> Result<(), NixError> {
+        let mut c = Command::new(self.program.with_file_name("nix-store"));
+        c.args(["--realise", "--add-root"]).arg(link).arg(path).stdin(std::process::Stdio::null());
+        self.say(&c);
+        let out = c.output().map_err(NixError::Spawn)?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(NixError::Failed(last_error(&String::from_utf8_lossy(&out.stderr))))
+        }
     }
 
     /// `nix-copy-closure --to HOST PATH`, with ssh options in

@@ -139,3 +139,13 @@ pub fn git_status(dir: &Path) -> String {
     let out = Command::new("git").current_dir(dir).args(["status", "--porcelain"]).output().expect("run git");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// Whether `link` is a GC root Nix knows (an indirect one: an entry of
+/// /nix/var/nix/gcroots/auto pointing at it) and points into the store.
+pub fn is_gc_root(link: &Path) -> bool {
+    let Ok(target) = std::fs::read_link(link) else { return false };
+    target.starts_with("/nix/store/")
+        && std::fs::read_dir("/nix/var/nix/gcroots/auto")
+            .map(|entries| entries.flatten().any(|e| std::fs::read_link(e.path()).is_ok_and(|t| t == link)))
+            .unwrap_or(false)
+}
