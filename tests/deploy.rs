@@ -91,6 +91,15 @@ fn sshd_config(dir: &Path, authorized: &str) -> PathBuf {
             profile = profile.display()
         ),
     );
+    // Records what nix-store does in the "VM"; keeps what --load-db reads.
+    write_script(
+        &dir.join("bin/nix-store"),
+        &format!(
+            "#!/bin/sh\necho \"nix-store $*\" >> '{log}'\nif [ \"$1\" = --load-db ]; then cat > '{reg}'; exit 0; fi\nexec /usr/bin/nix-store \"$@\"\n",
+            log = dir.join("commands.log").display(),
+            reg = dir.join("registration").display()
+        ),
+    );
     write_script(
         &dir.join("bin/systemd-run"),
         &format!(
@@ -208,6 +217,16 @@ fn ssh_and_deploy_through_a_real_sshd() {
     assert_eq!(std::fs::read_link(&root).unwrap(), PathBuf::from(&system));
     let through_systemd = Path::new("/run/systemd/system").is_dir();
     assert_eq!(commands.contains("systemd-run "), through_systemd, "systemd-run only where systemd runs: {commands}");
+    // The "VM" sees the host's store: the closure is registered in its Nix
+    // database, not copied.
+    assert!(commands.contains("nix-store --load-db"), "{commands}");
+    assert!(!commands.contains("nix-store --serve"), "nothing copied: {commands}");
+    assert!(read(&sshd.dir.join("registration")).contains(&format!("{system}\n")), "the registration names the system");
+    assert!(
+        stdout.contains("relay: registered ")
+            && stdout.contains(" store paths in the VM's Nix database, copied nothing"),
+        "{stdout}"
+    );
     // What the switch did to the units, as it said.
     assert!(stdout.contains("relay: restarted: sshd.service\nrelay: started: stub-app.service\n"), "{stdout}");
 
@@ -302,8 +321,17 @@ fn deploy_a_flakes_machine_through_a_real_sshd() {
     let sshd = start_sshd(&tmp.path().join("sshd"), &read(&dir.join(".nixvm/ssh-key.pub")));
     std::fs::write(dir.join(".nixvm/web/ssh-port"), format!("{}\n", sshd.port)).unwrap();
 
-    let out = nixvm().args(["deploy", "web", "--dir"]).arg(&dir).args(common::stub_flags()).assert().code(0);
+    // Copied over ssh when asked, though the VM could read it.
+    let out = nixvm()
+        .args(["deploy", "web", "--copy-closure", "--dir"])
+        .arg(&dir)
+        .args(common::stub_flags())
+        .assert()
+        .code(0);
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(stdout.contains("web: copied the closure over ssh"), "{stdout}");
+    let commands = read(&sshd.dir.join("commands.log"));
+    assert!(commands.contains("nix-store --serve") && !commands.contains("--load-db"), "{commands}");
     let system = stdout
         .lines()
         .find_map(|l| l.strip_prefix("web: switched to "))

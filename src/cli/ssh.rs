@@ -25,6 +25,9 @@ pub struct DeployArgs {
     /// Build and copy, then say what the switch would change (switch-to-configuration dry-activate); change nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Copy the closure over ssh even when the VM reads the host's store (then nixvm only registers it).
+    #[arg(long)]
+    copy_closure: bool,
     #[command(flatten)]
     at: At,
     #[command(flatten)]
@@ -42,7 +45,14 @@ pub fn deploy(args: DeployArgs) -> anyhow::Result<Status> {
     let reporter = args.nix.reporter(false);
     let machine = &args.machine;
     let activation = if args.dry_run { Activation::DryActivate } else { Activation::Test };
-    let d = ssh::deploy(&nix, &source, machine, activation, &reporter, &mut |line| println!("{line}"))?;
+    let d =
+        ssh::deploy(&nix, &source, machine, activation, args.copy_closure, &reporter, &mut |line| println!("{line}"))?;
+    match d.transfer {
+        ssh::Transfer::Registered { paths } => {
+            println!("{machine}: registered {paths} store paths in the VM's Nix database, copied nothing (it reads the host's store)")
+        }
+        ssh::Transfer::Copied => println!("{machine}: copied the closure over ssh"),
+    }
     let system = d.system.display();
     let verb = if args.dry_run { "would switch" } else { "switched" };
     match d.previous {

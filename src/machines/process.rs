@@ -72,6 +72,25 @@ pub fn spawn_detached(program: &Path, args: &[&std::ffi::OsStr]) -> std::io::Res
     c.spawn()?.wait().map(|_| ())
 }
 
+/// Run `program ARGS` to completion with `input` on its stdin; its output.
+pub fn output_with_input(program: &str, args: &[&std::ffi::OsStr], input: &[u8]) -> std::io::Result<Output> {
+    use std::io::Write;
+    let mut child =
+        Command::new(program).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    let mut stdin = child.stdin.take();
+    let input = input.to_vec();
+    // Written aside, so a program that answers before it has read all
+    // cannot block on a full pipe.
+    let writer = std::thread::spawn(move || {
+        if let Some(s) = stdin.as_mut() {
+            let _ = s.write_all(&input);
+        }
+    });
+    let out = child.wait_with_output();
+    let _ = writer.join();
+    out
+}
+
 /// Run `program ARGS` to completion with no input; its output.
 pub fn output(program: &str, args: &[&std::ffi::OsStr]) -> std::io::Result<Output> {
     Command::new(program).args(args).stdin(Stdio::null()).output()

@@ -181,9 +181,20 @@ fn ssh_batch(
     }
 }
 
+/// How `deploy` put the system's closure where the VM's Nix knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transfer {
+    /// The VM reads the host's store (qemu-vm.nix's default): the paths
+    /// were registered in its Nix database, nothing copied.
+    Registered { paths: usize },
+    /// Copied over ssh (`nix-copy-closure`).
+    Copied,
+}
+
 /// What `deploy` did.
 pub struct Deployed {
     pub system: PathBuf,
+    pub transfer: Transfer,
     /// The system the VM ran before, as its profile said.
     pub previous: Option<PathBuf>,
     /// What the switch did to the units (or would do, dry).
@@ -199,6 +210,7 @@ pub fn deploy(
     source: &Source,
     machine: &str,
     activation: crate::runtime::Activation,
+    copy: bool,
     progress: &dyn Progress,
     output: &mut dyn FnMut(&str),
 ) -> anyhow::Result<Deployed> {
@@ -210,22 +222,26 @@ pub fn deploy(
     })?;
     // A failed build stops here: the VM is untouched.
     let system = super::build::build_machine_system(nix, source, machine, progress)?;
-    // NIX_SSHOPTS is split on whitespace (Nix 2.8) or as a shell would
-    // (newer Nix): the configuration must be on a path both read alike.
-    let aside;
-    let config = if !crate::nix::ssh_option_reads_the_same(&config.to_string_lossy()) {
-        aside = tempfile::Builder::new().prefix("nixvm-ssh-").tempdir_in("/tmp")?;
-        let copy = aside.path().join("ssh_config");
-        std::fs::copy(&config, &copy)?;
-        copy
-    } else {
-        config
-    };
-    let options = vec!["-F".to_string(), config.display().to_string(), "-o".into(), "BatchMode=yes".into()];
     progress.finish();
-    progress.line(&format!("{machine}: copying {}", system.display()));
-    nix.copy_closure_to(DESTINATION, &system, &options)
-        .with_context(|| format!("cannot copy the system to {machine}; the VM still runs its old system"))?;
+    // When the VM reads the host's store, the new paths are there already:
+    // its Nix database needs only to know them.
+    let visible = !copy
+        && ssh_batch(&config, &crate::runtime::visible_command(&system.display().to_string())?, progress, &mut |_| {})
+            .is_ok();
+    let transfer = if visible {
+        let (paths, registration) = nix.registration(&system)?;
+        progress.line(&format!(
+            "{machine}: registering {paths} paths of {} in the VM's Nix database (it reads the host's store)",
+            system.display()
+        ));
+        ssh_input(&config, "nix-store --load-db", &registration).with_context(|| {
+            format!("cannot register the system in {machine}'s Nix database; the VM still runs its old system")
+        })?;
+        Transfer::Registered { paths }
+    } else {
+        copy_closure(nix, machine, &system, &config, progress)?;
+        Transfer::Copied
+    };
     let command = crate::runtime::deploy_command(&system.display().to_string(), activation)?;
     let mut previous = None;
     let mut units = crate::runtime::switch::SwitchReport::default();
@@ -237,5 +253,41 @@ pub fn deploy(
         }
     })
     .with_context(|| format!("switching {machine} to {} failed", system.display()))?;
-    Ok(Deployed { system, previous: previous.filter(|p| !p.is_empty()).map(PathBuf::from), units })
+    Ok(Deployed { system, transfer, previous: previous.filter(|p| !p.is_empty()).map(PathBuf::from), units })
+}
+
+/// Copy `system`'s closure into the VM over ssh.
+fn copy_closure(nix: &Nix, machine: &str, system: &Path, config: &Path, progress: &dyn Progress) -> anyhow::Result<()> {
+    // NIX_SSHOPTS is split on whitespace (Nix 2.8) or as a shell would
+    // (newer Nix): the configuration must be on a path both read alike.
+    let aside;
+    let config = if !crate::nix::ssh_option_reads_the_same(&config.to_string_lossy()) {
+        aside = tempfile::Builder::new().prefix("nixvm-ssh-").tempdir_in("/tmp")?;
+        let copy = aside.path().join("ssh_config");
+        std::fs::copy(config, &copy)?;
+        copy
+    } else {
+        config.to_path_buf()
+    };
+    let options = vec!["-F".to_string(), config.display().to_string(), "-o".into(), "BatchMode=yes".into()];
+    progress.line(&format!("{machine}: copying {} over ssh", system.display()));
+    nix.copy_closure_to(DESTINATION, system, &options)
+        .with_context(|| format!("cannot copy the system to {machine}; the VM still runs its old system"))
+}
+
+/// Run `command` in the VM with `input` on its stdin.
+fn ssh_input(config: &Path, command: &str, input: &[u8]) -> anyhow::Result<()> {
+    let args = [OsStr::new("-F"), config.as_os_str()]
+        .into_iter()
+        .chain(["-o", "BatchMode=yes", "--", DESTINATION, command].map(OsStr::new))
+        .collect::<Vec<_>>();
+    let out =
+        super::process::output_with_input("ssh", &args, input).context("cannot run ssh (install OpenSSH's client)")?;
+    if !out.status.success() {
+        bail!(
+            "`{command}` failed in the VM: {}",
+            String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("no message").trim()
+        );
+    }
+    Ok(())
 }

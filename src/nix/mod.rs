@@ -312,6 +312,31 @@ impl Nix {
         }
     }
 
+    /// The closure of `path` (`nix-store --query --requisites`) and its
+    /// registration (`nix-store --dump-db`): what `nix-store --load-db`
+    /// takes to make another Nix database know the paths, as qemu-vm.nix's
+    /// boot does for the host's store it mounts.
+    pub fn registration(&self, path: &Path) -> Result<(usize, Vec<u8>), NixError> {
+        let store = self.program.with_file_name("nix-store");
+        let run = |args: &[&std::ffi::OsStr]| -> Result<Vec<u8>, NixError> {
+            let mut c = Command::new(&store);
+            c.args(args).stdin(std::process::Stdio::null());
+            self.say(&c);
+            let out = c.output().map_err(NixError::Spawn)?;
+            if out.status.success() {
+                Ok(out.stdout)
+            } else {
+                Err(NixError::Failed(last_error(&String::from_utf8_lossy(&out.stderr))))
+            }
+        };
+        let closure = run(&["--query".as_ref(), "--requisites".as_ref(), path.as_os_str()])?;
+        let paths: Vec<&str> =
+            std::str::from_utf8(&closure).unwrap_or_default().lines().filter(|l| !l.is_empty()).collect();
+        let mut args: Vec<&std::ffi::OsStr> = vec!["--dump-db".as_ref()];
+        args.extend(paths.iter().map(std::ffi::OsStr::new));
+        Ok((paths.len(), run(&args)?))
+    }
+
     /// `nix-copy-closure --to HOST PATH`, with ssh options in
     /// `NIX_SSHOPTS`; each option must pass `ssh_option_reads_the_same`.
     pub fn copy_closure_to(&self, host: &str, path: &Path, ssh_options: &[String]) -> Result<(), NixError> {

@@ -211,6 +211,13 @@ fn check_store_path(path: &str) -> Result<(), RuntimeError> {
 /// The profile `deploy` sets, as `nixos-rebuild` does.
 pub const SYSTEM_PROFILE: &str = "/nix/var/nix/profiles/system";
 
+/// The shell command that succeeds when the guest sees `system` (a store
+/// path, checked and quoted) in its own store: it reads the host's.
+pub fn visible_command(system: &str) -> Result<String, RuntimeError> {
+    check_store_path(system)?;
+    Ok(format!("test -e '{system}/bin/switch-to-configuration'"))
+}
+
 /// What `deploy` does in the guest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Activation {
