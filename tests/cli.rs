@@ -202,8 +202,30 @@ fn each_shell_gets_a_script_naming_every_command() {
         }
         assert!(text.contains("override-input"), "{shell}");
     }
+    // bash reads its script without a syntax error.
+    let bash = nixvm().args(["completions", "bash"]).assert().code(0).get_output().stdout.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let script = write(dir.path(), "nixvm.bash", &String::from_utf8(bash).unwrap());
+    let checked = std::process::Command::new("bash").arg("-n").arg(&script).output().expect("run bash");
+    assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stderr));
     let page = nixvm().args(["man", "run"]).assert().code(0);
     assert!(String::from_utf8_lossy(&page.get_output().stdout).contains(".TH nixvm-run 1"));
+    // The page renders, where groff is there to render it.
+    if let Ok(mut groff) = std::process::Command::new("groff")
+        .args(["-man", "-Tutf8"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+    {
+        use std::io::Write;
+        groff.stdin.take().unwrap().write_all(&page.get_output().stdout).unwrap();
+        let out = groff.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("console"), "{}", String::from_utf8_lossy(&out.stdout));
+    } else {
+        eprintln!("groff not found: the man page is checked as roff text only");
+    }
     nixvm().args(["man", "nosuch"]).assert().code(2);
 }
 
