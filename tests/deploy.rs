@@ -259,6 +259,7 @@ fn ssh_and_deploy_through_a_real_sshd() {
         Some(PathBuf::from(&system)),
         "a dry run leaves the profile"
     );
+    assert_eq!(std::fs::read_link(&root).unwrap(), PathBuf::from(&system), "and the root of what the VM runs");
     std::fs::write(&config, &good).unwrap();
     let switched = read(&sshd.dir.join("switch.log"));
 

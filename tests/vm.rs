@@ -303,4 +303,7 @@ fn run_forwards_ports_on_loopback() {
     let (_, err) = run_relay(&proj, &["--forward", &format!("{busy}:80")], 2);
     assert!(err.contains(&format!("127.0.0.1:{busy} is taken")), "{err}");
     run_relay(&proj, &["--forward", "80"], 2);
+    let twice = format!("{}:80", free_port());
+    let (_, err) = run_relay(&proj, &["--forward", &twice, "--forward", &twice.replace(":80", ":81")], 2);
+    assert!(err.contains("is forwarded twice"), "{err}");
 }

@@ -132,7 +132,8 @@ pub fn build_machine(nix: &Nix, source: &Source, machine: &str, progress: &dyn P
 
 /// Build the system a running VM of `machine` switches to (its VM
 /// variant's `system.build.toplevel`): one nix call, with a GC root at
-/// `.nixvm/M/deployed-system`.
+/// `.nixvm/M/built-system` (`deploy` roots what the VM runs once it
+/// switched).
 pub fn build_machine_system(
     nix: &Nix,
     source: &Source,
@@ -142,7 +143,7 @@ pub fn build_machine_system(
     check_name(machine)?;
     let installable = source.vm_system(nix, machine)?;
     progress.status(&format!("evaluating and building the VM system of {machine}"));
-    let root = source.state(machine).dir.join("deployed-system");
+    let root = source.state(machine).dir.join("built-system");
     nix.build_one(source.dir(), &installable, Some(&|e| progress.event(e)), &root)
         .map_err(|e| unknown_or(nix, source, machine, e))
 }

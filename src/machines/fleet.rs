@@ -128,7 +128,12 @@ pub struct Cleaned {
 pub fn clean(source: &Source, named: &[String]) -> anyhow::Result<Cleaned> {
     let machines = source.machines_with_state(named)?;
     let (running, stopped): (Vec<String>, Vec<String>) =
-        machines.into_iter().partition(|m| source.state(m).running_pid().is_some());
+        // A held lock is a VM starting (its build, before its pid is
+        // recorded), or running: its state stays.
+        machines.into_iter().partition(|m| {
+            let state = source.state(m);
+            state.running_pid().is_some() || state.lock_held()
+        });
     if !running.is_empty() && !named.is_empty() {
         bail!("{} running; stop it first (nixvm down)", running.join(", "));
     }

@@ -39,11 +39,14 @@ pub fn console(
     if !follow {
         return Ok(());
     }
+    use std::os::unix::fs::MetadataExt;
     let mut offset = text.len() as u64;
+    let mut inode = file.metadata().map(|m| m.ino()).unwrap_or(0);
     loop {
         let running = state.running_pid().is_some();
-        let len = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        if len < offset {
+        let (len, now) = std::fs::metadata(&path).map(|m| (m.len(), m.ino())).unwrap_or((0, inode));
+        if len < offset || now != inode {
+            inode = now;
             // A new VM started a new log.
             file = std::fs::File::open(&path).with_context(|| format!("cannot read {}", path.display()))?;
             offset = 0;

@@ -23,8 +23,11 @@ fn write_ssh_config(root: &Path, state: &MachineState, port: u16) -> anyhow::Res
     }
     let text = crate::runtime::ssh_config(&state.machine, port, &key, &state::known_hosts(root))?;
     let path = state.dir.join("ssh_config");
-    crate::files::write_atomically(&path, &text)?;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    // Asked for every second while `up --wait` waits: written when it changes.
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+        crate::files::write_state(&path, &text)?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    }
     Ok(path)
 }
 
@@ -253,6 +256,13 @@ pub fn deploy(
         }
     })
     .with_context(|| format!("switching {machine} to {} failed", system.display()))?;
+    // What the VM runs now stays in the host's store, which it reads.
+    if activation == crate::runtime::Activation::Test {
+        let root = source.state(machine).dir.join("deployed-system");
+        if let Err(e) = nix.add_root(&system, &root) {
+            progress.line(&format!("warning: {machine}: no GC root for the system it runs ({e})"));
+        }
+    }
     Ok(Deployed { system, transfer, previous: previous.filter(|p| !p.is_empty()).map(PathBuf::from), units })
 }
 

@@ -36,7 +36,10 @@ pub fn free_port(preferred: Option<u16>, taken: &[u16]) -> anyhow::Result<u16> {
 /// Each forward's host address and port can be bound now (QEMU would stop
 /// at once, saying less, when one cannot).
 fn check_forwards(forwards: &[Forward]) -> anyhow::Result<()> {
-    for f in forwards {
+    for (i, f) in forwards.iter().enumerate() {
+        if forwards[..i].iter().any(|g| (g.address, g.host_port, g.protocol) == (f.address, f.host_port, f.protocol)) {
+            bail!("{}:{} is forwarded twice", f.address, f.host_port);
+        }
         let free = match f.protocol {
             Protocol::Tcp => std::net::TcpListener::bind((f.address, f.host_port)).is_ok(),
             Protocol::Udp => std::net::UdpSocket::bind((f.address, f.host_port)).is_ok(),
@@ -156,6 +159,8 @@ pub fn prepare_run(
     let state = source.state(machine);
     state.create()?;
     let lock = take_lock(&state)?;
+    // A taken port is said before a long build.
+    check_forwards(forwards)?;
     // Said on the terminal when the VM answers ssh. The watcher starts
     // while nix builds (its start costs the VM nothing); one that cannot
     // start takes nothing from the VM.

@@ -291,11 +291,25 @@ impl Nix {
         root: &Path,
     ) -> Result<PathBuf, NixError> {
         let built = self.build(dir, &[installable.to_string()], watch, Some(root))?;
-        built
+        let out = built
             .first()
             .and_then(Built::out)
             .map(PathBuf::from)
-            .ok_or_else(|| NixError::Failed(format!("nix build reported no output for {installable}")))
+            .ok_or_else(|| NixError::Failed(format!("nix build reported no output for {installable}")))?;
+        // Nix makes the link just after it prints its result, which is when
+        // `build` stopped waiting for it.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::fs::read_link(root).ok().as_deref() != Some(out.as_path()) {
+            if std::time::Instant::now() > deadline {
+                return Err(NixError::Failed(format!(
+                    "nix built {} but made no GC root at {}",
+                    out.display(),
+                    root.display()
+                )));
+            }
+            std::thread::sleep(std::time::Duration::from_micros(200));
+        }
+        Ok(out)
     }
 
     /// `nix-store --realise --add-root LINK PATH`: a GC root for a store path
@@ -330,8 +344,13 @@ impl Nix {
             }
         };
         let closure = run(&["--query".as_ref(), "--requisites".as_ref(), path.as_os_str()])?;
-        let paths: Vec<&str> =
-            std::str::from_utf8(&closure).unwrap_or_default().lines().filter(|l| !l.is_empty()).collect();
+        let closure = std::str::from_utf8(&closure)
+            .map_err(|_| NixError::Failed("nix-store listed the closure in a form that is not text".into()))?;
+        let paths: Vec<&str> = closure.lines().filter(|l| !l.is_empty()).collect();
+        // `--dump-db` of no path dumps the whole database.
+        if paths.is_empty() {
+            return Err(NixError::Failed(format!("nix-store listed no closure for {}", path.display())));
+        }
         let mut args: Vec<&std::ffi::OsStr> = vec!["--dump-db".as_ref()];
         args.extend(paths.iter().map(std::ffi::OsStr::new));
         Ok((paths.len(), run(&args)?))
