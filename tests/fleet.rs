@@ -410,4 +410,12 @@ fn up_forwards_ports_and_status_lists_them() {
     assert_eq!(server["forwards"], serde_json::json!([format!("127.0.0.1:{web}:80")]), "{s}");
     let log = std::fs::read_to_string(proj.join(".nixvm/server/console.log")).unwrap();
     assert!(log.contains(&format!(",hostfwd=tcp:127.0.0.1:{web}-:80")), "{log}");
+    // A running machine keeps its forwards, and says so.
+    let other = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port();
+    up(&proj, &["server", "--forward", &format!("{other}:81")])
+        .code(0)
+        .stderr(predicates::str::contains("server runs with the forwards it had"));
+    let s = status(&proj);
+    let server = s["machines"].as_array().unwrap().iter().find(|m| m["name"] == "server").unwrap().clone();
+    assert_eq!(server["forwards"], serde_json::json!([format!("127.0.0.1:{web}:80")]), "{s}");
 }

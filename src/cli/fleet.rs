@@ -84,6 +84,12 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
     super::output::say_unusable(&up.unusable);
     if !up.already_running.is_empty() {
         reporter.line(&format!("already running: {}", up.already_running.join(", ")));
+        if !forwards.is_empty() {
+            let m = &up.already_running[0];
+            reporter.line(&format!(
+                "warning: --forward applies to a VM as it starts; {m} runs with the forwards it had (`nixvm status`), restart it for these (nixvm down {m})"
+            ));
+        }
     }
     for s in &up.started {
         let address = s.address.map(|a| format!(", {a} on the segment")).unwrap_or_default();
