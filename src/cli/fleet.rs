@@ -163,7 +163,9 @@ pub fn await_ssh(args: AwaitSshArgs) -> anyhow::Result<Status> {
         &mut |m, r| {
             if let Readiness::Answers(after) = r {
                 let port = state.ssh_port().map(|p| format!(" on 127.0.0.1:{p}")).unwrap_or_default();
-                eprintln!("nixvm: {m} answers ssh{port} after {:.1} s (nixvm ssh {m})", after.as_secs_f64());
+                // `run --console` puts the terminal in raw mode: the line
+                // brings its own carriage returns.
+                eprint!("\r\nnixvm: {m} answers ssh{port} after {:.1} s (nixvm ssh {m})\r\n", after.as_secs_f64());
             }
         },
     );
