@@ -98,12 +98,17 @@ pub fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
 /// Write one of nixvm's own state files (`.nixvm/`: a port, a pid, the
 /// wrapper flake), whole or not at all: a temporary file renamed over it,
 /// without `write_atomically`'s flush to disk (state is remade by the next
-/// command; a user's file is not). Mode 0644.
-pub fn write_state(path: &Path, text: &str) -> anyhow::Result<()> {
+/// command; a user's file is not), with permissions `mode`. A file that
+/// holds `text` already is left alone (many are rewritten on every
+/// command, some every second).
+pub fn write_state(path: &Path, text: &str, mode: u32) -> anyhow::Result<()> {
+    if std::fs::read_to_string(path).is_ok_and(|now| now == text) {
+        return Ok(());
+    }
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
         .prefix(".nixvm-state-")
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(mode))
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     tmp.write_all(text.as_bytes()).with_context(|| format!("cannot write a temporary file in {}", dir.display()))?;
@@ -238,6 +243,22 @@ pub fn read_text(path: &Path) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn state_files_are_written_with_their_mode_and_only_when_they_change() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ssh_config");
+        write_state(&path, "a\n", 0o600).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "a\n");
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        let inode = std::fs::metadata(&path).unwrap().ino();
+        write_state(&path, "a\n", 0o600).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().ino(), inode, "the same text is not written again");
+        write_state(&path, "b\n", 0o600).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "b\n");
+        assert_ne!(std::fs::metadata(&path).unwrap().ino(), inode);
+    }
 
     #[test]
     fn atomic_write_keeps_permissions_and_refuses_read_only() {

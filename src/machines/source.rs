@@ -286,10 +286,7 @@ impl Source {
             files.push((MADE_FROM, made_from.unwrap_or_default()));
         }
         for (name, text) in files {
-            let path = dir.join(name);
-            if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-                crate::files::write_state(&path, &text)?;
-            }
+            crate::files::write_state(&dir.join(name), &text, 0o644)?;
         }
         Ok(format!("path:{}", dir.display()))
     }

@@ -8,7 +8,6 @@ use super::Progress;
 use crate::nix::Nix;
 use anyhow::{bail, Context as _};
 use std::ffi::OsStr;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 /// The destination every connection uses; the configuration says the rest.
@@ -23,11 +22,7 @@ fn write_ssh_config(root: &Path, state: &MachineState, port: u16) -> anyhow::Res
     }
     let text = crate::runtime::ssh_config(&state.machine, port, &key, &state::known_hosts(root))?;
     let path = state.dir.join("ssh_config");
-    // Asked for every second while `up --wait` waits: written when it changes.
-    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-        crate::files::write_state(&path, &text)?;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
-    }
+    crate::files::write_state(&path, &text, 0o600)?;
     Ok(path)
 }
 

@@ -70,14 +70,9 @@ impl MachineState {
         std::fs::read_to_string(self.dir.join(file)).ok().map(|s| s.trim().to_string())
     }
 
-    /// Record `value` in `file`, unless it holds it already.
+    /// Record `value` in `file`.
     fn write(&self, file: &str, value: impl std::fmt::Display) -> anyhow::Result<()> {
-        let path = self.dir.join(file);
-        let text = format!("{value}\n");
-        if std::fs::read_to_string(&path).is_ok_and(|now| now == text) {
-            return Ok(());
-        }
-        crate::files::write_state(&path, &text)
+        crate::files::write_state(&self.dir.join(file), &format!("{value}\n"), 0o644)
     }
 
     /// The GC root of the VM the machine last started (`.nixvm/M/vm`).
@@ -202,10 +197,7 @@ pub fn forget_host_key(project: &Path, machine: &str) -> anyhow::Result<()> {
         .filter(|l| l.split_whitespace().next().is_none_or(|hosts| !hosts.split(',').any(|h| h == alias)))
         .map(|l| format!("{l}\n"))
         .collect();
-    if kept != text {
-        crate::files::write_state(&path, &kept)?;
-    }
-    Ok(())
+    crate::files::write_state(&path, &kept, 0o644)
 }
 
 #[cfg(test)]
