@@ -315,12 +315,18 @@ impl Nix {
     /// `nix-store --realise --add-root LINK PATH`: a GC root for a store path
     /// already built (an indirect one, as every Nix since 2.4 makes).
     pub fn add_root(&self, path: &Path, link: &Path) -> Result<(), NixError> {
+        self.nix_store(&["--realise".as_ref(), "--add-root".as_ref(), link.as_os_str(), path.as_os_str()]).map(|_| ())
+    }
+
+    /// `nix-store ARGS` (beside this `nix`), with no input: its stdout, or
+    /// the line of its stderr that says what went wrong.
+    fn nix_store(&self, args: &[&std::ffi::OsStr]) -> Result<Vec<u8>, NixError> {
         let mut c = Command::new(self.program.with_file_name("nix-store"));
-        c.args(["--realise", "--add-root"]).arg(link).arg(path).stdin(std::process::Stdio::null());
+        c.args(args).stdin(std::process::Stdio::null());
         self.say(&c);
         let out = c.output().map_err(NixError::Spawn)?;
         if out.status.success() {
-            Ok(())
+            Ok(out.stdout)
         } else {
             Err(NixError::Failed(last_error(&String::from_utf8_lossy(&out.stderr))))
         }
@@ -331,19 +337,7 @@ impl Nix {
     /// takes to make another Nix database know the paths, as qemu-vm.nix's
     /// boot does for the host's store it mounts.
     pub fn registration(&self, path: &Path) -> Result<(usize, Vec<u8>), NixError> {
-        let store = self.program.with_file_name("nix-store");
-        let run = |args: &[&std::ffi::OsStr]| -> Result<Vec<u8>, NixError> {
-            let mut c = Command::new(&store);
-            c.args(args).stdin(std::process::Stdio::null());
-            self.say(&c);
-            let out = c.output().map_err(NixError::Spawn)?;
-            if out.status.success() {
-                Ok(out.stdout)
-            } else {
-                Err(NixError::Failed(last_error(&String::from_utf8_lossy(&out.stderr))))
-            }
-        };
-        let closure = run(&["--query".as_ref(), "--requisites".as_ref(), path.as_os_str()])?;
+        let closure = self.nix_store(&["--query".as_ref(), "--requisites".as_ref(), path.as_os_str()])?;
         let closure = std::str::from_utf8(&closure)
             .map_err(|_| NixError::Failed("nix-store listed the closure in a form that is not text".into()))?;
         let paths: Vec<&str> = closure.lines().filter(|l| !l.is_empty()).collect();
@@ -353,7 +347,7 @@ impl Nix {
         }
         let mut args: Vec<&std::ffi::OsStr> = vec!["--dump-db".as_ref()];
         args.extend(paths.iter().map(std::ffi::OsStr::new));
-        Ok((paths.len(), run(&args)?))
+        Ok((paths.len(), self.nix_store(&args)?))
     }
 
     /// `nix-copy-closure --to HOST PATH`, with ssh options in
