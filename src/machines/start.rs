@@ -84,36 +84,37 @@ fn running_where(pid: Option<i32>, port: Option<u16>) -> String {
 }
 
 /// The machine's lock, or `AlreadyRunning`.
-fn take_lock(state: &MachineState) -> anyhow::Result<VmLock> {
-    match state.lock()? {
-        Some(lock) => Ok(lock),
-        None => {
-            Err(AlreadyRunning { machine: state.machine.clone(), pid: state.running_pid(), ssh_port: state.ssh_port() }
-                .into())
-        }
-    }
-}
-
-/// Everything a VM's start needs: the machine's lock taken (else
-/// `AlreadyRunning`, and nothing of the running VM's state is touched),
-/// the port chosen and recorded, the environment for its run script.
-fn prepare(
-    source: &Source,
-    machine: &str,
-    built: &BuiltVm,
-    console: bool,
-    forwards: &[Forward],
-    lock: Option<VmLock>,
-) -> anyhow::Result<Prepared> {
-    let script = run_script(&built.vm)?;
+/// Claim `machine` for a new VM: its state directory made, its lock taken
+/// (else `AlreadyRunning`, and nothing of the running VM's state is
+/// touched), its `forwards` checked free. Done once per start, before
+/// anything is written.
+fn claim(source: &Source, machine: &str, forwards: &[Forward]) -> anyhow::Result<(MachineState, VmLock)> {
     source.create_state_dir()?;
     let state = source.state(machine);
     state.create()?;
-    let lock = match lock {
-        Some(lock) => lock,
-        None => take_lock(&state)?,
+    let Some(lock) = state.lock()? else {
+        return Err(AlreadyRunning {
+            machine: state.machine.clone(),
+            pid: state.running_pid(),
+            ssh_port: state.ssh_port(),
+        }
+        .into());
     };
     check_forwards(forwards)?;
+    Ok((state, lock))
+}
+
+/// Everything the start of a claimed machine (`claim`) needs: the port
+/// chosen and recorded, the environment for its run script.
+fn prepare(
+    source: &Source,
+    (state, lock): (MachineState, VmLock),
+    built: &BuiltVm,
+    console: bool,
+    forwards: &[Forward],
+) -> anyhow::Result<Prepared> {
+    let machine = state.machine.as_str();
+    let script = run_script(&built.vm)?;
     let taken: Vec<u16> = forwards.iter().filter(|f| f.protocol == Protocol::Tcp).map(|f| f.host_port).collect();
     let port = free_port(state.ssh_port(), &taken)?;
     let settings = crate::runtime::RunSettings {
@@ -154,13 +155,9 @@ pub fn prepare_run(
     forwards: &[Forward],
     progress: &dyn Progress,
 ) -> anyhow::Result<Prepared> {
-    // Taken before the build, held through it and handed to the VM.
-    source.create_state_dir()?;
-    let state = source.state(machine);
-    state.create()?;
-    let lock = take_lock(&state)?;
-    // A taken port is said before a long build.
-    check_forwards(forwards)?;
+    // Claimed before the build (a running machine or a taken port is said
+    // before a long build); the lock is held through it and handed to the VM.
+    let claimed = claim(source, machine, forwards)?;
     // Said on the terminal when the VM answers ssh. The watcher starts
     // while nix builds (its start costs the VM nothing); one that cannot
     // start takes nothing from the VM.
@@ -170,7 +167,7 @@ pub fn prepare_run(
     let _ = watcher.join();
     let built = built?;
     progress.finish();
-    prepare(source, machine, &built, console, forwards, Some(lock))
+    prepare(source, claimed, &built, console, forwards)
 }
 
 /// Replace nixvm with the VM's run script: no process in between, its exit
@@ -265,13 +262,14 @@ pub fn up(
     let mut children = vec![];
     for (m, b) in to_start.iter().zip(&built) {
         // Another `up` or `run` started it meanwhile.
-        let p = match prepare(source, &m.name, b, true, forwards, None) {
+        let claimed = match claim(source, &m.name, forwards) {
             Err(e) if e.is::<AlreadyRunning>() => {
                 up.already_running.push(m.name.clone());
                 continue;
             }
-            p => p?,
+            c => c?,
         };
+        let p = prepare(source, claimed, b, true, forwards)?;
         let log = std::fs::File::create(p.state.dir.join("console.log")).context("cannot create the console log")?;
         // As `run` gets from its build: a GC root for what the VM boots.
         if let Err(e) = nix.add_root(&b.vm, &p.state.vm_root()) {
