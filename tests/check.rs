@@ -93,7 +93,7 @@ fn check_maps_nix_errors_to_the_users_lines() {
     assert_eq!((d["range"]["start"]["line"].as_u64(), d["range"]["start"]["column"].as_u64()), (Some(3), Some(27)));
     assert!(d["message"].as_str().unwrap().starts_with("undefined variable `enableNginx`"), "{d}");
 
-    assert!(diags.iter().all(|d| d["machine"] != "good"));
+    assert!(diags.iter().all(|d| d["machine"] != "good"), "{json:#}");
     let (code, json, err) = check(&proj, &stub, &["good"]);
     assert_eq!((code, json["diagnostics"].as_array().map(Vec::len)), (0, Some(0)), "{err}");
 
