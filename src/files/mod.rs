@@ -221,9 +221,12 @@ pub fn absolute(path: &Path) -> Option<PathBuf> {
     std::fs::canonicalize(path).ok()
 }
 
-/// Whether `dir` is inside a git work tree.
+/// Whether `dir` is inside a git work tree, decided as Nix decides whether
+/// a local flake is a git flake: `dir` or an ancestor holds `.git` (a
+/// directory, or the file a linked work tree or submodule has). Cheaper
+/// than opening the repository, which reads git's configuration files.
 pub fn in_git_work_tree(dir: &Path) -> bool {
-    git2::Repository::discover(dir).is_ok_and(|r| r.workdir().is_some())
+    dir.ancestors().any(|d| d.join(".git").exists())
 }
 
 /// The flake around `start` (a directory, or a file in one): the nearest
@@ -243,6 +246,20 @@ pub fn read_text(path: &Path) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_git_work_tree_is_any_ancestor_with_dot_git_as_nix_decides() {
+        let dir = tempfile::tempdir().unwrap();
+        let flake = dir.path().join("repo/hosts");
+        std::fs::create_dir_all(&flake).unwrap();
+        assert!(!in_git_work_tree(&flake));
+        // A linked work tree or a submodule has a `.git` file.
+        std::fs::write(dir.path().join("repo/.git"), "gitdir: ../main/.git/worktrees/repo\n").unwrap();
+        assert!(in_git_work_tree(&flake));
+        std::fs::remove_file(dir.path().join("repo/.git")).unwrap();
+        std::fs::create_dir(dir.path().join("repo/.git")).unwrap();
+        assert!(in_git_work_tree(&flake));
+    }
 
     #[test]
     fn state_files_are_written_with_their_mode_and_only_when_they_change() {

@@ -280,7 +280,7 @@ impl Source {
             }
             files.push((FLAKE_MADE_FROM, made_from.unwrap_or_default()));
         }
-        if let Some(Made { module, made_from }) = module {
+        if let Some(Made { module, made_from, reused: false }) = module {
             // The module first: a record never names a module not written.
             files.push(("vm.nix", module));
             files.push((MADE_FROM, made_from.unwrap_or_default()));
@@ -308,11 +308,11 @@ impl Source {
             (&made_from, std::fs::read_to_string(dir.join(MADE_FROM)), std::fs::read_to_string(dir.join("vm.nix")))
         {
             if *now == before {
-                return Ok(Made { module, made_from });
+                return Ok(Made { module, made_from, reused: true });
             }
         }
         let module = crate::render::render("flake-vm.nix", &flake_vm_context(&root, &files, output)?)?;
-        Ok(Made { module, made_from })
+        Ok(Made { module, made_from, reused: false })
     }
 
     /// When nix failed because a file of the user's is not tracked by git
@@ -438,6 +438,8 @@ impl Source {
 struct Made {
     module: String,
     made_from: Option<String>,
+    /// Read back from the wrapper, where it is already written.
+    reused: bool,
 }
 
 /// The wrapper's records of what its `vm.nix` and `flake.nix` were made
