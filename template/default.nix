@@ -4,11 +4,20 @@
 # nixpkgs is the revision pinned in flake.lock unless one is passed in.
 let
   lock = builtins.fromJSON (builtins.readFile ./flake.lock);
-  locked = lock.nodes.nixpkgs.locked;
-  pinned = builtins.fetchTarball {
-    url = "https://github.com/${locked.owner}/${locked.repo}/archive/${locked.rev}.tar.gz";
-    sha256 = locked.narHash;
+  # What flake.nix's `nixpkgs` input is locked to.
+  locked = lock.nodes.${lock.nodes.${lock.root}.inputs.nixpkgs}.locked;
+  # Fetched by the lock's type, as the flake gets it.
+  archive = l: url: builtins.fetchTarball { inherit url; sha256 = l.narHash; };
+  fetchers = {
+    github = l: archive l "https://${l.host or "github.com"}/${l.owner}/${l.repo}/archive/${l.rev}.tar.gz";
+    gitlab = l: archive l "https://${l.host or "gitlab.com"}/api/v4/projects/${l.owner}%2F${l.repo}/repository/archive.tar.gz?sha=${l.rev}";
+    sourcehut = l: archive l "https://${l.host or "git.sr.ht"}/${l.owner}/${l.repo}/archive/${l.rev}.tar.gz";
+    tarball = l: archive l l.url;
+    git = l: (builtins.fetchGit ({ inherit (l) url rev; } // builtins.intersectAttrs { ref = null; submodules = null; } l)).outPath;
+    path = l: builtins.path { inherit (l) path; name = "source"; sha256 = l.narHash; };
   };
+  unknown = l: throw "nixvm: default.nix cannot fetch a nixpkgs locked as `${l.type}`; pass one: nix-build --arg nixpkgs /path/to/nixpkgs";
+  pinned = (fetchers.${locked.type} or unknown) locked;
 in
 { nixpkgs ? pinned, system ? "x86_64-linux" }:
 let

@@ -306,6 +306,43 @@ fn default_nix_builds_without_flakes() {
     assert!(Path::new(&path).join("bin/run-relay-vm").is_file(), "{path}");
 }
 
+/// Without `--arg nixpkgs`, default.nix fetches the nixpkgs flake.lock
+/// pins, whatever kind of input it is: here a local path and a local git
+/// repository (the stub), as `--nixpkgs path:…` or `git+file:…` lock them.
+#[test]
+fn default_nix_fetches_nixpkgs_as_the_lock_says() {
+    let Some(nix) = common::nix("default_nix_fetches_nixpkgs_as_the_lock_says") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = init(tmp.path(), &["--from", fixture("server/configuration.nix").to_str().unwrap()]);
+    let stub = tmp.path().join("nixpkgs");
+    common::copy_tree(&common::stub_nixpkgs(), &stub);
+    common::git(&stub, &["init", "-q"]);
+    common::git(&stub, &["add", "-A"]);
+    common::git(&stub, &["commit", "-q", "-m", "stub"]);
+    for (kind, reference) in
+        [("path", format!("path:{}", stub.display())), ("git", format!("git+file://{}", stub.display()))]
+    {
+        let lock = std::process::Command::new(&nix)
+            .current_dir(&proj)
+            .args(["--extra-experimental-features", "nix-command flakes", "flake", "lock", "--offline"])
+            .args(["--override-input", "nixpkgs", &reference])
+            .output()
+            .unwrap();
+        assert!(lock.status.success(), "{}", String::from_utf8_lossy(&lock.stderr));
+        let locked: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(proj.join("flake.lock")).unwrap()).unwrap();
+        assert_eq!(locked["nodes"]["nixpkgs"]["locked"]["type"], kind, "{locked}");
+        let out = std::process::Command::new("nix-build")
+            .current_dir(&proj)
+            .args(["--no-out-link", "-A", "relay.vm"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{kind}: {}", String::from_utf8_lossy(&out.stderr));
+        let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        assert!(Path::new(&path).join("bin/run-relay-vm").is_file(), "{path}");
+    }
+}
+
 #[test]
 fn a_local_nixpkgs_clone_is_pinned_to_its_head() {
     let tmp = tempfile::tempdir().unwrap();
