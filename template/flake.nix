@@ -40,7 +40,14 @@
 
       vm = name: nixosConfigurations.${name}.config.system.build.vm;
       vmSystem = name: nixosConfigurations.${name}.config.virtualisation.vmVariant.system.build.toplevel;
-      runScript = name: "${vm name}/bin/run-${nixosConfigurations.${name}.config.networking.hostName}-vm";
+      # The run script, named as qemu-vm.nix names it: meta.mainProgram where
+      # the release sets it, else from system.name (older releases: the host name).
+      runScript = name:
+        let
+          built = vm name;
+          variant = nixosConfigurations.${name}.config.virtualisation.vmVariant;
+        in
+        "${built}/bin/${built.meta.mainProgram or "run-${variant.system.name or variant.networking.hostName}-vm"}";
       perMachine = prefix: f: builtins.listToAttrs (map (name: { name = "${prefix}${name}"; value = f name; }) names);
 
       # Every machine at once, like nixos-build-vms' run-vms.

@@ -1,6 +1,7 @@
 //! What nixvm's VM module does to a machine's boot, against the stub's
-//! models of NixOS's own modules (scripted networking): every way of
-//! starting a VM boots without waiting for a NIC it does not have.
+//! models of NixOS's own modules (scripted networking, `system.name`): every
+//! way of starting a VM boots without waiting for a NIC it does not have,
+//! and the plain-Nix outputs name the run script as qemu-vm.nix does.
 
 mod common;
 
@@ -50,4 +51,20 @@ fn every_way_of_starting_a_vm_boots_without_waiting_for_absent_nics() {
     let (ok, out) = nixvm_run(&proj, "store");
     assert!(ok, "{out}");
     assert_eq!(guest_lines(&out), Vec::<&str>::new(), "{out}");
+}
+
+/// A machine whose host name is empty (set by DHCP) is `unnamed` to
+/// NixOS, and so is its run script: the flake's app runs it.
+#[test]
+fn the_app_runs_the_script_qemu_vm_names() {
+    let Some(nix) = common::nix("the_app_runs_the_script_qemu_vm_names") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = project(tmp.path());
+    let (ok, out, err) = common::nix_flake(&nix, &proj, &["run", ".#vm-anon", "--", "an argument"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("arg: an argument"), "{out}");
+    let program = format!(".#apps.{}.vm-anon.program", nixvm::lint::host_system());
+    let (ok, out, err) = common::nix_flake(&nix, &proj, &["eval", "--raw", &program]);
+    assert!(ok, "{err}");
+    assert!(out.ends_with("/bin/run-unnamed-vm"), "{out}");
 }
