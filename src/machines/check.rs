@@ -3,7 +3,7 @@
 //! one report per file.
 
 use super::build;
-use super::source::Source;
+use super::source::{Both, Source};
 use super::Progress;
 use crate::check::{self, Context, Finding, Variant};
 use crate::lint::diagnostic::FileReport;
@@ -16,11 +16,49 @@ use std::collections::BTreeMap;
 /// What to evaluate for a machine's variant: a function of the source's
 /// configurations of that variant.
 fn evaluation(machine: &str, variant: Variant) -> String {
+    format!("cs: {}", drv_path("cs", machine, variant))
+}
+
+/// The expression of `machine`'s system derivation in `variant`, where
+/// `set` is the variant's configurations.
+fn drv_path(set: &str, machine: &str, variant: Variant) -> String {
     let name = crate::nixstr::attr_name(machine);
     match variant {
-        Variant::Hardware => format!("cs: cs.{name}.config.system.build.toplevel.drvPath"),
-        Variant::Vm => format!("cs: cs.{name}.config.virtualisation.vmVariant.system.build.toplevel.drvPath"),
+        Variant::Hardware => format!("{set}.{name}.config.system.build.toplevel.drvPath"),
+        Variant::Vm => format!("{set}.{name}.config.virtualisation.vmVariant.system.build.toplevel.drvPath"),
     }
+}
+
+/// Both variants of `machine` in one evaluation (see
+/// `Source::both_configurations`).
+fn both(machine: &str, paths: &Both) -> String {
+    format!(
+        "root: {{ hardware = {}; vm = {}; }}",
+        drv_path(&format!("root{}", paths.hardware), machine, Variant::Hardware),
+        drv_path(&format!("root{}", paths.vm), machine, Variant::Vm)
+    )
+}
+
+/// A machine's variant and how its evaluation went.
+type Evaluated = (String, Variant, Result<(), NixError>);
+
+/// Memory one NixOS evaluation may take (0.5-1.5 GB for a real system).
+const MEMORY_PER_EVALUATION: u64 = 1536 << 20;
+
+/// How many evaluations run at once: `requested` (`--jobs`), else as many
+/// as there are cores and as fit in the memory available.
+pub fn parallel_evaluations(requested: Option<usize>, cores: usize, available_memory: Option<u64>) -> usize {
+    let by_memory =
+        available_memory.map_or(usize::MAX, |m| usize::try_from(m / MEMORY_PER_EVALUATION).unwrap_or(usize::MAX));
+    requested.unwrap_or(cores.min(by_memory)).max(1)
+}
+
+/// MemAvailable from /proc/meminfo, in bytes.
+fn available_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// Findings with the same place and code are one (the hardware and VM
@@ -45,37 +83,59 @@ pub struct Checked {
     pub reports: Vec<FileReport>,
 }
 
-/// Evaluate `named` machines (all when empty) on hardware and as VMs.
-pub fn check(nix: &Nix, source: &Source, named: &[String], progress: &dyn Progress) -> anyhow::Result<Checked> {
+/// Evaluate `named` machines (all when empty) on hardware and as VMs, at
+/// most `jobs` evaluations at once (see `parallel_evaluations`).
+pub fn check(
+    nix: &Nix,
+    source: &Source,
+    named: &[String],
+    jobs: Option<usize>,
+    progress: &dyn Progress,
+) -> anyhow::Result<Checked> {
     let all = build::list_machines(nix, source)?;
     source.check_known(named, &all)?;
     let machines = if named.is_empty() { all } else { named.to_vec() };
     let store_source = source.store_source(nix)?;
-    let hardware = source.configurations(nix, Variant::Hardware)?;
-    let vms = source.configurations(nix, Variant::Vm)?;
-    let jobs: Vec<(String, Variant)> =
-        machines.iter().flat_map(|m| [(m.clone(), Variant::Hardware), (m.clone(), Variant::Vm)]).collect();
-    let total = jobs.len();
+    let paths = source.both_configurations(nix)?;
+    let installables = |v: Variant| source.configurations(nix, v);
+    let (hardware, vms) = (installables(Variant::Hardware)?, installables(Variant::Vm)?);
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let jobs = parallel_evaluations(jobs, cores, available_memory()).min(machines.len().max(1));
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().context("cannot start the evaluations")?;
+    let total = machines.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let say = |n: usize| {
-        let count = match machines.len() {
+        let count = match total {
             1 => "1 machine".to_string(),
             n => format!("{n} machines"),
         };
         progress.status(&format!("evaluating {count}, on hardware and as a VM ({n}/{total} done)"))
     };
     say(0);
-    let results: Vec<(String, Variant, Result<(), NixError>)> = jobs
-        .into_par_iter()
-        .map(|(m, v)| {
-            let r = nix
-                .eval_logged(source.dir(), if v == Variant::Hardware { &hardware } else { &vms }, &evaluation(&m, v))
-                .map(|_| ());
-            say(done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1);
-            (m, v, r)
-        })
-        .collect();
+    // One evaluation per machine yields both variants; only when it fails
+    // is each variant evaluated alone, for its own error (Nix stops at the
+    // first one, and cannot catch an error and go on with its message).
+    let results: Vec<Vec<Evaluated>> = pool.install(|| {
+        machines
+            .par_iter()
+            .map(|m| {
+                let found = match nix.eval_logged(source.dir(), &paths.installable, &both(m, &paths)) {
+                    Ok(_) => vec![],
+                    Err(NixError::Rejected(_)) => [(Variant::Hardware, &hardware), (Variant::Vm, &vms)]
+                        .into_iter()
+                        .map(|(v, set)| {
+                            (m.clone(), v, nix.eval_logged(source.dir(), set, &evaluation(m, v)).map(|_| ()))
+                        })
+                        .collect(),
+                    Err(e) => vec![(m.clone(), Variant::Hardware, Err(e))],
+                };
+                say(done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1);
+                found
+            })
+            .collect()
+    });
     progress.finish();
+    let results: Vec<Evaluated> = results.into_iter().flatten().collect();
 
     // Each user file is read once, however many findings it has, from the
     // flake's source as nix evaluated it.
@@ -120,4 +180,21 @@ pub fn check(nix: &Nix, source: &Source, named: &[String], progress: &dyn Progre
     let reports =
         by_file.into_iter().map(|(name, (text, diagnostics))| FileReport { name, text, diagnostics }).collect();
     Ok(Checked { machines, failed, reports })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evaluations_are_bounded_by_cores_memory_and_jobs() {
+        const GIB: u64 = 1 << 30;
+        // Sixteen cores, 8 GiB free: five at 1.5 GiB each.
+        assert_eq!(parallel_evaluations(None, 16, Some(8 * GIB)), 5);
+        assert_eq!(parallel_evaluations(None, 2, Some(24 * GIB)), 2);
+        assert_eq!(parallel_evaluations(None, 4, None), 4);
+        // Always one at least, and --jobs as asked.
+        assert_eq!(parallel_evaluations(None, 8, Some(GIB / 2)), 1);
+        assert_eq!(parallel_evaluations(Some(3), 16, Some(GIB)), 3);
+    }
 }

@@ -207,6 +207,22 @@ impl Source {
         }
     }
 
+    /// One installable holding both variants' configurations, and the
+    /// attribute paths from it to the hardware set and to the VM set, so
+    /// that one evaluation can yield both (`check`).
+    pub fn both_configurations(&self, nix: &crate::nix::Nix) -> anyhow::Result<Both> {
+        match &self.kind {
+            Kind::Project => {
+                Ok(Both { installable: ".#nixosConfigurations".into(), hardware: String::new(), vm: String::new() })
+            }
+            Kind::Flake { output, .. } => {
+                let module = self.vm_module(nix, *output)?;
+                let wrapper = self.write_wrapper(*output, Some(module))?;
+                Ok(Both { installable: format!("{wrapper}#nixvm"), hardware: ".hardware".into(), vm: ".vms".into() })
+            }
+        }
+    }
+
     /// The installable of `machine`'s VM (a checked machine name).
     pub fn vm(&self, nix: &crate::nix::Nix, machine: &str) -> anyhow::Result<String> {
         match self.kind {
@@ -431,6 +447,14 @@ impl Source {
         out.sort();
         Ok(out)
     }
+}
+
+/// See `Source::both_configurations`: the hardware configurations are at
+/// `<root><hardware>`, the VM ones at `<root><vm>` (each empty or `.name`).
+pub struct Both {
+    pub installable: String,
+    pub hardware: String,
+    pub vm: String,
 }
 
 /// Flake mode's VM module and what it was made from (none: made from
