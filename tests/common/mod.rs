@@ -71,9 +71,42 @@ pub fn stub_flags() -> Vec<String> {
     vec!["--offline".into(), "--override-input".into(), "nixpkgs".into(), format!("path:{}", stub_nixpkgs().display())]
 }
 
-/// The `nix` CLI, as `required_tool`.
+/// The `nix` CLI with a store it can write to, as `required_tool`. In a
+/// Nix build's sandbox (the check phase of nixvm's own package) nix is
+/// there but no store it can use: no daemon to reach, a read-only
+/// /nix/store. The tests that evaluate and build cannot run there.
 pub fn nix(test: &str) -> Option<PathBuf> {
-    required_tool("nix", test)
+    let nix = required_tool("nix", test)?;
+    match store_problem(&nix) {
+        None => Some(nix),
+        Some(why) if in_ci() => panic!("{test}: nix cannot use its store, which CI needs: {why}"),
+        Some(why) => {
+            eprintln!("SKIPPED {test}: nix cannot use its store here ({why})");
+            None
+        }
+    }
+}
+
+/// Why `nix` cannot add a file to its store, if it cannot: asked once per
+/// test binary.
+fn store_problem(nix: &Path) -> Option<String> {
+    static PROBLEM: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    PROBLEM
+        .get_or_init(|| {
+            let probe = Command::new(nix)
+                .args(["--extra-experimental-features", "nix-command", "eval", "--raw", "--expr"])
+                .arg("builtins.toFile \"nixvm-store-probe\" \"ok\"")
+                .output();
+            match probe {
+                Ok(out) if out.status.success() => None,
+                Ok(out) => {
+                    let err = String::from_utf8_lossy(&out.stderr);
+                    Some(err.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("it failed").trim().to_string())
+                }
+                Err(e) => Some(e.to_string()),
+            }
+        })
+        .clone()
 }
 
 /// `nix ARGS` in `dir`, offline, flakes on, nixpkgs replaced by the stub.
