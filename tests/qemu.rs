@@ -1,5 +1,6 @@
 //! The QEMU options nixvm gives a VM's run script (the ssh forward in
-//! `QEMU_NET_OPTS`, the segment NIC and the console in `QEMU_OPTS`) are
+//! `QEMU_NET_OPTS`, the segment NIC and the console in `QEMU_OPTS`, the
+//! console log among its arguments) are
 //! accepted by the real `qemu-system-x86_64`: two machines are started
 //! paused (`-S`, no kernel) on one segment, the way qemu-vm.nix's run
 //! script passes the variables, asked for their status over QMP, and told
@@ -7,7 +8,7 @@
 
 mod common;
 
-use nixvm::runtime::{run_environment, RunSettings, Segment};
+use nixvm::runtime::{console_log_args, run_environment, RunSettings, Segment};
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
@@ -16,13 +17,14 @@ use std::time::{Duration, Instant};
 
 /// Start QEMU as the run script does: `-netdev user,id=user.0,$QEMU_NET_OPTS`
 /// and `$QEMU_OPTS` split on spaces.
-fn start(qemu: &Path, env: &[(String, String)], qmp: &Path) -> std::process::Child {
+fn start(qemu: &Path, env: &[(String, String)], args: &[String], qmp: &Path) -> std::process::Child {
     let var = |n: &str| env.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()).unwrap_or_default();
     Command::new(qemu)
         .args(["-S", "-machine", "accel=tcg", "-m", "64", "-display", "none", "-nodefaults"])
         .args(["-net", "nic,netdev=user.0,model=virtio", "-netdev"])
         .arg(format!("user,id=user.0,{}", var("QEMU_NET_OPTS")))
         .args(var("QEMU_OPTS").split(' ').filter(|w| !w.is_empty()))
+        .args(args)
         .arg("-qmp")
         .arg(format!("unix:{},server=on,wait=off", qmp.display()))
         .stdin(Stdio::null())
@@ -109,8 +111,12 @@ fn real_qemu_accepts_the_segment_and_the_forward() {
             forwards: &[],
         };
         let env = run_environment(&settings, |_| None);
+        // The console of `run --console`, also kept in a log (its path with
+        // a comma, which QEMU reads doubled).
+        let log = tmp.path().join(format!("{machine}, console.log"));
+        let args = if settings.console { console_log_args(&log) } else { vec![] };
         let qmp = tmp.path().join(format!("{machine}.qmp"));
-        let child = start(&qemu, &env, &qmp);
+        let child = start(&qemu, &env, &args, &qmp);
         running.push((child, qmp, port));
     }
     for (child, qmp, port) in &mut running {
@@ -122,4 +128,5 @@ fn real_qemu_accepts_the_segment_and_the_forward() {
         assert_eq!(listeners(*port), vec!["127.0.0.1".to_string()], "the ssh forward listens on loopback only");
         check_paused_and_quit(child, qmp);
     }
+    assert!(tmp.path().join("web, console.log").is_file(), "QEMU opens the console log");
 }

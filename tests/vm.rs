@@ -88,6 +88,15 @@ fn run_extends_the_users_variables_and_passes_the_exit_code() {
     assert!(qemu_opts.starts_with("-m 2048 -device ") && qemu_opts.ends_with(" -nographic"), "{qemu_opts}");
     assert_eq!(env_line(&out, "QEMU_KERNEL_PARAMS"), Some("console=ttyS0"));
     assert_eq!(env_line(&out, "NIX_DISK_IMAGE"), Some("/elsewhere/disk.qcow2"), "the user's disk image is kept");
+    // The console is on the terminal and in console.log, for `nixvm logs`.
+    let said = "stub guest: console on the terminal and in the log";
+    assert!(out.contains(said), "{out}");
+    let state = std::fs::canonicalize(&proj).unwrap().join(".nixvm/relay");
+    let chardev =
+        format!("arg: stdio,id=nixvm-console,mux=on,signal=off,logfile={}", state.join("console.log").display());
+    assert!(out.lines().any(|l| l == chardev), "{out}");
+    let logs = nixvm().args(["logs", "relay", "--dir"]).arg(&proj).assert().code(0).get_output().stdout.clone();
+    assert_eq!(String::from_utf8_lossy(&logs), format!("{said}\n"));
 }
 
 #[test]

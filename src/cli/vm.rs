@@ -20,7 +20,8 @@ pub struct BuildArgs {
 pub struct RunArgs {
     /// The machine to boot.
     machine: String,
-    /// Serial console in this terminal instead of a window (-nographic, console=ttyS0).
+    /// Serial console in this terminal instead of a window (-nographic, console=ttyS0), also kept in
+    /// .nixvm/M/console.log for `nixvm logs`.
     #[arg(long)]
     console: bool,
     #[command(flatten)]

@@ -1,4 +1,4 @@
-//! A machine's console log, `.nixvm/M/console.log` (`up` writes it): read
+//! A machine's console log, `.nixvm/M/console.log` (`up` and `run --console` write it): read
 //! whole or its last lines, or followed as it grows while the VM runs.
 
 use super::source::{check_name, Source};
@@ -21,12 +21,12 @@ pub fn console(
 ) -> anyhow::Result<()> {
     check_name(machine)?;
     let state = source.state(machine);
-    let path = state.dir.join("console.log");
+    let path = state.dir.join(super::start::CONSOLE_LOG);
     let mut file = match std::fs::File::open(&path) {
         Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
-            "{machine} has no console log: `nixvm up {machine}` writes one (`nixvm run` shows the console in its terminal)"
-        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            bail!("{machine} has no console log: `nixvm up {machine}` and `nixvm run {machine} --console` write one")
+        }
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
     let mut text = vec![];

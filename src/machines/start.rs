@@ -57,12 +57,18 @@ fn check_forwards(forwards: &[Forward]) -> anyhow::Result<()> {
 
 /// A VM ready to start: its run script, state, ssh port, environment,
 /// and the machine's lock, which the VM takes over.
+/// A machine's console log in its state directory (`nixvm logs`).
+pub const CONSOLE_LOG: &str = "console.log";
+
 pub struct Prepared {
     pub machine: String,
     pub script: PathBuf,
     pub state: MachineState,
     pub port: u16,
     env: Vec<(String, String)>,
+    /// QEMU arguments nixvm adds before the user's (the run script passes
+    /// its arguments to QEMU).
+    args: Vec<String>,
     lock: VmLock,
 }
 
@@ -129,7 +135,9 @@ fn prepare(
     state.prepare_start(port, &crate::runtime::disk_image_in_use(&settings, current), &built.system)?;
     state.record_forwards(forwards)?;
     let env = crate::runtime::run_environment(&settings, current);
-    Ok(Prepared { machine: machine.to_string(), script, state, port, env, lock })
+    // A console in the terminal is also kept in console.log, as `up`'s is.
+    let args = if console { crate::runtime::console_log_args(&state.dir.join(CONSOLE_LOG)) } else { vec![] };
+    Ok(Prepared { machine: machine.to_string(), script, state, port, env, args, lock })
 }
 
 /// The `run-*-vm` script of a built VM.
@@ -178,8 +186,9 @@ pub fn exec(prepared: Prepared, qemu_args: &[String]) -> anyhow::Error {
     if let Err(e) = prepared.state.record_running(std::process::id()) {
         return e;
     }
+    let args: Vec<String> = prepared.args.iter().chain(qemu_args).cloned().collect();
     let err =
-        super::process::exec(&prepared.script, qemu_args, &prepared.env, &prepared.state.dir, Some(prepared.lock.fd()));
+        super::process::exec(&prepared.script, &args, &prepared.env, &prepared.state.dir, Some(prepared.lock.fd()));
     prepared.state.forget_pid();
     anyhow::Error::new(err).context(format!("cannot start {}", prepared.script.display()))
 }
@@ -270,7 +279,7 @@ pub fn up(
             c => c?,
         };
         let p = prepare(source, claimed, b, true, forwards)?;
-        let log = std::fs::File::create(p.state.dir.join("console.log")).context("cannot create the console log")?;
+        let log = std::fs::File::create(p.state.dir.join(CONSOLE_LOG)).context("cannot create the console log")?;
         // As `run` gets from its build: a GC root for what the VM boots.
         if let Err(e) = nix.add_root(&b.vm, &p.state.vm_root()) {
             progress.line(&format!(
@@ -295,7 +304,7 @@ pub fn up(
     for (state, mut child) in children {
         if let Ok(Some(status)) = child.try_wait() {
             state.forget_pid();
-            let log = std::fs::read_to_string(state.dir.join("console.log")).unwrap_or_default();
+            let log = std::fs::read_to_string(state.dir.join(CONSOLE_LOG)).unwrap_or_default();
             let last_line = log.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("(nothing)").to_string();
             up.stopped_at_once.push(EarlyExit {
                 machine: state.machine.clone(),

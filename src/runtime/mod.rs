@@ -129,6 +129,25 @@ pub fn run_environment(s: &RunSettings, current: impl Fn(&str) -> Option<String>
     env
 }
 
+/// QEMU arguments that put the serial console and the monitor on the
+/// terminal as `-nographic` does (its `mon:stdio`, where Ctrl-C goes to
+/// the guest and Ctrl-A X quits), and also write what the guest prints to
+/// `log` (started afresh).
+pub fn console_log_args(log: &std::path::Path) -> Vec<String> {
+    // QEMU reads `,,` in an option's value as one comma.
+    let path = log.to_string_lossy().replace(',', ",,");
+    [
+        "-chardev",
+        &format!("stdio,id=nixvm-console,mux=on,signal=off,logfile={path}"),
+        "-serial",
+        "chardev:nixvm-console",
+        "-mon",
+        "chardev=nixvm-console,mode=readline",
+    ]
+    .map(str::to_string)
+    .to_vec()
+}
+
 /// Where a machine's disk image is kept.
 pub fn disk_image(state: &std::path::Path, machine: &str) -> std::path::PathBuf {
     state.join(format!("{machine}.qcow2"))
