@@ -1,7 +1,9 @@
 //! What nixvm's VM module does to a machine's boot, against the stub's
-//! models of NixOS's own modules (scripted networking, `system.name`): every
-//! way of starting a VM boots without waiting for a NIC it does not have,
-//! and the plain-Nix outputs name the run script as qemu-vm.nix does.
+//! models of NixOS's own modules (scripted networking, `system.name`,
+//! qemu-vm.nix's forwarded ports): every way of starting a VM boots without
+//! waiting for a NIC it does not have, the plain-Nix outputs name the run
+//! script as qemu-vm.nix does, and no forward listens beyond loopback
+//! unless asked to.
 
 mod common;
 
@@ -67,4 +69,24 @@ fn the_app_runs_the_script_qemu_vm_names() {
     let (ok, out, err) = common::nix_flake(&nix, &proj, &["eval", "--raw", &program]);
     assert!(ok, "{err}");
     assert!(out.ends_with("/bin/run-unnamed-vm"), "{out}");
+}
+
+/// The ports a configuration forwards itself (virtualisation.forwardPorts)
+/// listen on 127.0.0.1, as nixvm's own do, unless they name an address.
+#[test]
+fn the_configurations_own_forwards_listen_on_loopback() {
+    if common::nix("the_configurations_own_forwards_listen_on_loopback").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = project(tmp.path());
+    let (ok, out) = nixvm_run(&proj, "gateway");
+    assert!(ok, "{out}");
+    let netdev = out.lines().find_map(|l| l.strip_prefix("netdev: ")).unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        netdev.starts_with(
+            "user,id=user.0,hostfwd=tcp:127.0.0.1:18080-:80,hostfwd=tcp:0.0.0.0:18443-:443,hostfwd=tcp:127.0.0.1:"
+        ),
+        "{netdev}"
+    );
 }

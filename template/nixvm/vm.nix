@@ -15,6 +15,18 @@ in
 {
   config.virtualisation.vmVariant = {
 
+    # A port the configuration forwards (virtualisation.forwardPorts)
+    # listens on 127.0.0.1 unless it names an address: QEMU reads qemu-vm's
+    # default, no address, as every interface. (Declaring the option again
+    # adds this default to each of its elements.)
+    imports = [
+      {
+        options.virtualisation.forwardPorts = lib.mkOption {
+          type = lib.types.listOf (lib.types.submodule { config.host.address = lib.mkDefault "127.0.0.1"; });
+        };
+      }
+    ];
+
     # nixvm logs in as root with the project's key.
     services.openssh.enable = lib.mkForce true;
     users.users.root.openssh.authorizedKeys.keyFiles = if builtins.pathExists sshKey then [ sshKey ] else [ ];
