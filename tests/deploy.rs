@@ -2,150 +2,20 @@
 //! on 127.0.0.1 (a temporary host key, the project key authorized for
 //! root), with the real `nix-copy-closure` and `nix-env`. The "VM" is the
 //! stub's run script kept alive by `nixvm up`; its recorded ssh port is
-//! pointed at the test's sshd. sshd's sessions get a PATH whose `nix-env`
-//! runs the real one with the system profile moved into the test's
-//! directory, and whose `systemd-run` records its arguments and runs the
-//! command (used only when systemd runs this host).
+//! pointed at the test's sshd (`common::sshd`, whose sessions' `nix-env`,
+//! `nix-store` and `systemd-run` record what they are asked).
 
 mod common;
 
 use assert_cmd::Command;
+use common::sshd::{can_run, keygen, read, sshd_config, start_sshd, Sshd};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-const SSHD: &str = "/usr/sbin/sshd";
 
 fn nixvm() -> Command {
     let mut c = Command::cargo_bin("nixvm").unwrap();
     c.env("NO_COLOR", "1");
     c
-}
-
-/// What these tests need: nix, ssh, sshd, and root (nixvm logs in as root).
-fn can_run(test: &str) -> bool {
-    if common::nix(test).is_none() || common::required_tool("ssh", test).is_none() {
-        return false;
-    }
-    let missing = if !Path::new(SSHD).is_file() {
-        Some(format!("{SSHD} not found (install openssh-server)"))
-    } else if unsafe { libc::geteuid() } != 0 {
-        Some("not root (nixvm logs in as root, so sshd must run as root)".to_string())
-    } else {
-        None
-    };
-    match missing {
-        None => true,
-        Some(why) if common::in_ci() => panic!("{test}: {why}; required in CI"),
-        Some(why) => {
-            eprintln!("SKIPPED {test}: {why}");
-            false
-        }
-    }
-}
-
-struct Sshd {
-    child: std::process::Child,
-    port: u16,
-    dir: PathBuf,
-}
-
-impl Drop for Sshd {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn write_script(path: &Path, text: &str) {
-    std::fs::write(path, text).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
-}
-
-/// A new ed25519 key pair at `path` (and `path`.pub).
-fn keygen(path: &Path) {
-    let ok = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-        .arg(path)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok);
-}
-
-/// sshd's configuration in `dir` (no port: the caller gives it) letting
-/// `authorized` in as root, with `nix-env` and `systemd-run` stand-ins.
-fn sshd_config(dir: &Path, authorized: &str) -> PathBuf {
-    std::fs::create_dir_all(dir.join("bin")).unwrap();
-    std::fs::create_dir_all("/run/sshd").unwrap(); // privilege separation
-    let key = dir.join("host-key");
-    keygen(&key);
-    std::fs::write(dir.join("authorized_keys"), authorized).unwrap();
-    let profile = dir.join("profiles/system");
-    std::fs::create_dir_all(profile.parent().unwrap()).unwrap();
-    write_script(
-        &dir.join("bin/nix-env"),
-        &format!(
-            "#!/bin/sh\necho \"nix-env $*\" >> '{log}'\nn=$#\nfor a in \"$@\"; do\n  [ \"$a\" = /nix/var/nix/profiles/system ] && a='{profile}'\n  set -- \"$@\" \"$a\"\ndone\nshift $n\nexec /usr/bin/nix-env \"$@\"\n",
-            log = dir.join("commands.log").display(),
-            profile = profile.display()
-        ),
-    );
-    // Records what nix-store does in the "VM"; keeps what --load-db reads.
-    write_script(
-        &dir.join("bin/nix-store"),
-        &format!(
-            "#!/bin/sh\necho \"nix-store $*\" >> '{log}'\nif [ \"$1\" = --load-db ]; then cat > '{reg}'; exit 0; fi\nexec /usr/bin/nix-store \"$@\"\n",
-            log = dir.join("commands.log").display(),
-            reg = dir.join("registration").display()
-        ),
-    );
-    write_script(
-        &dir.join("bin/systemd-run"),
-        &format!(
-            "#!/bin/sh\necho \"systemd-run $*\" >> '{log}'\nwhile [ \"$1\" != -- ]; do shift; done\nshift\nexec \"$@\"\n",
-            log = dir.join("commands.log").display()
-        ),
-    );
-    let config = dir.join("sshd_config");
-    std::fs::write(
-        &config,
-        format!(
-            "HostKey {key}\nPidFile {dir}/sshd.pid\nAuthorizedKeysFile {dir}/authorized_keys\n\
-             StrictModes no\nUsePAM no\nPermitRootLogin prohibit-password\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n\
-             SetEnv PATH={dir}/bin:/usr/bin:/bin NIXVM_STUB_LOG={dir}/switch.log\n",
-            key = key.display(),
-            dir = dir.display()
-        ),
-    )
-    .unwrap();
-    config
-}
-
-/// sshd on 127.0.0.1 letting `authorized` in as root.
-fn start_sshd(dir: &Path, authorized: &str) -> Sshd {
-    let dir = dir.to_path_buf();
-    let config = sshd_config(&dir, authorized);
-    let port = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port();
-    let child = std::process::Command::new(SSHD)
-        .arg("-D")
-        .arg("-e")
-        .arg("-f")
-        .arg(&config)
-        .args(["-o", &format!("Port={port}"), "-o", "ListenAddress=127.0.0.1"])
-        .stderr(std::fs::File::create(dir.join("sshd.log")).unwrap())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "sshd did not start: {}", read(&dir.join("sshd.log")));
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Sshd { child, port, dir }
-}
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_default()
 }
 
 /// Stops the project's machines however the test ends.
@@ -222,9 +92,12 @@ fn ssh_and_deploy_through_a_real_sshd() {
     assert!(commands.contains("nix-store --load-db"), "{commands}");
     assert!(!commands.contains("nix-store --serve"), "nothing copied: {commands}");
     assert!(read(&sshd.dir.join("registration")).contains(&format!("{system}\n")), "the registration names the system");
+    let sent = std::fs::metadata(sshd.dir.join("registration")).unwrap().len();
     assert!(
         stdout.contains("relay: registered ")
-            && stdout.contains(" store paths in the VM's Nix database, copied nothing"),
+            && stdout.contains(&format!(
+                " store paths in the VM's Nix database, copied nothing (it reads the host's store; sent their registration, {sent} bytes)"
+            )),
         "{stdout}"
     );
     // What the switch did to the units, as it said.
@@ -330,7 +203,7 @@ fn deploy_a_flakes_machine_through_a_real_sshd() {
         .assert()
         .code(0);
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
-    assert!(stdout.contains("web: copied the closure over ssh"), "{stdout}");
+    assert!(stdout.contains("web: copied nothing over ssh (the VM has the whole closure)"), "{stdout}");
     let commands = read(&sshd.dir.join("commands.log"));
     assert!(commands.contains("nix-store --serve") && !commands.contains("--load-db"), "{commands}");
     let system = stdout
@@ -343,7 +216,56 @@ fn deploy_a_flakes_machine_through_a_real_sshd() {
         read(&sshd.dir.join("switch.log")),
         format!("switch-to-configuration test {system}/bin/switch-to-configuration\n")
     );
+    // A VM without the closure: what it lacks is counted, as nix's
+    // closure size of the system says.
+    std::fs::write(sshd.dir.join("store-empty"), "").unwrap();
+    let out = nixvm()
+        .args(["deploy", "web", "--copy-closure", "--dir"])
+        .arg(&dir)
+        .args(common::stub_flags())
+        .assert()
+        .code(0);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let (paths, bytes) = closure_of(&system);
+    assert!(
+        stdout.contains(&format!("web: copied {paths} store paths over ssh, "))
+            && stdout.contains(&format!(" ({bytes} bytes)\n")),
+        "{paths} paths, {bytes} bytes: {stdout}"
+    );
     assert_eq!(common::git_status(&dir), "", "nothing new for git");
+}
+
+/// How many store paths `path`'s closure has and its size in bytes, as
+/// `nix path-info --closure-size` says (its JSON is a list on Nix 2.8, an
+/// object by path on newer Nix).
+fn closure_of(path: &str) -> (usize, u64) {
+    let out = std::process::Command::new("nix")
+        .args([
+            "--extra-experimental-features",
+            "nix-command",
+            "path-info",
+            "--json",
+            "--closure-size",
+            "--recursive",
+            path,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let infos: Vec<serde_json::Value> = match json {
+        serde_json::Value::Array(a) => a,
+        serde_json::Value::Object(o) => o
+            .into_iter()
+            .map(|(p, mut v)| {
+                v["path"] = p.into();
+                v
+            })
+            .collect(),
+        other => panic!("{other}"),
+    };
+    let size = infos.iter().find(|i| i["path"] == path).and_then(|i| i["closureSize"].as_u64()).unwrap();
+    (infos.len(), size)
 }
 
 /// A project (from `tmp`) whose machine `relay` has its key already, and

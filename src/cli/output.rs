@@ -47,3 +47,31 @@ pub fn say_unusable(unusable: &[String]) {
         );
     }
 }
+
+/// A size for people: bytes up to a KiB, then KiB, MiB, GiB with one
+/// decimal.
+pub fn size(bytes: u64) -> String {
+    const UNITS: [&str; 3] = ["KiB", "MiB", "GiB"];
+    if bytes < 1024 {
+        return format!("{bytes} bytes");
+    }
+    let (mut value, mut unit) = (bytes as f64 / 1024.0, 0);
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes_read_as_people_say_them() {
+        assert_eq!(super::size(0), "0 bytes");
+        assert_eq!(super::size(1023), "1023 bytes");
+        assert_eq!(super::size(1536), "1.5 KiB");
+        assert_eq!(super::size(5 << 20), "5.0 MiB");
+        assert_eq!(super::size(3 << 30), "3.0 GiB");
+        assert_eq!(super::size(2048 << 30), "2048.0 GiB");
+    }
+}

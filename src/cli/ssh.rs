@@ -48,10 +48,15 @@ pub fn deploy(args: DeployArgs) -> anyhow::Result<Status> {
     let d =
         ssh::deploy(&nix, &source, machine, activation, args.copy_closure, &reporter, &mut |line| println!("{line}"))?;
     match d.transfer {
-        ssh::Transfer::Registered { paths } => {
-            println!("{machine}: registered {paths} store paths in the VM's Nix database, copied nothing (it reads the host's store)")
+        ssh::Transfer::Registered { paths, bytes } => println!(
+            "{machine}: registered {paths} store paths in the VM's Nix database, copied nothing (it reads the host's store; sent their registration, {bytes} bytes)"
+        ),
+        ssh::Transfer::Copied { paths: 0, .. } => {
+            println!("{machine}: copied nothing over ssh (the VM has the whole closure)")
         }
-        ssh::Transfer::Copied => println!("{machine}: copied the closure over ssh"),
+        ssh::Transfer::Copied { paths, bytes } => {
+            println!("{machine}: copied {paths} store paths over ssh, {} ({bytes} bytes)", super::output::size(bytes))
+        }
     }
     let system = d.system.display();
     let verb = if args.dry_run { "would switch" } else { "switched" };

@@ -53,14 +53,6 @@ pub fn parallel_evaluations(requested: Option<usize>, cores: usize, available_me
     requested.unwrap_or(cores.min(by_memory)).max(1)
 }
 
-/// MemAvailable from /proc/meminfo, in bytes.
-fn available_memory() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
-}
-
 /// Findings with the same place and code are one (the hardware and VM
 /// evaluations often fail on the same line).
 fn same(a: &Finding, b: &Finding) -> bool {
@@ -100,7 +92,7 @@ pub fn check(
     let installables = |v: Variant| source.configurations(nix, v);
     let (hardware, vms) = (installables(Variant::Hardware)?, installables(Variant::Vm)?);
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let jobs = parallel_evaluations(jobs, cores, available_memory()).min(machines.len().max(1));
+    let jobs = parallel_evaluations(jobs, cores, super::start::available_memory()).min(machines.len().max(1));
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().context("cannot start the evaluations")?;
     let total = machines.len();
     let done = std::sync::atomic::AtomicUsize::new(0);

@@ -182,11 +182,13 @@ fn ssh_batch(
 /// How `deploy` put the system's closure where the VM's Nix knows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Transfer {
-    /// The VM reads the host's store (qemu-vm.nix's default): the paths
-    /// were registered in its Nix database, nothing copied.
-    Registered { paths: usize },
-    /// Copied over ssh (`nix-copy-closure`).
-    Copied,
+    /// The VM reads the host's store (qemu-vm.nix's default): the closure's
+    /// `paths` were registered in its Nix database, nothing of them copied;
+    /// the registration sent was `bytes` long.
+    Registered { paths: usize, bytes: u64 },
+    /// Copied over ssh (`nix-copy-closure`): the `paths` of the closure the
+    /// VM lacked, `bytes` of them (their NAR sizes).
+    Copied { paths: usize, bytes: u64 },
 }
 
 /// What `deploy` did.
@@ -226,19 +228,25 @@ pub fn deploy(
     let visible = !copy
         && ssh_batch(&config, &crate::runtime::visible_command(&system.display().to_string())?, progress, &mut |_| {})
             .is_ok();
+    let closure = nix.closure(&system)?;
     let transfer = if visible {
-        let (paths, registration) = nix.registration(&system)?;
+        let registration = nix.registration(&closure)?;
         progress.line(&format!(
-            "{machine}: registering {paths} paths of {} in the VM's Nix database (it reads the host's store)",
+            "{machine}: registering {} paths of {} in the VM's Nix database (it reads the host's store)",
+            closure.len(),
             system.display()
         ));
         ssh_input(&config, "nix-store --load-db", &registration).with_context(|| {
             format!("cannot register the system in {machine}'s Nix database; the VM still runs its old system")
         })?;
-        Transfer::Registered { paths }
+        Transfer::Registered { paths: closure.len(), bytes: registration.len() as u64 }
     } else {
+        // What the VM lacks is what nix-copy-closure sends.
+        let missing = missing_in_vm(&config, &closure)
+            .with_context(|| format!("cannot ask {machine}'s Nix which paths it lacks"))?;
+        let bytes = nix.sizes(&missing)?.iter().sum();
         copy_closure(nix, machine, &system, &config, progress)?;
-        Transfer::Copied
+        Transfer::Copied { paths: missing.len(), bytes }
     };
     let command = crate::runtime::deploy_command(&system.display().to_string(), activation)?;
     let mut previous = None;
@@ -280,8 +288,17 @@ fn copy_closure(nix: &Nix, machine: &str, system: &Path, config: &Path, progress
         .with_context(|| format!("cannot copy the system to {machine}; the VM still runs its old system"))
 }
 
-/// Run `command` in the VM with `input` on its stdin.
-fn ssh_input(config: &Path, command: &str, input: &[u8]) -> anyhow::Result<()> {
+/// Of `paths`, those the VM's Nix does not have. They go on stdin: a
+/// system's closure is longer than one command line may be.
+fn missing_in_vm(config: &Path, paths: &[String]) -> anyhow::Result<Vec<String>> {
+    let input = paths.join("\n") + "\n";
+    let out = ssh_input(config, "xargs nix-store --check-validity --print-invalid", input.as_bytes())?;
+    let missing = String::from_utf8_lossy(&out);
+    Ok(missing.lines().filter(|l| paths.iter().any(|p| p == l)).map(str::to_string).collect())
+}
+
+/// Run `command` in the VM with `input` on its stdin; its stdout.
+fn ssh_input(config: &Path, command: &str, input: &[u8]) -> anyhow::Result<Vec<u8>> {
     let args = [OsStr::new("-F"), config.as_os_str()]
         .into_iter()
         .chain(["-o", "BatchMode=yes", "--", DESTINATION, command].map(OsStr::new))
@@ -294,5 +311,5 @@ fn ssh_input(config: &Path, command: &str, input: &[u8]) -> anyhow::Result<()> {
             String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("no message").trim()
         );
     }
-    Ok(())
+    Ok(out.stdout)
 }

@@ -222,12 +222,12 @@ pub struct Up {
 /// How long `up` watches new VMs for an immediate exit.
 const EARLY_EXIT_GRACE: Duration = Duration::from_millis(500);
 
-/// MemAvailable from /proc/meminfo, in MiB.
-fn available_memory_mib() -> Option<u64> {
+/// MemAvailable from /proc/meminfo, in bytes.
+pub(super) fn available_memory() -> Option<u64> {
     let info = std::fs::read_to_string("/proc/meminfo").ok()?;
     let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024)
+    Some(kib * 1024)
 }
 
 /// Start `named` machines (all when empty) in the background: one
@@ -259,7 +259,7 @@ pub fn up(
         bail!("--forward gives one machine ports, and {names} would start; name the machine (nixvm up MACHINE --forward ...)");
     }
     let needed: u64 = to_start.iter().map(|m| m.memory).sum();
-    if let Some(available) = available_memory_mib() {
+    if let Some(available) = available_memory().map(|b| b >> 20) {
         if needed > available && !force {
             bail!(
                 "{names} need {needed} MiB of memory and this host has {available} MiB available; stop something, lower virtualisation.memorySize, or pass --force"

@@ -332,22 +332,46 @@ impl Nix {
         }
     }
 
-    /// The closure of `path` (`nix-store --query --requisites`) and its
-    /// registration (`nix-store --dump-db`): what `nix-store --load-db`
-    /// takes to make another Nix database know the paths, as qemu-vm.nix's
-    /// boot does for the host's store it mounts.
-    pub fn registration(&self, path: &Path) -> Result<(usize, Vec<u8>), NixError> {
+    /// The closure of `path`: every store path it needs, itself included
+    /// (`nix-store --query --requisites`).
+    pub fn closure(&self, path: &Path) -> Result<Vec<String>, NixError> {
         let closure = self.nix_store(&["--query".as_ref(), "--requisites".as_ref(), path.as_os_str()])?;
-        let closure = std::str::from_utf8(&closure)
+        let closure = String::from_utf8(closure)
             .map_err(|_| NixError::Failed("nix-store listed the closure in a form that is not text".into()))?;
-        let paths: Vec<&str> = closure.lines().filter(|l| !l.is_empty()).collect();
-        // `--dump-db` of no path dumps the whole database.
+        let paths: Vec<String> = closure.lines().filter(|l| !l.is_empty()).map(str::to_string).collect();
         if paths.is_empty() {
             return Err(NixError::Failed(format!("nix-store listed no closure for {}", path.display())));
         }
+        Ok(paths)
+    }
+
+    /// The NAR size of each of `paths`, in bytes (`nix-store --query
+    /// --size`): what copying it sends.
+    pub fn sizes(&self, paths: &[String]) -> Result<Vec<u64>, NixError> {
+        if paths.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut args: Vec<&std::ffi::OsStr> = vec!["--query".as_ref(), "--size".as_ref()];
+        args.extend(paths.iter().map(std::ffi::OsStr::new));
+        let out = String::from_utf8(self.nix_store(&args)?).unwrap_or_default();
+        let sizes: Vec<u64> = out.lines().filter_map(|l| l.trim().parse().ok()).collect();
+        if sizes.len() != paths.len() {
+            return Err(NixError::Failed(format!("nix-store gave {} sizes for {} paths", sizes.len(), paths.len())));
+        }
+        Ok(sizes)
+    }
+
+    /// The registration of `paths` (`nix-store --dump-db`): what
+    /// `nix-store --load-db` takes to make another Nix database know them,
+    /// as qemu-vm.nix's boot does for the host's store it mounts.
+    pub fn registration(&self, paths: &[String]) -> Result<Vec<u8>, NixError> {
+        // `--dump-db` of no path dumps the whole database.
+        if paths.is_empty() {
+            return Err(NixError::Failed("no store paths to register".into()));
+        }
         let mut args: Vec<&std::ffi::OsStr> = vec!["--dump-db".as_ref()];
         args.extend(paths.iter().map(std::ffi::OsStr::new));
-        Ok((paths.len(), self.nix_store(&args)?))
+        self.nix_store(&args)
     }
 
     /// `nix-copy-closure --to HOST PATH`, with ssh options in
