@@ -103,6 +103,21 @@ fn ssh_and_deploy_through_a_real_sshd() {
     // What the switch did to the units, as it said.
     assert!(stdout.contains("relay: restarted: sshd.service\nrelay: started: stub-app.service\n"), "{stdout}");
 
+    // A VM that does not see the host's store gets the closure copied.
+    std::fs::write(sshd.dir.join("store-hidden"), "").unwrap();
+    std::fs::write(sshd.dir.join("commands.log"), "").unwrap();
+    let out = nixvm().args(["deploy", "relay", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(0);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(stdout.contains("relay: copied nothing over ssh (the VM has the whole closure)"), "{stdout}");
+    let commands = read(&sshd.dir.join("commands.log"));
+    assert!(commands.contains("nix-store --serve") && !commands.contains("--load-db"), "{commands}");
+    std::fs::remove_file(sshd.dir.join("store-hidden")).unwrap();
+    std::fs::write(
+        sshd.dir.join("switch.log"),
+        format!("switch-to-configuration test {system}/bin/switch-to-configuration\n"),
+    )
+    .unwrap();
+
     // --dry-run: what a new system would change, and nothing changed.
     let config = proj.join("machines/relay/configuration.nix");
     let good = read(&config);

@@ -3,7 +3,8 @@
 //! a PATH whose `nix-env` runs the real one with the system profile moved
 //! into the sshd's directory, whose `nix-store` records what it does (and
 //! with a file `store-empty` claims no closure path is valid), and whose
-//! `systemd-run` records its arguments and runs the command.
+//! `systemd-run` records its arguments and runs the command; with a file
+//! `store-hidden`, its shell sees no store path.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -100,13 +101,32 @@ pub fn sshd_config(dir: &Path, authorized: &str) -> PathBuf {
             log = dir.join("commands.log").display()
         ),
     );
+    // With a file `store-hidden`, the "VM" does not see the host's store
+    // (as a VM without qemu-vm.nix's shared store): `test` finds no store
+    // path there. Each command runs in a bash that reads BASH_ENV.
+    std::fs::write(
+        dir.join("bash_env"),
+        format!(
+            "if [ -e '{hidden}' ]; then test() {{ case \"$2\" in /nix/store/*) return 1 ;; esac; builtin test \"$@\"; }}; fi\n",
+            hidden = dir.join("store-hidden").display()
+        ),
+    )
+    .unwrap();
+    write_script(
+        &dir.join("session"),
+        // (A bash that sees SSH_CLIENT at shell level 1 reads ~/.bashrc, not BASH_ENV.)
+        &format!(
+            "#!/bin/sh\nexec env -u SSH_CLIENT -u SSH2_CLIENT BASH_ENV='{}' bash -c \"$SSH_ORIGINAL_COMMAND\"\n",
+            dir.join("bash_env").display()
+        ),
+    );
     let config = dir.join("sshd_config");
     std::fs::write(
         &config,
         format!(
             "HostKey {key}\nPidFile {dir}/sshd.pid\nAuthorizedKeysFile {dir}/authorized_keys\n\
              StrictModes no\nUsePAM no\nPermitRootLogin prohibit-password\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n\
-             SetEnv PATH={dir}/bin:/usr/bin:/bin NIXVM_STUB_LOG={dir}/switch.log\n",
+             SetEnv PATH={dir}/bin:/usr/bin:/bin NIXVM_STUB_LOG={dir}/switch.log\nForceCommand {dir}/session\n",
             key = key.display(),
             dir = dir.display()
         ),
