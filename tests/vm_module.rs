@@ -80,7 +80,7 @@ fn the_configurations_own_forwards_listen_on_loopback() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let proj = project(tmp.path());
-    let (ok, out) = nixvm_run(&proj, "gateway");
+    let (ok, out) = nixvm_run(&proj, "portal");
     assert!(ok, "{out}");
     let netdev = out.lines().find_map(|l| l.strip_prefix("netdev: ")).unwrap_or_else(|| panic!("{out}"));
     assert!(
@@ -89,4 +89,27 @@ fn the_configurations_own_forwards_listen_on_loopback() {
         ),
         "{netdev}"
     );
+    // status lists them with nixvm's own while the VM runs.
+    let nixvm = |args: &[&str]| {
+        let mut c = Command::cargo_bin("nixvm").unwrap();
+        c.env("NIXVM_STUB_SLEEP", "30").args(args).arg("--dir").arg(&proj).args(common::stub_flags());
+        c.output().unwrap()
+    };
+    assert!(nixvm(&["up", "portal"]).status.success());
+    let status: serde_json::Value = serde_json::from_slice(&nixvm(&["status", "--json"]).stdout).unwrap();
+    let down = Command::cargo_bin("nixvm").unwrap().args(["down", "portal", "--dir"]).arg(&proj).output().unwrap();
+    assert!(down.status.success(), "{}", String::from_utf8_lossy(&down.stderr));
+    let portal = status["machines"].as_array().unwrap().iter().find(|m| m["name"] == "portal").unwrap().clone();
+    assert_eq!(portal["forwards"], serde_json::json!(["127.0.0.1:18080:80", "0.0.0.0:18443:443"]), "{status}");
+    // A port of theirs that is taken stops the start before QEMU would.
+    let _held = std::net::TcpListener::bind(("127.0.0.1", 18080)).unwrap();
+    let out = Command::cargo_bin("nixvm")
+        .unwrap()
+        .args(["run", "portal", "--dir"])
+        .arg(&proj)
+        .args(common::stub_flags())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("127.0.0.1:18080 is taken on this host"), "{err}");
 }

@@ -121,7 +121,14 @@ fn prepare(
 ) -> anyhow::Result<Prepared> {
     let machine = state.machine.as_str();
     let script = run_script(&built.vm)?;
-    let taken: Vec<u16> = forwards.iter().filter(|f| f.protocol == Protocol::Tcp).map(|f| f.host_port).collect();
+    // The configuration's own forwards (virtualisation.forwardPorts), as
+    // the run script gives them to QEMU: checked and listed as nixvm's are.
+    let own = Forward::in_run_script(&std::fs::read_to_string(&script).unwrap_or_default());
+    let all: Vec<Forward> = own.iter().chain(forwards).copied().collect();
+    if !own.is_empty() {
+        check_forwards(&all).context("the VM's own forwards (virtualisation.forwardPorts) with --forward's")?;
+    }
+    let taken: Vec<u16> = all.iter().filter(|f| f.protocol == Protocol::Tcp).map(|f| f.host_port).collect();
     let port = free_port(state.ssh_port(), &taken)?;
     let settings = crate::runtime::RunSettings {
         state: &state.dir,
@@ -133,7 +140,7 @@ fn prepare(
     };
     let current = |n: &str| std::env::var(n).ok();
     state.prepare_start(port, &crate::runtime::disk_image_in_use(&settings, current), &built.system)?;
-    state.record_forwards(forwards)?;
+    state.record_forwards(&all)?;
     let env = crate::runtime::run_environment(&settings, current);
     // A console in the terminal is also kept in console.log, as `up`'s is.
     let args = if console { crate::runtime::console_log_args(&state.dir.join(CONSOLE_LOG)) } else { vec![] };

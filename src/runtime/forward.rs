@@ -69,6 +69,40 @@ impl Forward {
         self.address.is_loopback()
     }
 
+    /// Read QEMU's `hostfwd=PROTO:[ADDR]:HOST_PORT-[GUEST_ADDR]:GUEST_PORT`
+    /// (an empty ADDR, every interface to QEMU, is 0.0.0.0).
+    pub fn from_hostfwd(option: &str) -> Option<Forward> {
+        let rest = option.strip_prefix("hostfwd=")?;
+        let (host, guest) = rest.split_once('-')?;
+        let mut host_parts = host.split(':');
+        let protocol = match host_parts.next()? {
+            "tcp" | "" => Protocol::Tcp,
+            "udp" => Protocol::Udp,
+            _ => return None,
+        };
+        let address = match host_parts.next()? {
+            "" => Ipv4Addr::UNSPECIFIED,
+            a => a.parse().ok()?,
+        };
+        let host_port = host_parts.next()?.parse().ok().filter(|p| *p > 0)?;
+        let guest_port = guest.rsplit_once(':')?.1.parse().ok().filter(|p| *p > 0)?;
+        host_parts.next().is_none().then_some(Forward { address, host_port, guest_port, protocol })
+    }
+
+    /// The forwards a VM's run script gives QEMU itself (qemu-vm.nix puts
+    /// `virtualisation.forwardPorts` there), from its text.
+    pub fn in_run_script(script: &str) -> Vec<Forward> {
+        let mut found: Vec<Forward> = vec![];
+        for (at, _) in script.match_indices("hostfwd=") {
+            let option: String =
+                script[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || "=:.-".contains(*c)).collect();
+            if let Some(f) = Forward::from_hostfwd(&option).filter(|f| !found.contains(f)) {
+                found.push(f);
+            }
+        }
+        found
+    }
+
     /// QEMU's `hostfwd=` option for it.
     pub fn hostfwd(&self) -> String {
         let proto = match self.protocol {
@@ -92,6 +126,17 @@ impl std::fmt::Display for Forward {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn forwards_in_a_run_script_are_read_as_qemu_reads_them() {
+        use super::*;
+        let script = "exec qemu -netdev user,id=user.0,hostfwd=tcp:127.0.0.1:18080-:80,hostfwd=tcp::18443-:443,\
+                      hostfwd=udp:10.0.0.1:5353-10.0.2.15:53,\"$QEMU_NET_OPTS\" \\\n  -device x";
+        let found: Vec<String> = Forward::in_run_script(script).iter().map(ToString::to_string).collect();
+        assert_eq!(found, ["127.0.0.1:18080:80", "0.0.0.0:18443:443", "10.0.0.1:5353:53/udp"]);
+        assert_eq!(Forward::in_run_script("no forwards here; hostfwd=nonsense"), vec![]);
+        assert_eq!(Forward::from_hostfwd("hostfwd=tcp:127.0.0.1:0-:22"), None);
+    }
+
     use super::*;
 
     #[test]
