@@ -106,6 +106,7 @@ fn real_qemu_accepts_the_segment_and_the_forward() {
             state: tmp.path(),
             machine,
             ssh_port: port,
+            guest_ssh_port: 22,
             console: i == 1,
             segment: Some(segment),
             forwards: &[],

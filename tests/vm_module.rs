@@ -113,3 +113,65 @@ fn the_configurations_own_forwards_listen_on_loopback() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && err.contains("127.0.0.1:18080 is taken on this host"), "{err}");
 }
+
+/// A host whose sshd keeps root out (PermitRootLogin, AllowUsers,
+/// AuthenticationMethods) and listens on one address on port 2222: in the
+/// VM only, OpenSSH itself (`sshd -T` on the VM's sshd_config) lets root in
+/// with a key and keeps the policy for everyone else, nixvm forwards to
+/// 2222, and the firewall opens it.
+#[test]
+fn root_logs_in_with_the_key_whatever_the_sshd_policy() {
+    let test = "root_logs_in_with_the_key_whatever_the_sshd_policy";
+    let Some(nix) = common::nix(test) else { return };
+    let Some(sshd) = common::required_tool("sshd", test)
+        .or_else(|| Some(std::path::PathBuf::from("/usr/sbin/sshd")).filter(|p| p.is_file()))
+    else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = common::init_project(&tmp.path().join("proj"), "--network", "init/networks/locked-ssh.nix");
+    let (ok, out, err) = common::nix_flake(&nix, &proj, &["build", "--json", "--no-link", ".#vmSystem-bastion"]);
+    assert!(ok, "{err}");
+    let built: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let system = built[0]["outputs"]["out"].as_str().unwrap().to_string();
+    let config = std::fs::read_to_string(Path::new(&system).join("etc/ssh/sshd_config")).unwrap();
+    // The test's host key first, then the VM's configuration as it is.
+    let key = tmp.path().join("host-key");
+    let keygen =
+        std::process::Command::new("ssh-keygen").args(["-q", "-t", "ed25519", "-N", "", "-f"]).arg(&key).status();
+    assert!(keygen.unwrap().success());
+    let file = tmp.path().join("sshd_config");
+    std::fs::write(&file, format!("HostKey {}\n{config}", key.display())).unwrap();
+    let effective = |user: &str| {
+        let out = std::process::Command::new(&sshd)
+            .arg("-T")
+            .arg("-f")
+            .arg(&file)
+            .arg("-C")
+            .arg(format!("user={user},host=client,addr=127.0.0.1"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{config}\n{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect::<Vec<String>>()
+    };
+    let root = effective("root");
+    for line in ["port 2222", "permitrootlogin without-password", "authenticationmethods publickey", "allowusers root"]
+    {
+        assert!(root.iter().any(|l| l == line), "{line}: {root:?}\n{config}");
+    }
+    assert!(!root.iter().any(|l| l.starts_with("listenaddress 10.0.0.1")), "{root:?}");
+    let alice = effective("alice");
+    for line in ["permitrootlogin no", "authenticationmethods publickey,password", "allowusers alice"] {
+        assert!(alice.iter().any(|l| l == line), "{line}: {alice:?}");
+    }
+    // The firewall opens the port, though the configuration does not.
+    let ports = ".#nixosConfigurations.bastion.config.virtualisation.vmVariant.networking.firewall.allowedTCPPorts";
+    let (ok, out, err) = common::nix_flake(&nix, &proj, &["eval", "--json", ports]);
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), "[2222]");
+    // nixvm forwards its ssh port to 2222.
+    let (ok, out) = nixvm_run(&proj, "bastion");
+    assert!(ok, "{out}");
+    let net = out.lines().find_map(|l| l.strip_prefix("env: QEMU_NET_OPTS=")).unwrap_or_else(|| panic!("{out}"));
+    assert!(net.starts_with("hostfwd=tcp:127.0.0.1:") && net.ends_with("-:2222"), "{net}");
+}

@@ -134,6 +134,10 @@ fn prepare(
         state: &state.dir,
         machine,
         ssh_port: port,
+        // The VM's own sshd_config says where its sshd listens.
+        guest_ssh_port: crate::runtime::sshd_port(
+            &std::fs::read_to_string(built.system.join("etc/ssh/sshd_config")).unwrap_or_default(),
+        ),
         console,
         segment: Some(crate::runtime::Segment::for_project(source.dir().as_os_str().as_encoded_bytes())),
         forwards,

@@ -87,6 +87,8 @@ pub struct RunSettings<'a> {
     pub machine: &'a str,
     /// The host port forwarded to the guest's ssh.
     pub ssh_port: u16,
+    /// The port the guest's sshd listens on (`sshd_port`).
+    pub guest_ssh_port: u16,
     /// Serial console instead of a window.
     pub console: bool,
     /// The project's segment, when the machine joins it.
@@ -111,7 +113,7 @@ pub fn run_environment(s: &RunSettings, current: impl Fn(&str) -> Option<String>
     env.push(("TMPDIR".into(), s.state.join("tmp").display().to_string()));
     env.push(("USE_TMPDIR".into(), "1".into()));
     // QEMU's hostfwd listens on every interface unless told otherwise.
-    let hostfwd: Vec<String> = std::iter::once(format!("hostfwd=tcp:127.0.0.1:{}-:22", s.ssh_port))
+    let hostfwd: Vec<String> = std::iter::once(format!("hostfwd=tcp:127.0.0.1:{}-:{}", s.ssh_port, s.guest_ssh_port))
         .chain(s.forwards.iter().map(Forward::hostfwd))
         .collect();
     env.push(("QEMU_NET_OPTS".into(), extended("QEMU_NET_OPTS", &hostfwd.join(","), ",")));
@@ -146,6 +148,30 @@ pub fn console_log_args(log: &std::path::Path) -> Vec<String> {
     ]
     .map(str::to_string)
     .to_vec()
+}
+
+/// The port sshd listens on, from its configuration's text: its first
+/// `Port`, else the port of its first `ListenAddress` that has one, else
+/// 22. (What comes after a `Match` is for some connections only.)
+pub fn sshd_port(sshd_config: &str) -> u16 {
+    let mut listen = None;
+    for line in sshd_config.lines() {
+        let mut words = line.split_whitespace();
+        let (Some(keyword), Some(value)) = (words.next(), words.next()) else { continue };
+        match keyword.to_ascii_lowercase().as_str() {
+            "match" => break,
+            "port" => {
+                if let Ok(port) = value.parse() {
+                    return port;
+                }
+            }
+            "listenaddress" if listen.is_none() => {
+                listen = value.rsplit_once(':').filter(|(a, _)| !a.is_empty()).and_then(|(_, p)| p.parse().ok());
+            }
+            _ => {}
+        }
+    }
+    listen.unwrap_or(22)
 }
 
 /// Where a machine's disk image is kept.
@@ -314,7 +340,15 @@ mod tests {
     #[test]
     fn the_environment_extends_what_the_user_set() {
         let state = Path::new("/p/.nixvm/web");
-        let s = RunSettings { state, machine: "web", ssh_port: 2222, console: true, segment: None, forwards: &[] };
+        let s = RunSettings {
+            state,
+            machine: "web",
+            ssh_port: 2222,
+            guest_ssh_port: 22,
+            console: true,
+            segment: None,
+            forwards: &[],
+        };
         let env = run_environment(&s, |n| (n == "QEMU_OPTS").then(|| "-m 2048".to_string()));
         let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
         assert_eq!(get("NIX_DISK_IMAGE"), Some("/p/.nixvm/web/web.qcow2"));
@@ -354,5 +388,14 @@ mod tests {
         for bad in ["/tmp/x", "/nix/store/x'; rm -rf /", "/nix/store/$(id)", "/nix/store/", "/nix/store/../etc"] {
             assert!(deploy_command(bad, Activation::Test).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_guest_sshd_port_is_its_configurations() {
+        assert_eq!(sshd_port("Port 2222\nPort 22\nPermitRootLogin no\n"), 2222);
+        assert_eq!(sshd_port("ListenAddress 0.0.0.0:2200\nListenAddress [::]:2201\n"), 2200);
+        assert_eq!(sshd_port("ListenAddress 10.0.0.1\n"), 22);
+        assert_eq!(sshd_port("PermitRootLogin no\nMatch User root\n  Port 99\n"), 22);
+        assert_eq!(sshd_port(""), 22);
     }
 }

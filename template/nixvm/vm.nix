@@ -27,10 +27,22 @@ in
       }
     ];
 
-    # nixvm logs in as root with the project's key.
+    # nixvm logs in as root with the project's key, whatever the
+    # configuration's sshd policy: root is let in with a key by a Match
+    # block (last, where sshd's own settings cannot undo it), and added to
+    # AllowUsers/AllowGroups when the configuration has them. sshd listens
+    # on every address of the VM, on its own ports, which are open; nixvm
+    # forwards to the first Port of its sshd_config.
     services.openssh.enable = lib.mkForce true;
+    services.openssh.listenAddresses = lib.mkForce [ ];
+    services.openssh.extraConfig = lib.mkMerge [
+      (lib.mkBefore (lib.concatStrings (
+        lib.optional ((config.services.openssh.settings.AllowUsers or null) != null) "AllowUsers root\n"
+        ++ lib.optional ((config.services.openssh.settings.AllowGroups or null) != null) "AllowGroups root\n")))
+      (lib.mkAfter "Match User root\n  PermitRootLogin prohibit-password\n  AuthenticationMethods publickey\n")
+    ];
     users.users.root.openssh.authorizedKeys.keyFiles = if builtins.pathExists sshKey then [ sshKey ] else [ ];
-    networking.firewall.allowedTCPPorts = [ 22 ];
+    networking.firewall.allowedTCPPorts = config.services.openssh.ports or [ 22 ];
 
     # The machines reach each other by name on the segment.
     networking.interfaces.eth1 = {
