@@ -244,3 +244,33 @@ fn the_flake_installs_every_commands_page() {
         .collect();
     assert_eq!(listed, commands);
 }
+
+/// `--min-severity` and `--quiet-notes` leave out the findings below a
+/// severity, in both forms, and say how many; the exit code still follows
+/// the errors.
+#[test]
+fn lint_can_leave_out_the_notes() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint/every-lint.nix");
+    let severities = |args: &[&str]| -> (Option<i32>, Vec<String>) {
+        let out = nixvm().args(["lint", "--format", "json"]).args(args).arg(&file).output().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut found: Vec<String> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["severity"].as_str().unwrap().to_string())
+            .collect();
+        found.dedup();
+        found.sort();
+        found.dedup();
+        (out.status.code(), found)
+    };
+    let (code, all) = severities(&[]);
+    assert_eq!(all, ["error", "info", "warning"], "the fixture has every severity");
+    assert_eq!(severities(&["--quiet-notes"]), (code, vec!["error".to_string(), "warning".to_string()]));
+    assert_eq!(severities(&["--min-severity", "warning"]), (code, vec!["error".to_string(), "warning".to_string()]));
+    assert_eq!(severities(&["--min-severity", "error"]), (code, vec!["error".to_string()]));
+    let out = nixvm().args(["lint", "--quiet-notes"]).arg(&file).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(" 0 notes in 1 file") && err.contains("(1 below warning not shown)"), "{err}");
+}

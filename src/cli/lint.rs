@@ -3,7 +3,7 @@
 use super::output::{Format, Status};
 use super::report::{self, FileReport, Totals};
 use crate::files::{self, Contents};
-use crate::lint::{LintOptions, Release};
+use crate::lint::{LintOptions, Release, Severity};
 use crate::rewrite::{self, Linted, Mode};
 use anyhow::Context as _;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
@@ -39,6 +39,31 @@ pub struct LintArgs {
     /// The system VMs run on (default: this machine's).
     #[arg(long)]
     system: Option<String>,
+    /// Show findings of this severity and above only (the exit code is
+    /// decided by errors either way).
+    #[arg(long, value_enum, default_value_t = Threshold::Info, value_name = "SEVERITY")]
+    min_severity: Threshold,
+    /// Leave the notes out: --min-severity warning.
+    #[arg(long, conflicts_with = "min_severity")]
+    quiet_notes: bool,
+}
+
+/// The least severity shown.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Threshold {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Threshold {
+    fn severity(self) -> Severity {
+        match self {
+            Threshold::Info => Severity::Info,
+            Threshold::Warning => Severity::Warning,
+            Threshold::Error => Severity::Error,
+        }
+    }
 }
 
 pub fn run(args: LintArgs) -> anyhow::Result<Status> {
@@ -86,7 +111,13 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
     }
 
     name_machines(&start, &reported, &mut reports);
+    let least = if args.quiet_notes { Severity::Warning } else { args.min_severity.severity() };
+    let before = Totals::of(&reports);
+    for r in &mut reports {
+        r.diagnostics.retain(|d| d.severity >= least);
+    }
     let totals = Totals::of(&reports);
+    let hidden = (before.errors + before.warnings + before.infos) - (totals.errors + totals.warnings + totals.infos);
     let stdout = std::io::stdout();
     match args.format {
         Format::Json => {
@@ -113,7 +144,11 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
                     eprintln!("not fixed in {} (the result would not parse): {r}", f.file);
                 }
             }
-            eprintln!("{}", report::summary(totals, reports.len()));
+            let shown = report::summary(totals, reports.len());
+            match hidden {
+                0 => eprintln!("{shown}"),
+                n => eprintln!("{shown} ({n} below {least} not shown)"),
+            }
         }
     }
     for e in &errors {

@@ -28,8 +28,12 @@ impl Lint for VmOverrideIgnored {
     }
 
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
+        // One finding per option and machine, at its first definition,
+        // naming the lines of the others: a hardware configuration defines
+        // many file systems, and each would drown the real findings.
+        let mut found: Vec<(String, Option<&String>, usize, Vec<crate::text::Span>)> = vec![];
         for (module, def) in cx.definitions() {
-            for entry in &cx.options.table.overridden {
+            for (index, entry) in cx.options.table.overridden.iter().enumerate() {
                 let replaced = &entry.option;
                 let prefix: Vec<&str> = replaced.iter().map(String::as_str).collect();
                 // A definition at a priority as strong as qemu-vm.nix's is
@@ -39,21 +43,37 @@ impl Lint for VmOverrideIgnored {
                     continue;
                 }
                 let option = dotted(replaced);
-                out.push(
-                    Diagnostic::new(
-                        &Self::META,
-                        def.key_span(),
-                        format!(
-                            "`{option}` is replaced in the VM (qemu-vm.nix sets it with {}{}): this value is ignored there",
-                            entry.via,
-                            crate::lint::kb::when(&entry.conditions)
-                        ),
-                    )
-                    .option(option)
-                    .machine(module.machine.as_ref())
-                    .help("nothing to change for the hardware; to test a different value in the VM, set it under `virtualisation.vmVariant`"),
-                );
+                let machine = module.machine.as_ref();
+                match found.iter_mut().find(|(o, m, _, _)| *o == option && *m == machine) {
+                    Some((_, _, _, spans)) => spans.push(def.key_span()),
+                    None => found.push((option, machine, index, vec![def.key_span()])),
+                }
             }
+        }
+        let lines = crate::text::LineIndex::new(cx.text);
+        for (option, machine, index, spans) in found {
+            let entry = &cx.options.table.overridden[index];
+            let others: Vec<String> =
+                spans[1..].iter().map(|s| lines.position(cx.text, s.start).line.to_string()).collect();
+            let what = match others.as_slice() {
+                [] => "this value is ignored there".to_string(),
+                [line] => format!("this value and the one on line {line} are ignored there"),
+                more => format!("this value and those on lines {} are ignored there", more.join(", ")),
+            };
+            out.push(
+                Diagnostic::new(
+                    &Self::META,
+                    spans[0],
+                    format!(
+                        "`{option}` is replaced in the VM (qemu-vm.nix sets it with {}{}): {what}",
+                        entry.via,
+                        crate::lint::kb::when(&entry.conditions)
+                    ),
+                )
+                .option(option)
+                .machine(machine)
+                .help("nothing to change for the hardware; to test a different value in the VM, set it under `virtualisation.vmVariant`"),
+            );
         }
     }
 }
@@ -65,13 +85,12 @@ mod tests {
     const CODE: &str = "vm-override-ignored";
 
     #[test]
-    fn reports_the_binding_that_names_the_option_once() {
-        let text = r#"{ fileSystems."/" = { device = "/dev/sda1"; fsType = "ext4"; }; fileSystems."/boot".device = "/dev/sda2"; swapDevices = [ { device = "/swap"; } ]; boot.loader.grub.device = "/dev/sda"; }"#;
+    fn reports_each_option_once_at_its_first_binding_naming_the_others() {
+        let text = "{\n  fileSystems.\"/\" = { device = \"/dev/sda1\"; fsType = \"ext4\"; };\n  fileSystems.\"/boot\".device = \"/dev/sda2\";\n  swapDevices = [ { device = \"/swap\"; } ];\n  fileSystems.\"/home\".device = \"/dev/sda3\";\n  boot.loader.grub.device = \"/dev/sda\";\n}";
         let ds = findings(CODE, text);
-        assert_eq!(
-            spans(text, &ds),
-            [r#"fileSystems."/""#, r#"fileSystems."/boot".device"#, "swapDevices", "boot.loader.grub.device"]
-        );
+        assert_eq!(spans(text, &ds), [r#"fileSystems."/""#, "swapDevices", "boot.loader.grub.device"]);
+        assert!(ds[0].message.ends_with("this value and those on lines 3, 5 are ignored there"), "{}", ds[0].message);
+        assert!(ds[1].message.ends_with("this value is ignored there"), "{}", ds[1].message);
         let nested = "{ boot = { initrd.luks.devices = { root.device = \"/dev/sda2\"; }; }; }";
         assert_eq!(spans(nested, &findings(CODE, nested)), ["initrd.luks.devices"]);
     }
