@@ -110,6 +110,9 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
         reported.push(path.clone());
     }
 
+    // Machine-level findings are decided over each machine's modules.
+    let absolute: Vec<Option<PathBuf>> = reported.iter().map(|p| crate::files::absolute(p)).collect();
+    crate::lint::machines::settle(&absolute, &mut reports);
     name_machines(&start, &reported, &mut reports);
     let least = if args.quiet_notes { Severity::Warning } else { args.min_severity.severity() };
     let before = Totals::of(&reports);

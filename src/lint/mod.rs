@@ -7,6 +7,7 @@
 pub mod diagnostic;
 pub mod flake_machines;
 pub mod kb;
+pub mod machines;
 mod rules;
 
 pub use diagnostic::{Diagnostic, Fix, Severity};

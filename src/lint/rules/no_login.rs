@@ -27,19 +27,23 @@ declare_lint! {
 
 const CREDENTIALS: &[&str] = &["password", "hashedPassword", "initialPassword", "initialHashedPassword"];
 
+/// Whether `d` gives a user a way to log in: a password or an SSH key,
+/// under `users.users` or its older name `users.extraUsers` (the
+/// machine-level pass asks it of every module of a machine).
+pub(crate) fn gives_a_login(d: &crate::syntax::Definition) -> bool {
+    (d.starts_with(&["users", "users"]) || d.starts_with(&["users", "extraUsers"]))
+        && d.path.len() >= 4
+        && (CREDENTIALS.contains(&d.path[3].as_str()) && d.value != Value::Null
+            || d.path[3] == "openssh" && d.value != Value::List(vec![]) && d.value != Value::AttrSet)
+}
+
 impl Lint for NoLogin {
     fn meta(&self) -> &'static Meta {
         &Self::META
     }
 
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
-        let has_credentials = cx.definitions().any(|(_, d)| {
-            d.starts_with(&["users", "users"])
-                && d.path.len() >= 4
-                && (CREDENTIALS.contains(&d.path[3].as_str()) && d.value != Value::Null
-                    || d.path[3] == "openssh" && d.value != Value::List(vec![]) && d.value != Value::AttrSet)
-        });
-        if has_credentials {
+        if cx.definitions().any(|(_, d)| gives_a_login(d)) {
             return;
         }
         for (module, def) in cx.definitions() {

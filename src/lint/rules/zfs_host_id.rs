@@ -34,13 +34,19 @@ fn uses_zfs(d: &Definition) -> bool {
     }
 }
 
+/// Whether `d` sets the host id (the machine-level pass asks it of every
+/// module of a machine, `lint::machines`).
+pub(crate) fn sets_host_id(d: &Definition) -> bool {
+    d.path == ["networking", "hostId"] && d.value != Value::Null
+}
+
 impl Lint for ZfsHostId {
     fn meta(&self) -> &'static Meta {
         &Self::META
     }
 
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
-        if cx.definitions().any(|(_, d)| d.path == ["networking", "hostId"]) {
+        if cx.definitions().any(|(_, d)| sets_host_id(d)) {
             return;
         }
         if let Some((module, def)) = cx.definitions().find(|(_, d)| uses_zfs(d)) {

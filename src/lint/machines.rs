@@ -1,0 +1,143 @@
+//! Machine-level findings decided over a machine's modules, not one file:
+//! the files lint was given form machines (each file no other one imports,
+//! with everything it reaches through static relative imports), and a
+//! finding such as `zfs-host-id` or `no-login` stands only when a machine
+//! whose modules include its file lacks what it asks for anywhere in them.
+//! Pure: the texts come in, keyed by absolute path.
+
+use super::diagnostic::FileReport;
+use crate::syntax::{self, Definition, ImportTarget};
+use crate::text::normalize_path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// One file as the machine pass sees it.
+struct Module {
+    /// The files of `texts` it imports.
+    imports: Vec<PathBuf>,
+    /// Whether it has an import nixvm cannot follow (a computed path, an
+    /// absolute one, a file not given to lint).
+    opaque: bool,
+    definitions: Vec<Definition>,
+}
+
+fn read(texts: &BTreeMap<PathBuf, String>) -> BTreeMap<PathBuf, Module> {
+    // A path to a directory means its default.nix.
+    let file_of = |p: PathBuf| {
+        if texts.contains_key(&p) {
+            Some(p)
+        } else {
+            Some(p.join("default.nix")).filter(|d| texts.contains_key(d))
+        }
+    };
+    texts
+        .iter()
+        .map(|(path, text)| {
+            let analysis = syntax::analyze(&syntax::parse(text));
+            let dir = path.parent().unwrap_or(Path::new("/"));
+            let (mut imports, mut opaque) = (vec![], false);
+            for import in analysis.modules.iter().flat_map(|m| &m.imports) {
+                match &import.target {
+                    ImportTarget::Path(p) if p.starts_with("./") || p.starts_with("../") => {
+                        match file_of(normalize_path(&dir.join(p))) {
+                            Some(file) => imports.push(file),
+                            None => opaque = true,
+                        }
+                    }
+                    // Inside nixpkgs: NixOS's own modules.
+                    ImportTarget::ModulesPath(_) => {}
+                    ImportTarget::Path(p) if p.starts_with('<') => {}
+                    _ => opaque = true,
+                }
+            }
+            let definitions = analysis.modules.into_iter().flat_map(|m| m.definitions).collect();
+            (path.clone(), Module { imports, opaque, definitions })
+        })
+        .collect()
+}
+
+/// The machines among `modules`: each file no other file imports, with
+/// every file it reaches.
+fn machines(modules: &BTreeMap<PathBuf, Module>) -> Vec<(PathBuf, BTreeSet<PathBuf>)> {
+    let imported: BTreeSet<&PathBuf> = modules.values().flat_map(|m| &m.imports).collect();
+    modules
+        .keys()
+        .filter(|p| !imported.contains(p))
+        .map(|entry| {
+            let mut set = BTreeSet::new();
+            let mut queue = vec![entry.clone()];
+            while let Some(file) = queue.pop() {
+                if set.insert(file.clone()) {
+                    queue.extend(modules[&file].imports.iter().cloned());
+                }
+            }
+            (entry.clone(), set)
+        })
+        .collect()
+}
+
+/// What a machine-level finding asks of the machine: a definition that
+/// answers it, found in any of its modules.
+fn answered_by(code: &str) -> Option<fn(&Definition) -> bool> {
+    match code {
+        "zfs-host-id" => Some(super::rules::zfs_host_id::sets_host_id),
+        "no-login" => Some(super::rules::no_login::gives_a_login),
+        _ => None,
+    }
+}
+
+/// Decide each machine-level finding over the machines its file belongs
+/// to: drop it when every one of them answers it in some module; else keep
+/// it, naming the machines that do not, at note level when one of those
+/// has an import nixvm cannot follow. `paths[i]` is the absolute path of
+/// `reports[i]`'s file. Findings of a network file's machines (already
+/// named) are left as they are.
+pub fn settle(paths: &[Option<PathBuf>], reports: &mut [FileReport]) {
+    let texts: BTreeMap<PathBuf, String> =
+        paths.iter().zip(reports.iter()).filter_map(|(p, r)| Some((p.clone()?, r.text.clone()))).collect();
+    if texts.len() < 2 {
+        return;
+    }
+    let modules = read(&texts);
+    let machines = machines(&modules);
+    let root = common_dir(texts.keys());
+    let name = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
+    for (path, report) in paths.iter().zip(reports.iter_mut()) {
+        let Some(path) = path else { continue };
+        report.diagnostics.retain_mut(|d| {
+            let Some(answered) = answered_by(d.code).filter(|_| d.machine.is_none()) else { return true };
+            let lacking: Vec<&(PathBuf, BTreeSet<PathBuf>)> = machines
+                .iter()
+                .filter(|(_, set)| set.contains(path))
+                .filter(|(_, set)| !set.iter().any(|f| modules[f].definitions.iter().any(answered)))
+                .collect();
+            if lacking.is_empty() {
+                return false;
+            }
+            let entries: Vec<String> = lacking.iter().map(|(entry, _)| name(entry)).collect();
+            let is_alone = lacking.len() == 1 && lacking[0].0 == *path && lacking[0].1.len() == 1;
+            if !is_alone {
+                d.message = d.message.replace(" in this file", " in any module of this machine");
+                d.message.push_str(&format!(" (the machine of {})", entries.join(", ")));
+            }
+            if lacking.iter().any(|(_, set)| set.iter().any(|f| modules[f].opaque)) {
+                d.severity = super::Severity::Info;
+                d.message.push_str("; it imports what nixvm cannot follow, where it may be set");
+            }
+            true
+        });
+    }
+}
+
+/// The deepest directory holding every path.
+fn common_dir<'a>(paths: impl Iterator<Item = &'a PathBuf>) -> PathBuf {
+    let mut common: Option<PathBuf> = None;
+    for p in paths {
+        let dir = p.parent().unwrap_or(Path::new("/")).to_path_buf();
+        common = Some(match common {
+            None => dir,
+            Some(c) => c.ancestors().find(|a| dir.starts_with(a)).unwrap_or(Path::new("/")).to_path_buf(),
+        });
+    }
+    common.unwrap_or_default()
+}

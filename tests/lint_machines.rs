@@ -1,0 +1,44 @@
+//! Lint's machine-level findings over a repository of several hosts
+//! (tests/fixtures/lint/machines, see its README): decided over each
+//! machine's modules, not the one file they are found in.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+#[test]
+fn machine_level_findings_are_decided_over_each_machines_modules() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint/machines");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
+        .current_dir(&root)
+        .args(["lint", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: BTreeSet<(String, String, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "zfs-host-id" || d["code"] == "no-login")
+        .map(|d| {
+            let file = d["file"].as_str().unwrap().trim_start_matches("./").to_string();
+            (d["code"].as_str().unwrap().to_string(), file, d["severity"].as_str().unwrap().to_string())
+        })
+        .collect();
+    let expected: BTreeSet<(String, String, String)> = [
+        ("zfs-host-id", "hosts/nohost/hardware-configuration.nix", "warning"),
+        ("no-login", "hosts/nologin/default.nix", "warning"),
+        ("zfs-host-id", "hosts/opaque/default.nix", "info"),
+    ]
+    .iter()
+    .map(|(c, f, s)| (c.to_string(), f.to_string(), s.to_string()))
+    .collect();
+    assert_eq!(found, expected, "{json:#}");
+    // The finding on a module names the machine it concerns.
+    let nohost = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "zfs-host-id" && d["severity"] == "warning")
+        .unwrap();
+    assert!(nohost["message"].as_str().unwrap().ends_with("(the machine of hosts/nohost/default.nix)"), "{nohost}");
+}
