@@ -26,6 +26,15 @@ fn nixvm_run(proj: &Path, machine: &str) -> (bool, String) {
     (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// Stops the project's machines however the test ends.
+struct Down(std::path::PathBuf);
+
+impl Drop for Down {
+    fn drop(&mut self) {
+        let _ = Command::cargo_bin("nixvm").unwrap().args(["down", "--timeout", "2", "--dir"]).arg(&self.0).output();
+    }
+}
+
 /// Lines the stub guest said while "booting" (not the environment dump).
 fn guest_lines(out: &str) -> Vec<&str> {
     out.lines().filter(|l| l.starts_with("stub guest:")).collect()
@@ -96,6 +105,7 @@ fn the_configurations_own_forwards_listen_on_loopback() {
         c.output().unwrap()
     };
     assert!(nixvm(&["up", "portal"]).status.success());
+    let _down = Down(proj.clone());
     let status: serde_json::Value = serde_json::from_slice(&nixvm(&["status", "--json"]).stdout).unwrap();
     let down = Command::cargo_bin("nixvm").unwrap().args(["down", "portal", "--dir"]).arg(&proj).output().unwrap();
     assert!(down.status.success(), "{}", String::from_utf8_lossy(&down.stderr));
@@ -117,8 +127,8 @@ fn the_configurations_own_forwards_listen_on_loopback() {
 /// A host whose sshd keeps root out (PermitRootLogin, AllowUsers,
 /// AuthenticationMethods) and listens on one address on port 2222: in the
 /// VM only, OpenSSH itself (`sshd -T` on the VM's sshd_config) lets root in
-/// with a key and keeps the policy for everyone else, nixvm forwards to
-/// 2222, and the firewall opens it.
+/// with a key and keeps the policy for everyone else, nixvm forwards to the
+/// port the VM's sshd uses (its own, 2200), and the VM's firewall opens it.
 #[test]
 fn root_logs_in_with_the_key_whatever_the_sshd_policy() {
     let test = "root_logs_in_with_the_key_whatever_the_sshd_policy";
@@ -155,7 +165,7 @@ fn root_logs_in_with_the_key_whatever_the_sshd_policy() {
         String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect::<Vec<String>>()
     };
     let root = effective("root");
-    for line in ["port 2222", "permitrootlogin without-password", "authenticationmethods publickey", "allowusers root"]
+    for line in ["port 2200", "permitrootlogin without-password", "authenticationmethods publickey", "allowusers root"]
     {
         assert!(root.iter().any(|l| l == line), "{line}: {root:?}\n{config}");
     }
@@ -168,10 +178,10 @@ fn root_logs_in_with_the_key_whatever_the_sshd_policy() {
     let ports = ".#nixosConfigurations.bastion.config.virtualisation.vmVariant.networking.firewall.allowedTCPPorts";
     let (ok, out, err) = common::nix_flake(&nix, &proj, &["eval", "--json", ports]);
     assert!(ok, "{err}");
-    assert_eq!(out.trim(), "[2222]");
-    // nixvm forwards its ssh port to 2222.
+    assert_eq!(out.trim(), "[2200]", "the VM's own port");
+    // nixvm forwards its ssh port to the VM sshd's port.
     let (ok, out) = nixvm_run(&proj, "bastion");
     assert!(ok, "{out}");
     let net = out.lines().find_map(|l| l.strip_prefix("env: QEMU_NET_OPTS=")).unwrap_or_else(|| panic!("{out}"));
-    assert!(net.starts_with("hostfwd=tcp:127.0.0.1:") && net.ends_with("-:2222"), "{net}");
+    assert!(net.starts_with("hostfwd=tcp:127.0.0.1:") && net.ends_with("-:2200"), "{net}");
 }

@@ -13,7 +13,7 @@ pub struct CheckArgs {
     /// Machines to check (default: all).
     machines: Vec<String>,
     /// Machines to evaluate at once (default: as many as there are cores
-    /// and as fit in the memory available, 1.5 GiB each).
+    /// and as fit in the memory available, 3 GiB each).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
     /// Output: findings for people, or one JSON document.

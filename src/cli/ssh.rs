@@ -51,6 +51,7 @@ pub fn deploy(args: DeployArgs) -> anyhow::Result<Status> {
         ssh::Transfer::Registered { paths, bytes } => println!(
             "{machine}: registered {paths} store paths in the VM's Nix database, copied nothing (it reads the host's store; sent their registration, {bytes} bytes)"
         ),
+        ssh::Transfer::CopiedUncounted => println!("{machine}: copied the closure over ssh"),
         ssh::Transfer::Copied { paths: 0, .. } => {
             println!("{machine}: copied nothing over ssh (the VM has the whole closure)")
         }

@@ -42,8 +42,9 @@ fn both(machine: &str, paths: &Both) -> String {
 /// A machine's variant and how its evaluation went.
 type Evaluated = (String, Variant, Result<(), NixError>);
 
-/// Memory one NixOS evaluation may take (0.5-1.5 GB for a real system).
-const MEMORY_PER_EVALUATION: u64 = 1536 << 20;
+/// Memory one machine's evaluation may take: a real NixOS system takes
+/// 0.5-1.5 GB, and its VM variant is a second whole evaluation of it.
+const MEMORY_PER_EVALUATION: u64 = 3 << 30;
 
 /// How many evaluations run at once: `requested` (`--jobs`), else as many
 /// as there are cores and as fit in the memory available.
@@ -181,8 +182,8 @@ mod tests {
     #[test]
     fn evaluations_are_bounded_by_cores_memory_and_jobs() {
         const GIB: u64 = 1 << 30;
-        // Sixteen cores, 8 GiB free: five at 1.5 GiB each.
-        assert_eq!(parallel_evaluations(None, 16, Some(8 * GIB)), 5);
+        // Sixteen cores, 16 GiB free: five at 3 GiB each.
+        assert_eq!(parallel_evaluations(None, 16, Some(16 * GIB)), 5);
         assert_eq!(parallel_evaluations(None, 2, Some(24 * GIB)), 2);
         assert_eq!(parallel_evaluations(None, 4, None), 4);
         // Always one at least, and --jobs as asked.

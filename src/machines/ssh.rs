@@ -189,6 +189,9 @@ pub enum Transfer {
     /// Copied over ssh (`nix-copy-closure`): the `paths` of the closure the
     /// VM lacked, `bytes` of them (their NAR sizes).
     Copied { paths: usize, bytes: u64 },
+    /// Copied over ssh, what it sent unknown (the VM's Nix could not say
+    /// which paths it lacked).
+    CopiedUncounted,
 }
 
 /// What `deploy` did.
@@ -241,12 +244,17 @@ pub fn deploy(
         })?;
         Transfer::Registered { paths: closure.len(), bytes: registration.len() as u64 }
     } else {
-        // What the VM lacks is what nix-copy-closure sends.
-        let missing = missing_in_vm(&config, &closure)
-            .with_context(|| format!("cannot ask {machine}'s Nix which paths it lacks"))?;
-        let bytes = nix.sizes(&missing)?.iter().sum();
+        // What the VM lacks is what nix-copy-closure sends; not knowing it
+        // only leaves the report without its size.
+        let counted = missing_in_vm(&config, &closure)
+            .and_then(|missing| Ok((missing.len(), nix.sizes(&missing)?.iter().sum())))
+            .map_err(|e| progress.line(&format!("{machine}: cannot tell what the copy sends ({e:#})")))
+            .ok();
         copy_closure(nix, machine, &system, &config, progress)?;
-        Transfer::Copied { paths: missing.len(), bytes }
+        match counted {
+            Some((paths, bytes)) => Transfer::Copied { paths, bytes },
+            None => Transfer::CopiedUncounted,
+        }
     };
     let command = crate::runtime::deploy_command(&system.display().to_string(), activation)?;
     let mut previous = None;
@@ -293,8 +301,9 @@ fn copy_closure(nix: &Nix, machine: &str, system: &Path, config: &Path, progress
 fn missing_in_vm(config: &Path, paths: &[String]) -> anyhow::Result<Vec<String>> {
     let input = paths.join("\n") + "\n";
     let out = ssh_input(config, "xargs nix-store --check-validity --print-invalid", input.as_bytes())?;
+    let closure: std::collections::HashSet<&str> = paths.iter().map(String::as_str).collect();
     let missing = String::from_utf8_lossy(&out);
-    Ok(missing.lines().filter(|l| paths.iter().any(|p| p == l)).map(str::to_string).collect())
+    Ok(missing.lines().filter(|l| closure.contains(l)).map(str::to_string).collect())
 }
 
 /// Run `command` in the VM with `input` on its stdin; its stdout.

@@ -37,7 +37,12 @@ pub fn free_port(preferred: Option<u16>, taken: &[u16]) -> anyhow::Result<u16> {
 /// at once, saying less, when one cannot).
 fn check_forwards(forwards: &[Forward]) -> anyhow::Result<()> {
     for (i, f) in forwards.iter().enumerate() {
-        if forwards[..i].iter().any(|g| (g.address, g.host_port, g.protocol) == (f.address, f.host_port, f.protocol)) {
+        // Every address (0.0.0.0) takes the port on each of them too.
+        let overlaps = |g: &Forward| {
+            (g.host_port, g.protocol) == (f.host_port, f.protocol)
+                && (g.address == f.address || g.address.is_unspecified() || f.address.is_unspecified())
+        };
+        if forwards[..i].iter().any(overlaps) {
             bail!("{}:{} is forwarded twice", f.address, f.host_port);
         }
         let free = match f.protocol {
@@ -325,4 +330,19 @@ pub fn up(
         }
     }
     Ok(up)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_port_on_every_address_and_on_one_is_forwarded_twice() {
+        let port = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port();
+        let every = Forward::parse(&format!("0.0.0.0:{port}:80")).unwrap();
+        let one = Forward::parse(&format!("{port}:443")).unwrap();
+        let err = check_forwards(&[every, one]).unwrap_err().to_string();
+        assert!(err.contains("is forwarded twice"), "{err}");
+        assert!(check_forwards(&[one]).is_ok());
+    }
 }

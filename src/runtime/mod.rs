@@ -166,7 +166,13 @@ pub fn sshd_port(sshd_config: &str) -> u16 {
                 }
             }
             "listenaddress" if listen.is_none() => {
-                listen = value.rsplit_once(':').filter(|(a, _)| !a.is_empty()).and_then(|(_, p)| p.parse().ok());
+                // `ADDR:PORT` or `[IPV6]:PORT`; a bare IPv6 address has colons
+                // but no port.
+                let port = match value.strip_prefix('[') {
+                    Some(v6) => v6.split_once("]:").map(|(_, p)| p),
+                    None => value.split_once(':').filter(|(_, p)| !p.contains(':')).map(|(_, p)| p),
+                };
+                listen = port.and_then(|p| p.parse().ok());
             }
             _ => {}
         }
@@ -395,6 +401,8 @@ mod tests {
         assert_eq!(sshd_port("Port 2222\nPort 22\nPermitRootLogin no\n"), 2222);
         assert_eq!(sshd_port("ListenAddress 0.0.0.0:2200\nListenAddress [::]:2201\n"), 2200);
         assert_eq!(sshd_port("ListenAddress 10.0.0.1\n"), 22);
+        assert_eq!(sshd_port("ListenAddress ::1\n"), 22);
+        assert_eq!(sshd_port("ListenAddress [::1]:2202\n"), 2202);
         assert_eq!(sshd_port("PermitRootLogin no\nMatch User root\n  Port 99\n"), 22);
         assert_eq!(sshd_port(""), 22);
     }
