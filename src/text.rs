@@ -184,6 +184,20 @@ pub fn removal_span(text: &str, item: Span) -> Span {
     }
 }
 
+/// The deepest directory containing every path.
+pub fn common_dir<'a>(paths: impl Iterator<Item = &'a std::path::PathBuf>) -> std::path::PathBuf {
+    use std::path::Path;
+    let mut common: Option<std::path::PathBuf> = None;
+    for p in paths {
+        let dir = p.parent().unwrap_or(Path::new("/")).to_path_buf();
+        common = Some(match common {
+            None => dir,
+            Some(c) => c.ancestors().find(|a| dir.starts_with(a)).map(Path::to_path_buf).unwrap_or_default(),
+        });
+    }
+    common.unwrap_or_default()
+}
+
 /// `a/./b/../c` -> `a/c`, without touching the file system.
 pub fn normalize_path(p: &std::path::Path) -> std::path::PathBuf {
     use std::path::Component;

@@ -211,12 +211,10 @@ fn deploy_a_flakes_machine_through_a_real_sshd() {
     std::fs::write(dir.join(".nixvm/web/ssh-port"), format!("{}\n", sshd.port)).unwrap();
 
     // Copied over ssh when asked, though the VM could read it.
-    let out = nixvm()
-        .args(["deploy", "web", "--copy-closure", "--dir"])
-        .arg(&dir)
-        .args(common::stub_flags())
-        .assert()
-        .code(0);
+    let copy = || {
+        nixvm().args(["deploy", "web", "--copy-closure", "--dir"]).arg(&dir).args(common::stub_flags()).assert().code(0)
+    };
+    let out = copy();
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(stdout.contains("web: copied nothing over ssh (the VM has the whole closure)"), "{stdout}");
     let commands = read(&sshd.dir.join("commands.log"));
@@ -234,12 +232,7 @@ fn deploy_a_flakes_machine_through_a_real_sshd() {
     // A VM without the closure: what it lacks is counted, as nix's
     // closure size of the system says.
     std::fs::write(sshd.dir.join("store-empty"), "").unwrap();
-    let out = nixvm()
-        .args(["deploy", "web", "--copy-closure", "--dir"])
-        .arg(&dir)
-        .args(common::stub_flags())
-        .assert()
-        .code(0);
+    let out = copy();
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     let (paths, bytes) = closure_of(&system);
     assert!(

@@ -100,7 +100,7 @@ pub fn settle(paths: &[Option<PathBuf>], reports: &mut [FileReport]) {
     }
     let modules = read(&texts);
     let machines = machines(&modules);
-    let root = common_dir(texts.keys());
+    let root = crate::text::common_dir(texts.keys());
     let name = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
     for (path, report) in paths.iter().zip(reports.iter_mut()) {
         let Some(path) = path else { continue };
@@ -127,17 +127,4 @@ pub fn settle(paths: &[Option<PathBuf>], reports: &mut [FileReport]) {
             true
         });
     }
-}
-
-/// The deepest directory holding every path.
-fn common_dir<'a>(paths: impl Iterator<Item = &'a PathBuf>) -> PathBuf {
-    let mut common: Option<PathBuf> = None;
-    for p in paths {
-        let dir = p.parent().unwrap_or(Path::new("/")).to_path_buf();
-        common = Some(match common {
-            None => dir,
-            Some(c) => c.ancestors().find(|a| dir.starts_with(a)).unwrap_or(Path::new("/")).to_path_buf(),
-        });
-    }
-    common.unwrap_or_default()
 }

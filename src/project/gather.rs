@@ -101,7 +101,7 @@ pub fn gather(entry: &Path, keep_hardware: bool) -> anyhow::Result<Gathered> {
         }
         files.insert(file, bytes);
     }
-    let root = common_dir(files.keys());
+    let root = crate::text::common_dir(files.keys());
     let sources = Sources {
         files: files.into_iter().map(|(p, b)| (p.strip_prefix(&root).map(Path::to_path_buf).unwrap_or(p), b)).collect(),
     };
@@ -117,17 +117,4 @@ fn walk_dir(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         }
     }
     Ok(out)
-}
-
-/// The deepest directory containing every path.
-fn common_dir<'a>(paths: impl Iterator<Item = &'a PathBuf>) -> PathBuf {
-    let mut common: Option<PathBuf> = None;
-    for p in paths {
-        let dir = p.parent().unwrap_or(Path::new("/")).to_path_buf();
-        common = Some(match common {
-            None => dir,
-            Some(c) => c.ancestors().find(|a| dir.starts_with(a)).map(Path::to_path_buf).unwrap_or_default(),
-        });
-    }
-    common.unwrap_or_default()
 }
