@@ -30,8 +30,9 @@ fn read(texts: &BTreeMap<PathBuf, String>) -> BTreeMap<PathBuf, Module> {
             Some(p.join("default.nix")).filter(|d| texts.contains_key(d))
         }
     };
+    use rayon::prelude::*;
     texts
-        .iter()
+        .par_iter()
         .map(|(path, text)| {
             let analysis = syntax::analyze(&syntax::parse(text));
             let dir = path.parent().unwrap_or(Path::new("/"));
@@ -93,6 +94,11 @@ fn answered_by(code: &str) -> Option<fn(&Definition) -> bool> {
 /// `reports[i]`'s file. Findings of a network file's machines (already
 /// named) are left as they are.
 pub fn settle(paths: &[Option<PathBuf>], reports: &mut [FileReport]) {
+    let machine_level =
+        |r: &FileReport| r.diagnostics.iter().any(|d| d.machine.is_none() && answered_by(d.code).is_some());
+    if !reports.iter().any(machine_level) {
+        return;
+    }
     let texts: BTreeMap<PathBuf, String> =
         paths.iter().zip(reports.iter()).filter_map(|(p, r)| Some((p.clone()?, r.text.clone()))).collect();
     if texts.len() < 2 {
