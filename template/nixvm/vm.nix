@@ -53,9 +53,9 @@ in
     };
     # eth1 exists only when nixvm starts the VM (not under `nix run`), and a
     # server's own NICs do not exist in a VM. With scripted networking,
-    # NixOS 20.09-25.11 make boot wait 90 s for the device of every
-    # interface configured; here, as NixOS does since 26.05, each
-    # interface's address service is started by its device when it appears.
+    # NixOS 20.09 to 25.11 make boot wait 90 s for the device of every
+    # interface configured; here, as current nixpkgs does, each interface's
+    # address service is started by its device when it appears.
     systemd.services = lib.mkIf (!config.networking.useNetworkd) (builtins.listToAttrs (map (interface: {
       name = "network-addresses-${interface}";
       value.wantedBy = lib.mkForce [ "sys-subsystem-net-devices-${utils.escapeSystemdPath interface}.device" ];
