@@ -13,6 +13,7 @@ pub mod qemu_conflict;
 pub mod syntax_error;
 pub mod toplevel_virtualisation;
 pub mod vm_override_ignored;
+pub mod vm_secrets;
 pub mod zfs_host_id;
 
 use super::Lint;
@@ -31,6 +32,7 @@ pub static ALL: &[&dyn Lint] = &[
     &impure_path::ImpurePath,
     &foreign_system::ForeignSystem,
     &zfs_host_id::ZfsHostId,
+    &vm_secrets::VmSecrets,
 ];
 
 /// How the module reaches `lib`: the expression, and the edits that make

@@ -1,0 +1,127 @@
+//! `vm-secrets`: sops-nix or agenix secrets, which a VM cannot decrypt.
+
+use crate::lint::{declare_lint, Context, Diagnostic, Lint, Meta};
+
+declare_lint! {
+    /// What: the configuration has sops-nix secrets (`sops.secrets.<name>`)
+    /// or agenix secrets (`age.secrets.<name>`).
+    ///
+    /// Why: both decrypt at activation with the machine's own identity: by
+    /// default its SSH host key (sops-nix's `sops.age.sshKeyPaths`, and the
+    /// RSA one for GnuPG; agenix's `age.identityPaths`), or an age key file
+    /// on its disk (`sops.age.keyFile`). A VM has none of them (its host
+    /// key is new, made after activation), so no secret decrypts: every
+    /// service that reads one fails, and a user whose `hashedPasswordFile`
+    /// is a secret cannot log in with that password.
+    ///
+    /// Example:
+    ///
+    /// ```nix
+    /// sops.secrets."users/root".neededForUsers = true;
+    /// users.users.root.hashedPasswordFile = config.sops.secrets."users/root".path;
+    /// ```
+    VmSecrets, "vm-secrets", Warning
+}
+
+/// The secret managers this lint knows: the option holding the secrets,
+/// their name, and where each takes its identity by default.
+const MANAGERS: &[(&str, &str, &str)] = &[
+    ("sops", "sops-nix", "the SSH host key (sops.age.sshKeyPaths) or sops.age.keyFile"),
+    ("age", "agenix", "the SSH host key (age.identityPaths)"),
+];
+
+impl Lint for VmSecrets {
+    fn meta(&self) -> &'static Meta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
+        // Users whose password file is one of the secrets.
+        let logins: Vec<String> = cx
+            .definitions()
+            .filter(|(_, d)| {
+                (d.starts_with(&["users", "users"]) || d.starts_with(&["users", "extraUsers"]))
+                    && d.path.len() == 4
+                    && d.path[3] == "hashedPasswordFile"
+                    && cx.text.get(d.value_span.start..d.value_span.end).is_some_and(|v| v.contains("secrets"))
+            })
+            .map(|(_, d)| d.path[2].clone())
+            .collect();
+        for (root, manager, identity) in MANAGERS {
+            // Each secret once, at its first definition, with its module.
+            let mut secrets: Vec<(String, &crate::syntax::ModuleInfo, crate::text::Span)> = vec![];
+            for (module, def) in cx.definitions() {
+                if def.starts_with(&[root, "secrets"]) && def.path.len() >= 3 {
+                    let name = def.path[2].clone();
+                    if !secrets.iter().any(|(n, m, _)| *n == name && m.machine == module.machine) {
+                        secrets.push((name, module, def.key_span()));
+                    }
+                }
+            }
+            let mut machines: Vec<Option<&String>> = secrets.iter().map(|(_, m, _)| m.machine.as_ref()).collect();
+            machines.dedup();
+            for machine in machines {
+                let mine: Vec<&(String, &crate::syntax::ModuleInfo, crate::text::Span)> =
+                    secrets.iter().filter(|(_, m, _)| m.machine.as_ref() == machine).collect();
+                let names: Vec<String> = mine.iter().map(|(n, _, _)| format!("`{n}`")).collect();
+                let logins = match logins.as_slice() {
+                    [] => String::new(),
+                    users => format!("; the password of {} comes from a secret", users.join(", ")),
+                };
+                out.push(
+                    Diagnostic::new(
+                        &Self::META,
+                        mine[0].2,
+                        format!(
+                            "{manager} secret{} {} will not decrypt in the VM: the identity is {identity}, which the VM does not have{logins}",
+                            if names.len() == 1 { "" } else { "s" },
+                            names.join(", ")
+                        ),
+                    )
+                    .option(format!("{root}.secrets"))
+                    .machine(machine)
+                    .help(format!(
+                        "to decrypt them in the VM, give it an age key of its own: add its recipient to the secrets' rules and point the VM at the key under `virtualisation.vmVariant` ({})",
+                        if *root == "sops" { "sops.age.keyFile, then `sops updatekeys`" } else { "age.identityPaths, then `agenix -r`" }
+                    )),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_util::{findings, spans};
+
+    const CODE: &str = "vm-secrets";
+
+    #[test]
+    fn names_the_secrets_and_the_logins_that_need_them() {
+        let text = r#"{ config, ... }: {
+  sops.defaultSopsFile = ./secrets.yaml;
+  sops.secrets."users/root".neededForUsers = true;
+  sops.secrets.db = { owner = "postgres"; };
+  sops.secrets.db.mode = "0400";
+  users.users.root.hashedPasswordFile = config.sops.secrets."users/root".path;
+  age.secrets.wifi.file = ./wifi.age;
+}"#;
+        let ds = findings(CODE, text);
+        assert_eq!(spans(text, &ds), [r#"sops.secrets."users/root".neededForUsers"#, "age.secrets.wifi.file"]);
+        assert!(
+            ds[0].message.starts_with("sops-nix secrets `users/root`, `db` will not decrypt in the VM"),
+            "{}",
+            ds[0].message
+        );
+        assert!(ds[0].message.ends_with("the password of root comes from a secret"), "{}", ds[0].message);
+        assert!(ds[1].message.starts_with("agenix secret `wifi` will not decrypt"), "{}", ds[1].message);
+    }
+
+    #[test]
+    fn no_secrets_no_finding() {
+        assert!(
+            findings(CODE, "{ sops.age.keyFile = \"/var/lib/sops-nix/key.txt\"; age.identityPaths = [ ]; }").is_empty()
+        );
+        assert!(findings(CODE, "{ users.users.root.hashedPasswordFile = \"/etc/root.hash\"; }").is_empty());
+    }
+}
