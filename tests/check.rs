@@ -213,9 +213,7 @@ fn check_runs_at_most_jobs_evaluations_at_once() {
         log = log.display(),
         nix = nix.display()
     );
-    std::fs::write(bin.join("nix"), wrapper).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(bin.join("nix"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    common::write_script(&bin.join("nix"), &wrapper);
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
     let mut findings = vec![];
     for jobs in ["1", "2"] {

@@ -18,15 +18,6 @@ fn nixvm() -> Command {
     c
 }
 
-/// Stops the project's machines however the test ends.
-struct Down(PathBuf);
-
-impl Drop for Down {
-    fn drop(&mut self) {
-        let _ = nixvm().args(["down", "--timeout", "2", "--dir"]).arg(&self.0).output();
-    }
-}
-
 /// A project whose machine `relay` "runs" (the stub's script, alive) with
 /// its ssh port pointing at a fresh sshd.
 fn running_project(tmp: &Path) -> (PathBuf, Sshd) {
@@ -52,7 +43,7 @@ fn ssh_and_deploy_through_a_real_sshd() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let (proj, sshd) = running_project(tmp.path());
-    let _down = Down(proj.clone());
+    let _down = common::Down(proj.clone());
 
     // ssh: root, the project key, the command's exit code.
     let out = nixvm().args(["ssh", "relay", "--dir"]).arg(&proj).args(["--", "id", "-un"]).assert().code(0);
@@ -206,7 +197,7 @@ fn deploy_a_flakes_machine_through_a_real_sshd() {
         .args(common::stub_flags())
         .assert()
         .code(0);
-    let _down = Down(dir.clone());
+    let _down = common::Down(dir.clone());
     let sshd = start_sshd(&tmp.path().join("sshd"), &read(&dir.join(".nixvm/ssh-key.pub")));
     std::fs::write(dir.join(".nixvm/web/ssh-port"), format!("{}\n", sshd.port)).unwrap();
 
@@ -303,7 +294,7 @@ fn up_waits_for_a_real_ssh_login() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let (proj, config) = answering_project(tmp.path(), false);
-    let _down = Down(proj.clone());
+    let _down = common::Down(proj.clone());
     let out = nixvm()
         .env("NIXVM_STUB_SSHD_CONFIG", &config)
         .env("NIXVM_STUB_SSHD_DELAY", "2")
@@ -320,7 +311,7 @@ fn up_waits_for_a_real_ssh_login() {
 
     let tmp = tempfile::tempdir().unwrap();
     let (proj, config) = answering_project(tmp.path(), true);
-    let _down = Down(proj.clone());
+    let _down = common::Down(proj.clone());
     let out = nixvm()
         .env("NIXVM_STUB_SSHD_CONFIG", &config)
         .args(["up", "--wait", "--timeout", "4", "--dir"])
@@ -341,7 +332,7 @@ fn run_says_when_the_vm_answers_ssh() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let (proj, config) = answering_project(tmp.path(), false);
-    let _down = Down(proj.clone());
+    let _down = common::Down(proj.clone());
     let mut run = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
         .env("NIXVM_STUB_SSHD_CONFIG", &config)
         .env("NIXVM_STUB_SSHD_DELAY", "1")

@@ -88,15 +88,6 @@ fn vm_value(dir: &Path, machine: &str, attr: &str) -> serde_json::Value {
     nix.eval_json(dir, &installable, Some(&apply)).unwrap()
 }
 
-/// Stops the flake's machines however the test ends.
-struct Down(PathBuf);
-
-impl Drop for Down {
-    fn drop(&mut self) {
-        let _ = nixvm().current_dir(&self.0).args(["down", "--timeout", "2"]).output();
-    }
-}
-
 #[test]
 fn a_flakes_machines_build_and_run_as_vms_without_init() {
     let Some(nix) = common::nix("a_flakes_machines_build_and_run_as_vms_without_init") else { return };
@@ -167,7 +158,7 @@ fn a_flakes_machines_run_as_a_network() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let dir = user_flake(tmp.path());
-    let _down = Down(dir.clone());
+    let _down = common::Down(dir.clone());
 
     let (out, _) = succeed(&dir, &["up"]);
     assert!(out.contains("db: started") && out.contains("192.168.1.1 on the segment"), "{out}");
@@ -401,7 +392,7 @@ fn machines_named_like_hosts_are_left_out_with_a_warning() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let dir = user_flake(tmp.path());
-    let _down = Down(dir.clone());
+    let _down = common::Down(dir.clone());
     let flake = dir.join("flake.nix");
     let text = std::fs::read_to_string(&flake).unwrap();
     std::fs::write(

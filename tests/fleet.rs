@@ -236,15 +236,6 @@ fn up(proj: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
         .assert()
 }
 
-/// Stops the project's machines however the test ends.
-struct Down(PathBuf);
-
-impl Drop for Down {
-    fn drop(&mut self) {
-        let _ = nixvm().args(["down", "--timeout", "2", "--dir"]).arg(&self.0).output();
-    }
-}
-
 /// Two `up`s at the same moment start each machine once; the one that
 /// comes second says the machines run already.
 #[test]
@@ -254,7 +245,7 @@ fn two_ups_at_once_start_each_machine_once() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let proj = network(tmp.path(), "build-vms.nix");
-    let _down = Down(proj.clone());
+    let _down = common::Down(proj.clone());
     // Built first, so that both reach the start together.
     nixvm().args(["build", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(0);
     let up = || {
@@ -286,7 +277,7 @@ fn a_running_machine_is_not_started_twice_and_a_killed_one_is_free() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let proj = network(tmp.path(), "build-vms.nix");
-    let _down = Down(proj.clone());
+    let _down = common::Down(proj.clone());
     up(&proj, &["client"]).code(0);
     let before = status(&proj);
     let client = |s: &serde_json::Value| {
@@ -322,7 +313,7 @@ fn status_shows_what_runs_without_nix() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let proj = network(tmp.path(), "build-vms.nix");
-    let _down = Down(proj.clone());
+    let _down = common::Down(proj.clone());
     up(&proj, &["client"]).code(0);
     assert_eq!(status(&proj)["incomplete"], serde_json::Value::Null);
 
@@ -359,7 +350,7 @@ fn logs_show_and_follow_the_console() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let proj = network(tmp.path(), "build-vms.nix");
-    let _down = Down(proj.clone());
+    let _down = common::Down(proj.clone());
     nixvm().args(["logs", "client", "--dir"]).arg(&proj).assert().code(2).stderr(predicates::str::contains(
         "client has no console log: `nixvm up client` and `nixvm run client --console` write one",
     ));
@@ -397,7 +388,7 @@ fn up_forwards_ports_and_status_lists_them() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let proj = network(tmp.path(), "build-vms.nix");
-    let _down = Down(proj.clone());
+    let _down = common::Down(proj.clone());
     let web = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap().local_addr().unwrap().port();
     let spec = format!("{web}:80");
     up(&proj, &["--forward", &spec]).code(2).stderr(predicates::str::contains("--forward gives one machine ports"));

@@ -20,10 +20,7 @@ fn wrappers(tmp: &Path, nix: &Path, log: &Path) -> PathBuf {
             log.display(),
             real.display()
         );
-        let path = dir.join(name);
-        std::fs::write(&path, script).unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        common::write_script(&dir.join(name), &script);
     }
     dir
 }

@@ -26,15 +26,6 @@ fn nixvm_run(proj: &Path, machine: &str) -> (bool, String) {
     (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// Stops the project's machines however the test ends.
-struct Down(std::path::PathBuf);
-
-impl Drop for Down {
-    fn drop(&mut self) {
-        let _ = Command::cargo_bin("nixvm").unwrap().args(["down", "--timeout", "2", "--dir"]).arg(&self.0).output();
-    }
-}
-
 /// Lines the stub guest said while "booting" (not the environment dump).
 fn guest_lines(out: &str) -> Vec<&str> {
     out.lines().filter(|l| l.starts_with("stub guest:")).collect()
@@ -105,7 +96,7 @@ fn the_configurations_own_forwards_listen_on_loopback() {
         c.output().unwrap()
     };
     assert!(nixvm(&["up", "portal"]).status.success());
-    let _down = Down(proj.clone());
+    let _down = common::Down(proj.clone());
     let status: serde_json::Value = serde_json::from_slice(&nixvm(&["status", "--json"]).stdout).unwrap();
     let down = Command::cargo_bin("nixvm").unwrap().args(["down", "portal", "--dir"]).arg(&proj).output().unwrap();
     assert!(down.status.success(), "{}", String::from_utf8_lossy(&down.stderr));

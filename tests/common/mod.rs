@@ -73,6 +73,24 @@ pub fn stub_flags() -> Vec<String> {
     vec!["--offline".into(), "--override-input".into(), "nixpkgs".into(), format!("path:{}", stub_nixpkgs().display())]
 }
 
+/// An executable script at `path` (a stand-in or a wrapper for a program).
+pub fn write_script(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Stops the machines of the project or flake at its path however the
+/// test ends.
+pub struct Down(pub PathBuf);
+
+impl Drop for Down {
+    fn drop(&mut self) {
+        let _ =
+            Command::new(env!("CARGO_BIN_EXE_nixvm")).args(["down", "--timeout", "2", "--dir"]).arg(&self.0).output();
+    }
+}
+
 /// The `nix` CLI with a store it can write to, as `required_tool`. In a
 /// Nix build's sandbox (the check phase of nixvm's own package) nix is
 /// there but no store it can use: no daemon to reach, a read-only

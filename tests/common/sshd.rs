@@ -6,6 +6,7 @@
 //! `systemd-run` records its arguments and runs the command; with a file
 //! `store-hidden`, its shell sees no store path.
 
+use super::write_script;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -44,12 +45,6 @@ impl Drop for Sshd {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-pub fn write_script(path: &Path, text: &str) {
-    std::fs::write(path, text).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
 /// A new ed25519 key pair at `path` (and `path`.pub).
