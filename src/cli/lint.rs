@@ -110,10 +110,11 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
         reported.push(path.clone());
     }
 
-    // Machine-level findings are decided over each machine's modules.
+    // Machine-level findings are decided over each machine's modules; a
+    // flake's findings name their machines.
     let absolute: Vec<Option<PathBuf>> = reported.iter().map(|p| crate::files::absolute(p)).collect();
     crate::lint::machines::settle(&absolute, &mut reports);
-    name_machines(&start, &reported, &mut reports);
+    name_machines(&start, &absolute, &mut reports);
     let least = if args.quiet_notes { Severity::Warning } else { args.min_severity.severity() };
     let before = Totals::of(&reports);
     for r in &mut reports {
@@ -167,11 +168,11 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
 }
 
 /// In a flake, findings name the machines whose modules reach their file.
-fn name_machines(start: &Path, paths: &[PathBuf], reports: &mut [FileReport]) {
+/// `absolute[i]` is the absolute path of `reports[i]`'s file.
+fn name_machines(start: &Path, absolute: &[Option<PathBuf>], reports: &mut [FileReport]) {
     let Some(flake_dir) = crate::files::enclosing_flake(start) else { return };
     let Some(flake_nix) = crate::files::read_text(&flake_dir.join("flake.nix")) else { return };
-    let absolute: Vec<Option<PathBuf>> = paths.iter().map(|p| crate::files::absolute(p)).collect();
-    crate::lint::flake_machines::name_machines(&flake_dir, &flake_nix, &absolute, reports);
+    crate::lint::flake_machines::name_machines(&flake_dir, &flake_nix, absolute, reports);
 }
 
 /// One file as `lint` leaves it: linted (and fixed), or unreadable.
