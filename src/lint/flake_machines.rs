@@ -5,7 +5,8 @@
 //! texts come in, keyed by absolute path.
 
 use super::diagnostic::FileReport;
-use crate::syntax::{self, ImportTarget};
+use super::machines::{file_of, static_imports};
+use crate::syntax;
 use crate::text::normalize_path;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -18,32 +19,17 @@ pub fn machines_of_files(
     texts: &BTreeMap<PathBuf, String>,
 ) -> BTreeMap<PathBuf, BTreeSet<String>> {
     let mut owners: BTreeMap<PathBuf, BTreeSet<String>> = BTreeMap::new();
-    // A path to a directory means its default.nix.
-    let file_of = |p: PathBuf| {
-        if texts.contains_key(&p) {
-            Some(p)
-        } else {
-            Some(p.join("default.nix")).filter(|d| texts.contains_key(d))
-        }
-    };
     for (machine, modules) in syntax::flake_machine_modules(&syntax::parse(flake_nix)) {
         let mut queue: Vec<PathBuf> =
-            modules.iter().filter_map(|m| file_of(normalize_path(&flake_dir.join(m)))).collect();
+            modules.iter().filter_map(|m| file_of(texts, normalize_path(&flake_dir.join(m)))).collect();
         let mut seen = BTreeSet::new();
         while let Some(file) = queue.pop() {
             if !seen.insert(file.clone()) {
                 continue;
             }
             owners.entry(file.clone()).or_default().insert(machine.clone());
-            let dir = file.parent().unwrap_or(Path::new("/")).to_path_buf();
             let analysis = syntax::analyze(&syntax::parse(&texts[&file]));
-            for import in analysis.modules.iter().flat_map(|m| &m.imports) {
-                if let ImportTarget::Path(p) = &import.target {
-                    if p.starts_with("./") || p.starts_with("../") {
-                        queue.extend(file_of(normalize_path(&dir.join(p))));
-                    }
-                }
-            }
+            queue.extend(static_imports(texts, &file, &analysis).0);
         }
     }
     owners

@@ -21,36 +21,50 @@ struct Module {
     definitions: Vec<Definition>,
 }
 
-fn read(texts: &BTreeMap<PathBuf, String>) -> BTreeMap<PathBuf, Module> {
-    // A path to a directory means its default.nix.
-    let file_of = |p: PathBuf| {
-        if texts.contains_key(&p) {
-            Some(p)
-        } else {
-            Some(p.join("default.nix")).filter(|d| texts.contains_key(d))
+/// The file of `texts` a module path names: itself, or a directory's
+/// default.nix.
+pub(super) fn file_of(texts: &BTreeMap<PathBuf, String>, path: PathBuf) -> Option<PathBuf> {
+    if texts.contains_key(&path) {
+        Some(path)
+    } else {
+        Some(path.join("default.nix")).filter(|d| texts.contains_key(d))
+    }
+}
+
+/// The files of `texts` that the module at `path` imports with static
+/// relative paths, and whether it also imports what cannot be followed
+/// (a computed path, an absolute one, a file not among `texts`). Imports
+/// inside nixpkgs (`modulesPath`, `<nixpkgs/...>`) are NixOS's own.
+pub(super) fn static_imports(
+    texts: &BTreeMap<PathBuf, String>,
+    path: &Path,
+    analysis: &syntax::FileAnalysis,
+) -> (Vec<PathBuf>, bool) {
+    let dir = path.parent().unwrap_or(Path::new("/"));
+    let (mut imports, mut opaque) = (vec![], false);
+    for import in analysis.modules.iter().flat_map(|m| &m.imports) {
+        match &import.target {
+            ImportTarget::Path(p) if p.starts_with("./") || p.starts_with("../") => {
+                match file_of(texts, normalize_path(&dir.join(p))) {
+                    Some(file) => imports.push(file),
+                    None => opaque = true,
+                }
+            }
+            ImportTarget::ModulesPath(_) => {}
+            ImportTarget::Path(p) if p.starts_with('<') => {}
+            _ => opaque = true,
         }
-    };
+    }
+    (imports, opaque)
+}
+
+fn read(texts: &BTreeMap<PathBuf, String>) -> BTreeMap<PathBuf, Module> {
     use rayon::prelude::*;
     texts
         .par_iter()
         .map(|(path, text)| {
             let analysis = syntax::analyze(&syntax::parse(text));
-            let dir = path.parent().unwrap_or(Path::new("/"));
-            let (mut imports, mut opaque) = (vec![], false);
-            for import in analysis.modules.iter().flat_map(|m| &m.imports) {
-                match &import.target {
-                    ImportTarget::Path(p) if p.starts_with("./") || p.starts_with("../") => {
-                        match file_of(normalize_path(&dir.join(p))) {
-                            Some(file) => imports.push(file),
-                            None => opaque = true,
-                        }
-                    }
-                    // Inside nixpkgs: NixOS's own modules.
-                    ImportTarget::ModulesPath(_) => {}
-                    ImportTarget::Path(p) if p.starts_with('<') => {}
-                    _ => opaque = true,
-                }
-            }
+            let (imports, opaque) = static_imports(texts, path, &analysis);
             let definitions = analysis.modules.into_iter().flat_map(|m| m.definitions).collect();
             (path.clone(), Module { imports, opaque, definitions })
         })
