@@ -1,11 +1,13 @@
 //! The lifecycle layer: where machines come from (`source`), their state
-//! under `.nixvm/` (`state`), the project key (`key`), creating a project
+//! under `.nixvm/` (`state`), the project keys (`key` for ssh, `age_key`
+//! for the VMs' secrets), creating a project
 //! (`project`), evaluating and building (`build`), starting (`start`),
 //! stopping and listing (`fleet`), console logs (`logs`), logging in and
 //! deploying (`ssh`), and
 //! `check`'s evaluations. It returns data that `cli` prints. With `nix`,
 //! the only layer that starts programs, all through `process`.
 
+pub mod age_key;
 pub mod build;
 pub mod check;
 pub mod fleet;

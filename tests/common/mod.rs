@@ -23,9 +23,9 @@ pub fn required_tool(program: &str, test: &str) -> Option<PathBuf> {
         std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).map(|d| d.join(program)).find(|c| c.is_file()));
     match found {
         Some(p) => Some(p),
-        None if in_ci() => panic!("{test}: {program} is required in CI (apt-get install nix-bin)"),
+        None if in_ci() => panic!("{test}: {program} is required in CI (.ci/run installs it)"),
         None => {
-            eprintln!("SKIPPED {test}: {program} not found on PATH (install Debian's nix-bin to run it)");
+            eprintln!("SKIPPED {test}: {program} not found on PATH (.ci/run names the Debian package to install)");
             None
         }
     }

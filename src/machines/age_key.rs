@@ -1,0 +1,149 @@
+//! The project's age identity, with which sops-nix and agenix decrypt in the
+//! VMs: `.nixvm/identity/age-key` (an X25519 identity in age's own format,
+//! 0600, in a directory of its own, 0700), never in the Nix store or in a
+//! file git tracks. The VM variant mounts that directory read-only from the
+//! host (see the VM module) and points sops-nix and agenix at the key; its
+//! recipient (`age1...`) is what the user adds to `.sops.yaml` or agenix's
+//! `secrets.nix` so that the VMs decrypt the real secrets.
+
+use super::source::Source;
+use anyhow::{bail, Context as _};
+use bech32::{Bech32, Hrp};
+use std::path::{Path, PathBuf};
+
+/// The directory shared with the VMs; nothing else goes in it.
+pub const DIR: &str = "identity";
+/// The key's file name in it.
+pub const FILE: &str = "age-key";
+/// Where the VM sees the directory (the VM module mounts it there).
+pub const GUEST_DIR: &str = "/var/lib/nixvm";
+
+/// An age X25519 identity: the secret key as age writes it
+/// (`AGE-SECRET-KEY-1...`) and its recipient (`age1...`).
+pub struct Identity {
+    secret: String,
+    pub recipient: String,
+}
+
+/// Why a key file is not an age identity.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum KeyError {
+    #[error("no line starts with AGE-SECRET-KEY-1")]
+    Missing,
+    #[error("the AGE-SECRET-KEY-1 line is not a valid age identity ({0})")]
+    Invalid(String),
+}
+
+impl Identity {
+    /// The identity of a 32-byte secret (X25519 clamps it when used).
+    pub fn from_secret(bytes: [u8; 32]) -> Identity {
+        let public = x25519_dalek::PublicKey::from(&x25519_dalek::StaticSecret::from(bytes));
+        Identity {
+            secret: encode("age-secret-key-", &bytes).to_uppercase(),
+            recipient: encode("age", public.as_bytes()),
+        }
+    }
+
+    /// A new identity from the operating system's random source.
+    pub fn generate() -> anyhow::Result<Identity> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no random bytes for the age key: {e}"))?;
+        Ok(Identity::from_secret(bytes))
+    }
+
+    /// The identity in an age key file (as `age-keygen` writes them:
+    /// comment lines, then the secret key).
+    pub fn parse(text: &str) -> Result<Identity, KeyError> {
+        let line = text.lines().map(str::trim).find(|l| l.starts_with("AGE-SECRET-KEY-1")).ok_or(KeyError::Missing)?;
+        let (hrp, data) = bech32::decode(line).map_err(|e| KeyError::Invalid(e.to_string()))?;
+        if hrp.as_str().to_ascii_lowercase() != "age-secret-key-" {
+            return Err(KeyError::Invalid(format!("its prefix is {hrp}")));
+        }
+        let bytes: [u8; 32] =
+            data.try_into().map_err(|d: Vec<u8>| KeyError::Invalid(format!("{} bytes, not 32", d.len())))?;
+        Ok(Identity::from_secret(bytes))
+    }
+
+    /// The key file's text, as age-keygen lays it out.
+    pub fn file_text(&self) -> String {
+        format!(
+            "# nixvm's age identity for this project's VMs: never commit it.\n# public key: {}\n{}\n",
+            self.recipient, self.secret
+        )
+    }
+}
+
+fn encode(hrp: &str, data: &[u8]) -> String {
+    // Both prefixes are valid and 32 bytes are far below bech32's limits.
+    Hrp::parse(hrp).ok().and_then(|hrp| bech32::encode::<Bech32>(hrp, data).ok()).unwrap_or_default()
+}
+
+/// The shared directory of a source: `.nixvm/identity`.
+pub fn dir(source: &Source) -> PathBuf {
+    source.state_dir().join(DIR)
+}
+
+/// The source's identity, made when there is none (written aside and
+/// renamed, 0600 in a 0700 directory).
+pub fn ensure(source: &Source) -> anyhow::Result<(PathBuf, Identity)> {
+    use std::os::unix::fs::DirBuilderExt;
+    source.create_state_dir()?;
+    let dir = dir(source);
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&dir)
+        .with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join(FILE);
+    match read(&path)? {
+        Some(identity) => Ok((dir, identity)),
+        None => {
+            let identity = Identity::generate()?;
+            crate::files::write_state(&path, &identity.file_text(), 0o600)?;
+            Ok((dir, identity))
+        }
+    }
+}
+
+/// The identity at `path`, if there is a file.
+pub fn read(path: &Path) -> anyhow::Result<Option<Identity>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => match Identity::parse(&text) {
+            Ok(identity) => Ok(Some(identity)),
+            Err(e) => bail!("{}: {e}; remove it and nixvm makes a new one", path.display()),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_file_reads_back_as_the_same_identity() {
+        let identity = Identity::from_secret([7; 32]);
+        assert!(identity.secret.starts_with("AGE-SECRET-KEY-1"), "{}", identity.secret);
+        assert!(identity.recipient.starts_with("age1"), "{}", identity.recipient);
+        assert_eq!(identity.recipient.len(), 62, "{}", identity.recipient);
+        let again = Identity::parse(&identity.file_text()).unwrap();
+        assert_eq!(again.recipient, identity.recipient);
+        assert_eq!(again.secret, identity.secret);
+        // Another secret, another recipient.
+        assert_ne!(Identity::from_secret([8; 32]).recipient, identity.recipient);
+    }
+
+    #[test]
+    fn what_is_not_an_identity_says_so() {
+        assert_eq!(Identity::parse("# nothing\n").err(), Some(KeyError::Missing));
+        let secret = Identity::from_secret([7; 32]).secret;
+        // One character of the data changed: the checksum no longer holds.
+        let at = 20;
+        let other = if &secret[at..=at] == "Q" { "P" } else { "Q" };
+        let broken = format!("{}{other}{}", &secret[..at], &secret[at + 1..]);
+        assert!(matches!(Identity::parse(&broken), Err(KeyError::Invalid(_))));
+        let recipient_as_key = format!("AGE-SECRET-KEY-1{}", "Q".repeat(10));
+        assert!(matches!(Identity::parse(&recipient_as_key), Err(KeyError::Invalid(_))));
+    }
+}
