@@ -56,7 +56,7 @@ impl Identity {
     pub fn parse(text: &str) -> Result<Identity, KeyError> {
         let line = text.lines().map(str::trim).find(|l| l.starts_with("AGE-SECRET-KEY-1")).ok_or(KeyError::Missing)?;
         let (hrp, data) = bech32::decode(line).map_err(|e| KeyError::Invalid(e.to_string()))?;
-        if hrp.as_str().to_ascii_lowercase() != "age-secret-key-" {
+        if !hrp.as_str().eq_ignore_ascii_case("age-secret-key-") {
             return Err(KeyError::Invalid(format!("its prefix is {hrp}")));
         }
         let bytes: [u8; 32] =
