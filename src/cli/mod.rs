@@ -13,6 +13,7 @@ mod lint;
 mod output;
 mod progress;
 pub mod report;
+mod secrets;
 mod ssh;
 mod vm;
 
@@ -56,6 +57,8 @@ enum Command {
     Ssh(ssh::SshArgs),
     /// Update a running machine in place: build, copy, switch-to-configuration test.
     Deploy(ssh::DeployArgs),
+    /// The VMs' age recipient, and whether each machine's sops-nix and agenix secrets decrypt in its VM.
+    Secrets(secrets::SecretsArgs),
     /// Which machines run, their ssh ports and disk images.
     Status(fleet::StatusArgs),
     /// Show a machine's console log (`up` writes it), or follow it.
@@ -94,6 +97,7 @@ pub fn main() -> ExitCode {
         Command::Down(args) => fleet::down(args).map(ExitCode::from),
         Command::Ssh(args) => ssh::ssh(args),
         Command::Deploy(args) => ssh::deploy(args).map(ExitCode::from),
+        Command::Secrets(args) => secrets::run(args).map(ExitCode::from),
         Command::Status(args) => fleet::status(args).map(ExitCode::from),
         Command::Logs(args) => fleet::logs(args).map(ExitCode::from),
         Command::AwaitSsh(args) => fleet::await_ssh(args).map(ExitCode::from),

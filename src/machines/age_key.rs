@@ -135,6 +135,25 @@ mod tests {
     }
 
     #[test]
+    fn published_identities_give_their_recipients() {
+        // Pairs that age's own test data and documentation publish.
+        for (secret, recipient) in [
+            (
+                "AGE-SECRET-KEY-1EGTZVFFV20835NWYV6270LXYVK2VKNX2MMDKWYKLMGR48UAWX40Q2P2LM0",
+                "age1xmwwc06ly3ee5rytxm9mflaz2u56jjj36s0mypdrwsvlul66mv4q47ryef",
+            ),
+            (
+                "AGE-SECRET-KEY-1N9JEPW6DWJ0ZQUDX63F5A03GX8QUW7PXDE39N8UYF82VZ9PC8UFS3M7XA9",
+                "age1lvyvwawkr0mcnnnncaghunadrqkmuf9e6507x9y920xxpp866cnql7dp2z",
+            ),
+        ] {
+            let identity = Identity::parse(&format!("# created: 2021-01-01T00:00:00Z\n{secret}\n")).unwrap();
+            assert_eq!(identity.recipient, recipient);
+            assert_eq!(identity.secret, secret, "written back as age writes it");
+        }
+    }
+
+    #[test]
     fn what_is_not_an_identity_says_so() {
         assert_eq!(Identity::parse("# nothing\n").err(), Some(KeyError::Missing));
         let secret = Identity::from_secret([7; 32]).secret;

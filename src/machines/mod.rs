@@ -3,7 +3,7 @@
 //! for the VMs' secrets), creating a project
 //! (`project`), evaluating and building (`build`), starting (`start`),
 //! stopping and listing (`fleet`), console logs (`logs`), logging in and
-//! deploying (`ssh`), and
+//! deploying (`ssh`), the VMs' secrets (`secrets`), and
 //! `check`'s evaluations. It returns data that `cli` prints. With `nix`,
 //! the only layer that starts programs, all through `process`.
 
@@ -15,6 +15,7 @@ pub mod key;
 pub mod logs;
 mod process;
 pub mod project;
+pub mod secrets;
 pub mod source;
 pub mod ssh;
 pub mod start;

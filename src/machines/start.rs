@@ -128,7 +128,8 @@ fn prepare(
     let script = run_script(&built.vm)?;
     // The configuration's own forwards (virtualisation.forwardPorts), as
     // the run script gives them to QEMU: checked and listed as nixvm's are.
-    let own = Forward::in_run_script(&std::fs::read_to_string(&script).unwrap_or_default());
+    let script_text = std::fs::read_to_string(&script).unwrap_or_default();
+    let own = Forward::in_run_script(&script_text);
     let all: Vec<Forward> = own.iter().chain(forwards).copied().collect();
     if !own.is_empty() {
         check_forwards(&all).context("the VM's own forwards (virtualisation.forwardPorts) with --forward's")?;
@@ -150,7 +151,15 @@ fn prepare(
     let current = |n: &str| std::env::var(n).ok();
     state.prepare_start(port, &crate::runtime::disk_image_in_use(&settings, current), &built.system)?;
     state.record_forwards(&all)?;
-    let env = crate::runtime::run_environment(&settings, current);
+    let mut env = crate::runtime::run_environment(&settings, current);
+    // A VM whose secrets decrypt with the project's age identity (the VM
+    // module shares its directory when the machine has sops-nix or
+    // agenix): made on first use, handed over here.
+    let identity = crate::render::IDENTITY.variable;
+    if script_text.contains(identity) {
+        let (dir, _) = super::age_key::ensure(source)?;
+        env.push((identity.to_string(), dir.display().to_string()));
+    }
     // A console in the terminal is also kept in console.log, as `up`'s is.
     let args = if console { crate::runtime::console_log_args(&state.dir.join(CONSOLE_LOG)) } else { vec![] };
     Ok(Prepared { machine: machine.to_string(), script, state, port, env, args, lock })

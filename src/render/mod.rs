@@ -93,10 +93,27 @@ fn chain(e: &dyn std::error::Error) -> String {
     s
 }
 
+/// How a VM gets the project's age identity, with which sops-nix and agenix
+/// decrypt in it: a directory of the host's, named by a variable of the
+/// run script's environment (nixvm sets it), shared with the VM read-only
+/// and mounted at `guest_dir`, holding the key as `file`.
+#[derive(Serialize, Debug, Clone, Copy)]
+pub struct IdentityShare {
+    pub variable: &'static str,
+    pub guest_dir: &'static str,
+    pub file: &'static str,
+}
+
+/// What every VM module says about the identity; templates see it as
+/// `identity`.
+pub const IDENTITY: IdentityShare =
+    IdentityShare { variable: "NIXVM_IDENTITY", guest_dir: "/var/lib/nixvm", file: "age-key" };
+
 /// Render template `name` with `context`; Nix templates are re-parsed.
 pub fn render(name: &str, context: &impl Serialize) -> Result<String, RenderError> {
     let t = tera(name)?;
-    let ctx = tera::Context::from_serialize(context).map_err(|e| RenderError::Template(name.into(), chain(&e)))?;
+    let mut ctx = tera::Context::from_serialize(context).map_err(|e| RenderError::Template(name.into(), chain(&e)))?;
+    ctx.insert("identity", &IDENTITY);
     let mut text = t.render(name, &ctx).map_err(|e| RenderError::Template(name.into(), chain(&e)))?;
     if !text.ends_with('\n') {
         text.push('\n');

@@ -151,6 +151,22 @@ pub fn nix_flake(nix: &Path, dir: &Path, args: &[&str]) -> (bool, String, String
     )
 }
 
+/// `nix ARGS` in `dir` with the flake features on and nothing added:
+/// (success, stdout, stderr).
+pub fn nix_flake_raw(nix: &Path, dir: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(nix)
+        .current_dir(dir)
+        .args(["--extra-experimental-features", "nix-command flakes"])
+        .args(args)
+        .output()
+        .expect("run nix");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// Copy a directory tree (files and directories only).
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

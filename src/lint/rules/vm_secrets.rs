@@ -12,7 +12,9 @@ declare_lint! {
     /// on its disk (`sops.age.keyFile`). A VM has none of them (its host
     /// key is new, made after activation), so no secret decrypts: every
     /// service that reads one fails, and a user whose `hashedPasswordFile`
-    /// is a secret cannot log in with that password.
+    /// is a secret cannot log in with that password. nixvm's VMs decrypt
+    /// with the project's own age identity instead, handed over at boot;
+    /// `nixvm secrets` prints its recipient, to add to the secrets' rules.
     ///
     /// Example:
     ///
@@ -81,8 +83,9 @@ impl Lint for VmSecrets {
                     .option(format!("{root}.secrets"))
                     .machine(machine)
                     .help(format!(
-                        "to decrypt them in the VM, give it an age key of its own: add its recipient to the secrets' rules and point the VM at the key under `virtualisation.vmVariant` ({})",
-                        if *root == "sops" { "sops.age.keyFile, then `sops updatekeys`" } else { "age.identityPaths, then `agenix -r`" }
+                        "nixvm's VMs decrypt with the project's age identity instead (their `{}` points at it); `nixvm secrets` prints its recipient and the lines to add to {}",
+                        if *root == "sops" { "sops.age.keyFile" } else { "age.identityPaths" },
+                        if *root == "sops" { "`.sops.yaml` (then `sops updatekeys`)" } else { "`secrets.nix` (then `agenix -r`)" }
                     )),
                 );
             }
