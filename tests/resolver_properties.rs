@@ -289,7 +289,7 @@ proptest! {
                 Leaf::Int(i) => d.value == Value::Int(*i),
                 Leaf::Bool(b) => d.value == Value::Bool(*b),
                 Leaf::Str(s) => d.value == Value::Str(s.clone()),
-                Leaf::Inherit => d.inherited || matches!(d.value, Value::Expr(_)),
+                Leaf::Inherit => d.inherited.is_some() || matches!(d.value, Value::Expr(_)),
             });
             prop_assert!(ok, "{path:?} = {leaf:?} found as {found:?} in:\n{text}");
         }

@@ -107,8 +107,8 @@ pub struct Definition {
     pub wrapper: Option<WrapperCall>,
     /// Conditions (`mkIf c`, `if c`) it is under, as source text.
     pub conditions: Vec<String>,
-    /// Defined by `inherit` rather than `name = value;`.
-    pub inherited: bool,
+    /// Defined by `inherit` rather than `name = value;`: how it is written.
+    pub inherited: Option<Inherited>,
     /// Has a key component that is not static (`${name}`).
     pub dynamic: bool,
     /// The value must be parenthesised to become a function argument.
@@ -116,6 +116,31 @@ pub struct Definition {
     /// The value is itself a function argument or list item (`mkIf c v`),
     /// so a call made of it must be parenthesised.
     pub value_is_argument: bool,
+}
+
+/// An `inherit` entry seen from one of the names it lists, for fixes that
+/// take that name out of it as a binding of its own (`inherit (x) a b;` ->
+/// `inherit (x) b;` and `a = ... x.a ...;`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inherited {
+    /// The whole entry, from `inherit` to its `;`.
+    pub entry: Span,
+    /// How many names the entry lists.
+    pub names: usize,
+    /// The entry holds a comment, which rewriting all of it would lose.
+    pub has_comment: bool,
+    /// The name as written, to become the key of a binding.
+    pub key: String,
+    /// An expression for the inherited value that reads the same outside
+    /// the entry (`enable`, `x.a`, `(f y).a`); `None` when there is none (a
+    /// quoted name that is no variable, a comment inside `(x)`).
+    pub value: Option<String>,
+    /// What to delete to take the name out of the entry: the name and the
+    /// blanks that separate it from its neighbour, never a comment.
+    pub removal: Span,
+    /// The entry is in a `rec` set: a binding written there sees the set's
+    /// own attributes, so `a = f a;` would refer to itself.
+    pub in_rec: bool,
 }
 
 impl Definition {
@@ -198,8 +223,9 @@ impl ImportTarget {
 pub enum LibAccess {
     /// `lib` is bound; use this expression (`lib`, or `args.lib`).
     Bound(String),
-    /// `lib` is not bound, but this edit adds it to the argument pattern.
-    Addable(Edit),
+    /// `lib` is not bound, but these edits bind it: `lib` added to the
+    /// argument pattern, or a plain attribute set made a function of it.
+    Addable(Vec<Edit>),
     /// No way to reach `lib`; the reason, for the user.
     Unavailable(String),
 }

@@ -288,7 +288,7 @@ pub fn analyze_module(expr: &ast::Expr, machine: Option<String>) -> ModuleInfo {
     } else {
         ModuleShape::Other
     };
-    let lib = lib_access(&w.scopes, lambdas.last());
+    let lib = lib_access(&w.scopes, lambdas.last(), &shape, expr);
     w.module_body(&body);
     for _ in 0..pushed {
         w.scopes.frames.pop();
@@ -321,29 +321,45 @@ fn param_frame(l: &ast::Lambda) -> Frame {
     frame
 }
 
-fn lib_access(scopes: &Scopes, module_fn: Option<&ast::Lambda>) -> LibAccess {
+/// How the module `expr` reaches `lib`. A module that is a plain attribute
+/// set becomes a function of `lib`: `{ lib, ... }: ` written before it (its
+/// comments, layout and line endings stay as they are), in parentheses
+/// where a function cannot stand bare (a list item).
+fn lib_access(scopes: &Scopes, module_fn: Option<&ast::Lambda>, shape: &ModuleShape, expr: &ast::Expr) -> LibAccess {
     if matches!(scopes.lookup("lib"), Some(Binding::Lib)) {
         return LibAccess::Bound("lib".into());
     }
     let Some(lambda) = module_fn else {
+        if *shape == ModuleShape::AttrSet {
+            let span = span_of(expr.syntax());
+            let bare = expr.syntax().parent().is_none_or(|p| {
+                use rnix::SyntaxKind::*;
+                matches!(p.kind(), NODE_ROOT | NODE_ATTRPATH_VALUE | NODE_PAREN)
+            });
+            return LibAccess::Addable(if bare {
+                vec![Edit::insert(span.start, "{ lib, ... }: ")]
+            } else {
+                vec![Edit::insert(span.start, "({ lib, ... }: "), Edit::insert(span.end, ")")]
+            });
+        }
         return LibAccess::Unavailable(
-            "the module is not a function, so `lib` is not in scope; write it as `{ lib, ... }: { ... }` to allow the fix"
+            "the module is not a function, so `lib` is not in scope; write it as `{ lib, ... }: ...` to allow the fix"
                 .into(),
         );
     };
     match lambda.param() {
         Some(ast::Param::Pattern(p)) => {
             if let Some(dots) = p.ellipsis_token() {
-                LibAccess::Addable(Edit::insert(token_span(&dots).start, "lib, "))
+                LibAccess::Addable(vec![Edit::insert(token_span(&dots).start, "lib, ")])
             } else if let Some(last) = p.pat_entries().last() {
-                LibAccess::Addable(Edit::insert(span_of(last.syntax()).end, ", lib"))
+                LibAccess::Addable(vec![Edit::insert(span_of(last.syntax()).end, ", lib")])
             } else if let Some(open) = p
                 .syntax()
                 .children_with_tokens()
                 .filter_map(|t| t.into_token())
                 .find(|t| t.kind() == rnix::SyntaxKind::TOKEN_L_BRACE)
             {
-                LibAccess::Addable(Edit::insert(token_span(&open).end, " lib"))
+                LibAccess::Addable(vec![Edit::insert(token_span(&open).end, " lib")])
             } else {
                 LibAccess::Unavailable("the module's argument pattern could not be read".into())
             }
@@ -537,11 +553,32 @@ impl Walker {
             ast::Entry::AttrpathValue(av) => self.binding(av, prefix, 0, ctx, depth),
             ast::Entry::Inherit(inh) => {
                 let from = inh.from().and_then(|f| f.expr());
+                let source = from.as_ref().map(selectable);
+                let names = inh.attrs().count();
+                let has_comment =
+                    inh.syntax().descendants_with_tokens().any(|t| t.kind() == rnix::SyntaxKind::TOKEN_COMMENT);
+                let in_rec =
+                    inh.syntax().parent().and_then(ast::AttrSet::cast).is_some_and(|s| s.rec_token().is_some());
                 for attr in inh.attrs() {
                     let Some(name) = attr_name(&attr) else { continue };
                     let value = match &from {
                         Some(f) => Value::Expr(format!("{}.{}", text_of(f.syntax()), name)),
                         None => self.scopes.literal(&name).unwrap_or_else(|| Value::Expr(name.clone())),
+                    };
+                    let key = attr.syntax().text().to_string();
+                    let written = match (&source, &attr) {
+                        (_, ast::Attr::Dynamic(_)) => None,
+                        (Some(source), _) => source.as_ref().map(|s| format!("{s}.{key}")),
+                        (None, _) => crate::nixstr::is_identifier(&name).then(|| name.clone()),
+                    };
+                    let inherited = Inherited {
+                        entry: span_of(inh.syntax()),
+                        names,
+                        has_comment,
+                        key,
+                        value: written,
+                        removal: removal_in_inherit(attr.syntax()),
+                        in_rec,
                     };
                     let mut path = prefix.to_vec();
                     path.push(name);
@@ -555,7 +592,7 @@ impl Walker {
                         priority: ctx.priority,
                         wrapper: ctx.wrapper.clone(),
                         conditions: ctx.conditions.clone(),
-                        inherited: true,
+                        inherited: Some(inherited),
                         dynamic: false,
                         value_needs_parens: false,
                         value_is_argument: false,
@@ -683,11 +720,55 @@ impl Walker {
             priority: ctx.priority,
             wrapper: ctx.wrapper.clone(),
             conditions: ctx.conditions.clone(),
-            inherited: false,
+            inherited: None,
             dynamic: key.dynamic,
             value_needs_parens: !value::is_atomic(expr),
             value_is_argument: is_argument(expr),
         });
+    }
+}
+
+/// The source of `inherit (x)`'s `x`, ready to be selected from (`x.a`):
+/// parenthesised unless it is a name, a selection, a set or already in
+/// parentheses. `None` when it holds a comment, which could swallow what
+/// is written after it.
+fn selectable(from: &ast::Expr) -> Option<String> {
+    if from.syntax().descendants_with_tokens().any(|t| t.kind() == rnix::SyntaxKind::TOKEN_COMMENT) {
+        return None;
+    }
+    let text = from.syntax().text().to_string();
+    match from {
+        ast::Expr::Ident(_) | ast::Expr::Paren(_) | ast::Expr::AttrSet(_) => Some(text),
+        ast::Expr::Select(s) if s.or_token().is_none() => Some(text),
+        _ => Some(format!("({text})")),
+    }
+}
+
+/// What to delete to take the name `attr` out of its `inherit` entry: the
+/// name and the blanks up to the next name, or (when no name follows them)
+/// the blanks before it, unless a comment ends there (its line end is
+/// needed); otherwise the name alone.
+fn removal_in_inherit(attr: &SyntaxNode) -> Span {
+    use rnix::SyntaxKind::{TOKEN_COMMENT, TOKEN_WHITESPACE};
+    let own = span_of(attr);
+    let mut end = own.end;
+    let mut next = attr.next_sibling_or_token();
+    while let Some(el) = next.as_ref().filter(|el| el.kind() == TOKEN_WHITESPACE) {
+        end = el.text_range().end().into();
+        next = el.next_sibling_or_token();
+    }
+    if next.as_ref().is_some_and(|el| el.as_node().is_some()) {
+        return Span::new(own.start, end);
+    }
+    let mut start = own.start;
+    let mut prev = attr.prev_sibling_or_token();
+    while let Some(el) = prev.as_ref().filter(|el| el.kind() == TOKEN_WHITESPACE) {
+        start = el.text_range().start().into();
+        prev = el.prev_sibling_or_token();
+    }
+    match prev {
+        Some(el) if el.kind() != TOKEN_COMMENT => Span::new(start, own.end),
+        _ => own,
     }
 }
 
@@ -790,6 +871,34 @@ mod tests {
         let defs = definitions("{ lib, ... }: { x.y = (if false then lib.mkForce else lib.mkDefault) 3; }");
         assert_eq!(defs.len(), 1);
         assert_eq!((defs[0].priority.level, defs[0].conditions.len()), (Some(1000), 0));
+    }
+
+    #[test]
+    fn inherited_definitions_say_how_they_are_written() {
+        let text =
+            "{ cfg, ... }: { a = { inherit (cfg) x y; }; b = rec { inherit z; }; c = { inherit (f 1) \"w\"; }; }";
+        let defs = definitions(text);
+        let seen: Vec<_> = defs
+            .iter()
+            .filter_map(|d| d.inherited.as_ref().map(|i| (d.dotted(), i)))
+            .map(|(p, i)| {
+                let cut = |s: crate::text::Span| &text[s.start..s.end];
+                (p, cut(i.entry), i.names, i.key.as_str(), i.value.as_deref(), cut(i.removal), i.in_rec)
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("a.x".into(), "inherit (cfg) x y;", 2, "x", Some("cfg.x"), "x ", false),
+                ("a.y".into(), "inherit (cfg) x y;", 2, "y", Some("cfg.y"), " y", false),
+                ("b.z".into(), "inherit z;", 1, "z", Some("z"), " z", true),
+                ("c.w".into(), "inherit (f 1) \"w\";", 1, "\"w\"", Some("(f 1).\"w\""), " \"w\"", false),
+            ]
+        );
+        assert!(definitions(text).iter().filter(|d| d.inherited.is_none()).all(|d| d.key_start == 0));
+        // A comment in `(x)` could swallow what follows it: no expression.
+        let defs = definitions("{ a = { inherit (cfg # site\n.a) x; }; }");
+        assert_eq!(defs.iter().find_map(|d| d.inherited.as_ref()).map(|i| i.value.clone()), Some(None));
     }
 
     #[test]

@@ -19,8 +19,11 @@ declare_lint! {
     /// do not conflict.
     ///
     /// Fix: wrap the value in `lib.mkDefault` (adding `lib` to the module's
-    /// arguments when missing). On hardware your value still applies; in the
-    /// VM qemu-vm.nix's wins.
+    /// arguments when missing, or making a module that is a plain attribute
+    /// set a function of `lib`). On hardware your value still applies; in
+    /// the VM qemu-vm.nix's wins. A value from `inherit` becomes a binding
+    /// of its own (`inherit (x) a;` -> `a = lib.mkDefault x.a;`), except in
+    /// a `rec` set, where that binding could refer to itself.
     ///
     /// Example:
     ///
@@ -63,8 +66,11 @@ impl Lint for QemuConflict {
                     edits.push(Edit::replace(Span::new(w.start, w.head_end), format!("{lib}.mkDefault")));
                     Fix { description: "use `mkDefault` instead of `mkOverride 100`".into(), edits }
                 }),
-                None => wrap_in_mk_default(module, def).map(|edits| Fix {
-                    description: format!("wrap the value of `{option}` in `lib.mkDefault`"),
+                None => wrap_in_mk_default(cx.text, module, def).map(|edits| Fix {
+                    description: match def.inherited {
+                        Some(_) => format!("bind the inherited `{option}` to its value in `lib.mkDefault`"),
+                        None => format!("wrap the value of `{option}` in `lib.mkDefault`"),
+                    },
                     edits,
                 }),
             };
@@ -240,11 +246,150 @@ mod tests {
         );
     }
 
+    /// Every fix of `text` applied to a fixpoint: the result, after checking
+    /// it parses, nothing fixable is left and a second run changes nothing.
+    fn fixed_to_the_end(text: &str) -> String {
+        let out = crate::rewrite::fix_text(text, &Default::default());
+        assert!(out.refused.is_empty(), "{text}: refused {:?}", out.refused);
+        assert!(crate::syntax::parse(&out.text).is_ok(), "{text}: does not parse:\n{}", out.text);
+        assert!(out.remaining.iter().all(|d| d.code != CODE), "{text}: left {:?}", out.remaining);
+        let again = crate::rewrite::fix_text(&out.text, &Default::default());
+        assert_eq!(again.text, out.text, "{text}: a second run changed it");
+        assert!(again.found.iter().all(|d| d.code != CODE), "{text}: the second run found {:?}", again.found);
+        out.text
+    }
+
     #[test]
-    fn plain_attrset_module_gets_no_fix_and_says_why() {
-        let ds = findings(CODE, "{ services.timesyncd.enable = true; }");
+    fn plain_attrset_module_becomes_a_function_of_lib() {
+        for (text, after) in [
+            (
+                "# the box\n{\n  services.timesyncd.enable = true;\n}\n",
+                "# the box\n{ lib, ... }: {\n  services.timesyncd.enable = lib.mkDefault true;\n}\n",
+            ),
+            (
+                "{\r\n\tservices.timesyncd.enable = true;\r\n\tservices.qemuGuest.enable = false;\r\n}",
+                "{ lib, ... }: {\r\n\tservices.timesyncd.enable = lib.mkDefault true;\r\n\tservices.qemuGuest.enable = lib.mkDefault false;\r\n}",
+            ),
+            (
+                "let on = true; in { services.timesyncd.enable = on; }",
+                "{ lib, ... }: let on = true; in { services.timesyncd.enable = lib.mkDefault on; }",
+            ),
+            (
+                "{ services.timesyncd.enable = lib.mkOverride 100 true; }",
+                "{ lib, ... }: { services.timesyncd.enable = lib.mkDefault true; }",
+            ),
+        ] {
+            let ds = findings(CODE, text);
+            assert!(ds.iter().all(|d| d.fix.is_some()), "{text}");
+            assert_eq!(fixed(text, &ds), after, "{text}");
+            assert_eq!(fixed_to_the_end(text), after, "{text}");
+        }
+    }
+
+    #[test]
+    fn plain_attrset_machines_of_a_network_become_functions_where_they_stand() {
+        let text = "{ network.description = \"x\"; web = { services.timesyncd.enable = true; }; db = [ { services.timesyncd.enable = true; } ./db.nix ]; defaults = ({ services.qemuGuest.enable = false; }); }";
+        assert_eq!(
+            fixed_to_the_end(text),
+            "{ network.description = \"x\"; web = { lib, ... }: { services.timesyncd.enable = lib.mkDefault true; }; db = [ ({ lib, ... }: { services.timesyncd.enable = lib.mkDefault true; }) ./db.nix ]; defaults = ({ lib, ... }: { services.qemuGuest.enable = lib.mkDefault false; }); }"
+        );
+    }
+
+    #[test]
+    fn a_module_that_is_no_set_nor_function_gets_no_fix_and_says_why() {
+        let ds = findings(CODE, "lib.mkIf true { services.timesyncd.enable = true; }");
+        assert_eq!(ds.len(), 1);
         assert!(ds[0].fix.is_none());
-        assert!(ds[0].help.as_deref().unwrap().contains("not a function"));
+        assert!(ds[0].help.as_deref().is_some_and(|h| h.contains("not a function")), "{:?}", ds[0].help);
+    }
+
+    #[test]
+    fn an_inherited_value_becomes_a_binding_of_its_own() {
+        for (text, after) in [
+            (
+                "{ lib, enable, ... }: { services.timesyncd = { inherit enable; }; }",
+                "{ lib, enable, ... }: { services.timesyncd = { enable = lib.mkDefault enable; }; }",
+            ),
+            (
+                "{ lib, cfg, ... }: { services.timesyncd = { inherit (cfg) enable; }; }",
+                "{ lib, cfg, ... }: { services.timesyncd = { enable = lib.mkDefault cfg.enable; }; }",
+            ),
+            (
+                "{ config, ... }: { services.timesyncd = { inherit (config.site.x or { }) enable; }; }",
+                "{ config, lib, ... }: { services.timesyncd = { enable = lib.mkDefault (config.site.x or { }).enable; }; }",
+            ),
+            (
+                "{ f, ... }: { services.timesyncd = { inherit (f 1) \"enable\"; }; }",
+                "{ f, lib, ... }: { services.timesyncd = { \"enable\" = lib.mkDefault (f 1).\"enable\"; }; }",
+            ),
+            (
+                "let enable = true; in { services.timesyncd = { inherit enable; }; }",
+                "{ lib, ... }: let enable = true; in { services.timesyncd = { enable = lib.mkDefault enable; }; }",
+            ),
+        ] {
+            let ds = findings(CODE, text);
+            assert_eq!(ds.len(), 1, "{text}");
+            assert_eq!(fixed(text, &ds), after, "{text}");
+            assert_eq!(fixed_to_the_end(text), after, "{text}");
+        }
+    }
+
+    #[test]
+    fn only_the_conflicting_name_leaves_an_inherit_of_several() {
+        for (text, after) in [
+            // One line: the binding follows the entry.
+            (
+                "{ lib, cfg, ... }: { services.timesyncd = { inherit (cfg) enable servers; }; }",
+                "{ lib, cfg, ... }: { services.timesyncd = { inherit (cfg) servers; enable = lib.mkDefault cfg.enable; }; }",
+            ),
+            (
+                "{ lib, cfg, ... }: { services.timesyncd = { inherit (cfg) servers enable; }; }",
+                "{ lib, cfg, ... }: { services.timesyncd = { inherit (cfg) servers; enable = lib.mkDefault cfg.enable; }; }",
+            ),
+            // Its own line (a comment after it stays there): the binding gets the next one.
+            (
+                "{ lib, cfg, ... }:\n{\n  services.timesyncd = {\n    inherit (cfg) enable servers; # site\n  };\n}\n",
+                "{ lib, cfg, ... }:\n{\n  services.timesyncd = {\n    inherit (cfg) servers; # site\n    enable = lib.mkDefault cfg.enable;\n  };\n}\n",
+            ),
+            (
+                "{ lib, enable, servers, ... }:\r\n{\r\n  services.timesyncd = {\r\n    inherit\r\n      servers\r\n      enable;\r\n  };\r\n}",
+                "{ lib, enable, servers, ... }:\r\n{\r\n  services.timesyncd = {\r\n    inherit\r\n      servers;\r\n    enable = lib.mkDefault enable;\r\n  };\r\n}",
+            ),
+            // A comment before the name keeps its line end.
+            (
+                "{ lib, cfg, ... }: { services.timesyncd = { inherit (cfg) servers # site\n enable; }; }",
+                "{ lib, cfg, ... }: { services.timesyncd = { inherit (cfg) servers # site\n ; enable = lib.mkDefault cfg.enable; }; }",
+            ),
+        ] {
+            let ds = findings(CODE, text);
+            assert_eq!(ds.len(), 1, "{text}");
+            assert_eq!(fixed(text, &ds), after, "{text}");
+            assert_eq!(fixed_to_the_end(text), after, "{text}");
+        }
+    }
+
+    #[test]
+    fn an_inherit_in_a_rec_set_gets_no_fix_and_says_why() {
+        for text in [
+            "{ lib, enable, ... }: { services.timesyncd = rec { inherit enable; }; }",
+            "{ lib, cfg, ... }: { services.timesyncd = rec { inherit (cfg) enable servers; }; }",
+            "{ services.timesyncd = rec { inherit (import ./ntp.nix) enable; }; }",
+        ] {
+            let ds = findings(CODE, text);
+            assert_eq!(ds.len(), 1, "{text}");
+            assert!(ds[0].fix.is_none(), "{text}");
+            let help = ds[0].help.as_deref().unwrap_or_default();
+            assert!(help.contains("`rec` set") && help.contains("infinite recursion"), "{text}: {help}");
+            assert_eq!(crate::rewrite::fix_text(text, &Default::default()).refused, Vec::<String>::new());
+        }
+    }
+
+    #[test]
+    fn a_lone_inherit_holding_a_comment_is_not_rewritten() {
+        let ds = findings(CODE, "{ lib, cfg, ... }: { services.timesyncd = { inherit (cfg) # site-wide\n enable; }; }");
+        assert_eq!(ds.len(), 1);
+        assert!(ds[0].fix.is_none());
+        assert!(ds[0].help.as_deref().is_some_and(|h| h.contains("comment")), "{:?}", ds[0].help);
     }
 
     #[test]

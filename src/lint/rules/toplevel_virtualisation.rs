@@ -89,7 +89,7 @@ impl Lint for ToplevelVirtualisation {
             }
             let option = dotted(&def.path[..2]);
             let fix = match def.key_component(1) {
-                Some(span) if cx.options.release >= VM_VARIANT_SINCE && !def.inherited => Some(Fix {
+                Some(span) if cx.options.release >= VM_VARIANT_SINCE && def.inherited.is_none() => Some(Fix {
                     description: format!("move `{option}` under `virtualisation.vmVariant`"),
                     edits: vec![Edit::insert(span.start, "vmVariant.virtualisation.")],
                 }),
