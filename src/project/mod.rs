@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The newest stable branch, the default pin.
-pub const DEFAULT_BRANCH: &str = "nixos-25.11";
+pub const DEFAULT_BRANCH: &str = "nixos-26.05";
 
 /// What the user pointed `init` at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -418,7 +418,7 @@ mod tests {
 
     #[test]
     fn nixpkgs_references() {
-        assert_eq!(nixpkgs_url(None).unwrap(), "github:NixOS/nixpkgs/nixos-25.11");
+        assert_eq!(nixpkgs_url(None).unwrap(), "github:NixOS/nixpkgs/nixos-26.05");
         assert_eq!(nixpkgs_url(Some("nixos-24.11")).unwrap(), "github:NixOS/nixpkgs/nixos-24.11");
         assert_eq!(nixpkgs_url(Some("nixos-unstable")).unwrap(), "github:NixOS/nixpkgs/nixos-unstable");
         assert_eq!(nixpkgs_url(Some("24.05")).unwrap(), "github:NixOS/nixpkgs/nixos-24.05");

@@ -110,6 +110,14 @@ pub fn run_environment(s: &RunSettings, current: impl Fn(&str) -> Option<String>
     if current("NIX_DISK_IMAGE").is_none() {
         env.push(("NIX_DISK_IMAGE".into(), disk_image(s.state, s.machine).display().to_string()));
     }
+    // The run script keeps a VM's EFI variables (useEFIBoot) and its TPM's
+    // state (tpm.enable) in the directory it is started from unless told
+    // otherwise: they are the machine's state, and `clean` resets them.
+    for (variable, file) in [("NIX_EFI_VARS", "efi-vars.fd"), ("NIX_SWTPM_DIR", "swtpm")] {
+        if current(variable).is_none() {
+            env.push((variable.into(), s.state.join(file).display().to_string()));
+        }
+    }
     env.push(("TMPDIR".into(), s.state.join("tmp").display().to_string()));
     env.push(("USE_TMPDIR".into(), "1".into()));
     // QEMU's hostfwd listens on every interface unless told otherwise.
@@ -360,6 +368,8 @@ mod tests {
         assert_eq!(get("NIX_DISK_IMAGE"), Some("/p/.nixvm/web/web.qcow2"));
         assert_eq!(get("QEMU_NET_OPTS"), Some("hostfwd=tcp:127.0.0.1:2222-:22"));
         assert_eq!(get("QEMU_OPTS"), Some("-m 2048 -nographic"));
+        assert_eq!(get("NIX_EFI_VARS"), Some("/p/.nixvm/web/efi-vars.fd"));
+        assert_eq!(get("NIX_SWTPM_DIR"), Some("/p/.nixvm/web/swtpm"));
         assert_eq!(get("QEMU_KERNEL_PARAMS"), Some("console=ttyS0"));
         let seg = Segment::for_project(b"/p");
         let s = RunSettings { console: false, segment: Some(seg), ..s };

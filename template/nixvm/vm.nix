@@ -40,7 +40,6 @@ in
       virtualisation.sharedDirectories.nixvm-identity = {
         source = ''"''${NIXVM_IDENTITY:-$TMPDIR/xchg}"'';
         target = "/var/lib/nixvm";
-        securityModel = "none";
       };
       virtualisation.fileSystems."/var/lib/nixvm".options = [ "ro" ];
     }

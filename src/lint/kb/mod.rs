@@ -25,7 +25,7 @@ impl Release {
     }
 
     /// The newest release the built-in table knows.
-    pub const NEWEST: Release = Release::new(25, 11);
+    pub const NEWEST: Release = Release::new(26, 5);
     /// The oldest release the built-in table covers.
     pub const OLDEST: Release = Release::new(17, 9);
 }

@@ -38,18 +38,33 @@ impl Lint for VmSecrets {
     }
 
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
-        // Users whose password file is one of the secrets.
-        let logins: Vec<String> = cx
-            .definitions()
-            .filter(|(_, d)| {
-                (d.starts_with(&["users", "users"]) || d.starts_with(&["users", "extraUsers"]))
-                    && d.path.len() == 4
-                    && d.path[3] == "hashedPasswordFile"
-                    && cx.text.get(d.value_span.start..d.value_span.end).is_some_and(|v| v.contains("secrets"))
-            })
-            .map(|(_, d)| d.path[2].clone())
-            .collect();
+        let value = |d: &crate::syntax::Definition| cx.text.get(d.value_span.start..d.value_span.end).unwrap_or("");
         for (root, manager, identity) in MANAGERS {
+            // What reads this manager's secrets: a value that names
+            // `<root>.secrets` (`config.sops.secrets.db.path`), or for
+            // sops-nix the paths it installs them at.
+            let reads = |d: &crate::syntax::Definition| {
+                let v = value(d);
+                !d.starts_with(&[root])
+                    && (v.contains(&format!("{root}.secrets")) || (*root == "sops" && v.contains("/run/secrets")))
+            };
+            // Users whose password file is one of the secrets, and the
+            // other options that read one.
+            let mut logins: Vec<String> = vec![];
+            let mut readers: Vec<String> = vec![];
+            for (_, d) in cx.definitions().filter(|(_, d)| reads(d)) {
+                let login = (d.starts_with(&["users", "users"]) || d.starts_with(&["users", "extraUsers"]))
+                    && d.path.len() == 4
+                    && d.path[3] == "hashedPasswordFile";
+                let (list, item) = if login {
+                    (&mut logins, d.path[2].clone())
+                } else {
+                    (&mut readers, format!("`{}`", crate::syntax::dotted(&d.path)))
+                };
+                if !list.contains(&item) {
+                    list.push(item);
+                }
+            }
             // Each secret once, at its first definition, with its module.
             let mut secrets: Vec<(String, &crate::syntax::ModuleInfo, crate::text::Span)> = vec![];
             for (module, def) in cx.definitions() {
@@ -66,9 +81,15 @@ impl Lint for VmSecrets {
                 let mine: Vec<&(String, &crate::syntax::ModuleInfo, crate::text::Span)> =
                     secrets.iter().filter(|(_, m, _)| m.machine.as_ref() == machine).collect();
                 let names: Vec<String> = mine.iter().map(|(n, _, _)| format!("`{n}`")).collect();
-                let logins = match logins.as_slice() {
+                let mut logins = match logins.as_slice() {
                     [] => String::new(),
                     users => format!("; the password of {} comes from a secret", users.join(", ")),
+                };
+                logins += &match readers.as_slice() {
+                    [] => String::new(),
+                    [one] => format!("; {one} reads one"),
+                    many if many.len() <= 4 => format!("; {} read them", many.join(", ")),
+                    many => format!("; {} and {} more options read them", many[..3].join(", "), many.len() - 3),
                 };
                 out.push(
                     Diagnostic::new(
@@ -118,6 +139,26 @@ mod tests {
         );
         assert!(ds[0].message.ends_with("the password of root comes from a secret"), "{}", ds[0].message);
         assert!(ds[1].message.starts_with("agenix secret `wifi` will not decrypt"), "{}", ds[1].message);
+    }
+
+    #[test]
+    fn names_the_options_that_read_a_secret() {
+        let text = r#"{ config, ... }: {
+  sops.secrets.db = { };
+  services.postgresql.initialScript = config.sops.secrets.db.path;
+  services.nginx.basicAuthFile = "/run/secrets/htpasswd";
+  services.nginx.enable = true;
+  age.secrets.relay.file = ./relay.age;
+  services.postfix.relayPasswordFile = config.age.secrets.relay.path;
+}"#;
+        let ds = findings(CODE, text);
+        assert_eq!(ds.len(), 2);
+        assert!(
+            ds[0].message.ends_with("; `services.postgresql.initialScript`, `services.nginx.basicAuthFile` read them"),
+            "{}",
+            ds[0].message
+        );
+        assert!(ds[1].message.ends_with("; `services.postfix.relayPasswordFile` reads one"), "{}", ds[1].message);
     }
 
     #[test]
