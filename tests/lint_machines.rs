@@ -18,7 +18,7 @@ fn machine_level_findings_are_decided_over_each_machines_modules() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|d| d["code"] == "zfs-host-id" || d["code"] == "no-login")
+        .filter(|d| d["code"] == "zfs-host-id" || d["code"] == "no-login" || d["code"] == "no-ssh")
         .map(|d| {
             let file = d["file"].as_str().unwrap().trim_start_matches("./").to_string();
             (d["code"].as_str().unwrap().to_string(), file, d["severity"].as_str().unwrap().to_string())
@@ -28,6 +28,8 @@ fn machine_level_findings_are_decided_over_each_machines_modules() {
         ("zfs-host-id", "hosts/nohost/hardware-configuration.nix", "warning"),
         ("no-login", "hosts/nologin/default.nix", "warning"),
         ("zfs-host-id", "hosts/opaque/default.nix", "info"),
+        ("no-ssh", "modules/hardened.nix", "info"),
+        ("no-login", "hosts/appliance/default.nix", "info"),
     ]
     .iter()
     .map(|(c, f, s)| (c.to_string(), f.to_string(), s.to_string()))
@@ -41,4 +43,20 @@ fn machine_level_findings_are_decided_over_each_machines_modules() {
         .find(|d| d["code"] == "zfs-host-id" && d["severity"] == "warning")
         .unwrap();
     assert!(nohost["message"].as_str().unwrap().ends_with("(the machine of hosts/nohost/default.nix)"), "{nohost}");
+    let message = |code: &str| {
+        json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == code).unwrap()["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // A shared module's finding names the machines it stands for: not the
+    // bastion, which turns sshd back on.
+    assert!(message("no-ssh").ends_with("(the machine of hosts/kiosk/default.nix)"), "{}", message("no-ssh"));
+    let appliance = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "no-login" && d["severity"] == "info")
+        .unwrap();
+    assert!(appliance["message"].as_str().unwrap().contains("computed name"), "{appliance}");
 }

@@ -111,6 +111,14 @@ pub fn main() -> ExitCode {
     };
     match status {
         Ok(code) => code,
+        // A reader that stopped early (`nixvm lint | head`): nothing to say.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            Status::Failure.into()
+        }
         Err(e) => {
             eprintln!("nixvm: {e:#}");
             Status::Failure.into()

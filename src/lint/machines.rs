@@ -93,11 +93,40 @@ fn machines(modules: &BTreeMap<PathBuf, Module>) -> Vec<(PathBuf, BTreeSet<PathB
 
 /// What a machine-level finding asks of the machine: a definition that
 /// answers it, found in any of its modules.
-fn answered_by(code: &str) -> Option<fn(&Definition) -> bool> {
-    match code {
+fn answered_by(d: &super::Diagnostic) -> Option<fn(&Definition) -> bool> {
+    match d.code {
         "zfs-host-id" => Some(super::rules::zfs_host_id::sets_host_id),
         "no-login" => Some(super::rules::no_login::gives_a_login),
+        // SSH turned off in one module and on in another (a `mkForce`).
+        "no-ssh" if d.option.as_deref().is_some_and(|o| o.ends_with(".enable")) => {
+            Some(super::rules::no_ssh::enables_ssh)
+        }
         _ => None,
+    }
+}
+
+/// How a machine answers a finding.
+#[derive(PartialEq)]
+enum Answer {
+    Yes,
+    /// Only under a computed name (`users.users.${cfg.user}.password`),
+    /// which may or may not be what the finding asks for.
+    Computed,
+    No,
+}
+
+fn answer(modules: &BTreeMap<PathBuf, Module>, set: &BTreeSet<PathBuf>, answered: fn(&Definition) -> bool) -> Answer {
+    let mut computed = false;
+    for def in set.iter().flat_map(|f| &modules[f].definitions).filter(|d| answered(d)) {
+        if !def.dynamic {
+            return Answer::Yes;
+        }
+        computed = true;
+    }
+    if computed {
+        Answer::Computed
+    } else {
+        Answer::No
     }
 }
 
@@ -108,8 +137,7 @@ fn answered_by(code: &str) -> Option<fn(&Definition) -> bool> {
 /// `reports[i]`'s file. Findings of a network file's machines (already
 /// named) are left as they are.
 pub fn settle(paths: &[Option<PathBuf>], reports: &mut [FileReport]) {
-    let machine_level =
-        |r: &FileReport| r.diagnostics.iter().any(|d| d.machine.is_none() && answered_by(d.code).is_some());
+    let machine_level = |r: &FileReport| r.diagnostics.iter().any(|d| d.machine.is_none() && answered_by(d).is_some());
     if !reports.iter().any(machine_level) {
         return;
     }
@@ -125,12 +153,15 @@ pub fn settle(paths: &[Option<PathBuf>], reports: &mut [FileReport]) {
     for (path, report) in paths.iter().zip(reports.iter_mut()) {
         let Some(path) = path else { continue };
         report.diagnostics.retain_mut(|d| {
-            let Some(answered) = answered_by(d.code).filter(|_| d.machine.is_none()) else { return true };
-            let lacking: Vec<&(PathBuf, BTreeSet<PathBuf>)> = machines
+            let Some(answered) = answered_by(d).filter(|_| d.machine.is_none()) else { return true };
+            let answers: Vec<(&(PathBuf, BTreeSet<PathBuf>), Answer)> = machines
                 .iter()
                 .filter(|(_, set)| set.contains(path))
-                .filter(|(_, set)| !set.iter().any(|f| modules[f].definitions.iter().any(answered)))
+                .map(|m| (m, answer(&modules, &m.1, answered)))
+                .filter(|(_, a)| *a != Answer::Yes)
                 .collect();
+            let computed = answers.iter().any(|(_, a)| *a == Answer::Computed);
+            let lacking: Vec<&(PathBuf, BTreeSet<PathBuf>)> = answers.into_iter().map(|(m, _)| m).collect();
             if lacking.is_empty() {
                 return false;
             }
@@ -143,6 +174,10 @@ pub fn settle(paths: &[Option<PathBuf>], reports: &mut [FileReport]) {
             if lacking.iter().any(|(_, set)| set.iter().any(|f| modules[f].opaque)) {
                 d.severity = super::Severity::Info;
                 d.message.push_str("; it imports what nixvm cannot follow, where it may be set");
+            }
+            if computed && !d.message.ends_with(super::rules::no_login::COMPUTED) {
+                d.severity = super::Severity::Info;
+                d.message.push_str(super::rules::no_login::COMPUTED);
             }
             true
         });

@@ -606,7 +606,10 @@ impl Walker {
     /// components (the `config` of `config.a = ...`).
     fn binding(&mut self, av: &ast::AttrpathValue, prefix: &[String], skip: usize, ctx: &Ctx, depth: usize) {
         let (Some(attrpath), Some(value)) = (av.attrpath(), av.value()) else { return };
-        let mut key = Key { path: prefix.to_vec(), key_start: prefix.len(), key_spans: vec![], dynamic: false };
+        // Under a computed name (`users.users.${name} = { ... }`), whose
+        // source text is kept as the path's component, every key is too.
+        let dynamic = prefix.iter().any(|c| c.contains("${"));
+        let mut key = Key { path: prefix.to_vec(), key_start: prefix.len(), key_spans: vec![], dynamic };
         for attr in attrpath.attrs().skip(skip) {
             let name = attr_name(&attr).unwrap_or_else(|| {
                 key.dynamic = true;

@@ -30,6 +30,10 @@ const CREDENTIALS: &[&str] = &["password", "hashedPassword", "initialPassword", 
 /// Whether `d` gives a user a way to log in: a password or an SSH key,
 /// under `users.users` or its older name `users.extraUsers` (the
 /// machine-level pass asks it of every module of a machine).
+/// What a finding says when a definition under a computed name may answer
+/// it (the machine-level pass says the same).
+pub(crate) const COMPUTED: &str = "; a definition under a computed name (`${...}`) may answer it";
+
 pub(crate) fn gives_a_login(d: &crate::syntax::Definition) -> bool {
     (d.starts_with(&["users", "users"]) || d.starts_with(&["users", "extraUsers"]))
         && d.path.len() >= 4
@@ -43,17 +47,24 @@ impl Lint for NoLogin {
     }
 
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
-        if cx.definitions().any(|(_, d)| gives_a_login(d)) {
+        if cx.definitions().any(|(_, d)| gives_a_login(d) && !d.dynamic) {
             return;
         }
+        // A login under a computed user name may be a real user's, or not.
+        let computed = cx.definitions().any(|(_, d)| gives_a_login(d));
         for (module, def) in cx.definitions() {
             if def.path == ["users", "mutableUsers"] && def.value == Value::Bool(false) {
+                let mut d = Diagnostic::new(
+                    &Self::META,
+                    def.key_span(),
+                    "users are immutable and no user in this file has a password or an SSH key: nobody can log into the VM",
+                );
+                if computed {
+                    d.severity = crate::lint::Severity::Info;
+                    d.message.push_str(COMPUTED);
+                }
                 out.push(
-                    Diagnostic::new(
-                        &Self::META,
-                        def.key_span(),
-                        "users are immutable and no user in this file has a password or an SSH key: nobody can log into the VM",
-                    )
+                    d
                     .option("users.mutableUsers")
                     .machine(module.machine.as_ref())
                     .help("set `users.users.root.initialPassword` under `virtualisation.vmVariant` for the console; nixvm init gives root the project's SSH key in the VM"),
@@ -68,6 +79,23 @@ mod tests {
     use crate::lint::test_util::findings;
 
     const CODE: &str = "no-login";
+
+    #[test]
+    fn a_login_under_a_computed_name_makes_it_a_note() {
+        for text in [
+            "{ name, ... }: { users.mutableUsers = false; users.users.${name}.password = \"x\"; }",
+            "{ name, ... }: { users.mutableUsers = false; users.users.${name} = { isNormalUser = true; hashedPassword = \"x\"; }; }",
+            "{ cfg, ... }: { users.mutableUsers = false; users.users.\"${cfg.user}\".openssh.authorizedKeys.keys = [ \"k\" ]; }",
+        ] {
+            let ds = findings(CODE, text);
+            assert_eq!(ds.len(), 1, "{text}");
+            assert_eq!(ds[0].severity, crate::lint::Severity::Info, "{text}");
+            assert!(ds[0].message.ends_with(super::COMPUTED), "{}", ds[0].message);
+        }
+        // A named user's password settles it, computed ones or not.
+        let text = "{ name, ... }: { users.mutableUsers = false; users.users.${name}.password = \"x\"; users.users.root.password = \"y\"; }";
+        assert!(findings(CODE, text).is_empty());
+    }
 
     #[test]
     fn immutable_users_without_credentials() {

@@ -19,7 +19,14 @@ declare_lint! {
     /// ```nix
     /// services.openssh.settings.PermitRootLogin = "no";
     /// ```
-    NoSsh, "no-ssh", Warning
+    NoSsh, "no-ssh", Info
+}
+
+/// Whether `d` turns sshd on (the machine-level pass asks it of every
+/// module of a machine whose SSH one module turns off).
+pub(crate) fn enables_ssh(d: &crate::syntax::Definition) -> bool {
+    let path: Vec<&str> = d.path.iter().map(String::as_str).collect();
+    matches!(path.as_slice(), ["services", "openssh" | "sshd", "enable"]) && d.value == Value::Bool(true)
 }
 
 impl Lint for NoSsh {
@@ -32,12 +39,12 @@ impl Lint for NoSsh {
             let path: Vec<&str> = def.path.iter().map(String::as_str).collect();
             let message = match (path.as_slice(), &def.value) {
                 (["services", "openssh" | "sshd", "enable"], Value::Bool(false)) => {
-                    "SSH is turned off: `nixvm ssh` and `nixvm deploy` cannot reach the VM"
+                    "SSH is turned off: nixvm's VM turns it on (in the VM only); a VM built without nixvm's module cannot be reached by `nixvm ssh` or `nixvm deploy`"
                 }
                 (
                     ["services", "openssh", "settings", "PermitRootLogin"] | ["services", "openssh", "permitRootLogin"],
                     Value::Str(s),
-                ) if s == "no" => "root may not log in over SSH: `nixvm ssh` and `nixvm deploy` log in as root",
+                ) if s == "no" => "root may not log in over SSH: nixvm's VM lets root in with the project key (in the VM only); `nixvm ssh` and `nixvm deploy` log in as root",
                 _ => continue,
             };
             out.push(
@@ -53,6 +60,18 @@ impl Lint for NoSsh {
 #[cfg(test)]
 mod tests {
     use crate::lint::test_util::findings;
+
+    #[test]
+    fn what_turns_ssh_on() {
+        let on = |text: &str| {
+            let analysis = crate::syntax::analyze(&crate::syntax::parse(text));
+            analysis.modules.iter().flat_map(|m| &m.definitions).any(super::enables_ssh)
+        };
+        assert!(on("{ lib, ... }: { services.openssh.enable = lib.mkForce true; }"));
+        assert!(on("{ services.sshd.enable = true; }"));
+        assert!(!on("{ services.openssh.enable = false; }"));
+        assert!(!on("{ services.openssh.ports = [ 22 ]; }"));
+    }
 
     #[test]
     fn ssh_off_or_root_refused() {
