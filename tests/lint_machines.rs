@@ -60,3 +60,34 @@ fn machine_level_findings_are_decided_over_each_machines_modules() {
         .unwrap();
     assert!(appliance["message"].as_str().unwrap().contains("computed name"), "{appliance}");
 }
+
+/// In a flake that writes its machines' module lists (tests/fixtures/lint/
+/// machines-flake), those lists are the machines: a module only the flake
+/// lists answers for its machine, findings name the flake's machines, and
+/// a machine with a module from an input gets a note.
+#[test]
+fn a_flakes_module_lists_are_its_machines() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint/machines-flake");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
+        .current_dir(&root)
+        .args(["lint", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: BTreeSet<(String, String, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "zfs-host-id")
+        .map(|d| {
+            let file = d["file"].as_str().unwrap().trim_start_matches("./").to_string();
+            (file, d["severity"].as_str().unwrap().to_string(), d["machine"].as_str().unwrap_or("").to_string())
+        })
+        .collect();
+    let expected: BTreeSet<(String, String, String)> =
+        [("hosts/db/configuration.nix", "warning", "db"), ("hosts/edge/configuration.nix", "info", "edge")]
+            .iter()
+            .map(|(f, s, m)| (f.to_string(), s.to_string(), m.to_string()))
+            .collect();
+    assert_eq!(found, expected, "{json:#}");
+}

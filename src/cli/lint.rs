@@ -113,8 +113,13 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
     // Machine-level findings are decided over each machine's modules; a
     // flake's findings name their machines.
     let absolute: Vec<Option<PathBuf>> = reported.iter().map(|p| crate::files::absolute(p)).collect();
-    crate::lint::machines::settle(&absolute, &mut reports);
-    name_machines(&start, &absolute, &mut reports);
+    let flake = crate::files::enclosing_flake(&start)
+        .and_then(|dir| Some((crate::files::read_text(&dir.join("flake.nix"))?, dir)));
+    let flake = flake.as_ref().map(|(text, dir)| (dir.as_path(), text.as_str()));
+    crate::lint::machines::settle(&absolute, &mut reports, flake);
+    if let Some((dir, text)) = flake {
+        crate::lint::flake_machines::name_machines(dir, text, &absolute, &mut reports);
+    }
     let least = if args.quiet_notes { Severity::Warning } else { args.min_severity.severity() };
     let before = Totals::of(&reports);
     for r in &mut reports {
@@ -165,14 +170,6 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
     } else {
         Status::Clean
     })
-}
-
-/// In a flake, findings name the machines whose modules reach their file.
-/// `absolute[i]` is the absolute path of `reports[i]`'s file.
-fn name_machines(start: &Path, absolute: &[Option<PathBuf>], reports: &mut [FileReport]) {
-    let Some(flake_dir) = crate::files::enclosing_flake(start) else { return };
-    let Some(flake_nix) = crate::files::read_text(&flake_dir.join("flake.nix")) else { return };
-    crate::lint::flake_machines::name_machines(&flake_dir, &flake_nix, absolute, reports);
 }
 
 /// One file as `lint` leaves it: linted (and fixed), or unreadable.

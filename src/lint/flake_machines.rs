@@ -19,9 +19,12 @@ pub fn machines_of_files(
     texts: &BTreeMap<PathBuf, String>,
 ) -> BTreeMap<PathBuf, BTreeSet<String>> {
     let mut owners: BTreeMap<PathBuf, BTreeSet<String>> = BTreeMap::new();
-    for (machine, modules) in syntax::flake_machine_modules(&syntax::parse(flake_nix)) {
-        let mut queue: Vec<PathBuf> =
-            modules.iter().filter_map(|m| file_of(texts, normalize_path(&flake_dir.join(m)))).collect();
+    for syntax::FlakeMachine { name: machine, modules, .. } in syntax::flake_machine_modules(&syntax::parse(flake_nix))
+    {
+        let mut queue: Vec<PathBuf> = modules
+            .iter()
+            .filter_map(|m| file_of(|f| texts.contains_key(f), normalize_path(&flake_dir.join(m))))
+            .collect();
         let mut seen = BTreeSet::new();
         while let Some(file) = queue.pop() {
             if !seen.insert(file.clone()) {

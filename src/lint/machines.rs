@@ -21,13 +21,13 @@ struct Module {
     definitions: Vec<Definition>,
 }
 
-/// The file of `texts` a module path names: itself, or a directory's
-/// default.nix.
-pub(super) fn file_of(texts: &BTreeMap<PathBuf, String>, path: PathBuf) -> Option<PathBuf> {
-    if texts.contains_key(&path) {
+/// The file a module path names among those `known` says exist: itself,
+/// or a directory's default.nix.
+pub(super) fn file_of(known: impl Fn(&Path) -> bool, path: PathBuf) -> Option<PathBuf> {
+    if known(&path) {
         Some(path)
     } else {
-        Some(path.join("default.nix")).filter(|d| texts.contains_key(d))
+        Some(path.join("default.nix")).filter(|d| known(d))
     }
 }
 
@@ -45,7 +45,7 @@ pub(super) fn static_imports(
     for import in analysis.modules.iter().flat_map(|m| &m.imports) {
         match &import.target {
             ImportTarget::Path(p) if p.starts_with("./") || p.starts_with("../") => {
-                match file_of(texts, normalize_path(&dir.join(p))) {
+                match file_of(|f| texts.contains_key(f), normalize_path(&dir.join(p))) {
                     Some(file) => imports.push(file),
                     None => opaque = true,
                 }
@@ -71,24 +71,68 @@ fn read(texts: &BTreeMap<PathBuf, String>) -> BTreeMap<PathBuf, Module> {
         .collect()
 }
 
-/// The machines among `modules`: each file no other file imports, with
-/// every file it reaches.
-fn machines(modules: &BTreeMap<PathBuf, Module>) -> Vec<(PathBuf, BTreeSet<PathBuf>)> {
-    let imported: BTreeSet<&PathBuf> = modules.values().flat_map(|m| &m.imports).collect();
-    modules
-        .keys()
-        .filter(|p| !imported.contains(p))
-        .map(|entry| {
-            let mut set = BTreeSet::new();
-            let mut queue = vec![entry.clone()];
-            while let Some(file) = queue.pop() {
-                if set.insert(file.clone()) {
-                    queue.extend(modules[&file].imports.iter().cloned());
-                }
+/// A machine: its modules, and how findings name it.
+struct Machine {
+    /// `web` (a flake's), or the path of its entry file.
+    label: String,
+    /// A flake's machine (named), not an entry file.
+    named: bool,
+    /// The entry file, for a machine found by its imports.
+    entry: Option<PathBuf>,
+    files: BTreeSet<PathBuf>,
+    /// It has modules nixvm cannot read (an inline or an input's module in
+    /// the flake's list, a listed file not given to lint).
+    opaque: bool,
+}
+
+/// Every file `from` reaches through static imports, with them.
+fn reach(modules: &BTreeMap<PathBuf, Module>, from: impl IntoIterator<Item = PathBuf>) -> BTreeSet<PathBuf> {
+    let mut set = BTreeSet::new();
+    let mut queue: Vec<PathBuf> = from.into_iter().collect();
+    while let Some(file) = queue.pop() {
+        if set.insert(file.clone()) {
+            queue.extend(modules[&file].imports.iter().cloned());
+        }
+    }
+    set
+}
+
+/// The machines among `modules`: those a flake's `nixosConfigurations`
+/// list (`flake`: its directory and `flake.nix`), then each other file no
+/// file imports and no flake machine reaches, with every file it reaches.
+/// `name` says a path as findings do.
+fn machines(
+    modules: &BTreeMap<PathBuf, Module>,
+    flake: Option<(&Path, &str)>,
+    name: impl Fn(&Path) -> String,
+) -> Vec<Machine> {
+    let mut out: Vec<Machine> = vec![];
+    if let Some((dir, flake_nix)) = flake {
+        for m in syntax::flake_machine_modules(&syntax::parse(flake_nix)) {
+            let listed: Vec<PathBuf> = m
+                .modules
+                .iter()
+                .filter_map(|rel| file_of(|f| modules.contains_key(f), normalize_path(&dir.join(rel))))
+                .collect();
+            if listed.is_empty() {
+                continue;
             }
-            (entry.clone(), set)
-        })
-        .collect()
+            let opaque = !m.complete || listed.len() < m.modules.len();
+            out.push(Machine { label: m.name, named: true, entry: None, files: reach(modules, listed), opaque });
+        }
+    }
+    let imported: BTreeSet<&PathBuf> = modules.values().flat_map(|m| &m.imports).collect();
+    let reached: BTreeSet<PathBuf> = out.iter().flat_map(|m| m.files.iter().cloned()).collect();
+    for entry in modules.keys().filter(|p| !imported.contains(p) && !reached.contains(*p)) {
+        out.push(Machine {
+            label: name(entry),
+            named: false,
+            entry: Some(entry.clone()),
+            files: reach(modules, [entry.clone()]),
+            opaque: false,
+        });
+    }
+    out
 }
 
 /// What a machine-level finding asks of the machine: a definition that
@@ -133,10 +177,12 @@ fn answer(modules: &BTreeMap<PathBuf, Module>, set: &BTreeSet<PathBuf>, answered
 /// Decide each machine-level finding over the machines its file belongs
 /// to: drop it when every one of them answers it in some module; else keep
 /// it, naming the machines that do not, at note level when one of those
-/// has an import nixvm cannot follow. `paths[i]` is the absolute path of
-/// `reports[i]`'s file. Findings of a network file's machines (already
-/// named) are left as they are.
-pub fn settle(paths: &[Option<PathBuf>], reports: &mut [FileReport]) {
+/// has modules nixvm cannot read. `paths[i]` is the absolute path of
+/// `reports[i]`'s file; `flake` is the enclosing flake's directory and
+/// `flake.nix`, whose machines' literal module lists are machines too.
+/// Findings of a network file's machines (already named) are left as they
+/// are.
+pub fn settle(paths: &[Option<PathBuf>], reports: &mut [FileReport], flake: Option<(&Path, &str)>) {
     let machine_level = |r: &FileReport| r.diagnostics.iter().any(|d| d.machine.is_none() && answered_by(d).is_some());
     if !reports.iter().any(machine_level) {
         return;
@@ -147,33 +193,42 @@ pub fn settle(paths: &[Option<PathBuf>], reports: &mut [FileReport]) {
         return;
     }
     let modules = read(&texts);
-    let machines = machines(&modules);
     let root = crate::text::common_dir(texts.keys());
     let name = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
+    let machines = machines(&modules, flake, name);
     for (path, report) in paths.iter().zip(reports.iter_mut()) {
         let Some(path) = path else { continue };
         report.diagnostics.retain_mut(|d| {
             let Some(answered) = answered_by(d).filter(|_| d.machine.is_none()) else { return true };
-            let answers: Vec<(&(PathBuf, BTreeSet<PathBuf>), Answer)> = machines
+            let answers: Vec<(&Machine, Answer)> = machines
                 .iter()
-                .filter(|(_, set)| set.contains(path))
-                .map(|m| (m, answer(&modules, &m.1, answered)))
+                .filter(|m| m.files.contains(path))
+                .map(|m| (m, answer(&modules, &m.files, answered)))
                 .filter(|(_, a)| *a != Answer::Yes)
                 .collect();
             let computed = answers.iter().any(|(_, a)| *a == Answer::Computed);
-            let lacking: Vec<&(PathBuf, BTreeSet<PathBuf>)> = answers.into_iter().map(|(m, _)| m).collect();
+            let lacking: Vec<&Machine> = answers.into_iter().map(|(m, _)| m).collect();
             if lacking.is_empty() {
                 return false;
             }
-            let entries: Vec<String> = lacking.iter().map(|(entry, _)| name(entry)).collect();
-            let is_alone = lacking.len() == 1 && lacking[0].0 == *path && lacking[0].1.len() == 1;
+            let is_alone = lacking.len() == 1 && lacking[0].entry.as_ref() == Some(path) && lacking[0].files.len() == 1;
             if !is_alone {
                 d.message = d.message.replace(" in this file", " in any module of this machine");
-                d.message.push_str(&format!(" (the machine of {})", entries.join(", ")));
+                let label = |named: bool| {
+                    lacking.iter().filter(|m| m.named == named).map(|m| m.label.as_str()).collect::<Vec<_>>()
+                };
+                let mut says = vec![];
+                if !label(true).is_empty() {
+                    says.push(format!("machine {}", label(true).join(", ")));
+                }
+                if !label(false).is_empty() {
+                    says.push(format!("the machine of {}", label(false).join(", ")));
+                }
+                d.message.push_str(&format!(" ({})", says.join("; ")));
             }
-            if lacking.iter().any(|(_, set)| set.iter().any(|f| modules[f].opaque)) {
+            if lacking.iter().any(|m| m.opaque || m.files.iter().any(|f| modules[f].opaque)) {
                 d.severity = super::Severity::Info;
-                d.message.push_str("; it imports what nixvm cannot follow, where it may be set");
+                d.message.push_str("; it has modules nixvm cannot read, where it may be set");
             }
             if computed && !d.message.ends_with(super::rules::no_login::COMPUTED) {
                 d.severity = super::Severity::Info;

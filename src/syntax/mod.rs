@@ -129,17 +129,30 @@ pub fn flake_outputs(parsed: &Parsed) -> Vec<(String, Option<Span>)> {
         .collect()
 }
 
+/// A machine a `flake.nix` writes in `nixosConfigurations`, with the
+/// relative paths its `modules = [ ... ]` lists name literally (`./hosts/web`;
+/// interpolated paths are not followed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlakeMachine {
+    pub name: String,
+    pub modules: Vec<String>,
+    /// Its modules are all there is: a `modules` list was found and every
+    /// item is such a path (not an inline module, an input's module, a
+    /// computed path).
+    pub complete: bool,
+}
+
 /// The machines a `flake.nix` writes in `nixosConfigurations` (as
 /// `nixosConfigurations.NAME = ...` or `nixosConfigurations = { NAME = ...;
-/// }`), each with the relative paths its `modules = [ ... ]` list names
-/// literally (`./hosts/web`; interpolated paths are not followed).
-pub fn flake_machine_modules(parsed: &Parsed) -> Vec<(String, Vec<String>)> {
+/// }`).
+pub fn flake_machine_modules(parsed: &Parsed) -> Vec<FlakeMachine> {
     use rnix::ast::{self, HasEntry};
     use rowan::ast::AstNode as _;
     let Some(root) = parsed.root.as_ref().filter(|_| parsed.is_ok()) else { return vec![] };
     // The module paths in the `modules` lists under a machine's expression.
-    let modules_of = |e: &ast::Expr| -> Vec<String> {
-        e.syntax()
+    let machine = |name: String, e: &ast::Expr| -> FlakeMachine {
+        let lists: Vec<ast::List> = e
+            .syntax()
             .descendants()
             .filter_map(ast::AttrpathValue::cast)
             .filter(|b| {
@@ -151,31 +164,36 @@ pub fn flake_machine_modules(parsed: &Parsed) -> Vec<(String, Vec<String>)> {
                 Some(ast::Expr::List(l)) => Some(l),
                 _ => None,
             })
-            .flat_map(|l| l.items().collect::<Vec<_>>())
-            .filter_map(|i| match value::unparen(i) {
+            .collect();
+        let items: Vec<ast::Expr> = lists.iter().flat_map(|l| l.items()).map(value::unparen).collect();
+        let modules: Vec<String> = items
+            .iter()
+            .filter_map(|i| match i {
                 ast::Expr::PathRel(p) if !p.syntax().text().to_string().contains("${") => {
                     Some(p.syntax().text().to_string())
                 }
                 _ => None,
             })
-            .collect()
+            .collect();
+        let complete = !lists.is_empty() && modules.len() == items.len();
+        FlakeMachine { name, modules, complete }
     };
     let ident = |a: &ast::Attr| match a {
         ast::Attr::Ident(i) => i.ident_token().map(|t| t.text().to_string()),
         _ => None,
     };
-    let mut out: Vec<(String, Vec<String>)> = vec![];
+    let mut out: Vec<FlakeMachine> = vec![];
     for b in root.descendants().filter_map(ast::AttrpathValue::cast) {
         let Some(attrs) = b.attrpath().map(|p| p.attrs().collect::<Vec<_>>()) else { continue };
         let Some(at) = attrs.iter().position(|a| ident(a).as_deref() == Some("nixosConfigurations")) else { continue };
         let Some(value) = b.value().map(value::unparen) else { continue };
         match (&attrs[at + 1..], &value) {
-            ([name], _) => out.extend(ident(name).map(|n| (n, modules_of(&value)))),
+            ([name], _) => out.extend(ident(name).map(|n| machine(n, &value))),
             ([], ast::Expr::AttrSet(set)) => {
                 for m in set.attrpath_values() {
                     let first = m.attrpath().and_then(|p| p.attrs().next());
                     if let (Some(n), Some(v)) = (first.as_ref().and_then(ident), m.value()) {
-                        out.push((n, modules_of(&v)));
+                        out.push(machine(n, &v));
                     }
                 }
             }
@@ -310,16 +328,27 @@ mod tests {
     #[test]
     fn the_modules_of_a_flakes_machines() {
         let text = "{ outputs = { self, nixpkgs }: { nixosConfigurations.web = nixpkgs.lib.nixosSystem { modules = [ ./hosts/web ./common.nix { x = 1; } ]; }; nixosConfigurations.db = f { modules = [ (./hosts/db) ./hosts/${n}.nix ]; }; }; }";
+        let found: Vec<(String, Vec<String>, bool)> = super::flake_machine_modules(&super::parse(text))
+            .into_iter()
+            .map(|m| (m.name, m.modules, m.complete))
+            .collect();
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            found,
+            [
+                ("web".to_string(), strings(&["./hosts/web", "./common.nix"]), false),
+                ("db".to_string(), strings(&["./hosts/db"]), false)
+            ]
+        );
+        let text = "{ outputs = _: { nixosConfigurations = { a = s { modules = [ ./a.nix ]; }; b = host \"b\"; }; }; }";
         let found = super::flake_machine_modules(&super::parse(text));
         assert_eq!(
             found,
             [
-                ("web".to_string(), vec!["./hosts/web".to_string(), "./common.nix".to_string()]),
-                ("db".to_string(), vec!["./hosts/db".to_string()])
+                super::FlakeMachine { name: "a".into(), modules: strings(&["./a.nix"]), complete: true },
+                super::FlakeMachine { name: "b".into(), modules: vec![], complete: false }
             ]
         );
-        let text = "{ outputs = _: { nixosConfigurations = { a = s { modules = [ ./a.nix ]; }; }; }; }";
-        assert_eq!(super::flake_machine_modules(&super::parse(text)), [("a".to_string(), vec!["./a.nix".to_string()])]);
     }
 
     #[test]
