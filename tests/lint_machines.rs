@@ -91,3 +91,29 @@ fn a_flakes_module_lists_are_its_machines() {
             .collect();
     assert_eq!(found, expected, "{json:#}");
 }
+
+/// The hardware import's help says whether the machine's platform is set
+/// anywhere but the hardware configuration it would remove.
+#[test]
+fn the_hardware_import_says_where_else_the_platform_is_set() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint/machines");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
+        .current_dir(&root)
+        .args(["lint", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let help = |file: &str| {
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == "hardware-import" && d["file"].as_str().unwrap().ends_with(file))
+            .unwrap_or_else(|| panic!("no hardware-import in {file}: {json:#}"))["help"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(help("hosts/nohost/default.nix").contains("sets its platform only in the hardware configuration"));
+    assert!(help("hosts/zfs-box/default.nix").contains("is set in another of its modules too"));
+}

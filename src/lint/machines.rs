@@ -183,7 +183,9 @@ fn answer(modules: &BTreeMap<PathBuf, Module>, set: &BTreeSet<PathBuf>, answered
 /// Findings of a network file's machines (already named) are left as they
 /// are.
 pub fn settle(paths: &[Option<PathBuf>], reports: &mut [FileReport], flake: Option<(&Path, &str)>) {
-    let machine_level = |r: &FileReport| r.diagnostics.iter().any(|d| d.machine.is_none() && answered_by(d).is_some());
+    let machine_level = |r: &FileReport| {
+        r.diagnostics.iter().any(|d| d.machine.is_none() && (answered_by(d).is_some() || d.code == HARDWARE_IMPORT))
+    };
     if !reports.iter().any(machine_level) {
         return;
     }
@@ -198,7 +200,12 @@ pub fn settle(paths: &[Option<PathBuf>], reports: &mut [FileReport], flake: Opti
     let machines = machines(&modules, flake, name);
     for (path, report) in paths.iter().zip(reports.iter_mut()) {
         let Some(path) = path else { continue };
+        let text = report.text.clone();
         report.diagnostics.retain_mut(|d| {
+            if d.code == HARDWARE_IMPORT && d.machine.is_none() {
+                platform_help(d, path, &text, &modules, &machines);
+                return true;
+            }
             let Some(answered) = answered_by(d).filter(|_| d.machine.is_none()) else { return true };
             let answers: Vec<(&Machine, Answer)> = machines
                 .iter()
@@ -237,4 +244,37 @@ pub fn settle(paths: &[Option<PathBuf>], reports: &mut [FileReport], flake: Opti
             true
         });
     }
+}
+
+const HARDWARE_IMPORT: &str = "hardware-import";
+
+/// A hardware configuration's import, removed for the VM, often takes the
+/// machine's platform (`nixpkgs.hostPlatform`) with it: say whether this
+/// machine sets it anywhere else.
+fn platform_help(
+    d: &mut super::Diagnostic,
+    path: &Path,
+    text: &str,
+    modules: &BTreeMap<PathBuf, Module>,
+    machines: &[Machine],
+) {
+    use super::rules::hardware_import::sets_platform;
+    let written = text.get(d.span.start..d.span.end).unwrap_or("");
+    let Some(rel) = written.split(['(', ')', ' ', '"']).find(|w| w.starts_with("./") || w.starts_with("../")) else {
+        return;
+    };
+    let dir = path.parent().unwrap_or(Path::new("/"));
+    let Some(hardware) = file_of(|f| modules.contains_key(f), normalize_path(&dir.join(rel))) else { return };
+    if !modules[&hardware].definitions.iter().any(sets_platform) {
+        return;
+    }
+    let mine: Vec<&Machine> = machines.iter().filter(|m| m.files.contains(path)).collect();
+    let elsewhere = |m: &&Machine| {
+        m.files.iter().filter(|f| **f != hardware).any(|f| modules[f].definitions.iter().any(sets_platform))
+    };
+    d.help = Some(if !mine.is_empty() && mine.iter().all(elsewhere) {
+        "remove the import for the VM: the machine's platform (`nixpkgs.hostPlatform`) is set in another of its modules too".into()
+    } else {
+        "remove the import for the VM, and first set `nixpkgs.hostPlatform` in another module: this machine sets its platform only in the hardware configuration (nixvm init sets it in its VM module)".into()
+    });
 }

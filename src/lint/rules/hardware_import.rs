@@ -27,6 +27,16 @@ declare_lint! {
     HardwareImport, "hardware-import", Warning
 }
 
+/// Whether `d` sets the machine's platform (`nixpkgs.hostPlatform`, or
+/// the older `nixpkgs.system` / `nixpkgs.localSystem`), which a hardware
+/// configuration often holds (the machine-level pass asks it of every
+/// module of a machine).
+pub(crate) fn sets_platform(d: &crate::syntax::Definition) -> bool {
+    d.starts_with(&["nixpkgs", "hostPlatform"])
+        || d.starts_with(&["nixpkgs", "system"])
+        || d.starts_with(&["nixpkgs", "localSystem"])
+}
+
 impl Lint for HardwareImport {
     fn meta(&self) -> &'static Meta {
         &Self::META
