@@ -5,15 +5,20 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-#[test]
-fn machine_level_findings_are_decided_over_each_machines_modules() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint/machines");
+/// `nixvm lint --format json .` in the fixture directory `dir`.
+fn lint_json(dir: &str) -> serde_json::Value {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint").join(dir);
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
         .current_dir(&root)
         .args(["lint", "--format", "json", "."])
         .output()
         .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn machine_level_findings_are_decided_over_each_machines_modules() {
+    let json = lint_json("machines");
     let found: BTreeSet<(String, String, String)> = json["diagnostics"]
         .as_array()
         .unwrap()
@@ -67,13 +72,7 @@ fn machine_level_findings_are_decided_over_each_machines_modules() {
 /// a machine with a module from an input gets a note.
 #[test]
 fn a_flakes_module_lists_are_its_machines() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint/machines-flake");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
-        .current_dir(&root)
-        .args(["lint", "--format", "json", "."])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = lint_json("machines-flake");
     let found: BTreeSet<(String, String, String)> = json["diagnostics"]
         .as_array()
         .unwrap()
@@ -96,13 +95,7 @@ fn a_flakes_module_lists_are_its_machines() {
 /// anywhere but the hardware configuration it would remove.
 #[test]
 fn the_hardware_import_says_where_else_the_platform_is_set() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint/machines");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
-        .current_dir(&root)
-        .args(["lint", "--format", "json", "."])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = lint_json("machines");
     let help = |file: &str| {
         json["diagnostics"]
             .as_array()

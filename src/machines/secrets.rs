@@ -160,25 +160,20 @@ fn access(manager: Manager, file: &str, recipient: &str, root: &Path) -> Access 
             Err(e) => Access::Unknown(format!("cannot read it: {e}")),
         },
         Manager::Agenix => {
-            let Some(dir) = Path::new(file).parent() else { return Access::Unknown("it has no directory".into()) };
-            let rules = dir.join("secrets.nix");
-            match std::fs::read_to_string(&rules) {
-                Ok(text) if text.contains(recipient) => Access::InRules(shown(&rules.to_string_lossy(), root)),
-                Ok(_) => Access::NotInRules(shown(&rules.to_string_lossy(), root)),
-                Err(_) => match user_path(file, root).and_then(|f| f.parent().map(|d| d.join("secrets.nix"))) {
-                    // Nix copied only the files the configuration uses: the
-                    // rules file is in the user's tree.
-                    Some(rules) if rules.is_file() => {
-                        let listed = std::fs::read_to_string(&rules).is_ok_and(|t| t.contains(recipient));
-                        let rules = shown(&rules.to_string_lossy(), root);
-                        if listed {
-                            Access::InRules(rules)
-                        } else {
-                            Access::NotInRules(rules)
-                        }
+            // Beside the file; or, when Nix copied only the files the
+            // configuration uses, beside the user's own.
+            let beside = |f: &Path| f.parent().map(|d| d.join("secrets.nix")).filter(|r| r.is_file());
+            let rules = beside(Path::new(file)).or_else(|| user_path(file, root).and_then(|f| beside(&f)));
+            match rules.and_then(|r| Some((std::fs::read_to_string(&r).ok()?, r))) {
+                Some((text, r)) => {
+                    let rules = shown(&r.to_string_lossy(), root);
+                    if text.contains(recipient) {
+                        Access::InRules(rules)
+                    } else {
+                        Access::NotInRules(rules)
                     }
-                    _ => Access::Unknown("no secrets.nix beside it says who it is encrypted to".into()),
-                },
+                }
+                None => Access::Unknown("no secrets.nix beside it says who it is encrypted to".into()),
             }
         }
     }

@@ -135,20 +135,9 @@ pub fn nix_flake(nix: &Path, dir: &Path, args: &[&str]) -> (bool, String, String
     // Flags go after the subcommand and before any `--` (the program's own arguments).
     let split = args.iter().position(|a| *a == "--").unwrap_or(args.len());
     let (command, program_args) = args.split_at(split);
-    let out = Command::new(nix)
-        .current_dir(dir)
-        .args(["--extra-experimental-features", "nix-command flakes"])
-        .args(command)
-        .args(["--offline", "--override-input", "nixpkgs"])
-        .arg(format!("path:{}", stub_nixpkgs().display()))
-        .args(program_args)
-        .output()
-        .expect("run nix");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let stub = format!("path:{}", stub_nixpkgs().display());
+    let flags = ["--offline", "--override-input", "nixpkgs", stub.as_str()];
+    nix_flake_raw(nix, dir, &[command, &flags, program_args].concat())
 }
 
 /// `nix ARGS` in `dir` with the flake features on and nothing added:
