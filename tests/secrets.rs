@@ -99,6 +99,14 @@ fn flake_machines_decrypt_their_secrets_in_the_vm_only() {
     let key = key_file(&infra);
     assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
     assert_eq!(std::fs::metadata(key.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
+    // Each VM is given its own copy: a guest that writes to its share
+    // cannot change the project's key.
+    for machine in ["vault", "relay"] {
+        let copy = infra.join(".nixvm").join(machine).join("identity/age-key");
+        assert_eq!(std::fs::read(&copy).unwrap(), std::fs::read(&key).unwrap());
+        assert_eq!(std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(std::fs::metadata(copy.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
+    }
     let identity = Identity::parse(&std::fs::read_to_string(&key).unwrap()).unwrap();
 
     // Without nixvm, the user's own VM has only the host keys a new VM
@@ -122,7 +130,10 @@ fn flake_machines_decrypt_their_secrets_in_the_vm_only() {
     assert_eq!(code, 1, "{err}\n{out}");
     assert!(out.contains(&format!("Its recipient: {}", identity.recipient)), "{out}");
     assert!(out.contains("sops-nix db-password (secrets/vault.yaml): not encrypted to the VMs' recipient"), "{out}");
-    assert!(out.contains("agenix relay-password (secrets/relay-password.age): the VMs are not in secrets/secrets.nix"));
+    assert!(
+        out.contains("agenix relay-password (secrets/relay-password.age): the VMs are not in secrets/secrets.nix"),
+        "{out}"
+    );
     assert!(out.contains(&format!("- &nixvm_vms {}", identity.recipient)), "{out}");
     assert!(out.contains("sops updatekeys secrets/vault.yaml"), "{out}");
     assert!(out.contains(&format!("let nixvm_vms = \"{}\"; in", identity.recipient)), "{out}");

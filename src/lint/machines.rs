@@ -232,12 +232,16 @@ pub fn settle(paths: &[Option<PathBuf>], reports: &mut [FileReport], flake: Opti
                     says.push(format!("the machine of {}", label(false).join(", ")));
                 }
                 d.message.push_str(&format!(" ({})", says.join("; ")));
+                // The finding is about these of the flake's machines only.
+                if !label(true).is_empty() && label(false).is_empty() {
+                    d.machine = Some(label(true).join(", "));
+                }
             }
             if lacking.iter().any(|m| m.opaque || m.files.iter().any(|f| modules[f].opaque)) {
                 d.severity = super::Severity::Info;
                 d.message.push_str("; it has modules nixvm cannot read, where it may be set");
             }
-            if computed && !d.message.ends_with(super::rules::no_login::COMPUTED) {
+            if computed && !d.message.contains(super::rules::no_login::COMPUTED) {
                 d.severity = super::Severity::Info;
                 d.message.push_str(super::rules::no_login::COMPUTED);
             }
@@ -274,6 +278,10 @@ fn platform_help(
     };
     d.help = Some(if !mine.is_empty() && mine.iter().all(elsewhere) {
         "remove the import for the VM: the machine's platform (`nixpkgs.hostPlatform`) is set in another of its modules too".into()
+    } else if mine.iter().any(|m| m.named || m.opaque || m.files.iter().any(|f| modules[f].opaque)) {
+        // A flake may give the platform itself (`nixosSystem { system = ...; }`),
+        // or a module nixvm cannot read may.
+        "remove the import for the VM; the hardware configuration also sets the machine's platform (`nixpkgs.hostPlatform`): keep it set elsewhere, unless the flake gives nixosSystem its `system`".into()
     } else {
         "remove the import for the VM, and first set `nixpkgs.hostPlatform` in another module: this machine sets its platform only in the hardware configuration (nixvm init sets it in its VM module)".into()
     });

@@ -1,8 +1,9 @@
 //! The project's age identity, with which sops-nix and agenix decrypt in the
 //! VMs: `.nixvm/identity/age-key` (an X25519 identity in age's own format,
 //! 0600, in a directory of its own, 0700), never in the Nix store or in a
-//! file git tracks. The VM variant mounts that directory read-only from the
-//! host (see the VM module) and points sops-nix and agenix at the key; its
+//! file git tracks. Each VM is given a copy in its machine's state directory
+//! (`machine_copy`), which the VM module mounts read-only, and sops-nix and
+//! agenix in it are pointed at the key; its
 //! recipient (`age1...`) is what the user adds to `.sops.yaml` or agenix's
 //! `secrets.nix` so that the VMs decrypt the real secrets.
 
@@ -84,25 +85,50 @@ pub fn dir(source: &Source) -> PathBuf {
 }
 
 /// The source's identity, made when there is none (written aside and
-/// renamed, 0600 in a 0700 directory).
+/// moved in place only if no other nixvm made one meanwhile; 0600 in a
+/// 0700 directory).
 pub fn ensure(source: &Source) -> anyhow::Result<(PathBuf, Identity)> {
-    use std::os::unix::fs::DirBuilderExt;
+    use std::os::unix::fs::PermissionsExt;
     source.create_state_dir()?;
     let dir = dir(source);
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(&dir)
-        .with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+        .with_context(|| format!("cannot make {} private", dir.display()))?;
     let path = dir.join(FILE);
-    match read(&path)? {
-        Some(identity) => Ok((dir, identity)),
-        None => {
-            let identity = Identity::generate()?;
-            crate::files::write_state(&path, &identity.file_text(), 0o600)?;
+    if let Some(identity) = read(&path)? {
+        return Ok((dir, identity));
+    }
+    let identity = Identity::generate()?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".age-key-")
+        .permissions(std::fs::Permissions::from_mode(0o600))
+        .tempfile_in(&dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    std::io::Write::write_all(&mut tmp, identity.file_text().as_bytes())
+        .with_context(|| format!("cannot write a temporary file in {}", dir.display()))?;
+    match tmp.persist_noclobber(&path) {
+        Ok(_) => Ok((dir, identity)),
+        // Another nixvm made one first: that one is the project's.
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
+            let identity = read(&path)?.with_context(|| format!("{} vanished", path.display()))?;
             Ok((dir, identity))
         }
+        Err(e) => Err(e.error).with_context(|| format!("cannot store {}", path.display())),
     }
+}
+
+/// A machine's own copy of the identity, `.nixvm/M/identity/age-key`, the
+/// directory its VM is given: a guest that writes to its share (root can
+/// remount it; NixOS before 23.05 mounts it read-write) changes only its
+/// own copy, never the project's key. Its directory.
+pub fn machine_copy(identity: &Identity, machine_state: &Path) -> anyhow::Result<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = machine_state.join(DIR);
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+        .with_context(|| format!("cannot make {} private", dir.display()))?;
+    crate::files::write_state(&dir.join(FILE), &identity.file_text(), 0o600)?;
+    Ok(dir)
 }
 
 /// The identity at `path`, if there is a file.
@@ -110,7 +136,10 @@ pub fn read(path: &Path) -> anyhow::Result<Option<Identity>> {
     match std::fs::read_to_string(path) {
         Ok(text) => match Identity::parse(&text) {
             Ok(identity) => Ok(Some(identity)),
-            Err(e) => bail!("{}: {e}; remove it and nixvm makes a new one", path.display()),
+            Err(e) => bail!(
+                "{}: {e}; remove it and nixvm makes a new one (with a new recipient, which the secrets must then be encrypted to)",
+                path.display()
+            ),
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),

@@ -104,7 +104,9 @@ pub fn secrets(nix: &Nix, source: &Source, named: &[String]) -> anyhow::Result<R
     let names = serde_json::to_string(named)?;
     // A secret's file: sops-nix's per-secret sopsFile defaults to
     // sops.defaultSopsFile, which may be undefined (an error only when
-    // used): such a file is reported as unknown, not as a failure.
+    // used, which tryEval catches): such a file is reported as unknown,
+    // not as a failure. (A secret without `sopsFile` at all is what a
+    // module system without submodule defaults gives, as the tests' stub.)
     let apply = format!(
         "cs: let named = builtins.fromJSON {names}; \
          file = f: let t = builtins.tryEval (toString f); in if t.success then t.value else \"\"; \
@@ -165,6 +167,10 @@ fn access(manager: Manager, file: &str, recipient: &str, root: &Path) -> Access 
             let beside = |f: &Path| f.parent().map(|d| d.join("secrets.nix")).filter(|r| r.is_file());
             let rules = beside(Path::new(file)).or_else(|| user_path(file, root).and_then(|f| beside(&f)));
             match rules.and_then(|r| Some((std::fs::read_to_string(&r).ok()?, r))) {
+                // Recipients it imports from elsewhere: it cannot tell.
+                Some((text, _)) if !text.contains("age1") && !text.contains("ssh-") => {
+                    Access::Unknown("secrets.nix names its recipients elsewhere".into())
+                }
                 Some((text, r)) => {
                     let rules = shown(&r.to_string_lossy(), root);
                     if text.contains(recipient) {

@@ -153,11 +153,12 @@ fn prepare(
     state.record_forwards(&all)?;
     let mut env = crate::runtime::run_environment(&settings, current);
     // A VM whose secrets decrypt with the project's age identity (the VM
-    // module shares its directory when the machine has sops-nix or
-    // agenix): made on first use, handed over here.
+    // module asks for a share when the machine has sops-nix or agenix):
+    // made on first use, handed over as the machine's own copy.
     let identity = crate::render::IDENTITY.variable;
     if script_text.contains(identity) {
-        let (dir, _) = super::age_key::ensure(source)?;
+        let (_, key) = super::age_key::ensure(source)?;
+        let dir = super::age_key::machine_copy(&key, &state.dir)?;
         env.push((identity.to_string(), dir.display().to_string()));
     }
     // A console in the terminal is also kept in console.log, as `up`'s is.

@@ -27,13 +27,13 @@ declare_lint! {
 
 const CREDENTIALS: &[&str] = &["password", "hashedPassword", "initialPassword", "initialHashedPassword"];
 
-/// Whether `d` gives a user a way to log in: a password or an SSH key,
-/// under `users.users` or its older name `users.extraUsers` (the
-/// machine-level pass asks it of every module of a machine).
 /// What a finding says when a definition under a computed name may answer
 /// it (the machine-level pass says the same).
 pub(crate) const COMPUTED: &str = "; a definition under a computed name (`${...}`) may answer it";
 
+/// Whether `d` gives a user a way to log in: a password or an SSH key,
+/// under `users.users` or its older name `users.extraUsers` (the
+/// machine-level pass asks it of every module of a machine).
 pub(crate) fn gives_a_login(d: &crate::syntax::Definition) -> bool {
     (d.starts_with(&["users", "users"]) || d.starts_with(&["users", "extraUsers"]))
         && d.path.len() >= 4

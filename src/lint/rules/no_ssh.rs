@@ -22,11 +22,16 @@ declare_lint! {
     NoSsh, "no-ssh", Info
 }
 
-/// Whether `d` turns sshd on (the machine-level pass asks it of every
-/// module of a machine whose SSH one module turns off).
+/// Whether `d` turns sshd on over a plain `false` elsewhere: `true` at a
+/// stronger priority (`mkForce`), under no condition (the machine-level
+/// pass asks it of every module of a machine whose SSH one module turns
+/// off; a plain `true` against a plain `false` does not evaluate at all).
 pub(crate) fn enables_ssh(d: &crate::syntax::Definition) -> bool {
     let path: Vec<&str> = d.path.iter().map(String::as_str).collect();
-    matches!(path.as_slice(), ["services", "openssh" | "sshd", "enable"]) && d.value == Value::Bool(true)
+    matches!(path.as_slice(), ["services", "openssh" | "sshd", "enable"])
+        && d.value == Value::Bool(true)
+        && d.conditions.is_empty()
+        && d.priority.level.is_some_and(|l| l < 100)
 }
 
 impl Lint for NoSsh {
@@ -68,7 +73,9 @@ mod tests {
             analysis.modules.iter().flat_map(|m| &m.definitions).any(super::enables_ssh)
         };
         assert!(on("{ lib, ... }: { services.openssh.enable = lib.mkForce true; }"));
-        assert!(on("{ services.sshd.enable = true; }"));
+        assert!(on("{ lib, ... }: { services.sshd.enable = lib.mkOverride 60 true; }"));
+        assert!(!on("{ services.sshd.enable = true; }"));
+        assert!(!on("{ lib, config, ... }: { services.openssh.enable = lib.mkIf config.x (lib.mkForce true); }"));
         assert!(!on("{ services.openssh.enable = false; }"));
         assert!(!on("{ services.openssh.ports = [ 22 ]; }"));
     }

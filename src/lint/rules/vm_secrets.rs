@@ -43,23 +43,37 @@ impl Lint for VmSecrets {
             // What reads this manager's secrets: a value that names
             // `<root>.secrets` (`config.sops.secrets.db.path`), or for
             // sops-nix the paths it installs them at.
+            let needle = format!("{root}.secrets");
+            let names_secrets = |v: &str| {
+                // `config.age.secrets`, not inside a name (`cfg.storage.secrets`).
+                v.match_indices(&needle).any(|(at, _)| {
+                    !v[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '-' || c == '\'')
+                })
+            };
             let reads = |d: &crate::syntax::Definition| {
                 let v = value(d);
-                !d.starts_with(&[root])
-                    && (v.contains(&format!("{root}.secrets")) || (*root == "sops" && v.contains("/run/secrets")))
+                !d.starts_with(&[root]) && (names_secrets(v) || (*root == "sops" && v.contains("/run/secrets")))
             };
-            // Users whose password file is one of the secrets, and the
-            // other options that read one.
-            let mut logins: Vec<String> = vec![];
-            let mut readers: Vec<String> = vec![];
-            for (_, d) in cx.definitions().filter(|(_, d)| reads(d)) {
+            // Per machine: users whose password file is one of the
+            // secrets, and the other options that read one.
+            type Readers = (Vec<String>, Vec<String>);
+            let mut by_machine: Vec<(Option<&String>, Readers)> = vec![];
+            for (module, d) in cx.definitions().filter(|(_, d)| reads(d)) {
+                let at = match by_machine.iter().position(|(m, _)| *m == module.machine.as_ref()) {
+                    Some(at) => at,
+                    None => {
+                        by_machine.push((module.machine.as_ref(), Default::default()));
+                        by_machine.len() - 1
+                    }
+                };
+                let (logins, readers) = &mut by_machine[at].1;
                 let login = (d.starts_with(&["users", "users"]) || d.starts_with(&["users", "extraUsers"]))
                     && d.path.len() == 4
                     && d.path[3] == "hashedPasswordFile";
                 let (list, item) = if login {
-                    (&mut logins, d.path[2].clone())
+                    (logins, d.path[2].clone())
                 } else {
-                    (&mut readers, format!("`{}`", crate::syntax::dotted(&d.path)))
+                    (readers, format!("`{}`", crate::syntax::dotted(&d.path)))
                 };
                 if !list.contains(&item) {
                     list.push(item);
@@ -81,6 +95,8 @@ impl Lint for VmSecrets {
                 let mine: Vec<&(String, &crate::syntax::ModuleInfo, crate::text::Span)> =
                     secrets.iter().filter(|(_, m, _)| m.machine.as_ref() == machine).collect();
                 let names: Vec<String> = mine.iter().map(|(n, _, _)| format!("`{n}`")).collect();
+                let none: Readers = Default::default();
+                let (logins, readers) = by_machine.iter().find(|(m, _)| *m == machine).map(|(_, r)| r).unwrap_or(&none);
                 let mut logins = match logins.as_slice() {
                     [] => String::new(),
                     users => format!("; the password of {} comes from a secret", users.join(", ")),
@@ -96,7 +112,7 @@ impl Lint for VmSecrets {
                         &Self::META,
                         mine[0].2,
                         format!(
-                            "{manager} secret{} {} will not decrypt in the VM: the identity is {identity}, which the VM does not have{logins}",
+                            "{manager} secret{} {} will not decrypt in the VM until they are encrypted to the project's age recipient: their identity is {identity}, which a VM does not have{logins}",
                             if names.len() == 1 { "" } else { "s" },
                             names.join(", ")
                         ),
@@ -159,6 +175,14 @@ mod tests {
             ds[0].message
         );
         assert!(ds[1].message.ends_with("; `services.postfix.relayPasswordFile` reads one"), "{}", ds[1].message);
+    }
+
+    #[test]
+    fn a_name_that_only_contains_secrets_reads_none() {
+        let text = "{ cfg, ... }: { age.secrets.x.file = ./x.age; services.backup.dir = cfg.storage.secrets; }";
+        let ds = findings(CODE, text);
+        assert_eq!(ds.len(), 1);
+        assert!(!ds[0].message.contains("backup"), "{}", ds[0].message);
     }
 
     #[test]
