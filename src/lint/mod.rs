@@ -104,6 +104,46 @@ impl<'a> Context<'a> {
     pub fn definitions(&self) -> impl Iterator<Item = (&'a ModuleInfo, &'a Definition)> + 'a {
         self.file.modules.iter().flat_map(|m| m.definitions.iter().map(move |d| (m, d)))
     }
+
+    /// The definitions that make up `machine` in this file: its own
+    /// modules' (a network file's machine), and those of modules that
+    /// name no machine (a configuration file, a hive's `defaults`).
+    pub fn definitions_of(
+        &self,
+        machine: Option<&'a String>,
+    ) -> impl Iterator<Item = (&'a ModuleInfo, &'a Definition)> + 'a {
+        self.definitions().filter(move |(m, _)| m.machine.is_none() || m.machine.as_ref() == machine)
+    }
+
+    /// Add `d` to `out`, about `machine`; a finding already there at the
+    /// same place (a network's `defaults`, shared by several machines)
+    /// names this machine too instead.
+    pub fn push_for(out: &mut Vec<Diagnostic>, d: Diagnostic, machine: Option<&String>) {
+        match out.iter_mut().find(|o| o.code == d.code && o.span == d.span) {
+            Some(o) => {
+                if let (Some(names), Some(m)) = (o.machine.as_mut(), machine) {
+                    names.push_str(", ");
+                    names.push_str(m);
+                }
+            }
+            None => out.push(d.machine(machine)),
+        }
+    }
+
+    /// The machines the file's modules name, each once, in order; or, in
+    /// a file that names none (a configuration), `None` alone.
+    pub fn machines(&self) -> Vec<Option<&'a String>> {
+        let mut out: Vec<Option<&'a String>> = vec![];
+        for m in self.file.modules.iter().filter_map(|m| m.machine.as_ref()) {
+            if !out.contains(&Some(m)) {
+                out.push(Some(m));
+            }
+        }
+        if out.is_empty() {
+            out.push(None);
+        }
+        out
+    }
 }
 
 /// Every lint, in the order their codes are documented.

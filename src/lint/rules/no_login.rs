@@ -47,12 +47,21 @@ impl Lint for NoLogin {
     }
 
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
-        if cx.definitions().any(|(_, d)| gives_a_login(d) && !d.dynamic) {
+        // Each machine of a network file on its own.
+        for machine in cx.machines() {
+            self.check_machine(cx, machine, out);
+        }
+    }
+}
+
+impl NoLogin {
+    fn check_machine(&self, cx: &Context, machine: Option<&String>, out: &mut Vec<Diagnostic>) {
+        if cx.definitions_of(machine).any(|(_, d)| gives_a_login(d) && !d.dynamic) {
             return;
         }
         // A login under a computed user name may be a real user's, or not.
-        let computed = cx.definitions().any(|(_, d)| gives_a_login(d));
-        for (module, def) in cx.definitions() {
+        let computed = cx.definitions_of(machine).any(|(_, d)| gives_a_login(d));
+        for (_, def) in cx.definitions_of(machine) {
             if def.path == ["users", "mutableUsers"] && def.value == Value::Bool(false) {
                 let mut d = Diagnostic::new(
                     &Self::META,
@@ -63,12 +72,8 @@ impl Lint for NoLogin {
                     d.severity = crate::lint::Severity::Info;
                     d.message.push_str(COMPUTED);
                 }
-                out.push(
-                    d
-                    .option("users.mutableUsers")
-                    .machine(module.machine.as_ref())
-                    .help("set `users.users.root.initialPassword` under `virtualisation.vmVariant` for the console; nixvm init gives root the project's SSH key in the VM"),
-                );
+                let d = d.option("users.mutableUsers").help("set `users.users.root.initialPassword` under `virtualisation.vmVariant` for the console; nixvm init gives root the project's SSH key in the VM");
+                Context::push_for(out, d, machine);
             }
         }
     }
@@ -79,6 +84,18 @@ mod tests {
     use crate::lint::test_util::findings;
 
     const CODE: &str = "no-login";
+
+    #[test]
+    fn each_machine_of_a_network_on_its_own() {
+        let text = r#"{
+  defaults = { ... }: { users.mutableUsers = false; };
+  web = { ... }: { users.users.root.hashedPassword = "x"; };
+  db = { ... }: { services.postgresql.enable = true; };
+}"#;
+        let ds = findings(CODE, text);
+        assert_eq!(ds.len(), 1, "{ds:?}");
+        assert_eq!(ds[0].machine.as_deref(), Some("db"));
+    }
 
     #[test]
     fn a_login_under_a_computed_name_makes_it_a_note() {

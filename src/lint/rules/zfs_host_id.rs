@@ -46,20 +46,22 @@ impl Lint for ZfsHostId {
     }
 
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
-        if cx.definitions().any(|(_, d)| sets_host_id(d)) {
-            return;
-        }
-        if let Some((module, def)) = cx.definitions().find(|(_, d)| uses_zfs(d)) {
-            out.push(
-                Diagnostic::new(
-                    &Self::META,
-                    def.key_span(),
-                    "ZFS is used but `networking.hostId` is not set in this file: NixOS's ZFS module refuses to evaluate without it",
-                )
-                .option("networking.hostId")
-                .machine(module.machine.as_ref())
-                .help("set `networking.hostId = \"<8 hex digits>\";` (e.g. from `head -c4 /dev/urandom | od -A none -t x4`)"),
-            );
+        // Each machine of a network file on its own.
+        for machine in cx.machines() {
+            if cx.definitions_of(machine).any(|(_, d)| sets_host_id(d)) {
+                continue;
+            }
+            let Some((_, def)) = cx.definitions_of(machine).find(|(_, d)| uses_zfs(d)) else {
+                continue;
+            };
+            let d = Diagnostic::new(
+                &Self::META,
+                def.key_span(),
+                "ZFS is used but `networking.hostId` is not set in this file: NixOS's ZFS module refuses to evaluate without it",
+            )
+            .option("networking.hostId")
+            .help("set `networking.hostId = \"<8 hex digits>\";` (e.g. from `head -c4 /dev/urandom | od -A none -t x4`)");
+            Context::push_for(out, d, machine);
         }
     }
 }
@@ -67,6 +69,17 @@ impl Lint for ZfsHostId {
 #[cfg(test)]
 mod tests {
     use crate::lint::test_util::findings;
+
+    #[test]
+    fn each_machine_of_a_network_on_its_own() {
+        let text = r#"{
+  store = { ... }: { boot.supportedFilesystems = [ "zfs" ]; networking.hostId = "8425e349"; };
+  backup = { ... }: { boot.supportedFilesystems = [ "zfs" ]; };
+}"#;
+        let ds = findings("zfs-host-id", text);
+        assert_eq!(ds.len(), 1);
+        assert_eq!(ds[0].machine.as_deref(), Some("backup"));
+    }
 
     #[test]
     fn zfs_without_host_id() {
