@@ -176,3 +176,28 @@ fn root_logs_in_with_the_key_whatever_the_sshd_policy() {
     let net = out.lines().find_map(|l| l.strip_prefix("env: QEMU_NET_OPTS=")).unwrap_or_else(|| panic!("{out}"));
     assert!(net.starts_with("hostfwd=tcp:127.0.0.1:") && net.ends_with("-:2200"), "{net}");
 }
+
+/// A server whose root is on LUKS with a key file for the initrd and whose
+/// data is a ZFS pool (tests/fixtures/flakes/disks): its plain VM does not
+/// evaluate (a VM without a boot loader takes only store paths as initrd
+/// secrets) and would wait for its pool at every boot; nixvm's boots at
+/// once, and the hardware configuration keeps both.
+#[test]
+fn initrd_secrets_and_zfs_pools_stay_out_of_the_vm() {
+    let test = "initrd_secrets_and_zfs_pools_stay_out_of_the_vm";
+    let Some(nix) = common::nix(test) else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let infra = common::fixture_repo(tmp.path(), "disks");
+    let _down = common::Down(infra.clone());
+    let (ok, _, err) =
+        common::nix_flake(&nix, &infra, &["build", "--no-link", ".#nixosConfigurations.vault.config.system.build.vm"]);
+    assert!(!ok && err.contains("boot.initrd.secrets values must be unquoted paths"), "{err}");
+    let (ok, out) = nixvm_run(&infra, "vault");
+    assert!(ok, "{out}");
+    assert_eq!(guest_lines(&out), ["stub guest: eth1 up with 192.168.1.1/24"], "{out}");
+    let (ok, out, err) =
+        common::nix_flake(&nix, &infra, &["eval", "--json", ".#nixosConfigurations.vault.config.boot.zfs.extraPools"]);
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), r#"["tank"]"#);
+    assert_eq!(common::git_status(&infra), "");
+}

@@ -51,6 +51,18 @@ in
     }
     ++ lib.optional (options ? age.identityPaths) {
       age.identityPaths = lib.mkVMOverride [ "/var/lib/nixvm/age-key" ];
+    }
+    # The VM boots its kernel directly, with no boot loader to append
+    # initrd secrets: NixOS then refuses secrets that are not store paths
+    # (a LUKS key file, the initrd's ssh host keys), and the VM has no LUKS
+    # device to unlock (qemu-vm.nix drops them). Its initrd has none.
+    ++ lib.optional (options ? boot.initrd.secrets) {
+      boot.initrd.secrets = lib.mkVMOverride { };
+    }
+    # The machine's ZFS pools are not in the VM: importing each would fail
+    # after a minute's wait at every boot.
+    ++ lib.optional (options ? boot.zfs.extraPools) {
+      boot.zfs.extraPools = lib.mkVMOverride [ ];
     };
 
     # nixvm logs in as root with the project's key, whatever the

@@ -9,16 +9,18 @@ declare_lint! {
     ///
     /// Why: string and `null` sources name files on the machine itself; the
     /// boot loader's install step copies them into the initrd. A VM boots
-    /// its kernel and initrd directly, with no boot loader install, so the
-    /// secret is missing and whatever needs it at boot (LUKS keys, SSH host
-    /// keys for remote unlocking) fails.
+    /// its kernel and initrd directly, with no boot loader install, and
+    /// NixOS then refuses to evaluate such a secret ("values must be
+    /// unquoted paths"). nixvm's VM leaves the initrd secrets out (it has no
+    /// LUKS device to unlock either); a VM built another way does not
+    /// evaluate.
     ///
     /// Example:
     ///
     /// ```nix
     /// boot.initrd.secrets."/etc/secrets/initrd/ssh_host_ed25519_key" = null;
     /// ```
-    InitrdSecrets, "initrd-secrets", Warning
+    InitrdSecrets, "initrd-secrets", Info
 }
 
 impl Lint for InitrdSecrets {
@@ -40,11 +42,11 @@ impl Lint for InitrdSecrets {
                 Diagnostic::new(
                     &Self::META,
                     def.key_span(),
-                    format!("initrd secret `{}` comes from {source}, copied at boot loader install: the VM boots without it", def.path[3]),
+                    format!("initrd secret `{}` comes from {source}, copied at boot loader install: a VM, which has no boot loader, cannot take it, so nixvm's VM leaves the initrd secrets out", def.path[3]),
                 )
                 .option(dotted(&def.path))
                 .machine(module.machine.as_ref())
-                .help("give the VM a test secret as a path literal under `virtualisation.vmVariant`, or leave the feature off there"),
+                .help("nothing to do for nixvm's VM; a VM built without nixvm's module needs the secret as a path literal (or none) under `virtualisation.vmVariant`"),
             );
         }
     }

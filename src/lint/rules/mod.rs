@@ -12,6 +12,7 @@ pub mod physical_interface;
 pub mod qemu_conflict;
 pub mod syntax_error;
 pub mod toplevel_virtualisation;
+pub mod vm_disks;
 pub mod vm_override_ignored;
 pub mod vm_secrets;
 pub mod zfs_host_id;
@@ -33,6 +34,7 @@ pub static ALL: &[&dyn Lint] = &[
     &foreign_system::ForeignSystem,
     &zfs_host_id::ZfsHostId,
     &vm_secrets::VmSecrets,
+    &vm_disks::VmDisks,
 ];
 
 /// How the module reaches `lib`: the expression, and the edits that make

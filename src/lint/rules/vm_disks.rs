@@ -1,0 +1,96 @@
+//! `vm-disks`: disk layouts the VM does not have (disko, impermanence, ZFS
+//! pools), said once per machine and kind.
+
+use crate::lint::{declare_lint, Context, Diagnostic, Lint, Meta};
+use crate::syntax::{Definition, Value};
+
+declare_lint! {
+    /// What: the machine describes its disks in a way its VM does not
+    /// reproduce: a disko layout (`disko.devices`), impermanence's
+    /// persistent paths (`environment.persistence`), or ZFS pools imported
+    /// at boot (`boot.zfs.extraPools`).
+    ///
+    /// Why: the VM replaces `fileSystems` with its own (qemu-vm.nix): one
+    /// ext4 root disk, `.nixvm/M/M.qcow2`, kept from run to run until
+    /// `nixvm clean`. disko's partitions, LUKS and pools are not made (to
+    /// test the layout itself, use disko's `vmWithDisko`); impermanence's
+    /// persistent storage is a directory on that disk and the root is not a
+    /// tmpfs, so nothing is wiped at boot; nixvm's VM imports no extra ZFS
+    /// pool, where each would otherwise fail after a minute's wait at every
+    /// boot. The machine's services run, on the VM's one disk.
+    ///
+    /// Example:
+    ///
+    /// ```nix
+    /// environment.persistence."/persist".directories = [ "/var/lib/postgresql" ];
+    /// ```
+    VmDisks, "vm-disks", Info
+}
+
+/// How to tell a definition of a kind of layout.
+type Is = fn(&Definition) -> bool;
+
+/// The kinds of layout this lint knows: how to tell a definition of it,
+/// and what the VM does instead.
+const KINDS: &[(Is, &str)] = &[
+    (
+        |d| d.starts_with(&["disko", "devices"]),
+        "the disko layout is not made in the VM: it boots from one ext4 disk (.nixvm/MACHINE/MACHINE.qcow2); disko's vmWithDisko tests the layout itself",
+    ),
+    (
+        |d| d.starts_with(&["environment", "persistence"]),
+        "impermanence's persistent storage is a directory on the VM's one disk, and its root is no tmpfs: everything is kept from run to run until `nixvm clean`",
+    ),
+    (
+        |d| d.path == ["boot", "zfs", "extraPools"] && d.value != Value::List(vec![]),
+        "the VM has none of these ZFS pools, and nixvm's VM imports none (each import would fail after a minute's wait at every boot)",
+    ),
+];
+
+impl Lint for VmDisks {
+    fn meta(&self) -> &'static Meta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
+        for machine in cx.machines() {
+            for (is, message) in KINDS {
+                // Once per machine and kind, at its first definition.
+                if let Some((_, def)) = cx.definitions_of(machine).find(|(_, d)| is(d)) {
+                    let d = Diagnostic::new(&Self::META, def.key_span(), *message)
+                        .option(crate::syntax::dotted(&def.path[..2.min(def.path.len())]));
+                    Context::push_for(out, d, machine);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_util::{findings, spans};
+
+    const CODE: &str = "vm-disks";
+
+    #[test]
+    fn each_layout_once() {
+        let text = r#"{
+  disko.devices.disk.main = { device = "/dev/nvme0n1"; type = "disk"; };
+  disko.devices.zpool.tank.type = "zpool";
+  environment.persistence."/persist".directories = [ "/var/lib/postgresql" ];
+  environment.persistence."/persist".files = [ "/etc/machine-id" ];
+  boot.zfs.extraPools = [ "tank" ];
+}"#;
+        let ds = findings(CODE, text);
+        assert_eq!(
+            spans(text, &ds),
+            ["disko.devices.disk.main", r#"environment.persistence."/persist".directories"#, "boot.zfs.extraPools"]
+        );
+        assert!(ds[1].message.contains("nixvm clean"), "{}", ds[1].message);
+    }
+
+    #[test]
+    fn nothing_to_say() {
+        assert!(findings(CODE, "{ boot.zfs.extraPools = [ ]; fileSystems.\"/\".device = \"/dev/sda1\"; }").is_empty());
+    }
+}
