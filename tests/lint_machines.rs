@@ -110,3 +110,23 @@ fn the_hardware_import_says_where_else_the_platform_is_set() {
     assert!(help("hosts/nohost/default.nix").contains("sets its platform only in the hardware configuration"));
     assert!(help("hosts/zfs-box/default.nix").contains("is set in another of its modules too"));
 }
+
+/// A network file's machines are each decided over their own module and
+/// what it imports (tests/fixtures/lint/machines-network).
+#[test]
+fn each_machine_of_a_network_is_decided_over_its_own_modules() {
+    let json = lint_json("machines-network");
+    let found: BTreeSet<(String, String, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "zfs-host-id")
+        .map(|d| {
+            let file = d["file"].as_str().unwrap().trim_start_matches("./").to_string();
+            (file, d["severity"].as_str().unwrap().to_string(), d["machine"].as_str().unwrap_or("").to_string())
+        })
+        .collect();
+    let expected: BTreeSet<(String, String, String)> =
+        [("network.nix".to_string(), "warning".to_string(), "backup".to_string())].into();
+    assert_eq!(found, expected, "{json:#}");
+}

@@ -19,6 +19,36 @@ struct Module {
     /// absolute one, a file not given to lint).
     opaque: bool,
     definitions: Vec<Definition>,
+    /// Its modules, in order: the machine each belongs to (a network's),
+    /// what it imports, and its share of `definitions`.
+    parts: Vec<Part>,
+}
+
+struct Part {
+    machine: Option<String>,
+    imports: Vec<PathBuf>,
+    definitions: std::ops::Range<usize>,
+}
+
+impl Module {
+    /// The machines a network file's modules name.
+    fn machine_names(&self) -> BTreeSet<&String> {
+        self.parts.iter().filter_map(|p| p.machine.as_ref()).collect()
+    }
+
+    /// Its definitions for `machine` (a network's: that machine's modules
+    /// and those that name none), or all of them.
+    fn definitions_for<'a>(&'a self, machine: Option<&'a String>) -> Box<dyn Iterator<Item = &'a Definition> + 'a> {
+        match machine {
+            None => Box::new(self.definitions.iter()),
+            Some(m) => Box::new(
+                self.parts
+                    .iter()
+                    .filter(move |p| p.machine.is_none() || p.machine.as_ref() == Some(m))
+                    .flat_map(|p| &self.definitions[p.definitions.clone()]),
+            ),
+        }
+    }
 }
 
 /// The file a module path names among those `known` says exist: itself,
@@ -40,9 +70,20 @@ pub(super) fn static_imports(
     path: &Path,
     analysis: &syntax::FileAnalysis,
 ) -> (Vec<PathBuf>, bool) {
+    let (mut imports, mut opaque) = (vec![], false);
+    for module in &analysis.modules {
+        let (more, unread) = module_imports(texts, path, module);
+        imports.extend(more);
+        opaque |= unread;
+    }
+    (imports, opaque)
+}
+
+/// `static_imports` of one module of the file at `path`.
+fn module_imports(texts: &BTreeMap<PathBuf, String>, path: &Path, module: &syntax::ModuleInfo) -> (Vec<PathBuf>, bool) {
     let dir = path.parent().unwrap_or(Path::new("/"));
     let (mut imports, mut opaque) = (vec![], false);
-    for import in analysis.modules.iter().flat_map(|m| &m.imports) {
+    for import in &module.imports {
         match &import.target {
             ImportTarget::Path(p) if p.starts_with("./") || p.starts_with("../") => {
                 match file_of(|f| texts.contains_key(f), normalize_path(&dir.join(p))) {
@@ -65,8 +106,19 @@ fn read(texts: &BTreeMap<PathBuf, String>) -> BTreeMap<PathBuf, Module> {
         .map(|(path, text)| {
             let analysis = syntax::analyze(&syntax::parse(text));
             let (imports, opaque) = static_imports(texts, path, &analysis);
-            let definitions = analysis.modules.into_iter().flat_map(|m| m.definitions).collect();
-            (path.clone(), Module { imports, opaque, definitions })
+            let mut parts = vec![];
+            let mut definitions = vec![];
+            for module in analysis.modules {
+                let start = definitions.len();
+                let (part_imports, _) = module_imports(texts, path, &module);
+                definitions.extend(module.definitions);
+                parts.push(Part {
+                    machine: module.machine,
+                    imports: part_imports,
+                    definitions: start..definitions.len(),
+                });
+            }
+            (path.clone(), Module { imports, opaque, definitions, parts })
         })
         .collect()
 }
@@ -77,8 +129,9 @@ struct Machine {
     label: String,
     /// A flake's machine (named), not an entry file.
     named: bool,
-    /// The entry file, for a machine found by its imports.
-    entry: Option<PathBuf>,
+    /// A network's machine: the network file, and the machine's name there
+    /// (of that file, only its modules and those that name none count).
+    network: Option<(PathBuf, String)>,
     files: BTreeSet<PathBuf>,
     /// It has modules nixvm cannot read (an inline or an input's module in
     /// the flake's list, a listed file not given to lint).
@@ -118,19 +171,48 @@ fn machines(
                 continue;
             }
             let opaque = !m.complete || listed.len() < m.modules.len();
-            out.push(Machine { label: m.name, named: true, entry: None, files: reach(modules, listed), opaque });
+            out.push(Machine {
+                label: m.name,
+                named: true,
+                network: None,
+                files: reach(modules, listed),
+                opaque,
+            });
         }
     }
     let imported: BTreeSet<&PathBuf> = modules.values().flat_map(|m| &m.imports).collect();
     let reached: BTreeSet<PathBuf> = out.iter().flat_map(|m| m.files.iter().cloned()).collect();
     for entry in modules.keys().filter(|p| !imported.contains(p) && !reached.contains(*p)) {
-        out.push(Machine {
-            label: name(entry),
-            named: false,
-            entry: Some(entry.clone()),
-            files: reach(modules, [entry.clone()]),
-            opaque: false,
-        });
+        let module = &modules[entry];
+        let names = module.machine_names();
+        if names.is_empty() {
+            out.push(Machine {
+                label: name(entry),
+                named: false,
+                network: None,
+                files: reach(modules, [entry.clone()]),
+                opaque: false,
+            });
+            continue;
+        }
+        // A network file: a machine per machine it names, with what that
+        // machine's modules (and those that name none) import.
+        for machine in names {
+            let imports = module
+                .parts
+                .iter()
+                .filter(|p| p.machine.is_none() || p.machine.as_ref() == Some(machine))
+                .flat_map(|p| p.imports.iter().cloned());
+            let mut files = reach(modules, imports);
+            files.insert(entry.clone());
+            out.push(Machine {
+                label: machine.clone(),
+                named: true,
+                network: Some((entry.clone(), machine.clone())),
+                files,
+                opaque: false,
+            });
+        }
     }
     out
 }
@@ -159,9 +241,13 @@ enum Answer {
     No,
 }
 
-fn answer(modules: &BTreeMap<PathBuf, Module>, set: &BTreeSet<PathBuf>, answered: fn(&Definition) -> bool) -> Answer {
+fn answer(modules: &BTreeMap<PathBuf, Module>, machine: &Machine, answered: fn(&Definition) -> bool) -> Answer {
     let mut computed = false;
-    for def in set.iter().flat_map(|f| &modules[f].definitions).filter(|d| answered(d)) {
+    let definitions = machine.files.iter().flat_map(|f| {
+        let only = machine.network.as_ref().filter(|(file, _)| file == f).map(|(_, m)| m);
+        modules[f].definitions_for(only)
+    });
+    for def in definitions.filter(|d| answered(d)) {
         if !def.dynamic {
             return Answer::Yes;
         }
@@ -184,7 +270,7 @@ fn answer(modules: &BTreeMap<PathBuf, Module>, set: &BTreeSet<PathBuf>, answered
 /// are.
 pub fn settle(paths: &[Option<PathBuf>], reports: &mut [FileReport], flake: Option<(&Path, &str)>) {
     let machine_level = |r: &FileReport| {
-        r.diagnostics.iter().any(|d| d.machine.is_none() && (answered_by(d).is_some() || d.code == HARDWARE_IMPORT))
+        r.diagnostics.iter().any(|d| answered_by(d).is_some() || d.machine.is_none() && d.code == HARDWARE_IMPORT)
     };
     if !reports.iter().any(machine_level) {
         return;
@@ -206,11 +292,24 @@ pub fn settle(paths: &[Option<PathBuf>], reports: &mut [FileReport], flake: Opti
                 platform_help(d, path, &text, &modules, &machines);
                 return true;
             }
-            let Some(answered) = answered_by(d).filter(|_| d.machine.is_none()) else { return true };
-            let answers: Vec<(&Machine, Answer)> = machines
+            let Some(answered) = answered_by(d) else { return true };
+            // The machines it is about: those a network file's finding
+            // names, else every machine whose modules include the file.
+            let named: Option<Vec<&str>> = d.machine.as_deref().map(|m| m.split(", ").collect());
+            let about: Vec<&Machine> = machines
                 .iter()
                 .filter(|m| m.files.contains(path))
-                .map(|m| (m, answer(&modules, &m.files, answered)))
+                .filter(|m| match &named {
+                    None => true,
+                    Some(names) => m.network.as_ref().is_some_and(|(f, n)| f == path && names.contains(&n.as_str())),
+                })
+                .collect();
+            if about.is_empty() {
+                return true;
+            }
+            let answers: Vec<(&Machine, Answer)> = about
+                .into_iter()
+                .map(|m| (m, answer(&modules, m, answered)))
                 .filter(|(_, a)| *a != Answer::Yes)
                 .collect();
             let computed = answers.iter().any(|(_, a)| *a == Answer::Computed);
@@ -218,7 +317,7 @@ pub fn settle(paths: &[Option<PathBuf>], reports: &mut [FileReport], flake: Opti
             if lacking.is_empty() {
                 return false;
             }
-            let is_alone = lacking.len() == 1 && lacking[0].entry.as_ref() == Some(path) && lacking[0].files.len() == 1;
+            let is_alone = lacking.len() == 1 && lacking[0].files.len() == 1 && lacking[0].files.contains(path);
             if !is_alone {
                 d.message = d.message.replace(" in this file", " in any module of this machine");
                 let label = |named: bool| {
