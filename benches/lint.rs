@@ -61,10 +61,10 @@ fn module(rng: &mut Lcg, i: usize) -> String {
         s.push_str("    virtualisation.memorySize = 2048;\n");
     }
     // Machine-level findings for the machine pass to decide.
-    if i % 9 == 0 {
+    if i.is_multiple_of(9) {
         s.push_str("    boot.supportedFilesystems = [ \"zfs\" ];\n");
     }
-    if i % 13 == 0 {
+    if i.is_multiple_of(13) {
         s.push_str("    users.mutableUsers = false;\n");
     }
     s.push_str("  };\n}\n");
