@@ -91,6 +91,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
 
     let mut reported: Vec<PathBuf> = vec![];
     let mut reports = vec![];
+    let mut facts = vec![];
     let mut fixes = vec![];
     for (path, o) in paths.iter().zip(outcomes) {
         let o = match o {
@@ -107,6 +108,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
         }
         fixes.extend(o.fixes);
         reports.push(o.report);
+        facts.push(o.facts);
         reported.push(path.clone());
     }
 
@@ -116,7 +118,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
     let flake = crate::files::enclosing_flake(&start)
         .and_then(|dir| Some((crate::files::read_text(&dir.join("flake.nix"))?, dir)));
     let flake = flake.as_ref().map(|(text, dir)| (dir.as_path(), text.as_str()));
-    crate::lint::machines::settle(&absolute, &mut reports, flake);
+    crate::lint::machines::settle(&absolute, &mut reports, &facts, flake);
     if let Some((dir, text)) = flake {
         crate::lint::flake_machines::name_machines(dir, text, &absolute, &mut reports);
     }
@@ -180,7 +182,7 @@ fn lint_path(path: &Path, options: &LintOptions, mode: Mode) -> Result<Linted, S
         Ok(Contents::Binary { lossy, bad_offset }) => {
             let message = format!("not UTF-8 text (invalid byte at offset {bad_offset}); Nix files must be UTF-8");
             let diagnostics = vec![crate::lint::not_text(lossy.len(), message)];
-            Ok(Linted { report: FileReport { name, text: lossy, diagnostics }, fixes: None, write: None })
+            Ok(Linted { report: FileReport { name, text: lossy, diagnostics }, fixes: None, write: None, facts: None })
         }
         Err(e) => Err(format!("{e:#}")),
     }

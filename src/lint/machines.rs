@@ -51,6 +51,54 @@ impl Module {
     }
 }
 
+/// What the machine pass needs of a file, gathered while lint reads it so
+/// that the pass parses nothing again: each module's machine (a network
+/// file's), its imports, and the definitions machine-level findings ask
+/// about.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    parts: Vec<PartFacts>,
+}
+
+#[derive(Debug, Clone)]
+struct PartFacts {
+    machine: Option<String>,
+    imports: Vec<ImportTarget>,
+    definitions: Vec<Definition>,
+}
+
+impl Facts {
+    /// The facts of an analysed file.
+    pub fn of(file: &syntax::FileAnalysis) -> Facts {
+        let asked = |d: &&Definition| ASKED.iter().any(|is| is(d));
+        Facts {
+            parts: file
+                .modules
+                .iter()
+                .map(|m| PartFacts {
+                    machine: m.machine.clone(),
+                    imports: m.imports.iter().map(|i| i.target.clone()).collect(),
+                    definitions: m.definitions.iter().filter(asked).cloned().collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The facts of a file's text (parsed here).
+    pub fn read(text: &str) -> Facts {
+        Facts::of(&syntax::analyze(&syntax::parse(text)))
+    }
+}
+
+/// Every question the pass asks of a definition (see `answered_by` and
+/// `platform_help`).
+const ASKED: &[fn(&Definition) -> bool] = &[
+    super::rules::zfs_host_id::sets_host_id,
+    super::rules::no_login::gives_a_login,
+    super::rules::no_ssh::enables_ssh,
+    super::rules::hardware_import::sets_platform,
+];
+
 /// The file a module path names among those `known` says exist: itself,
 /// or a directory's default.nix.
 pub(super) fn file_of(known: impl Fn(&Path) -> bool, path: PathBuf) -> Option<PathBuf> {
@@ -70,23 +118,26 @@ pub(super) fn static_imports(
     path: &Path,
     analysis: &syntax::FileAnalysis,
 ) -> (Vec<PathBuf>, bool) {
-    let (mut imports, mut opaque) = (vec![], false);
-    for module in &analysis.modules {
-        let (more, unread) = module_imports(texts, path, module);
-        imports.extend(more);
-        opaque |= unread;
-    }
-    (imports, opaque)
+    module_imports(
+        |f| texts.contains_key(f),
+        path,
+        analysis.modules.iter().flat_map(|m| m.imports.iter().map(|i| &i.target)),
+    )
 }
 
-/// `static_imports` of one module of the file at `path`.
-fn module_imports(texts: &BTreeMap<PathBuf, String>, path: &Path, module: &syntax::ModuleInfo) -> (Vec<PathBuf>, bool) {
+/// The files among those `known` says exist that `targets`, imports
+/// written in the file at `path`, name; and whether one cannot be followed.
+fn module_imports<'a>(
+    known: impl Fn(&Path) -> bool,
+    path: &Path,
+    targets: impl Iterator<Item = &'a ImportTarget>,
+) -> (Vec<PathBuf>, bool) {
     let dir = path.parent().unwrap_or(Path::new("/"));
     let (mut imports, mut opaque) = (vec![], false);
-    for import in &module.imports {
-        match &import.target {
+    for target in targets {
+        match target {
             ImportTarget::Path(p) if p.starts_with("./") || p.starts_with("../") => {
-                match file_of(|f| texts.contains_key(f), normalize_path(&dir.join(p))) {
+                match file_of(&known, normalize_path(&dir.join(p))) {
                     Some(file) => imports.push(file),
                     None => opaque = true,
                 }
@@ -99,21 +150,21 @@ fn module_imports(texts: &BTreeMap<PathBuf, String>, path: &Path, module: &synta
     (imports, opaque)
 }
 
-fn read(texts: &BTreeMap<PathBuf, String>) -> BTreeMap<PathBuf, Module> {
-    use rayon::prelude::*;
-    texts
-        .par_iter()
-        .map(|(path, text)| {
-            let analysis = syntax::analyze(&syntax::parse(text));
-            let (imports, opaque) = static_imports(texts, path, &analysis);
-            let mut parts = vec![];
-            let mut definitions = vec![];
-            for module in analysis.modules {
+/// The files as the pass sees them, from their facts.
+fn read(facts: &BTreeMap<PathBuf, Facts>) -> BTreeMap<PathBuf, Module> {
+    let known = |f: &Path| facts.contains_key(f);
+    facts
+        .iter()
+        .map(|(path, file)| {
+            let (mut imports, mut opaque, mut definitions, mut parts) = (vec![], false, vec![], vec![]);
+            for part in &file.parts {
+                let (part_imports, unread) = module_imports(known, path, part.imports.iter());
+                imports.extend(part_imports.iter().cloned());
+                opaque |= unread;
                 let start = definitions.len();
-                let (part_imports, _) = module_imports(texts, path, &module);
-                definitions.extend(module.definitions);
+                definitions.extend(part.definitions.iter().cloned());
                 parts.push(Part {
-                    machine: module.machine,
+                    machine: part.machine.clone(),
                     imports: part_imports,
                     definitions: start..definitions.len(),
                 });
@@ -171,13 +222,7 @@ fn machines(
                 continue;
             }
             let opaque = !m.complete || listed.len() < m.modules.len();
-            out.push(Machine {
-                label: m.name,
-                named: true,
-                network: None,
-                files: reach(modules, listed),
-                opaque,
-            });
+            out.push(Machine { label: m.name, named: true, network: None, files: reach(modules, listed), opaque });
         }
     }
     let imported: BTreeSet<&PathBuf> = modules.values().flat_map(|m| &m.imports).collect();
@@ -268,37 +313,59 @@ fn answer(modules: &BTreeMap<PathBuf, Module>, machine: &Machine, answered: fn(&
 /// `flake.nix`, whose machines' literal module lists are machines too.
 /// Findings of a network file's machines (already named) are left as they
 /// are.
-pub fn settle(paths: &[Option<PathBuf>], reports: &mut [FileReport], flake: Option<(&Path, &str)>) {
+pub fn settle(
+    paths: &[Option<PathBuf>],
+    reports: &mut [FileReport],
+    facts: &[Option<Facts>],
+    flake: Option<(&Path, &str)>,
+) {
     let machine_level = |r: &FileReport| {
         r.diagnostics.iter().any(|d| answered_by(d).is_some() || d.machine.is_none() && d.code == HARDWARE_IMPORT)
     };
     if !reports.iter().any(machine_level) {
         return;
     }
-    let texts: BTreeMap<PathBuf, String> =
-        paths.iter().zip(reports.iter()).filter_map(|(p, r)| Some((p.clone()?, r.text.clone()))).collect();
-    if texts.len() < 2 {
+    // Each file's facts, as lint gathered them (or read here when it did
+    // not: a fixed file's are of its text before the fixes).
+    let files: BTreeMap<PathBuf, Facts> = paths
+        .iter()
+        .zip(reports.iter())
+        .enumerate()
+        .filter_map(|(i, (p, r))| {
+            let facts = facts.get(i).cloned().flatten().unwrap_or_else(|| Facts::read(&r.text));
+            Some((p.clone()?, facts))
+        })
+        .collect();
+    if files.len() < 2 {
         return;
     }
-    let modules = read(&texts);
-    let root = crate::text::common_dir(texts.keys());
+    let modules = read(&files);
+    let root = crate::text::common_dir(files.keys());
     let name = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
     let machines = machines(&modules, flake, name);
+    // The machines each file belongs to, found once (comparing paths is
+    // slow: not once per finding and machine).
+    let mut owners: std::collections::HashMap<&Path, Vec<&Machine>> = std::collections::HashMap::new();
+    for m in &machines {
+        for f in &m.files {
+            owners.entry(f.as_path()).or_default().push(m);
+        }
+    }
+    let owners_of = |path: &Path| owners.get(path).cloned().unwrap_or_default();
     for (path, report) in paths.iter().zip(reports.iter_mut()) {
         let Some(path) = path else { continue };
         let text = report.text.clone();
         report.diagnostics.retain_mut(|d| {
             if d.code == HARDWARE_IMPORT && d.machine.is_none() {
-                platform_help(d, path, &text, &modules, &machines);
+                platform_help(d, path, &text, &modules, &owners_of(path));
                 return true;
             }
             let Some(answered) = answered_by(d) else { return true };
             // The machines it is about: those a network file's finding
             // names, else every machine whose modules include the file.
             let named: Option<Vec<&str>> = d.machine.as_deref().map(|m| m.split(", ").collect());
-            let about: Vec<&Machine> = machines
-                .iter()
-                .filter(|m| m.files.contains(path))
+            let about: Vec<&Machine> = owners_of(path)
+                .into_iter()
                 .filter(|m| match &named {
                     None => true,
                     Some(names) => m.network.as_ref().is_some_and(|(f, n)| f == path && names.contains(&n.as_str())),
@@ -353,13 +420,14 @@ const HARDWARE_IMPORT: &str = "hardware-import";
 
 /// A hardware configuration's import, removed for the VM, often takes the
 /// machine's platform (`nixpkgs.hostPlatform`) with it: say whether this
-/// machine sets it anywhere else.
+/// machine (`mine`: the machines of the file at `path`) sets it anywhere
+/// else.
 fn platform_help(
     d: &mut super::Diagnostic,
     path: &Path,
     text: &str,
     modules: &BTreeMap<PathBuf, Module>,
-    machines: &[Machine],
+    mine: &[&Machine],
 ) {
     use super::rules::hardware_import::sets_platform;
     let written = text.get(d.span.start..d.span.end).unwrap_or("");
@@ -371,7 +439,6 @@ fn platform_help(
     if !modules[&hardware].definitions.iter().any(sets_platform) {
         return;
     }
-    let mine: Vec<&Machine> = machines.iter().filter(|m| m.files.contains(path)).collect();
     let elsewhere = |m: &&Machine| {
         m.files.iter().filter(|f| **f != hardware).any(|f| modules[f].definitions.iter().any(sets_platform))
     };

@@ -165,11 +165,18 @@ pub fn not_text(at: usize, message: impl Into<String>) -> Diagnostic {
 /// Lint one file's text: syntax errors when it does not parse, otherwise
 /// every lint's findings, in source order.
 pub fn lint_text(text: &str, options: &LintOptions) -> Vec<Diagnostic> {
+    lint_text_with_facts(text, options).0
+}
+
+/// `lint_text`, with what the machine pass needs of the file (nothing, for
+/// a file that does not parse).
+pub fn lint_text_with_facts(text: &str, options: &LintOptions) -> (Vec<Diagnostic>, Option<machines::Facts>) {
     let parsed = syntax::parse(text);
     if !parsed.is_ok() {
-        return rules::syntax_error::diagnostics(&parsed.errors);
+        return (rules::syntax_error::diagnostics(&parsed.errors), Some(machines::Facts::default()));
     }
     let file = syntax::analyze(&parsed);
+    let facts = machines::Facts::of(&file);
     let cx = Context { text, file: &file, options };
     let mut out = vec![];
     for lint in all() {
@@ -179,7 +186,7 @@ pub fn lint_text(text: &str, options: &LintOptions) -> Vec<Diagnostic> {
     // One binding read as two definitions (`(if c then mkForce else
     // mkDefault) v`) says the same thing once.
     out.dedup_by(|a, b| a.span == b.span && a.code == b.code && a.message == b.message);
-    out
+    (out, Some(facts))
 }
 
 #[cfg(test)]

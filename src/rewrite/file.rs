@@ -35,13 +35,15 @@ pub struct Linted {
     pub fixes: Option<FileFixes>,
     /// The fixed text, to write back.
     pub write: Option<String>,
+    /// What the machine pass needs of the file, when lint gathered it.
+    pub facts: Option<crate::lint::machines::Facts>,
 }
 
 /// Lint the text of the file `name`, fixing it as `mode` says.
 pub fn lint_file(name: String, text: String, options: &LintOptions, mode: Mode) -> Linted {
     if mode == Mode::Report {
-        let diagnostics = crate::lint::lint_text(&text, options);
-        return Linted { report: FileReport { name, text, diagnostics }, fixes: None, write: None };
+        let (diagnostics, facts) = crate::lint::lint_text_with_facts(&text, options);
+        return Linted { report: FileReport { name, text, diagnostics }, fixes: None, write: None, facts };
     }
     let outcome = super::engine::fix_text(&text, options);
     let changed = outcome.changed(&text);
@@ -59,7 +61,7 @@ pub fn lint_file(name: String, text: String, options: &LintOptions, mode: Mode) 
         let write = changed.then(|| outcome.text.clone());
         (FileReport { name, text: outcome.text, diagnostics: outcome.remaining }, write)
     };
-    Linted { report, fixes: Some(fixes), write }
+    Linted { report, fixes: Some(fixes), write, facts: None }
 }
 
 /// A unified diff of one file, with its name in the headers.
