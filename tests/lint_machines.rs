@@ -5,6 +5,26 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+type Finding = (String, String, String);
+
+/// The `zfs-host-id` findings of a lint report: (file, severity, machine).
+fn host_id_findings(json: &serde_json::Value) -> BTreeSet<Finding> {
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "zfs-host-id")
+        .map(|d| {
+            let file = d["file"].as_str().unwrap().trim_start_matches("./").to_string();
+            (file, d["severity"].as_str().unwrap().to_string(), d["machine"].as_str().unwrap_or("").to_string())
+        })
+        .collect()
+}
+
+fn owned(findings: &[(&str, &str, &str)]) -> BTreeSet<Finding> {
+    findings.iter().map(|(f, s, m)| (f.to_string(), s.to_string(), m.to_string())).collect()
+}
+
 /// `nixvm lint --format json .` in the fixture directory `dir`.
 fn lint_json(dir: &str) -> serde_json::Value {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint").join(dir);
@@ -73,21 +93,9 @@ fn machine_level_findings_are_decided_over_each_machines_modules() {
 #[test]
 fn a_flakes_module_lists_are_its_machines() {
     let json = lint_json("machines-flake");
-    let found: BTreeSet<(String, String, String)> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["code"] == "zfs-host-id")
-        .map(|d| {
-            let file = d["file"].as_str().unwrap().trim_start_matches("./").to_string();
-            (file, d["severity"].as_str().unwrap().to_string(), d["machine"].as_str().unwrap_or("").to_string())
-        })
-        .collect();
-    let expected: BTreeSet<(String, String, String)> =
-        [("hosts/db/configuration.nix", "warning", "db"), ("hosts/edge/configuration.nix", "info", "edge")]
-            .iter()
-            .map(|(f, s, m)| (f.to_string(), s.to_string(), m.to_string()))
-            .collect();
+    let found = host_id_findings(&json);
+    let expected =
+        owned(&[("hosts/db/configuration.nix", "warning", "db"), ("hosts/edge/configuration.nix", "info", "edge")]);
     assert_eq!(found, expected, "{json:#}");
 }
 
@@ -116,17 +124,7 @@ fn the_hardware_import_says_where_else_the_platform_is_set() {
 #[test]
 fn each_machine_of_a_network_is_decided_over_its_own_modules() {
     let json = lint_json("machines-network");
-    let found: BTreeSet<(String, String, String)> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["code"] == "zfs-host-id")
-        .map(|d| {
-            let file = d["file"].as_str().unwrap().trim_start_matches("./").to_string();
-            (file, d["severity"].as_str().unwrap().to_string(), d["machine"].as_str().unwrap_or("").to_string())
-        })
-        .collect();
-    let expected: BTreeSet<(String, String, String)> =
-        [("network.nix".to_string(), "warning".to_string(), "backup".to_string())].into();
+    let found = host_id_findings(&json);
+    let expected = owned(&[("network.nix", "warning", "backup")]);
     assert_eq!(found, expected, "{json:#}");
 }

@@ -210,6 +210,11 @@ fn a_network_machine_gets_the_identity_only_from_nixvm() {
     let (code, out, err) = nixvm(&proj, &["run", "vault"]);
     assert_eq!(code, 0, "{err}\n{out}");
     assert!(guest_lines(&out).contains(&"stub guest: sops-nix decrypts with /var/lib/nixvm/age-key"), "{out}");
+    // `up` hands it over as `run` does.
+    let (code, out, err) = nixvm(&proj, &["up", "relay", "--wait", "--timeout", "1"]);
+    let log = std::fs::read_to_string(proj.join(".nixvm/relay/console.log")).unwrap_or_default();
+    assert!(log.contains("stub guest: agenix decrypts with /var/lib/nixvm/age-key"), "{code} {out} {err}\n{log}");
+    assert!(proj.join(".nixvm/relay/identity/age-key").is_file());
     // The key is state, which git ignores.
     let tracked = std::process::Command::new("git").current_dir(&proj).args(["ls-files"]).output().unwrap();
     let tracked = String::from_utf8_lossy(&tracked.stdout);

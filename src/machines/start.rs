@@ -294,6 +294,15 @@ pub fn up(
     }
     let built = build::build_machines(nix, source, &to_start, progress)?;
     progress.finish();
+    // The age identity, when a VM needs it, is made (or found unreadable)
+    // before any VM starts, not between two of them.
+    let needs_identity = built.iter().any(|b| {
+        run_script(&b.vm)
+            .is_ok_and(|s| std::fs::read_to_string(s).is_ok_and(|t| t.contains(crate::render::IDENTITY.variable)))
+    });
+    if needs_identity {
+        super::age_key::ensure(source)?;
+    }
     let mut children = vec![];
     for (m, b) in to_start.iter().zip(&built) {
         // Another `up` or `run` started it meanwhile.
