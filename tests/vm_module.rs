@@ -201,3 +201,55 @@ fn initrd_secrets_and_zfs_pools_stay_out_of_the_vm() {
     assert_eq!(out.trim(), r#"["tank"]"#);
     assert_eq!(common::git_status(&infra), "");
 }
+
+/// A machine laid out with disko and impermanence (tests/fixtures/flakes/
+/// layouts, with the stubs of both as its inputs): on hardware a tmpfs root,
+/// an encrypted partition for /persist; in nixvm's VM no passphrase is
+/// asked, and what impermanence keeps lives on the VM's own disk.
+#[test]
+fn a_disko_and_impermanence_machine_keeps_its_state_on_the_vms_disk() {
+    let test = "a_disko_and_impermanence_machine_keeps_its_state_on_the_vms_disk";
+    let Some(nix) = common::nix(test) else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let infra = common::fixture_repo(tmp.path(), "layouts");
+    let _down = common::Down(infra.clone());
+    let mut inputs: Vec<String> = vec![];
+    for input in ["disko", "impermanence"] {
+        inputs.extend([
+            "--override-input".into(),
+            input.into(),
+            format!("path:{}", common::fixtures().join(format!("stub-{input}")).display()),
+        ]);
+    }
+    let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+    let eval = |attr: &str| {
+        let args = [&["eval", "--json", attr][..], &inputs].concat();
+        let (ok, out, err) = common::nix_flake(&nix, &infra, &args);
+        assert!(ok, "{err}");
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()
+    };
+    // The hardware keeps its layout.
+    let fs = eval(".#nixosConfigurations.db.config.fileSystems");
+    assert_eq!(fs["/"]["fsType"], "tmpfs", "{fs}");
+    assert_eq!(fs["/persist"]["device"], "/dev/mapper/state", "{fs}");
+    assert!(eval(".#nixosConfigurations.db.config.boot.initrd.luks.devices").get("state").is_some());
+    let out = Command::cargo_bin("nixvm")
+        .unwrap()
+        .current_dir(&infra)
+        .args(["run", "db"])
+        .args(common::stub_flags())
+        .args(&inputs)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        guest_lines(&stdout),
+        [
+            "stub guest: eth1 up with 192.168.1.1/24",
+            "stub guest: impermanence keeps /var/lib/postgresql /var/log in /persist, on / (ext4 on /dev/disk/by-label/nixos)"
+        ],
+        "{stdout}"
+    );
+    assert_eq!(common::git_status(&infra), "");
+}
