@@ -15,15 +15,7 @@ use std::path::{Path, PathBuf};
 
 /// The flags that stand the stubs in for nixpkgs, sops-nix and agenix.
 fn stub_inputs() -> Vec<String> {
-    let mut flags = common::stub_flags();
-    for input in ["sops-nix", "agenix"] {
-        flags.extend([
-            "--override-input".into(),
-            input.into(),
-            format!("path:{}", common::fixtures().join(format!("stub-{input}")).display()),
-        ]);
-    }
-    flags
+    [common::stub_flags(), common::stub_inputs(&["sops-nix", "agenix"])].concat()
 }
 
 /// `nixvm ARGS` in `dir`: (exit code, stdout, stderr).

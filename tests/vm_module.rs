@@ -213,14 +213,7 @@ fn a_disko_and_impermanence_machine_keeps_its_state_on_the_vms_disk() {
     let tmp = tempfile::tempdir().unwrap();
     let infra = common::fixture_repo(tmp.path(), "layouts");
     let _down = common::Down(infra.clone());
-    let mut inputs: Vec<String> = vec![];
-    for input in ["disko", "impermanence"] {
-        inputs.extend([
-            "--override-input".into(),
-            input.into(),
-            format!("path:{}", common::fixtures().join(format!("stub-{input}")).display()),
-        ]);
-    }
+    let inputs = common::stub_inputs(&["disko", "impermanence"]);
     let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
     let eval = |attr: &str| {
         let args = [&["eval", "--json", attr][..], &inputs].concat();

@@ -73,6 +73,22 @@ pub fn stub_flags() -> Vec<String> {
     vec!["--offline".into(), "--override-input".into(), "nixpkgs".into(), format!("path:{}", stub_nixpkgs().display())]
 }
 
+/// `--override-input NAME path:tests/fixtures/stub-NAME` for each of
+/// `inputs`: the stubs of third-party flakes (sops-nix, agenix, disko,
+/// impermanence) as a user's flake's inputs.
+pub fn stub_inputs(inputs: &[&str]) -> Vec<String> {
+    inputs
+        .iter()
+        .flat_map(|input| {
+            [
+                "--override-input".to_string(),
+                input.to_string(),
+                format!("path:{}", fixtures().join(format!("stub-{input}")).display()),
+            ]
+        })
+        .collect()
+}
+
 /// An executable script at `path` (a stand-in or a wrapper for a program).
 pub fn write_script(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
