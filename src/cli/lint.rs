@@ -119,9 +119,6 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
         .and_then(|dir| Some((crate::files::read_text(&dir.join("flake.nix"))?, dir)));
     let flake = flake.as_ref().map(|(text, dir)| (dir.as_path(), text.as_str()));
     crate::lint::machines::settle(&absolute, &mut reports, &facts, flake);
-    if let Some((dir, text)) = flake {
-        crate::lint::flake_machines::name_machines(dir, text, &absolute, &mut reports);
-    }
     let least = if args.quiet_notes { Severity::Warning } else { args.min_severity.severity() };
     let before = Totals::of(&reports);
     for r in &mut reports {

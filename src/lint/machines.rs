@@ -1,9 +1,11 @@
 //! Machine-level findings decided over a machine's modules, not one file:
-//! the files lint was given form machines (each file no other one imports,
-//! with everything it reaches through static relative imports), and a
-//! finding such as `zfs-host-id` or `no-login` stands only when a machine
-//! whose modules include its file lacks what it asks for anywhere in them.
-//! Pure: the texts come in, keyed by absolute path.
+//! the files lint was given form machines (a flake's written `modules`
+//! lists; each machine of a network file; each other file no other one
+//! imports; with everything they reach through static relative imports),
+//! and a finding such as `zfs-host-id` or `no-login` stands only when a
+//! machine whose modules include its file lacks what it asks for anywhere
+//! in them. In a flake, findings name the flake's machines. Pure: what
+//! lint gathered of each file (`Facts`) comes in, keyed by absolute path.
 
 use super::diagnostic::FileReport;
 use crate::syntax::{self, Definition, ImportTarget};
@@ -101,7 +103,7 @@ const ASKED: &[fn(&Definition) -> bool] = &[
 
 /// The file a module path names among those `known` says exist: itself,
 /// or a directory's default.nix.
-pub(super) fn file_of(known: impl Fn(&Path) -> bool, path: PathBuf) -> Option<PathBuf> {
+fn file_of(known: impl Fn(&Path) -> bool, path: PathBuf) -> Option<PathBuf> {
     if known(&path) {
         Some(path)
     } else {
@@ -109,24 +111,11 @@ pub(super) fn file_of(known: impl Fn(&Path) -> bool, path: PathBuf) -> Option<Pa
     }
 }
 
-/// The files of `texts` that the module at `path` imports with static
-/// relative paths, and whether it also imports what cannot be followed
-/// (a computed path, an absolute one, a file not among `texts`). Imports
-/// inside nixpkgs (`modulesPath`, `<nixpkgs/...>`) are NixOS's own.
-pub(super) fn static_imports(
-    texts: &BTreeMap<PathBuf, String>,
-    path: &Path,
-    analysis: &syntax::FileAnalysis,
-) -> (Vec<PathBuf>, bool) {
-    module_imports(
-        |f| texts.contains_key(f),
-        path,
-        analysis.modules.iter().flat_map(|m| m.imports.iter().map(|i| &i.target)),
-    )
-}
-
 /// The files among those `known` says exist that `targets`, imports
-/// written in the file at `path`, name; and whether one cannot be followed.
+/// written in the file at `path`, name with static relative paths; and
+/// whether one cannot be followed (a computed path, an absolute one, a file
+/// not given to lint). Imports inside nixpkgs (`modulesPath`,
+/// `<nixpkgs/...>`) are NixOS's own.
 fn module_imports<'a>(
     known: impl Fn(&Path) -> bool,
     path: &Path,
@@ -310,9 +299,9 @@ fn answer(modules: &BTreeMap<PathBuf, Module>, machine: &Machine, answered: fn(&
 /// it, naming the machines that do not, at note level when one of those
 /// has modules nixvm cannot read. `paths[i]` is the absolute path of
 /// `reports[i]`'s file; `flake` is the enclosing flake's directory and
-/// `flake.nix`, whose machines' literal module lists are machines too.
-/// Findings of a network file's machines (already named) are left as they
-/// are.
+/// `flake.nix`, whose machines' literal module lists are machines too;
+/// in a flake, the findings that name no machine then name the flake's
+/// machines whose modules include their file.
 pub fn settle(
     paths: &[Option<PathBuf>],
     reports: &mut [FileReport],
@@ -322,7 +311,8 @@ pub fn settle(
     let machine_level = |r: &FileReport| {
         r.diagnostics.iter().any(|d| answered_by(d).is_some() || d.machine.is_none() && d.code == HARDWARE_IMPORT)
     };
-    if !reports.iter().any(machine_level) {
+    let settling = reports.iter().any(machine_level);
+    if !settling && flake.is_none() {
         return;
     }
     // Each file's facts, as lint gathered them (or read here when it did
@@ -336,9 +326,9 @@ pub fn settle(
             Some((p.clone()?, facts))
         })
         .collect();
-    if files.len() < 2 {
-        return;
-    }
+    // Alone, a file is its own machine: nothing to decide, but a flake
+    // may still name it.
+    let settling = settling && files.len() >= 2;
     let modules = read(&files);
     let root = crate::text::common_dir(files.keys());
     let name = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
@@ -354,6 +344,14 @@ pub fn settle(
     let owners_of = |path: &Path| owners.get(path).cloned().unwrap_or_default();
     for (path, report) in paths.iter().zip(reports.iter_mut()) {
         let Some(path) = path else { continue };
+        // In a flake, what names no machine names the flake's machines
+        // that reach the file (after the deciding, which may name fewer).
+        let flake_names: Vec<&str> =
+            owners_of(path).iter().filter(|m| m.named && m.network.is_none()).map(|m| m.label.as_str()).collect();
+        if !settling {
+            name_unnamed(report, &flake_names);
+            continue;
+        }
         let text = report.text.clone();
         report.diagnostics.retain_mut(|d| {
             if d.code == HARDWARE_IMPORT && d.machine.is_none() {
@@ -413,6 +411,18 @@ pub fn settle(
             }
             true
         });
+        name_unnamed(report, &flake_names);
+    }
+}
+
+/// Findings of `report` that name no machine name `machines` (a flake's).
+fn name_unnamed(report: &mut FileReport, machines: &[&str]) {
+    if machines.is_empty() {
+        return;
+    }
+    let names = machines.join(", ");
+    for d in report.diagnostics.iter_mut().filter(|d| d.machine.is_none()) {
+        d.machine = Some(names.clone());
     }
 }
 

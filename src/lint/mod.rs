@@ -5,7 +5,6 @@
 //! `declare_lint!`, whose doc comment is what `nixvm explain CODE` prints.
 
 pub mod diagnostic;
-pub mod flake_machines;
 pub mod kb;
 pub mod machines;
 mod rules;
