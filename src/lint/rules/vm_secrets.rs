@@ -54,49 +54,35 @@ impl Lint for VmSecrets {
                 let v = value(d);
                 !d.starts_with(&[root]) && (names_secrets(v) || (*root == "sops" && v.contains("/run/secrets")))
             };
-            // Per machine: users whose password file is one of the
-            // secrets, and the other options that read one.
-            type Readers = (Vec<String>, Vec<String>);
-            let mut by_machine: Vec<(Option<&String>, Readers)> = vec![];
-            for (module, d) in cx.definitions().filter(|(_, d)| reads(d)) {
-                let at = match by_machine.iter().position(|(m, _)| *m == module.machine.as_ref()) {
-                    Some(at) => at,
-                    None => {
-                        by_machine.push((module.machine.as_ref(), Default::default()));
-                        by_machine.len() - 1
-                    }
-                };
-                let (logins, readers) = &mut by_machine[at].1;
-                let login = (d.starts_with(&["users", "users"]) || d.starts_with(&["users", "extraUsers"]))
-                    && d.path.len() == 4
-                    && d.path[3] == "hashedPasswordFile";
-                let (list, item) = if login {
-                    (logins, d.path[2].clone())
-                } else {
-                    (readers, format!("`{}`", crate::syntax::dotted(&d.path)))
-                };
-                if !list.contains(&item) {
-                    list.push(item);
-                }
-            }
-            // Each secret once, at its first definition, with its module.
-            let mut secrets: Vec<(String, &crate::syntax::ModuleInfo, crate::text::Span)> = vec![];
-            for (module, def) in cx.definitions() {
-                if def.starts_with(&[root, "secrets"]) && def.path.len() >= 3 {
-                    let name = def.path[2].clone();
-                    if !secrets.iter().any(|(n, m, _)| *n == name && m.machine == module.machine) {
-                        secrets.push((name, module, def.key_span()));
+            for machine in cx.machines() {
+                // Its secrets, each once, at its first definition.
+                let mut secrets: Vec<(&String, crate::text::Span)> = vec![];
+                for (_, def) in cx.definitions_of(machine) {
+                    if def.starts_with(&[root, "secrets"])
+                        && def.path.len() >= 3
+                        && !secrets.iter().any(|(n, _)| **n == def.path[2])
+                    {
+                        secrets.push((&def.path[2], def.key_span()));
                     }
                 }
-            }
-            let mut machines: Vec<Option<&String>> = secrets.iter().map(|(_, m, _)| m.machine.as_ref()).collect();
-            machines.dedup();
-            for machine in machines {
-                let mine: Vec<&(String, &crate::syntax::ModuleInfo, crate::text::Span)> =
-                    secrets.iter().filter(|(_, m, _)| m.machine.as_ref() == machine).collect();
-                let names: Vec<String> = mine.iter().map(|(n, _, _)| format!("`{n}`")).collect();
-                let none: Readers = Default::default();
-                let (logins, readers) = by_machine.iter().find(|(m, _)| *m == machine).map(|(_, r)| r).unwrap_or(&none);
+                let Some((_, at)) = secrets.first() else { continue };
+                let names: Vec<String> = secrets.iter().map(|(n, _)| format!("`{n}`")).collect();
+                // Users whose password file is one of the secrets, and the
+                // other options that read one.
+                let (mut logins, mut readers): (Vec<String>, Vec<String>) = (vec![], vec![]);
+                for (_, d) in cx.definitions_of(machine).filter(|(_, d)| reads(d)) {
+                    let login = (d.starts_with(&["users", "users"]) || d.starts_with(&["users", "extraUsers"]))
+                        && d.path.len() == 4
+                        && d.path[3] == "hashedPasswordFile";
+                    let (list, item) = if login {
+                        (&mut logins, d.path[2].clone())
+                    } else {
+                        (&mut readers, format!("`{}`", crate::syntax::dotted(&d.path)))
+                    };
+                    if !list.contains(&item) {
+                        list.push(item);
+                    }
+                }
                 let mut logins = match logins.as_slice() {
                     [] => String::new(),
                     users => format!("; the password of {} comes from a secret", users.join(", ")),
@@ -107,10 +93,9 @@ impl Lint for VmSecrets {
                     many if many.len() <= 4 => format!("; {} read them", many.join(", ")),
                     many => format!("; {} and {} more options read them", many[..3].join(", "), many.len() - 3),
                 };
-                out.push(
-                    Diagnostic::new(
+                let d = Diagnostic::new(
                         &Self::META,
-                        mine[0].2,
+                        *at,
                         format!(
                             "{manager} secret{} {} will not decrypt in the VM until they are encrypted to the project's age recipient: their identity is {identity}, which a VM does not have{logins}",
                             if names.len() == 1 { "" } else { "s" },
@@ -118,13 +103,12 @@ impl Lint for VmSecrets {
                         ),
                     )
                     .option(format!("{root}.secrets"))
-                    .machine(machine)
                     .help(format!(
                         "nixvm's VMs decrypt with the project's age identity instead (their `{}` points at it); `nixvm secrets` prints its recipient and the lines to add to {}",
                         if *root == "sops" { "sops.age.keyFile" } else { "age.identityPaths" },
                         if *root == "sops" { "`.sops.yaml` (then `sops updatekeys`)" } else { "`secrets.nix` (then `agenix -r`)" }
-                    )),
-                );
+                    ));
+                Context::push_for(out, d, machine);
             }
         }
     }
@@ -183,6 +167,20 @@ mod tests {
         let ds = findings(CODE, text);
         assert_eq!(ds.len(), 1);
         assert!(!ds[0].message.contains("backup"), "{}", ds[0].message);
+    }
+
+    #[test]
+    fn each_machine_of_a_network_on_its_own() {
+        let text = r#"{
+  vault = { config, ... }: { sops.secrets.db = { }; services.postgresql.initialScript = config.sops.secrets.db.path; };
+  relay = { config, ... }: { age.secrets.relay.file = ./relay.age; services.postfix.relayPasswordFile = config.sops.secrets.x.path; };
+}"#;
+        let ds = findings(CODE, text);
+        assert_eq!(ds.len(), 2, "{ds:?}");
+        assert_eq!(ds[0].machine.as_deref(), Some("vault"));
+        assert!(ds[0].message.ends_with("`services.postgresql.initialScript` reads one"), "{}", ds[0].message);
+        assert_eq!(ds[1].machine.as_deref(), Some("relay"));
+        assert!(!ds[1].message.contains("postgresql"), "{}", ds[1].message);
     }
 
     #[test]
