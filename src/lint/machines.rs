@@ -15,8 +15,6 @@ use std::path::{Path, PathBuf};
 
 /// One file as the machine pass sees it.
 struct Module {
-    /// The files of `texts` it imports.
-    imports: Vec<PathBuf>,
     /// Whether it has an import nixvm cannot follow (a computed path, an
     /// absolute one, a file not given to lint).
     opaque: bool,
@@ -33,6 +31,11 @@ struct Part {
 }
 
 impl Module {
+    /// The files it imports (all its modules').
+    fn imports(&self) -> impl Iterator<Item = &PathBuf> {
+        self.parts.iter().flat_map(|p| &p.imports)
+    }
+
     /// The machines a network file's modules name.
     fn machine_names(&self) -> BTreeSet<&String> {
         self.parts.iter().filter_map(|p| p.machine.as_ref()).collect()
@@ -145,10 +148,9 @@ fn read(facts: &BTreeMap<PathBuf, Facts>) -> BTreeMap<PathBuf, Module> {
     facts
         .iter()
         .map(|(path, file)| {
-            let (mut imports, mut opaque, mut definitions, mut parts) = (vec![], false, vec![], vec![]);
+            let (mut opaque, mut definitions, mut parts) = (false, vec![], vec![]);
             for part in &file.parts {
                 let (part_imports, unread) = module_imports(known, path, part.imports.iter());
-                imports.extend(part_imports.iter().cloned());
                 opaque |= unread;
                 let start = definitions.len();
                 definitions.extend(part.definitions.iter().cloned());
@@ -158,7 +160,7 @@ fn read(facts: &BTreeMap<PathBuf, Facts>) -> BTreeMap<PathBuf, Module> {
                     definitions: start..definitions.len(),
                 });
             }
-            (path.clone(), Module { imports, opaque, definitions, parts })
+            (path.clone(), Module { opaque, definitions, parts })
         })
         .collect()
 }
@@ -184,7 +186,7 @@ fn reach(modules: &BTreeMap<PathBuf, Module>, from: impl IntoIterator<Item = Pat
     let mut queue: Vec<PathBuf> = from.into_iter().collect();
     while let Some(file) = queue.pop() {
         if set.insert(file.clone()) {
-            queue.extend(modules[&file].imports.iter().cloned());
+            queue.extend(modules[&file].imports().cloned());
         }
     }
     set
@@ -214,7 +216,7 @@ fn machines(
             out.push(Machine { label: m.name, named: true, network: None, files: reach(modules, listed), opaque });
         }
     }
-    let imported: BTreeSet<&PathBuf> = modules.values().flat_map(|m| &m.imports).collect();
+    let imported: BTreeSet<&PathBuf> = modules.values().flat_map(Module::imports).collect();
     let reached: BTreeSet<PathBuf> = out.iter().flat_map(|m| m.files.iter().cloned()).collect();
     for entry in modules.keys().filter(|p| !imported.contains(p) && !reached.contains(*p)) {
         let module = &modules[entry];
