@@ -73,6 +73,14 @@ impl Flags {
     }
 }
 
+/// For nixvm's flake evaluations, which always `--apply` a function: the
+/// eval cache holds only the attribute lookups on the way, so it saves
+/// nothing here, and before Nix 2.11 a second process reading it while a
+/// first writes it can fail with "attribute 'packages.x86_64-linux.…' is
+/// unexpectedly missing" (two `nixvm up` at once, or two projects with the
+/// same files and lock).
+const NO_EVAL_CACHE: &str = "--no-eval-cache";
+
 /// One built installable: `nix build --json` reports these.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct Built {
@@ -400,7 +408,7 @@ impl Nix {
         if let Some(f) = apply {
             tail.extend(["--apply".to_string(), f.to_string()]);
         }
-        let out = self.run(dir, &["eval", "--json"], &tail, Stderr::Capture).map_err(briefly)?;
+        let out = self.run(dir, &["eval", "--json", NO_EVAL_CACHE], &tail, Stderr::Capture).map_err(briefly)?;
         json(&out, "nix eval")
     }
 
@@ -418,7 +426,7 @@ impl Nix {
     pub fn eval_logged(&self, dir: &Path, installable: &str, apply: &str) -> Result<serde_json::Value, NixError> {
         let out = self.run(
             dir,
-            &["eval", "--json", "--log-format", "internal-json"],
+            &["eval", "--json", NO_EVAL_CACHE, "--log-format", "internal-json"],
             &[installable.to_string(), "--apply".to_string(), apply.to_string()],
             Stderr::Capture,
         )?;

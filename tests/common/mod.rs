@@ -156,12 +156,13 @@ pub fn nix_flake(nix: &Path, dir: &Path, args: &[&str]) -> (bool, String, String
     nix_flake_raw(nix, dir, &[command, &flags, program_args].concat())
 }
 
-/// `nix ARGS` in `dir` with the flake features on and nothing added:
-/// (success, stdout, stderr).
+/// `nix ARGS` in `dir` with the flake features on and the eval cache off
+/// (tests run at once on flakes with the same files, and Nix 2.8's cache
+/// is not safe to share between processes): (success, stdout, stderr).
 pub fn nix_flake_raw(nix: &Path, dir: &Path, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(nix)
         .current_dir(dir)
-        .args(["--extra-experimental-features", "nix-command flakes"])
+        .args(["--extra-experimental-features", "nix-command flakes", "--no-eval-cache"])
         .args(args)
         .output()
         .expect("run nix");
