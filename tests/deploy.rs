@@ -365,3 +365,46 @@ fn run_says_when_the_vm_answers_ssh() {
     nixvm().args(["down", "relay", "--dir"]).arg(&proj).assert().code(0);
     let _ = run.wait();
 }
+
+/// A VM started before its machine had sops-nix is not handed the age
+/// identity, and a deploy cannot hand it over: `deploy` says to restart it
+/// and leaves the VM alone; `--dry-run` says so and goes on.
+#[test]
+fn a_vm_started_before_its_secrets_is_told_to_restart() {
+    if !can_run("a_vm_started_before_its_secrets_is_told_to_restart") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = std::fs::canonicalize(common::fixture_repo(tmp.path(), "secrets")).unwrap();
+    let inputs = [common::stub_flags(), common::stub_inputs(&["sops-nix", "agenix"])].concat();
+    nixvm().env("NIXVM_STUB_SLEEP", "120").args(["up", "plain", "--dir"]).arg(&dir).args(&inputs).assert().code(0);
+    let _down = common::Down(dir.clone());
+    let sshd = start_sshd(&tmp.path().join("sshd"), &read(&dir.join(".nixvm/ssh-key.pub")));
+    std::fs::write(dir.join(".nixvm/plain/ssh-port"), format!("{}\n", sshd.port)).unwrap();
+    let deploy =
+        |extra: &[&str]| nixvm().args(["deploy", "plain", "--dir"]).arg(&dir).args(extra).args(&inputs).assert();
+
+    // Without secrets, nothing to say.
+    let err = stderr_of(deploy(&[]).code(0));
+    assert!(!err.contains("sops-nix or agenix"), "{err}");
+    let switched = read(&sshd.dir.join("switch.log"));
+    assert_eq!(switched.lines().count(), 1, "{switched}");
+
+    // The machine takes up sops-nix while its VM runs.
+    let flake = dir.join("flake.nix");
+    let text = read(&flake);
+    let with_sops = text
+        .replace("plain = host [ ./hosts/plain.nix ]", "plain = host [ sops-nix.nixosModules.sops ./hosts/plain.nix ]");
+    assert_ne!(with_sops, text);
+    std::fs::write(&flake, with_sops).unwrap();
+    let err = stderr_of(deploy(&[]).code(2));
+    assert!(
+        err.contains("plain was started before its configuration had sops-nix or agenix")
+            && err.contains("(nixvm down plain; nixvm up plain)")
+            && err.contains("the VM still runs its old system"),
+        "{err}"
+    );
+    assert_eq!(read(&sshd.dir.join("switch.log")), switched, "no switch");
+    let err = stderr_of(deploy(&["--dry-run"]).code(0));
+    assert!(err.contains("warning: plain was started before its configuration had sops-nix or agenix"), "{err}");
+}

@@ -15,9 +15,21 @@ use std::path::{Path, PathBuf};
 /// The directory shared with the VMs; nothing else goes in it.
 pub const DIR: &str = "identity";
 /// The key's file name in it.
-pub const FILE: &str = "age-key";
-/// Where the VM sees the directory (the VM module mounts it there).
-pub const GUEST_DIR: &str = "/var/lib/nixvm";
+pub const FILE: &str = crate::render::IDENTITY.file;
+
+/// Whether a VM's run script hands it the identity directory: the VM
+/// module asks for the share when the machine has sops-nix or agenix.
+pub fn shared_by(run_script: &str) -> bool {
+    run_script.contains(crate::render::IDENTITY.variable)
+}
+
+/// Whether a built VM system mounts the identity directory: its fstab
+/// lists where the VM module mounts it (NixOS writes every file system,
+/// those the initrd mounts too, into `/etc/fstab`).
+pub fn mounted_by(system: &Path) -> bool {
+    std::fs::read_to_string(system.join("etc/fstab"))
+        .is_ok_and(|t| t.lines().any(|l| l.split_whitespace().nth(1) == Some(crate::render::IDENTITY.guest_dir)))
+}
 
 /// An age X25519 identity: the secret key as age writes it
 /// (`AGE-SECRET-KEY-1...`) and its recipient (`age1...`).

@@ -6,7 +6,7 @@ use super::source::{check_name, Source};
 use super::Progress;
 use crate::check::Variant;
 use crate::nix::Nix;
-use anyhow::Context as _;
+use anyhow::{bail, Context as _};
 use std::path::{Path, PathBuf};
 
 /// Memory a VM gets when its configuration does not say (qemu-vm.nix's
@@ -94,6 +94,20 @@ pub fn build_machines(
             Ok(BuiltVm { system: vm_system(&vm)?, vm })
         })
         .collect()
+}
+
+/// The `run-*-vm` script of a built VM.
+pub fn run_script(vm: &Path) -> anyhow::Result<PathBuf> {
+    let bin = vm.join("bin");
+    let mut scripts: Vec<PathBuf> = std::fs::read_dir(&bin)
+        .with_context(|| format!("{} has no bin/", vm.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("run-") && n.ends_with("-vm")))
+        .collect();
+    match scripts.len() {
+        1 => Ok(scripts.remove(0)),
+        _ => bail!("{} should hold one run-*-vm script", bin.display()),
+    }
 }
 
 /// The system a built VM boots: qemu-vm.nix links it as `system`.

@@ -217,7 +217,7 @@ pub fn deploy(
     progress: &dyn Progress,
     output: &mut dyn FnMut(&str),
 ) -> anyhow::Result<Deployed> {
-    let (_, port, config) = running(source, machine)?;
+    let (state, port, config) = running(source, machine)?;
     ssh_batch(&config, "true", progress, &mut |_| {}).with_context(|| {
         format!(
             "cannot log into {machine} as root on 127.0.0.1:{port}; if it was started before the project had its key, restart it (nixvm down {machine}; nixvm up {machine})"
@@ -226,6 +226,17 @@ pub fn deploy(
     // A failed build stops here: the VM is untouched.
     let system = super::build::build_machine_system(nix, source, machine, progress)?;
     progress.finish();
+    if super::age_key::mounted_by(&system) && started_without_identity(&state) {
+        let why = format!(
+            "{machine} was started before its configuration had sops-nix or agenix, so its VM was not handed nixvm's age identity: its secrets would not decrypt, and mounting {} would fail in the switch",
+            crate::render::IDENTITY.guest_dir
+        );
+        let restart = format!("restart it to hand the identity over (nixvm down {machine}; nixvm up {machine})");
+        match activation {
+            crate::runtime::Activation::DryActivate => progress.line(&format!("warning: {why}; {restart}")),
+            crate::runtime::Activation::Test => bail!("{why}.\n{restart}; the VM still runs its old system"),
+        }
+    }
     // When the VM reads the host's store, the new paths are there already:
     // its Nix database needs only to know them.
     let visible = !copy
@@ -275,6 +286,15 @@ pub fn deploy(
         }
     }
     Ok(Deployed { system, transfer, previous: previous.filter(|p| !p.is_empty()).map(PathBuf::from), units })
+}
+
+/// Whether the VM that runs was started without the identity share (its
+/// run script, rooted at `.nixvm/M/vm`, does not hand it over); not known
+/// means no.
+fn started_without_identity(state: &MachineState) -> bool {
+    super::build::run_script(&state.vm_root())
+        .and_then(|script| Ok(std::fs::read_to_string(script)?))
+        .is_ok_and(|text| !super::age_key::shared_by(&text))
 }
 
 /// Copy `system`'s closure into the VM over ssh.

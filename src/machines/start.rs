@@ -10,7 +10,7 @@ use super::Progress;
 use crate::nix::Nix;
 use crate::runtime::forward::{Forward, Protocol};
 use anyhow::{bail, Context as _};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// A free TCP port on 127.0.0.1, not one of `taken`: `preferred` when it
@@ -125,7 +125,7 @@ fn prepare(
     forwards: &[Forward],
 ) -> anyhow::Result<Prepared> {
     let machine = state.machine.as_str();
-    let script = run_script(&built.vm)?;
+    let script = build::run_script(&built.vm)?;
     // The configuration's own forwards (virtualisation.forwardPorts), as
     // the run script gives them to QEMU: checked and listed as nixvm's are.
     let script_text = std::fs::read_to_string(&script).unwrap_or_default();
@@ -155,8 +155,8 @@ fn prepare(
     // A VM whose secrets decrypt with the project's age identity (the VM
     // module asks for a share when the machine has sops-nix or agenix):
     // made on first use, handed over as the machine's own copy.
-    let identity = crate::render::IDENTITY.variable;
-    if script_text.contains(identity) {
+    if super::age_key::shared_by(&script_text) {
+        let identity = crate::render::IDENTITY.variable;
         let (_, key) = super::age_key::ensure(source)?;
         let dir = super::age_key::machine_copy(&key, &state.dir)?;
         env.push((identity.to_string(), dir.display().to_string()));
@@ -164,20 +164,6 @@ fn prepare(
     // A console in the terminal is also kept in console.log, as `up`'s is.
     let args = if console { crate::runtime::console_log_args(&state.dir.join(CONSOLE_LOG)) } else { vec![] };
     Ok(Prepared { machine: machine.to_string(), script, state, port, env, args, lock })
-}
-
-/// The `run-*-vm` script of a built VM.
-fn run_script(vm: &Path) -> anyhow::Result<PathBuf> {
-    let bin = vm.join("bin");
-    let mut scripts: Vec<PathBuf> = std::fs::read_dir(&bin)
-        .with_context(|| format!("{} has no bin/", vm.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("run-") && n.ends_with("-vm")))
-        .collect();
-    match scripts.len() {
-        1 => Ok(scripts.remove(0)),
-        _ => bail!("{} should hold one run-*-vm script", bin.display()),
-    }
 }
 
 /// Build `machine` (one nix call) and prepare its start in the foreground.
@@ -297,8 +283,7 @@ pub fn up(
     // The age identity, when a VM needs it, is made (or found unreadable)
     // before any VM starts, not between two of them.
     let needs_identity = built.iter().any(|b| {
-        run_script(&b.vm)
-            .is_ok_and(|s| std::fs::read_to_string(s).is_ok_and(|t| t.contains(crate::render::IDENTITY.variable)))
+        build::run_script(&b.vm).is_ok_and(|s| std::fs::read_to_string(s).is_ok_and(|t| super::age_key::shared_by(&t)))
     });
     if needs_identity {
         super::age_key::ensure(source)?;
