@@ -61,6 +61,7 @@ const CONFIG: &str = "{ lib, ... }: {
   services.qemuGuest.enable = true;
   services.connman.enable = lib.mkOverride 20 true;
   networking.wireless.enable = lib.mkForce true;
+  virtualisation.vmVariant.virtualisation.packetSize = 8192;
 }
 ";
 
@@ -95,6 +96,8 @@ fn lint_uses_the_table_of_the_tree_it_is_given() {
         ("vm-override-ignored", "boot.initrd.luks.devices", 5),
         ("vm-override-ignored", "swapDevices", 6),
         ("vm-override-ignored", "networking.wireless.enable", 9),
+        // The tree's own mkRemovedOptionModule.
+        ("vm-option-removed", "virtualisation.vmVariant.virtualisation.packetSize", 10),
     ];
     let expected: Vec<(String, String, u64)> =
         expected.iter().map(|(c, o, l)| (c.to_string(), o.to_string(), *l)).collect();
@@ -105,7 +108,7 @@ fn lint_uses_the_table_of_the_tree_it_is_given() {
     // The built-in table knows neither of the first two; the extraConfig
     // line merges under both.
     let (_, builtin) = run(&[]);
-    assert!(builtin.iter().all(|(c, _, _)| c != "qemu-conflict"), "{builtin:?}");
+    assert!(builtin.iter().all(|(c, _, _)| c != "qemu-conflict" && c != "vm-option-removed"), "{builtin:?}");
 
     let out = nixvm().args(["lint", "--nixpkgs"]).arg(tmp.path()).arg(&config).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -127,12 +130,12 @@ fn kb_prints_the_table() {
     assert_eq!(
         line("security.pki.installCACerts").as_deref(),
         Some(
-            "security.pki.installCACerts = `false` when `cfg.useHostCerts` nixos/modules/virtualisation/qemu-vm.nix:38"
+            "security.pki.installCACerts = `false` when `cfg.useHostCerts` nixos/modules/virtualisation/qemu-vm.nix:39"
         )
     );
     assert_eq!(
         line("swapDevices").as_deref(),
-        Some("swapDevices mkVMOverride when `cfg.useDefaultFilesystems` nixos/modules/virtualisation/qemu-vm.nix:45")
+        Some("swapDevices mkVMOverride when `cfg.useDefaultFilesystems` nixos/modules/virtualisation/qemu-vm.nix:46")
     );
     assert!(text.contains("(NixOS 24.11)"), "{text}");
     assert!(

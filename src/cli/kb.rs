@@ -73,6 +73,16 @@ pub fn human(t: &ConflictTable) -> String {
         rows.push((crate::syntax::dotted(&m.option), m.reason.clone(), m.origin.clone().unwrap_or_default()));
     }
     sections.push(("Merged with yours, never a conflict", start..rows.len()));
+    let start = rows.len();
+    for g in &t.gone {
+        let what = match &g.renamed_to {
+            Some(to) => format!("renamed to {}", crate::syntax::dotted(to)),
+            None if g.why.is_empty() => "removed".to_string(),
+            None => format!("removed: {}", g.why),
+        };
+        rows.push((crate::syntax::dotted(&g.option), what, g.origin.clone().unwrap_or_default()));
+    }
+    sections.push(("Gone from qemu-vm.nix: defining a removed one fails (vm-option-removed)", start..rows.len()));
 
     let w0 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
     let w1 = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);

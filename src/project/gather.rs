@@ -56,18 +56,16 @@ pub fn gather(entry: &Path, keep_hardware: bool) -> anyhow::Result<Gathered> {
                 .map(|i| i.span)
                 .collect();
             for import in analysis.modules.iter().flat_map(|m| &m.imports) {
-                match &import.target {
-                    ImportTarget::Path(p) if p.starts_with("./") || p.starts_with("../") => {}
-                    ImportTarget::ModulesPath(_) => {}
-                    other => warnings.push(format!(
-                        "{}: the import `{}` cannot be followed statically; it is not copied",
-                        file.display(),
-                        match other {
-                            ImportTarget::Path(p) | ImportTarget::Str(p) | ImportTarget::Other(p) => p,
-                            ImportTarget::ModulesPath(p) => p,
-                        }
-                    )),
-                }
+                let written = match &import.target {
+                    ImportTarget::Path(p) if p.starts_with("./") || p.starts_with("../") => continue,
+                    // Inside nixpkgs, or a module that says an option is gone: no file to copy.
+                    ImportTarget::ModulesPath(_) | ImportTarget::OptionChange { .. } => continue,
+                    ImportTarget::Path(p) | ImportTarget::Str(p) | ImportTarget::Other(p) => p,
+                };
+                warnings.push(format!(
+                    "{}: the import `{written}` cannot be followed statically; it is not copied",
+                    file.display()
+                ));
             }
             for path in analysis.paths.iter().filter(|p| p.kind == PathKind::Relative) {
                 if !keep_hardware && hardware.iter().any(|h| h.contains(path.span)) {

@@ -202,8 +202,23 @@ pub enum ImportTarget {
     Str(String),
     /// `modulesPath + "/..."` or `"${modulesPath}/..."`: inside nixpkgs.
     ModulesPath(String),
+    /// `mkRemovedOptionModule [ "a" "b" ] "why"` or `mkRenamedOptionModule
+    /// [ "a" "b" ] [ "c" "d" ]` (also `lib.`-qualified): no file, a module
+    /// that says an option is gone.
+    OptionChange { option: Vec<String>, change: OptionChange },
     /// Anything else, as source text.
     Other(String),
+}
+
+/// What became of an option, as `mkRemovedOptionModule` and
+/// `mkRenamedOptionModule` say.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OptionChange {
+    /// Gone; defining it fails the evaluation with this explanation.
+    Removed(String),
+    /// Renamed to this option; defining the old one still works, with a
+    /// warning.
+    Renamed(Vec<String>),
 }
 
 impl ImportTarget {
@@ -213,7 +228,7 @@ impl ImportTarget {
             ImportTarget::Path(p) | ImportTarget::Str(p) | ImportTarget::ModulesPath(p) => {
                 p.trim_end_matches('/').rsplit('/').next()
             }
-            ImportTarget::Other(_) => None,
+            ImportTarget::OptionChange { .. } | ImportTarget::Other(_) => None,
         }
     }
 }

@@ -795,6 +795,9 @@ fn import_target(item: &ast::Expr, scopes: &Scopes) -> ImportTarget {
         while let Some(ast::Expr::Apply(inner)) = head.lambda().map(unparen) {
             head = inner;
         }
+        if let Some(target) = option_change(a) {
+            return target;
+        }
         let is_import = matches!(head.lambda().map(unparen), Some(ast::Expr::Ident(i)) if i.ident_token().is_some_and(|t| t.text() == "import"));
         match head.argument() {
             Some(arg) if is_import => e = unparen(arg),
@@ -843,6 +846,36 @@ fn import_target(item: &ast::Expr, scopes: &Scopes) -> ImportTarget {
         }
         _ => other(),
     }
+}
+
+/// `mkRemovedOptionModule PATH "why"` or `mkRenamedOptionModule PATH PATH`
+/// (also `lib.` or any attribute path ending in the name), each path a
+/// list of literal strings.
+fn option_change(apply: &ast::Apply) -> Option<ImportTarget> {
+    let (ast::Expr::Apply(inner), second) = (unparen(apply.lambda()?), unparen(apply.argument()?)) else {
+        return None;
+    };
+    let function = match unparen(inner.lambda()?) {
+        ast::Expr::Ident(i) => i.ident_token()?.text().to_string(),
+        ast::Expr::Select(s) => s.attrpath()?.attrs().last().map(|a| a.syntax().text().to_string())?,
+        _ => return None,
+    };
+    let strings = |e: ast::Expr| -> Option<Vec<String>> {
+        let ast::Expr::List(list) = unparen(e) else { return None };
+        list.items()
+            .map(|item| match unparen(item) {
+                ast::Expr::Str(s) => value::static_string(&s),
+                _ => None,
+            })
+            .collect()
+    };
+    let option = strings(inner.argument()?)?;
+    let change = match (function.as_str(), second) {
+        ("mkRemovedOptionModule", ast::Expr::Str(s)) => OptionChange::Removed(value::static_string(&s)?),
+        ("mkRenamedOptionModule", e) => OptionChange::Renamed(strings(e)?),
+        _ => return None,
+    };
+    Some(ImportTarget::OptionChange { option, change })
 }
 
 #[cfg(test)]

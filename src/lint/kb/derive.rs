@@ -4,8 +4,8 @@
 //! `mkVMOverride`/`mkForce` replace the user's value, lists and multi-line
 //! text merge. Pure: files come through a reader.
 
-use super::{ConflictTable, Merged, Overridden, PlainDefinition, Release};
-use crate::syntax::{self, Definition, ImportTarget, Value};
+use super::{ConflictTable, Gone, Merged, Overridden, PlainDefinition, Release};
+use crate::syntax::{self, Definition, ImportTarget, OptionChange, Value};
 use crate::text::LineIndex;
 use std::collections::{BTreeSet, VecDeque};
 
@@ -43,6 +43,7 @@ pub fn derive(source: &str, read: Reader, test_framework: bool) -> Result<Confli
         plain: vec![],
         overridden: vec![],
         merged: vec![],
+        gone: vec![],
         warnings: vec![],
     };
     let mut roots = vec![QEMU_VM];
@@ -77,6 +78,15 @@ pub fn derive(source: &str, read: Reader, test_framework: bool) -> Result<Confli
             for def in &module.definitions {
                 let origin = format!("{file}:{}", lines.position(&text, def.key_span().start).line);
                 classify(&mut table, def, &text[def.value_span.start..def.value_span.end], origin);
+            }
+            for import in &module.imports {
+                let ImportTarget::OptionChange { option, change } = &import.target else { continue };
+                let (renamed_to, why) = match change {
+                    OptionChange::Removed(why) => (None, why.clone()),
+                    OptionChange::Renamed(to) => (Some(to.clone()), String::new()),
+                };
+                let origin = format!("{file}:{}", lines.position(&text, import.span.start).line);
+                table.gone.push(Gone { option: option.clone(), renamed_to, why, origin: Some(origin) });
             }
             if depth >= IMPORT_DEPTH {
                 continue;

@@ -24,8 +24,11 @@ impl Release {
         Release { year, month }
     }
 
-    /// The newest release the built-in table knows.
+    /// The newest stable release (what `init` pins by default).
     pub const NEWEST: Release = Release::new(26, 5);
+    /// The release in development (nixos-unstable), which the built-in
+    /// table knows through 2026-09.
+    pub const UNSTABLE: Release = Release::new(26, 11);
     /// The oldest release the built-in table covers.
     pub const OLDEST: Release = Release::new(17, 9);
 }
@@ -39,11 +42,14 @@ impl fmt::Display for Release {
 impl FromStr for Release {
     type Err = String;
 
-    /// `24.11`, `nixos-24.11`, or `unstable` (the newest).
+    /// `24.11`, `nixos-24.11`, `unstable` (the release in development)
+    /// or `newest` (the newest stable release).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim().trim_start_matches("nixos-");
-        if s == "unstable" || s == "newest" {
-            return Ok(Release::NEWEST);
+        match s {
+            "unstable" => return Ok(Release::UNSTABLE),
+            "newest" => return Ok(Release::NEWEST),
+            _ => {}
         }
         let bad = || format!("`{s}` is not a NixOS release (expected YY.MM such as 24.11, or `unstable`)");
         let (y, m) = s.split_once('.').ok_or_else(bad)?;
@@ -109,6 +115,31 @@ pub struct Merged {
     pub origin: Option<String>,
 }
 
+/// An option that qemu-vm.nix (or a module it imports) says is gone, with
+/// `mkRemovedOptionModule` or `mkRenamedOptionModule`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Gone {
+    #[serde(serialize_with = "option_dotted")]
+    pub option: Vec<String>,
+    /// What it was renamed to (defining the old name still works, with a
+    /// warning); none when it was removed (defining it fails the VM's
+    /// evaluation).
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "some_option_dotted")]
+    pub renamed_to: Option<Vec<String>>,
+    /// Why, as nixpkgs explains a removal.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub why: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+}
+
+fn some_option_dotted<S: serde::Serializer>(o: &Option<Vec<String>>, s: S) -> Result<S::Ok, S::Error> {
+    match o {
+        Some(o) => option_dotted(o, s),
+        None => s.serialize_none(),
+    }
+}
+
 fn option_dotted<S: serde::Serializer>(o: &[String], s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&crate::syntax::dotted(o))
 }
@@ -132,6 +163,9 @@ pub struct ConflictTable {
     pub plain: Vec<PlainDefinition>,
     pub overridden: Vec<Overridden>,
     pub merged: Vec<Merged>,
+    /// Options it removed or renamed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub gone: Vec<Gone>,
     /// What could not be read (an imported module that is missing).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
@@ -215,7 +249,40 @@ const OVERRIDDEN: &[&str] = &[
     "networking.wireless.enable",
     "services.connman.enable",
     "services.xserver.videoDrivers",
+    "services.xserver.defaultDepth",
+    "services.xserver.resolutions",
 ];
+
+/// Options qemu-vm.nix removed (`mkRemovedOptionModule`): since which
+/// release, and why.
+const REMOVED: &[(&str, Release, &str)] = &[
+    (
+        "virtualisation.bootDevice",
+        Release::new(23, 5),
+        "renamed to `virtualisation.rootDevice`; see also `virtualisation.bootLoaderDevice` and `virtualisation.bootPartition`",
+    ),
+    ("virtualisation.efiVars", Release::new(23, 5), "a template of EFI variables is `virtualisation.efi.variables`"),
+    ("virtualisation.persistBootDevice", Release::new(23, 5), "the boot device persists with the root disk image"),
+    (
+        "virtualisation.msize",
+        Release::UNSTABLE,
+        "the VM's store and shared directories are virtiofs since nixpkgs PR 552774 (2026-09), and msize was a 9p setting",
+    ),
+];
+
+/// What the built-in table knows `release` removed.
+fn removed_in(release: Release) -> Vec<Gone> {
+    REMOVED
+        .iter()
+        .filter(|(_, since, _)| *since <= release)
+        .map(|(option, _, why)| Gone {
+            option: split_option(option),
+            renamed_to: None,
+            why: why.to_string(),
+            origin: None,
+        })
+        .collect()
+}
 
 /// Split a dotted option path, honouring quoted components.
 pub fn split_option(dotted: &str) -> Vec<String> {
@@ -270,6 +337,7 @@ pub fn builtin(release: Release, test_framework: bool) -> ConflictTable {
             })
             .collect(),
         merged: vec![],
+        gone: removed_in(release),
         warnings: vec![],
     }
 }
@@ -286,7 +354,9 @@ mod tests {
     fn releases_parse() {
         assert_eq!("24.11".parse::<Release>().unwrap(), Release::new(24, 11));
         assert_eq!("nixos-18.03".parse::<Release>().unwrap(), Release::new(18, 3));
-        assert_eq!("unstable".parse::<Release>().unwrap(), Release::NEWEST);
+        assert_eq!("unstable".parse::<Release>().unwrap(), Release::UNSTABLE);
+        assert_eq!("nixos-unstable".parse::<Release>().unwrap(), Release::UNSTABLE);
+        assert_eq!("newest".parse::<Release>().unwrap(), Release::NEWEST);
         for bad in ["24", "24.13", "x.y", "2024.11", ""] {
             assert!(bad.parse::<Release>().is_err(), "{bad}");
         }
@@ -307,5 +377,14 @@ mod tests {
         let test = builtin(Release::NEWEST, true);
         assert!(options(&test).contains(&"boot.consoleLogLevel".to_string()));
         assert!(test.plain.iter().any(|p| p.option == ["boot", "kernel", "sysctl", "kernel.hung_task_timeout_secs"]));
+    }
+
+    #[test]
+    fn removed_options_follow_the_release() {
+        let gone = |r| builtin(r, false).gone.iter().map(|g| g.option.join(".")).collect::<Vec<_>>();
+        assert_eq!(gone(Release::new(22, 11)), Vec::<String>::new());
+        assert!(gone(Release::new(23, 5)).contains(&"virtualisation.bootDevice".to_string()));
+        assert!(!gone(Release::NEWEST).contains(&"virtualisation.msize".to_string()));
+        assert!(gone(Release::UNSTABLE).contains(&"virtualisation.msize".to_string()));
     }
 }

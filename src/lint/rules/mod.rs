@@ -13,6 +13,7 @@ pub mod qemu_conflict;
 pub mod syntax_error;
 pub mod toplevel_virtualisation;
 pub mod vm_disks;
+pub mod vm_option_removed;
 pub mod vm_override_ignored;
 pub mod vm_secrets;
 pub mod zfs_host_id;
@@ -30,6 +31,7 @@ pub static ALL: &[&dyn Lint] = &[
     &no_ssh::NoSsh,
     &initrd_secrets::InitrdSecrets,
     &toplevel_virtualisation::ToplevelVirtualisation,
+    &vm_option_removed::VmOptionRemoved,
     &impure_path::ImpurePath,
     &foreign_system::ForeignSystem,
     &zfs_host_id::ZfsHostId,

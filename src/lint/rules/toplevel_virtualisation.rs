@@ -84,7 +84,10 @@ impl Lint for ToplevelVirtualisation {
                 continue;
             }
             let name = def.path[1].as_str();
-            if !QEMU_VM_OPTIONS.contains(&name) {
+            // One the release removed is `vm-option-removed`'s: moving it
+            // would not help.
+            if !QEMU_VM_OPTIONS.contains(&name) || cx.options.table.gone.iter().any(|g| def.path.starts_with(&g.option))
+            {
                 continue;
             }
             let option = dotted(&def.path[..2]);
