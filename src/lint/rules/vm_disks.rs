@@ -1,14 +1,17 @@
-//! `vm-disks`: disk layouts the VM does not have (disko, impermanence, ZFS
-//! pools), said once per machine and kind.
+//! `vm-disks`: disk layouts and boot setups the VM does not have (disko,
+//! impermanence, ZFS pools, an EFI boot loader), said once per machine and
+//! kind.
 
 use crate::lint::{declare_lint, Context, Diagnostic, Lint, Meta};
 use crate::syntax::{Definition, Value};
 
 declare_lint! {
-    /// What: the machine describes its disks in a way its VM does not
-    /// reproduce: a disko layout (`disko.devices`), impermanence's
-    /// persistent paths (`environment.persistence`), or ZFS pools imported
-    /// at boot (`boot.zfs.extraPools`).
+    /// What: the machine describes its disks or its boot in a way its VM
+    /// does not reproduce: a disko layout (`disko.devices`), impermanence's
+    /// persistent paths (`environment.persistence`), ZFS pools imported
+    /// at boot (`boot.zfs.extraPools`), or an EFI boot loader that writes
+    /// EFI variables (`boot.loader.efi.canTouchEfiVariables`,
+    /// `boot.loader.systemd-boot.enable`).
     ///
     /// Why: the VM replaces `fileSystems` with its own (qemu-vm.nix): one
     /// ext4 root disk, `.nixvm/M/M.qcow2`, kept from run to run until
@@ -17,7 +20,13 @@ declare_lint! {
     /// persistent storage is a directory on that disk and the root is not a
     /// tmpfs, so nothing is wiped at boot; nixvm's VM imports no extra ZFS
     /// pool, where each would otherwise fail after a minute's wait at every
-    /// boot. The machine's services run, on the VM's one disk.
+    /// boot. The VM boots its kernel directly (qemu-vm.nix's default), so
+    /// no boot loader is installed and no EFI variable written, by `run` or
+    /// by `deploy` (which activates with `switch-to-configuration test`). A
+    /// VM variant that asks for `virtualisation.useBootLoader` and
+    /// `useEFIBoot` keeps its EFI variables in `.nixvm/M/efi-vars.fd`, one
+    /// file per machine, which `nixvm clean` resets. The machine's services
+    /// run, on the VM's one disk.
     ///
     /// Example:
     ///
@@ -44,6 +53,14 @@ const KINDS: &[(Is, &str)] = &[
     (
         |d| d.path == ["boot", "zfs", "extraPools"] && d.value != Value::List(vec![]),
         "the VM has none of these ZFS pools, and nixvm's VM imports none (each import would fail after a minute's wait at every boot)",
+    ),
+    (
+        |d| {
+            (d.path == ["boot", "loader", "efi", "canTouchEfiVariables"]
+                || d.path == ["boot", "loader", "systemd-boot", "enable"])
+                && d.value != Value::Bool(false)
+        },
+        "the VM boots its kernel directly: no boot loader is installed and no EFI variable written; a VM variant with virtualisation.useBootLoader and useEFIBoot keeps its EFI variables in .nixvm/MACHINE/efi-vars.fd, which `nixvm clean` resets",
     ),
 ];
 
@@ -80,17 +97,27 @@ mod tests {
   environment.persistence."/persist".directories = [ "/var/lib/postgresql" ];
   environment.persistence."/persist".files = [ "/etc/machine-id" ];
   boot.zfs.extraPools = [ "tank" ];
+  boot.loader.systemd-boot.enable = true;
+  boot.loader.efi.canTouchEfiVariables = true;
 }"#;
         let ds = findings(CODE, text);
         assert_eq!(
             spans(text, &ds),
-            ["disko.devices.disk.main", r#"environment.persistence."/persist".directories"#, "boot.zfs.extraPools"]
+            [
+                "disko.devices.disk.main",
+                r#"environment.persistence."/persist".directories"#,
+                "boot.zfs.extraPools",
+                "boot.loader.systemd-boot.enable"
+            ]
         );
+        assert!(ds[3].message.contains(".nixvm/MACHINE/efi-vars.fd"), "{}", ds[3].message);
         assert!(ds[1].message.contains("nixvm clean"), "{}", ds[1].message);
     }
 
     #[test]
     fn nothing_to_say() {
         assert!(findings(CODE, "{ boot.zfs.extraPools = [ ]; fileSystems.\"/\".device = \"/dev/sda1\"; }").is_empty());
+        assert!(findings(CODE, "{ boot.loader.efi.canTouchEfiVariables = false; boot.loader.grub.enable = true; }")
+            .is_empty());
     }
 }
