@@ -246,3 +246,42 @@ fn a_disko_and_impermanence_machine_keeps_its_state_on_the_vms_disk() {
     );
     assert_eq!(common::git_status(&infra), "");
 }
+
+/// A VM variant with EFI boot keeps its EFI variables in the machine's
+/// state directory, from run to run, until `clean`; nothing lands in the
+/// user's tree (the run script's default is NAME-efi-vars.fd where it runs).
+#[test]
+fn efi_variables_live_per_machine_until_clean() {
+    let test = "efi_variables_live_per_machine_until_clean";
+    if common::nix(test).is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let infra = std::fs::canonicalize(common::fixture_repo(tmp.path(), "efi")).unwrap();
+    let _down = common::Down(infra.clone());
+    let nixvm = |args: &[&str]| {
+        let out = Command::cargo_bin("nixvm")
+            .unwrap()
+            .current_dir(&infra)
+            .args(args)
+            .args(common::stub_flags())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "{args:?}: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+        stdout
+    };
+    let vars = infra.join(".nixvm/desk/efi-vars.fd");
+    let stdout = nixvm(&["run", "desk"]);
+    assert!(
+        guest_lines(&stdout).contains(&format!("stub guest: EFI variables in {}", vars.display()).as_str()),
+        "{stdout}"
+    );
+    // What the guest wrote stays for the next boot.
+    std::fs::write(&vars, "BootOrder=0001\n").unwrap();
+    nixvm(&["run", "desk"]);
+    assert_eq!(std::fs::read_to_string(&vars).unwrap(), "BootOrder=0001\n");
+    assert_eq!(common::git_status(&infra), "", "no desk-efi-vars.fd in the tree");
+    Command::cargo_bin("nixvm").unwrap().current_dir(&infra).args(["clean", "desk"]).assert().code(0);
+    assert!(!vars.exists(), "clean resets the EFI variables");
+}
