@@ -39,25 +39,24 @@ pub fn choose(
         // A flake without a nixpkgs input: nothing pinned to read.
         Err(crate::nix::lock::LockError::NoInput(_)) => return Ok(builtin(None)),
         Err(e) => {
-            let release = release.unwrap_or(Release::NEWEST);
-            return Ok(builtin(Some(format!("{}: {e}; using the built-in table for NixOS {release}", lock.display()))));
+            let newest = Release::NEWEST;
+            return Ok(builtin(Some(format!("{}: {e}; using the built-in table for NixOS {newest}", lock.display()))));
         }
     };
+    // Without the source, the branch the lock follows says the release.
+    let fallback = input.branch.as_deref().and_then(Release::of_branch).unwrap_or(Release::NEWEST);
+    let builtin = |note| Chosen { table: kb::builtin(fallback, test_framework), note };
     if !input.store_path.join(kb::QEMU_VM).is_file() {
         return Ok(builtin(Some(format!(
-            "{} pins nixpkgs {}, which is not in the Nix store yet (`nix flake archive` fetches it); using the built-in table for NixOS {}",
+            "{} pins nixpkgs {}, which is not in the Nix store yet (`nix flake archive` fetches it); using the built-in table for NixOS {fallback}",
             lock.display(),
             input.reference,
-            release.unwrap_or(Release::NEWEST)
         ))));
     }
     let source = format!("nixpkgs {} ({})", input.reference, lock.display());
     match from_tree(&input.store_path, &source, test_framework) {
         Ok(table) => Ok(Chosen { table, note: None }),
-        Err(e) => Ok(builtin(Some(format!(
-            "{e:#}; using the built-in table for NixOS {}",
-            release.unwrap_or(Release::NEWEST)
-        )))),
+        Err(e) => Ok(builtin(Some(format!("{e:#}; using the built-in table for NixOS {fallback}")))),
     }
 }
 

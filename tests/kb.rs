@@ -147,3 +147,28 @@ fn kb_prints_the_table() {
     assert_eq!(table["release"], "18.03");
     assert_eq!(table["plain"][0]["option"], "services.timesyncd.enable");
 }
+
+/// A flake.lock that pins a nixpkgs branch whose source is not in the store
+/// yet: lint uses the built-in table of the release that branch follows
+/// (nixos-unstable has no `virtualisation.msize`; 25.11 still does).
+#[test]
+fn the_branch_a_lock_follows_picks_the_builtin_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("flake.nix"), "{ outputs = { self, nixpkgs }: { }; }\n").unwrap();
+    let config = tmp.path().join("configuration.nix");
+    std::fs::write(&config, "{\n  virtualisation.vmVariant.virtualisation.msize = 262144;\n}\n").unwrap();
+    for (branch, release, removed) in [("nixos-unstable", "26.11", true), ("nixos-25.11", "25.11", false)] {
+        // A NAR hash whose source no store holds.
+        let lock = format!(
+            r#"{{"nodes":{{"nixpkgs":{{"locked":{{"lastModified":1,"narHash":"sha256-{zeros}=","owner":"NixOS","repo":"nixpkgs","rev":"{rev}","type":"github"}},"original":{{"owner":"NixOS","ref":"{branch}","repo":"nixpkgs","type":"github"}}}},"root":{{"inputs":{{"nixpkgs":"nixpkgs"}}}}}},"root":"root","version":7}}"#,
+            zeros = "A".repeat(43),
+            rev = "0".repeat(40),
+        );
+        std::fs::write(tmp.path().join("flake.lock"), lock).unwrap();
+        let out = nixvm().arg("lint").arg(&config).output().unwrap();
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(stderr.contains(&format!("using the built-in table for NixOS {release}")), "{branch}: {stderr}");
+        assert_eq!(stdout.contains("error[vm-option-removed]"), removed, "{branch}: {stdout}");
+        assert_eq!(out.status.code(), Some(if removed { 1 } else { 0 }), "{branch}");
+    }
+}

@@ -27,6 +27,9 @@ pub struct LockedInput {
     pub nar_hash: String,
     /// Its source tree in the Nix store (which may not have been fetched).
     pub store_path: PathBuf,
+    /// The branch the flake names (`ref` in the lock's `original`, as in
+    /// `github:NixOS/nixpkgs/nixos-24.11`), when it names one.
+    pub branch: Option<String>,
 }
 
 /// The input `name` of the root flake in `lock_json`, following `follows`
@@ -50,6 +53,7 @@ pub fn locked_input(lock_json: &str, name: &str, store_dir: &str) -> Result<Lock
         reference: reference(locked),
         nar_hash: nar_hash.to_string(),
         store_path: source_path(store_dir, nar_hash)?,
+        branch: nodes[node_name.as_str()]["original"]["ref"].as_str().map(str::to_string),
     })
 }
 

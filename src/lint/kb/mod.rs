@@ -33,6 +33,22 @@ impl Release {
     pub const OLDEST: Release = Release::new(17, 9);
 }
 
+impl Release {
+    /// The release a nixpkgs branch follows: `nixos-24.11`,
+    /// `nixos-24.11-small`, `release-24.11`, `nixpkgs-24.11-darwin`;
+    /// `nixos-unstable`, `nixpkgs-unstable` and `master` are the release in
+    /// development. `None` for any other name.
+    pub fn of_branch(branch: &str) -> Option<Release> {
+        let name = ["nixos-", "nixpkgs-", "release-"].iter().find_map(|p| branch.strip_prefix(p)).unwrap_or(branch);
+        let name = name.trim_end_matches("-small").trim_end_matches("-darwin");
+        match name {
+            "unstable" | "master" => Some(Release::UNSTABLE),
+            _ if name.len() == 5 => name.parse().ok(),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for Release {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}.{:02}", self.year, self.month)
@@ -357,6 +373,20 @@ mod tests {
         assert_eq!("unstable".parse::<Release>().unwrap(), Release::UNSTABLE);
         assert_eq!("nixos-unstable".parse::<Release>().unwrap(), Release::UNSTABLE);
         assert_eq!("newest".parse::<Release>().unwrap(), Release::NEWEST);
+        let branches = [
+            ("nixos-24.11", Some(Release::new(24, 11))),
+            ("nixos-25.05-small", Some(Release::new(25, 5))),
+            ("nixpkgs-24.05-darwin", Some(Release::new(24, 5))),
+            ("release-23.11", Some(Release::new(23, 11))),
+            ("nixos-unstable", Some(Release::UNSTABLE)),
+            ("nixos-unstable-small", Some(Release::UNSTABLE)),
+            ("master", Some(Release::UNSTABLE)),
+            ("my-feature", None),
+            ("nixos-24.1", None),
+        ];
+        for (branch, release) in branches {
+            assert_eq!(Release::of_branch(branch), release, "{branch}");
+        }
         for bad in ["24", "24.13", "x.y", "2024.11", ""] {
             assert!(bad.parse::<Release>().is_err(), "{bad}");
         }
