@@ -510,3 +510,45 @@ fn a_computed_network_is_evaluated_for_its_machines() {
     let (ok, _, err) = common::nix_flake(&nix, &proj, &["build", "--no-link", ".#vm-cache"]);
     assert!(ok, "{err}");
 }
+
+/// The release `--nixpkgs` pins decides which qemu-vm.nix options are gone:
+/// on nixos-unstable `virtualisation.msize` is, and init says where and
+/// what to do (`--rewrite` drops it from the copy); on 22.11 both options
+/// still exist and nothing is said or changed.
+#[test]
+fn options_the_pinned_release_removed_are_said_and_rewritten() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("configuration.nix");
+    let text = "{ ... }:\n{\n  services.openssh.enable = true;\n  virtualisation.vmVariant.virtualisation.msize = 262144;\n  virtualisation.vmVariant.virtualisation.bootDevice = \"/dev/vda\";\n}\n";
+    std::fs::write(&config, text).unwrap();
+    let run = |pin: &str, extra: &[&str]| {
+        let proj = tmp.path().join(format!("p-{pin}-{}", extra.len()));
+        let out = nixvm()
+            .args(["init", "--no-lock", "--nixpkgs", pin, "--from"])
+            .arg(&config)
+            .arg("--dir")
+            .arg(&proj)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let copy = walk(&proj).into_iter().find(|p| p.ends_with("configuration.nix")).unwrap();
+        (said, std::fs::read_to_string(copy).unwrap())
+    };
+    let (said, copy) = run("nixos-unstable", &[]);
+    assert!(
+        said.contains("configuration.nix:4:3: `virtualisation.msize` no longer exists in qemu-vm.nix of NixOS 26.11"),
+        "{said}"
+    );
+    assert!(said.contains("configuration.nix:5:3: `virtualisation.bootDevice` no longer exists"), "{said}");
+    assert_eq!(copy, text, "the copy is left as it was without --rewrite");
+    let (_, copy) = run("nixos-unstable", &["--rewrite"]);
+    assert!(
+        !copy.contains("msize") && copy.contains("bootDevice"),
+        "msize dropped, bootDevice left to the user: {copy}"
+    );
+    let (said, copy) = run("nixos-22.11", &[]);
+    assert!(!said.contains("no longer exists"), "{said}");
+    assert_eq!(copy, text);
+}

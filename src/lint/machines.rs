@@ -134,8 +134,7 @@ fn module_imports<'a>(
                     None => opaque = true,
                 }
             }
-            ImportTarget::ModulesPath(_) => {}
-            ImportTarget::Path(p) if p.starts_with('<') => {}
+            t if t.is_nixpkgs_own() => {}
             _ => opaque = true,
         }
     }

@@ -39,9 +39,13 @@ pub struct Created {
 }
 
 /// The lint options for planning: a local nixpkgs clone's own qemu-vm.nix
-/// when one is pinned, else the built-in table.
+/// when one is pinned, else the built-in table of the release pinned (the
+/// newest stable one when the pin names none).
 fn lint_options(nixpkgs: Option<&str>, say: &dyn Fn(String)) -> LintOptions {
-    let Some(clone) = nixpkgs.map(Path::new).filter(|p| p.is_dir()) else { return LintOptions::default() };
+    let Some(clone) = nixpkgs.map(Path::new).filter(|p| p.is_dir()) else {
+        let release = project::release_of_nixpkgs(nixpkgs).unwrap_or(crate::lint::Release::NEWEST);
+        return LintOptions::new(release, false);
+    };
     match crate::pinned::choose(Some(clone), None, false, clone) {
         Ok(chosen) => {
             let release = chosen.table.release.unwrap_or(crate::lint::Release::NEWEST);

@@ -8,7 +8,7 @@ mod gather;
 
 pub use gather::{gather, Gathered, Sources};
 
-use crate::lint::{self, LintOptions};
+use crate::lint::{self, LintOptions, Severity};
 use crate::render::{self, DefaultNixContext, FlakeContext, MachineEntry, MachinesContext, Override, VmModuleContext};
 use crate::syntax::{self, NetworkFlavor};
 use crate::text::{LineIndex, Span};
@@ -105,22 +105,43 @@ pub fn is_machine_name(name: &str) -> bool {
 pub fn nixpkgs_url(spec: Option<&str>) -> Result<String, String> {
     let spec = spec.unwrap_or(DEFAULT_BRANCH).trim();
     let is_rev = spec.len() == 40 && spec.chars().all(|c| c.is_ascii_hexdigit());
-    let is_branch = |s: &str| {
-        s.strip_prefix("nixos-")
-            .or_else(|| s.strip_prefix("nixpkgs-"))
-            .is_some_and(|rest| rest == "unstable" || rest.parse::<lint::Release>().is_ok())
-    };
     if spec.contains(':') {
         Ok(spec.to_string())
-    } else if is_rev || is_branch(spec) {
-        Ok(format!("github:NixOS/nixpkgs/{spec}"))
-    } else if spec.parse::<lint::Release>().is_ok() && spec != "unstable" {
+    } else if is_bare_release(spec) {
         Ok(format!("github:NixOS/nixpkgs/nixos-{spec}"))
+    } else if spec == "unstable" {
+        Ok("github:NixOS/nixpkgs/nixos-unstable".into())
+    } else if is_rev || lint::Release::of_branch(spec).is_some() {
+        Ok(format!("github:NixOS/nixpkgs/{spec}"))
     } else {
         Err(format!(
             "`{spec}` is not a nixpkgs branch (nixos-24.11), flake reference (github:NixOS/nixpkgs/REV), revision, or local nixpkgs clone"
         ))
     }
+}
+
+/// `24.11`: a release by its number alone.
+fn is_bare_release(spec: &str) -> bool {
+    spec.len() == 5 && spec.parse::<lint::Release>().is_ok()
+}
+
+/// The NixOS release `--nixpkgs` pins when it names one by its branch or
+/// number (`nixos-24.11`, `24.11`, `nixos-unstable`, or a flake reference
+/// ending in such a branch); `None` for a revision or anything else.
+pub fn release_of_nixpkgs(spec: Option<&str>) -> Option<lint::Release> {
+    let spec = spec.unwrap_or(DEFAULT_BRANCH).trim();
+    if is_bare_release(spec) {
+        return spec.parse().ok();
+    }
+    if spec == "unstable" {
+        return Some(lint::Release::UNSTABLE);
+    }
+    // `github:NixOS/nixpkgs/nixos-24.11`, `git+https://...?ref=nixos-24.11`
+    let branch = match spec.split_once("ref=") {
+        Some((_, rest)) => rest.split('&').next().unwrap_or(rest),
+        None => spec.split('?').next().unwrap_or(spec).rsplit('/').next().unwrap_or(spec),
+    };
+    lint::Release::of_branch(branch)
 }
 
 fn located(file: &Path, text: &str, span: Span, message: impl Into<String>) -> PlanError {
@@ -228,6 +249,13 @@ pub fn plan(entry: &Entry, sources: &Sources, options: &InitOptions) -> Result<P
             overrides.entry(o.option.clone()).or_insert(o);
         }
         plan.notes.extend(notes);
+        // A removed option cannot be taken back from the VM module: only
+        // the user's file can drop it.
+        for d in adjusted.remaining.iter().filter(|d| d.code == "vm-option-removed" && d.severity == Severity::Error) {
+            let p = LineIndex::new(&text).position(&text, d.span.start);
+            let help = d.help.as_deref().unwrap_or("remove the definition");
+            plan.notes.push(format!("{}:{}:{}: {}; {help}", rel.display(), p.line, p.column, d.message));
+        }
         deployment |= adjusted.remaining.iter().any(|d| d.code == "deployment-attrs");
         plan.files.insert(dest, text.into_bytes());
     }
@@ -426,6 +454,29 @@ mod tests {
         assert_eq!(nixpkgs_url(Some(rev)).unwrap(), format!("github:NixOS/nixpkgs/{rev}"));
         assert_eq!(nixpkgs_url(Some("github:me/nixpkgs/x")).unwrap(), "github:me/nixpkgs/x");
         assert!(nixpkgs_url(Some("banana")).is_err());
+        for branch in ["nixos-24.11-small", "master", "release-24.05", "nixpkgs-unstable"] {
+            assert_eq!(nixpkgs_url(Some(branch)).unwrap(), format!("github:NixOS/nixpkgs/{branch}"));
+        }
+        assert_eq!(nixpkgs_url(Some("unstable")).unwrap(), "github:NixOS/nixpkgs/nixos-unstable");
+        assert!(nixpkgs_url(Some("newest")).is_err(), "no such branch");
+    }
+
+    #[test]
+    fn the_release_a_pin_names() {
+        use lint::Release;
+        let cases = [
+            (None, Some(Release::NEWEST)),
+            (Some("nixos-22.11"), Some(Release::new(22, 11))),
+            (Some("24.05"), Some(Release::new(24, 5))),
+            (Some("unstable"), Some(Release::UNSTABLE)),
+            (Some("github:NixOS/nixpkgs/nixos-unstable"), Some(Release::UNSTABLE)),
+            (Some("git+https://github.com/NixOS/nixpkgs?ref=nixos-23.11&shallow=1"), Some(Release::new(23, 11))),
+            (Some("0123456789abcdef0123456789abcdef01234567"), None),
+            (Some("github:me/nixpkgs/feature"), None),
+        ];
+        for (spec, release) in cases {
+            assert_eq!(release_of_nixpkgs(spec), release, "{spec:?}");
+        }
     }
 
     #[test]

@@ -222,6 +222,17 @@ pub enum OptionChange {
 }
 
 impl ImportTarget {
+    /// Brings in no file of the user's: a module inside nixpkgs
+    /// (`modulesPath + ...`, `<nixpkgs/...>`) or one that says an option is
+    /// gone.
+    pub fn is_nixpkgs_own(&self) -> bool {
+        match self {
+            ImportTarget::ModulesPath(_) | ImportTarget::OptionChange { .. } => true,
+            ImportTarget::Path(p) => p.starts_with('<'),
+            ImportTarget::Str(_) | ImportTarget::Other(_) => false,
+        }
+    }
+
     /// The file name the import points at, when it is known.
     pub fn file_name(&self) -> Option<&str> {
         match self {

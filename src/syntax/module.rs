@@ -903,6 +903,36 @@ mod tests {
     }
 
     #[test]
+    fn option_change_modules_are_read_from_imports() {
+        use crate::syntax::{ImportTarget, OptionChange};
+        let text = r#"{ lib, path, ... }: with lib; {
+  imports = [
+    (lib.mkRemovedOptionModule [ "virtualisation" "msize" ] "no 9p any more")
+    (mkRenamedOptionModule [ "a" "old" ] [ "a" "new" ])
+    (mkRemovedOptionModule path "computed")
+    (mkChangedOptionModule [ "x" ] [ "y" ] (c: c))
+  ];
+}"#;
+        let analysis = analyze(&parse(text));
+        let targets: Vec<&ImportTarget> = analysis.modules.iter().flat_map(|m| &m.imports).map(|i| &i.target).collect();
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            targets[0],
+            &ImportTarget::OptionChange {
+                option: s(&["virtualisation", "msize"]),
+                change: OptionChange::Removed("no 9p any more".into())
+            }
+        );
+        assert_eq!(
+            targets[1],
+            &ImportTarget::OptionChange { option: s(&["a", "old"]), change: OptionChange::Renamed(s(&["a", "new"])) }
+        );
+        assert!(matches!(targets[2], ImportTarget::Other(_)), "a computed path is not read: {:?}", targets[2]);
+        assert!(matches!(targets[3], ImportTarget::Other(_)), "{:?}", targets[3]);
+        assert!(targets[..2].iter().all(|t| t.is_nixpkgs_own()) && !targets[2].is_nixpkgs_own());
+    }
+
+    #[test]
     fn a_literal_condition_picks_one_branch() {
         let defs = definitions("{ lib, ... }: { x.y = (if false then lib.mkForce else lib.mkDefault) 3; }");
         assert_eq!(defs.len(), 1);

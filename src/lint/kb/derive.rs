@@ -86,7 +86,14 @@ pub fn derive(source: &str, read: Reader, test_framework: bool) -> Result<Confli
                     OptionChange::Renamed(to) => (Some(to.clone()), String::new()),
                 };
                 let origin = format!("{file}:{}", lines.position(&text, import.span.start).line);
-                table.gone.push(Gone { option: option.clone(), renamed_to, why, origin: Some(origin) });
+                // Whether something took its place only nixpkgs' words say.
+                table.gone.push(Gone {
+                    option: option.clone(),
+                    renamed_to,
+                    why,
+                    origin: Some(origin),
+                    droppable: false,
+                });
             }
             if depth >= IMPORT_DEPTH {
                 continue;

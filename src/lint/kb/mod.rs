@@ -147,6 +147,10 @@ pub struct Gone {
     pub why: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
+    /// A removed option whose definition can simply go: nothing took its
+    /// place (when something did, `why` says what, and the user chooses).
+    #[serde(skip)]
+    pub droppable: bool,
 }
 
 fn some_option_dotted<S: serde::Serializer>(o: &Option<Vec<String>>, s: S) -> Result<S::Ok, S::Error> {
@@ -270,19 +274,27 @@ const OVERRIDDEN: &[&str] = &[
 ];
 
 /// Options qemu-vm.nix removed (`mkRemovedOptionModule`): since which
-/// release, and why.
-const REMOVED: &[(&str, Release, &str)] = &[
+/// release, why, and whether a definition can simply go (nothing took its
+/// place).
+const REMOVED: &[(&str, Release, &str, bool)] = &[
     (
         "virtualisation.bootDevice",
         Release::new(23, 5),
         "renamed to `virtualisation.rootDevice`; see also `virtualisation.bootLoaderDevice` and `virtualisation.bootPartition`",
+        false,
     ),
-    ("virtualisation.efiVars", Release::new(23, 5), "a template of EFI variables is `virtualisation.efi.variables`"),
-    ("virtualisation.persistBootDevice", Release::new(23, 5), "the boot device persists with the root disk image"),
+    (
+        "virtualisation.efiVars",
+        Release::new(23, 5),
+        "a template of EFI variables is `virtualisation.efi.variables`",
+        false,
+    ),
+    ("virtualisation.persistBootDevice", Release::new(23, 5), "the boot device persists with the root disk image", true),
     (
         "virtualisation.msize",
         Release::UNSTABLE,
         "the VM's store and shared directories are virtiofs since nixpkgs PR 552774 (2026-09), and msize was a 9p setting",
+        true,
     ),
 ];
 
@@ -290,12 +302,13 @@ const REMOVED: &[(&str, Release, &str)] = &[
 fn removed_in(release: Release) -> Vec<Gone> {
     REMOVED
         .iter()
-        .filter(|(_, since, _)| *since <= release)
-        .map(|(option, _, why)| Gone {
+        .filter(|(_, since, _, _)| *since <= release)
+        .map(|(option, _, why, droppable)| Gone {
             option: split_option(option),
             renamed_to: None,
             why: why.to_string(),
             origin: None,
+            droppable: *droppable,
         })
         .collect()
 }

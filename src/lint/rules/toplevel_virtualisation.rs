@@ -85,8 +85,9 @@ impl Lint for ToplevelVirtualisation {
             }
             let name = def.path[1].as_str();
             // One the release removed is `vm-option-removed`'s: moving it
-            // would not help.
-            if !QEMU_VM_OPTIONS.contains(&name) || cx.options.table.gone.iter().any(|g| def.path.starts_with(&g.option))
+            // would not help (a renamed one still moves).
+            if !QEMU_VM_OPTIONS.contains(&name)
+                || cx.options.table.gone.iter().any(|g| g.renamed_to.is_none() && def.path.starts_with(&g.option))
             {
                 continue;
             }

@@ -40,19 +40,23 @@ declare_lint! {
 type Is = fn(&Definition) -> bool;
 
 /// The kinds of layout this lint knows: how to tell a definition of it,
-/// and what the VM does instead.
-const KINDS: &[(Is, &str)] = &[
+/// what the VM does instead, and how many components of the option to
+/// name.
+const KINDS: &[(Is, &str, usize)] = &[
     (
         |d| d.starts_with(&["disko", "devices"]),
         "the disko layout is not made in the VM: it boots from one ext4 disk (.nixvm/MACHINE/MACHINE.qcow2); disko's vmWithDisko tests the layout itself",
+        2,
     ),
     (
         |d| d.starts_with(&["environment", "persistence"]),
         "impermanence's persistent storage is a directory on the VM's one disk, and its root is no tmpfs: everything is kept from run to run until `nixvm clean`",
+        2,
     ),
     (
         |d| d.path == ["boot", "zfs", "extraPools"] && d.value != Value::List(vec![]),
         "the VM has none of these ZFS pools, and nixvm's VM imports none (each import would fail after a minute's wait at every boot)",
+        3,
     ),
     (
         |d| {
@@ -61,8 +65,20 @@ const KINDS: &[(Is, &str)] = &[
                 && d.value != Value::Bool(false)
         },
         "the VM boots its kernel directly: no boot loader is installed and no EFI variable written; a VM variant with virtualisation.useBootLoader and useEFIBoot keeps its EFI variables in .nixvm/MACHINE/efi-vars.fd, which `nixvm clean` resets",
+        4,
     ),
 ];
+
+/// What the EFI kind says instead when the machine's VM boots with a boot
+/// loader of its own.
+const EFI_WITH_BOOT_LOADER: &str = "the VM boots through a boot loader on its own disk image and keeps its EFI variables in .nixvm/MACHINE/efi-vars.fd, one file per machine, which `nixvm clean` resets; the host's EFI variables are never touched";
+
+/// The machine's VM variant boots with a boot loader
+/// (`virtualisation.useBootLoader`, or `vmVariantWithBootLoader`).
+fn vm_boots_a_loader(d: &Definition) -> bool {
+    d.path == ["virtualisation", "vmVariant", "virtualisation", "useBootLoader"] && d.value == Value::Bool(true)
+        || d.starts_with(&["virtualisation", "vmVariantWithBootLoader"])
+}
 
 impl Lint for VmDisks {
     fn meta(&self) -> &'static Meta {
@@ -71,11 +87,14 @@ impl Lint for VmDisks {
 
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
         for machine in cx.machines() {
-            for (is, message) in KINDS {
+            let boots_a_loader = cx.definitions_of(machine).any(|(_, d)| vm_boots_a_loader(d));
+            for (index, (is, message, named)) in KINDS.iter().enumerate() {
                 // Once per machine and kind, at its first definition.
                 if let Some((_, def)) = cx.definitions_of(machine).find(|(_, d)| is(d)) {
-                    let d = Diagnostic::new(&Self::META, def.key_span(), *message)
-                        .option(crate::syntax::dotted(&def.path[..2.min(def.path.len())]));
+                    let message =
+                        if index == KINDS.len() - 1 && boots_a_loader { EFI_WITH_BOOT_LOADER } else { message };
+                    let d = Diagnostic::new(&Self::META, def.key_span(), message)
+                        .option(crate::syntax::dotted(&def.path[..(*named).min(def.path.len())]));
                     Context::push_for(out, d, machine);
                 }
             }
@@ -112,6 +131,18 @@ mod tests {
         );
         assert!(ds[3].message.contains(".nixvm/MACHINE/efi-vars.fd"), "{}", ds[3].message);
         assert!(ds[1].message.contains("nixvm clean"), "{}", ds[1].message);
+    }
+
+    #[test]
+    fn a_vm_with_its_own_boot_loader_keeps_its_efi_variables() {
+        let text = r#"{
+  boot.loader.systemd-boot.enable = true;
+  virtualisation.vmVariant.virtualisation = { useBootLoader = true; useEFIBoot = true; };
+}"#;
+        let ds = findings(CODE, text);
+        assert_eq!(ds.len(), 1);
+        assert!(ds[0].message.starts_with("the VM boots through a boot loader"), "{}", ds[0].message);
+        assert_eq!(ds[0].option.as_deref(), Some("boot.loader.systemd-boot.enable"));
     }
 
     #[test]

@@ -44,9 +44,18 @@ impl Lint for VmOptionRemoved {
     }
 
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
-        for (module, def) in cx.definitions() {
+        let mut reported: Vec<(usize, String)> = vec![];
+        for (index, (module, def)) in cx.definitions().enumerate() {
             let Some((gone, prefix)) = gone_option(&cx.options.table.gone, def) else { continue };
-            let written = dotted(&def.path[..prefix + gone.option.len()]);
+            let end = prefix + gone.option.len();
+            let written = dotted(&def.path[..end]);
+            // `old = { a = 1; b = 2; }`: one finding for the option, not one
+            // per binding inside it.
+            let module_key = cx.file.modules.iter().position(|m| std::ptr::eq(m, module)).unwrap_or(index);
+            if reported.contains(&(module_key, written.clone())) {
+                continue;
+            }
+            reported.push((module_key, written.clone()));
             let release = cx.options.table.release.map(|r| format!(" of NixOS {r}")).unwrap_or_default();
             let d = match &gone.renamed_to {
                 Some(to) => {
@@ -65,13 +74,20 @@ impl Lint for VmOptionRemoved {
                 }
                 None => {
                     let why = if gone.why.is_empty() { String::new() } else { format!(" ({})", gone.why) };
-                    let (fix, help) = match remove_binding(cx.text, def) {
+                    let removal = if !gone.droppable {
+                        Err("something took its place: choose what to write instead".to_string())
+                    } else if def.key_start + def.key_spans.len() != end {
+                        Err(format!("`{written}` is set through bindings inside it"))
+                    } else {
+                        remove_binding(cx.text, def)
+                    };
+                    let (fix, help) = match removal {
                         Ok(edit) => (
                             Some(Fix {
                                 description: format!("remove the definition of `{written}`"),
                                 edits: vec![edit],
                             }),
-                            "remove the definition".to_string(),
+                            "remove the definition (`nixvm lint --fix`)".to_string(),
                         ),
                         Err(why) => (None, format!("remove the definition (no automatic fix: {why})")),
                     };
@@ -102,8 +118,9 @@ fn gone_option<'t>(gone: &'t [Gone], def: &Definition) -> Option<(&'t Gone, usiz
     })
 }
 
-/// The edit that deletes `def`'s binding with its lines, when nothing else
-/// stands on them; otherwise why not.
+/// The edit that deletes `def`'s binding: with its line when nothing else
+/// stands on it, or leaving a comment that ends the line where it is;
+/// otherwise why not.
 fn remove_binding(text: &str, def: &Definition) -> Result<Edit, String> {
     if def.inherited.is_some() {
         return Err("it is inherited".into());
@@ -118,10 +135,18 @@ fn remove_binding(text: &str, def: &Definition) -> Result<Edit, String> {
     let end = def.value_span.end + semicolon + 1;
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
-    if !text[line_start..start].trim().is_empty() || !text[end..line_end].trim().is_empty() {
+    if !text[line_start..start].trim().is_empty() {
         return Err("other text shares its lines".into());
     }
-    Ok(Edit::replace(Span::new(line_start, line_end), String::new()))
+    let rest = &text[end..line_end];
+    if rest.trim().is_empty() {
+        return Ok(Edit::replace(Span::new(line_start, line_end), String::new()));
+    }
+    // `msize = 1; # for big files`: the comment stays on its line.
+    match rest.trim_start().starts_with('#') {
+        true => Ok(Edit::replace(Span::new(start, end + (rest.len() - rest.trim_start().len())), String::new())),
+        false => Err("other text shares its lines".into()),
+    }
 }
 
 #[cfg(test)]
@@ -162,6 +187,21 @@ mod tests {
         let found = findings_with(CODE, one_line, &unstable());
         assert_eq!(found.len(), 1);
         assert!(found[0].fix.is_none() && found[0].help.as_deref().unwrap_or("").contains("shares its lines"));
+        // A comment after it stays, on its own line.
+        let commented = "{\n  virtualisation.vmVariant.virtualisation.msize = 1; # big files\n}\n";
+        let found = findings_with(CODE, commented, &unstable());
+        assert_eq!(fixed(commented, &found), "{\n  # big files\n}\n");
+        // A set of bindings: one finding, the whole binding removed.
+        let nested = "{\n  virtualisation.msize = {\n    a = 1;\n    b = 2;\n  };\n}\n";
+        let found = findings_with(CODE, nested, &unstable());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(fixed(nested, &found), "{\n}\n");
+        // Set only through bindings inside it: one finding, no fix (removing
+        // one would leave the others).
+        let inside = "{\n  virtualisation = { msize.a = 1;\n    msize.b = 2; };\n}\n";
+        let found = findings_with(CODE, inside, &unstable());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].fix.is_none());
         // A name that only starts the same is another option.
         assert!(findings_with(CODE, "{ virtualisation.msizeExtra = 1; }", &unstable()).is_empty());
     }
@@ -169,7 +209,10 @@ mod tests {
     #[test]
     fn older_removals_and_renames() {
         let text = "{ virtualisation.vmVariant.virtualisation.bootDevice = \"/dev/vda\"; }";
-        assert_eq!(findings_with(CODE, text, &LintOptions::new(Release::new(23, 5), false)).len(), 1);
+        let found = findings_with(CODE, text, &LintOptions::new(Release::new(23, 5), false));
+        assert_eq!(found.len(), 1);
+        assert!(found[0].fix.is_none(), "rootDevice took its place: the user chooses");
+        assert!(found[0].message.contains("virtualisation.rootDevice"), "{}", found[0].message);
         assert!(findings_with(CODE, text, &LintOptions::new(Release::new(22, 11), false)).is_empty());
         let mut options = unstable();
         options.table.gone.push(crate::lint::kb::Gone {
@@ -177,6 +220,7 @@ mod tests {
             renamed_to: Some(vec!["virtualisation".into(), "newName".into()]),
             why: String::new(),
             origin: None,
+            droppable: false,
         });
         let found = findings_with(CODE, "{ virtualisation.oldName = 1; }", &options);
         assert_eq!(found.len(), 1);
