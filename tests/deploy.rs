@@ -407,4 +407,15 @@ fn a_vm_started_before_its_secrets_is_told_to_restart() {
     assert_eq!(read(&sshd.dir.join("switch.log")), switched, "no switch");
     let err = stderr_of(deploy(&["--dry-run"]).code(0));
     assert!(err.contains("warning: plain was started before its configuration had sops-nix or agenix"), "{err}");
+
+    // Restarted, it has the identity, and deploys go through again.
+    nixvm().args(["down", "plain", "--timeout", "5", "--dir"]).arg(&dir).assert().code(0);
+    nixvm().env("NIXVM_STUB_SLEEP", "120").args(["up", "plain", "--dir"]).arg(&dir).args(&inputs).assert().code(0);
+    std::fs::write(dir.join(".nixvm/plain/ssh-port"), format!("{}\n", sshd.port)).unwrap();
+    let before = read(&sshd.dir.join("switch.log")).lines().count();
+    let err = stderr_of(deploy(&[]).code(0));
+    assert!(!err.contains("sops-nix or agenix"), "{err}");
+    let switched = read(&sshd.dir.join("switch.log"));
+    assert_eq!(switched.lines().count(), before + 1, "{switched}");
+    assert!(switched.lines().last().unwrap_or("").starts_with("switch-to-configuration test "), "{switched}");
 }

@@ -74,3 +74,46 @@ fn each_command_calls_nix_a_fixed_number_of_times() {
     assert_eq!(calls(&["check"], true), [eval, metadata, eval, eval]);
     assert_eq!(calls(&["clean"], false), Vec::<String>::new());
 }
+
+/// A build that meets an eval cache another nix was writing (Nix before
+/// 2.11: "attribute ... is unexpectedly missing") is done once more
+/// without the cache, and only then; other failures are not retried.
+#[test]
+fn a_build_meeting_a_half_written_eval_cache_is_retried_without_it() {
+    let Some(nix) = common::nix("a_build_meeting_a_half_written_eval_cache_is_retried_without_it") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("calls.log");
+    let dir = tmp.path().join("wrappers");
+    std::fs::create_dir_all(&dir).unwrap();
+    // `nix build` fails as Nix 2.8 does on such a cache unless told not to
+    // use it; everything else is the real nix.
+    let script = format!(
+        r#"#!/bin/sh
+printf '%s\n' "$*" >> '{log}'
+case " $* " in
+  *" build "*" --no-eval-cache "*) ;;
+  *" build "*) echo '@nix {{"action":"msg","level":0,"msg":"error: attribute '"'"'packages.x86_64-linux.vm-relay'"'"' is unexpectedly missing"}}' >&2; exit 1 ;;
+esac
+exec '{nix}' "$@"
+"#,
+        log = log.display(),
+        nix = nix.display()
+    );
+    common::write_script(&dir.join("nix"), &script);
+    let path = format!("{}:{}", dir.display(), std::env::var("PATH").unwrap());
+    let proj = common::init_project(&tmp.path().join("proj"), "--from", "init/server/configuration.nix");
+    let out = Command::new(env!("CARGO_BIN_EXE_nixvm"))
+        .env("PATH", &path)
+        .args(["run", "relay", "--dir"])
+        .arg(&proj)
+        .args(common::stub_flags())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("building again without it"), "{stderr}");
+    let builds: Vec<String> =
+        std::fs::read_to_string(&log).unwrap().lines().filter(|l| l.contains(" build ")).map(str::to_string).collect();
+    assert_eq!(builds.len(), 2, "{builds:?}");
+    assert!(!builds[0].contains("--no-eval-cache") && builds[1].contains("--no-eval-cache"), "{builds:?}");
+}

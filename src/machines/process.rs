@@ -131,6 +131,22 @@ pub fn has_environment(pid: i32, entry: &str) -> bool {
         .is_ok_and(|environ| environ.split(|b| *b == 0).any(|e| e == entry.as_bytes()))
 }
 
+/// Whether process `pid` exists and has not ended: a process that exited
+/// and that its parent has not reaped yet (a zombie) has ended.
+pub fn alive(pid: i32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return false };
+    // The state follows the parenthesised name, which may hold anything.
+    !matches!(stat.rsplit_once(") ").and_then(|(_, rest)| rest.chars().next()), Some('Z' | 'X') | None)
+}
+
+/// Whether process `pid` was started with the variable `name` set; `None`
+/// when its environment cannot be read.
+pub fn has_variable(pid: i32, name: &str) -> Option<bool> {
+    let environ = std::fs::read(format!("/proc/{pid}/environ")).ok()?;
+    let prefix = format!("{name}=");
+    Some(environ.split(|b| *b == 0).any(|e| e.starts_with(prefix.as_bytes())))
+}
+
 /// Send `signal` to the process group `pid` leads, or to `pid` alone when
 /// it leads none (a `run` started without job control, from a script,
 /// shares its caller's group, which must not be signalled).
@@ -143,5 +159,26 @@ pub fn signal_group(pid: i32, signal: i32) {
         } else {
             libc::kill(pid, signal);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreaped_child_has_ended() {
+        assert!(alive(std::process::id() as i32));
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id() as i32;
+        // Not reaped yet: a zombie, until `wait`.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while alive(pid) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(std::path::Path::new(&format!("/proc/{pid}")).exists(), "still in /proc, unreaped");
+        assert!(!alive(pid));
+        child.wait().unwrap();
+        assert!(!alive(pid));
     }
 }

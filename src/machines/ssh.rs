@@ -134,7 +134,9 @@ pub fn await_vm(root: &Path, machine: &str, pid: i32) -> bool {
         if state.running_pid() == Some(pid) {
             return true;
         }
-        if !Path::new(&format!("/proc/{pid}")).exists() {
+        // Its parent may not have reaped it yet (`nixvm run` from a program
+        // that waits for our output first): ended is ended.
+        if !super::process::alive(pid) {
             return false;
         }
         std::thread::sleep(std::time::Duration::from_millis(200));
@@ -288,13 +290,14 @@ pub fn deploy(
     Ok(Deployed { system, transfer, previous: previous.filter(|p| !p.is_empty()).map(PathBuf::from), units })
 }
 
-/// Whether the VM that runs was started without the identity share (its
-/// run script, rooted at `.nixvm/M/vm`, does not hand it over); not known
-/// means no.
+/// Whether the VM that runs was started without the identity share: its
+/// process (QEMU, which the run script became) has no identity variable
+/// in its environment. Not known means no.
 fn started_without_identity(state: &MachineState) -> bool {
-    super::build::run_script(&state.vm_root())
-        .and_then(|script| Ok(std::fs::read_to_string(script)?))
-        .is_ok_and(|text| !super::age_key::shared_by(&text))
+    state
+        .running_pid()
+        .and_then(|pid| super::process::has_variable(pid, crate::render::IDENTITY.variable))
+        .is_some_and(|has| !has)
 }
 
 /// Copy `system`'s closure into the VM over ssh.

@@ -73,13 +73,15 @@ impl Flags {
     }
 }
 
-/// For nixvm's flake evaluations, which always `--apply` a function: the
-/// eval cache holds only the attribute lookups on the way, so it saves
-/// nothing here, and before Nix 2.11 a second process reading it while a
-/// first writes it can fail with "attribute 'packages.x86_64-linux.…' is
-/// unexpectedly missing" (two `nixvm up` at once, or two projects with the
-/// same files and lock).
+/// For nixvm's flake evaluations (`nix eval`): they apply a function or
+/// read one small attribute, so the eval cache saves them nothing, and
+/// before Nix 2.11 a second process reading it while a first writes it can
+/// fail with "attribute 'packages.x86_64-linux.…' is unexpectedly missing"
+/// (two `nixvm up` at once, or two projects with the same files and lock).
+/// `nix build` keeps the cache and retries without it on that error.
 const NO_EVAL_CACHE: &str = "--no-eval-cache";
+/// What that failure says.
+const UNEXPECTEDLY_MISSING: &str = "is unexpectedly missing";
 
 /// One built installable: `nix build --json` reports these.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
@@ -195,9 +197,29 @@ impl Nix {
             Some(l) => vec!["--out-link", l.as_str()],
             None => vec!["--no-link"],
         };
-        let out = self
-            .spawn(dir, &[&["build", "--json"][..], &link_args].concat(), installables, stderr, Ends::AtResult)
-            .map_err(|_| NixError::Failed(format!("nix build {} failed", installables.join(" "))))?;
+        let build = |extra: &[&str]| {
+            let subcommand = [&["build", "--json"][..], extra, &link_args].concat();
+            self.spawn(dir, &subcommand, installables, stderr, Ends::AtResult)
+        };
+        let out = match build(&[]) {
+            // The eval cache, shared with another nix that was writing it,
+            // was inconsistent (Nix before 2.11): once more without it. The
+            // cache stays on otherwise: an unchanged flake's build then
+            // skips evaluation.
+            Err(NixError::Rejected(said)) if said.contains(UNEXPECTEDLY_MISSING) => {
+                if let Some(watch) = watch {
+                    watch(Event::Message {
+                        level: 1,
+                        text:
+                            "nixvm: nix's evaluation cache was being written by another nix; building again without it"
+                                .into(),
+                    });
+                }
+                build(&[NO_EVAL_CACHE])
+            }
+            other => other,
+        }
+        .map_err(|_| NixError::Failed(format!("nix build {} failed", installables.join(" "))))?;
         json(&out, "nix build")
     }
 
@@ -462,6 +484,7 @@ pub fn ssh_option_reads_the_same(option: &str) -> bool {
 pub type Watch<'a> = &'a (dyn Fn(Event) + Sync);
 
 /// Where a nix call's stderr goes.
+#[derive(Clone, Copy)]
 enum Stderr<'a> {
     /// Kept, for the error.
     Capture,
