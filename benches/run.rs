@@ -1,12 +1,15 @@
 //! `cargo bench --bench run`: what `nixvm run M` adds over plain `nix run`
-//! (the stub nixpkgs from tests/fixtures, offline), from interleaved pairs
-//! of runs: the median of each pair's difference over the median `nix
-//! run` (a pair shares the machine's load of its moment, which moves the
-//! medians of the two series by more than the target; both series'
-//! medians are printed too): in a project (`nix run .#vm-M`, one nix call for nixvm too), and in
-//! flake mode on tests/fixtures/flakes/hosts (`nix run
+//! (the stub nixpkgs from tests/fixtures, offline), in a project (`nix run
+//! .#vm-M`, one nix call for nixvm too) and in flake mode on
+//! tests/fixtures/flakes/hosts (`nix run
 //! .#nixosConfigurations.db.config.system.build.vm`; nixvm evaluates once,
 //! with its module added, then builds). Target: at most 5% more wall time.
+//!
+//! Runs come in interleaved pairs, which of the two goes first alternating;
+//! the overhead is the median of the pairs' differences over the median
+//! `nix run` (a pair shares the machine's load of its moment, which moves
+//! the medians of the two series by more than the target on 2 cores; both
+//! medians are printed too).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -35,9 +38,14 @@ fn compare(name: &str, plain: &mut Command, ours: &mut Command) {
     timed(ours);
     timed(plain);
     let (mut a, mut b) = (vec![], vec![]);
-    for _ in 0..RUNS {
-        a.push(timed(plain));
-        b.push(timed(ours));
+    for i in 0..RUNS {
+        if i % 2 == 0 {
+            a.push(timed(plain));
+            b.push(timed(ours));
+        } else {
+            b.push(timed(ours));
+            a.push(timed(plain));
+        }
     }
     let mut differences: Vec<f64> = a.iter().zip(&b).map(|(a, b)| b.as_secs_f64() - a.as_secs_f64()).collect();
     differences.sort_by(f64::total_cmp);

@@ -1,7 +1,10 @@
 //! What `qemu-vm.nix` defines: the definitions that conflict with a user's
 //! plain-priority value, and the options it replaces with `mkVMOverride`.
 //! The built-in table, by NixOS release, is written from the facts in
-//! DESIGN.md; `derive` reads the table from a nixpkgs source tree instead.
+//! DESIGN.md and, for what came after them (the options qemu-vm.nix
+//! removed in 23.05 and on nixos-unstable with its move to virtiofs,
+//! nixpkgs PR 552774), from nixpkgs' own qemu-vm.nix and that PR; `derive`
+//! reads the table from a nixpkgs source tree instead.
 
 mod derive;
 
