@@ -127,8 +127,21 @@ pub fn stream_lines(
 /// environment: how a VM is recognised after its run script `exec`s QEMU
 /// (the command line changes, the environment stays).
 pub fn has_environment(pid: i32, entry: &str) -> bool {
-    std::fs::read(format!("/proc/{pid}/environ"))
-        .is_ok_and(|environ| environ.split(|b| *b == 0).any(|e| e == entry.as_bytes()))
+    environment_has(pid, |e| e == entry.as_bytes()).unwrap_or(false)
+}
+
+/// Whether process `pid` was started with the variable `name` set; `None`
+/// when its environment cannot be read.
+pub fn has_variable(pid: i32, name: &str) -> Option<bool> {
+    let prefix = format!("{name}=");
+    environment_has(pid, |e| e.starts_with(prefix.as_bytes()))
+}
+
+/// Whether an entry of process `pid`'s environment is one `wanted` says;
+/// `None` when it cannot be read.
+fn environment_has(pid: i32, wanted: impl Fn(&[u8]) -> bool) -> Option<bool> {
+    let environ = std::fs::read(format!("/proc/{pid}/environ")).ok()?;
+    Some(environ.split(|b| *b == 0).any(wanted))
 }
 
 /// Whether process `pid` exists and has not ended: a process that exited
@@ -137,14 +150,6 @@ pub fn alive(pid: i32) -> bool {
     let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return false };
     // The state follows the parenthesised name, which may hold anything.
     !matches!(stat.rsplit_once(") ").and_then(|(_, rest)| rest.chars().next()), Some('Z' | 'X') | None)
-}
-
-/// Whether process `pid` was started with the variable `name` set; `None`
-/// when its environment cannot be read.
-pub fn has_variable(pid: i32, name: &str) -> Option<bool> {
-    let environ = std::fs::read(format!("/proc/{pid}/environ")).ok()?;
-    let prefix = format!("{name}=");
-    Some(environ.split(|b| *b == 0).any(|e| e.starts_with(prefix.as_bytes())))
 }
 
 /// Send `signal` to the process group `pid` leads, or to `pid` alone when
