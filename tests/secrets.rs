@@ -149,6 +149,9 @@ fn flake_machines_decrypt_their_secrets_in_the_vm_only() {
     let (code, out, err) = nixvm(&infra, &["secrets", "--format", "json"]);
     assert_eq!(code, 0, "{err}\n{out}");
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // The key `run` made is the one reported, not made again.
+    assert_eq!(report["made"], false, "{report}");
+    assert_eq!(report["key"], key.display().to_string(), "{report}");
     let states: Vec<(String, String)> = report["machines"]
         .as_array()
         .unwrap()

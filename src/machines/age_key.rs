@@ -92,23 +92,31 @@ fn encode(hrp: &str, data: &[u8]) -> String {
 }
 
 /// The shared directory of a source: `.nixvm/identity`.
-pub fn dir(source: &Source) -> PathBuf {
+fn dir(source: &Source) -> PathBuf {
     source.state_dir().join(DIR)
+}
+
+/// The source's identity, as `ensure` found or made it.
+pub struct Ensured {
+    pub identity: Identity,
+    /// The key file (`.nixvm/identity/age-key`).
+    pub path: PathBuf,
+    /// This call made it.
+    pub made: bool,
 }
 
 /// The source's identity, made when there is none (written aside and
 /// moved in place only if no other nixvm made one meanwhile; 0600 in a
 /// 0700 directory).
-pub fn ensure(source: &Source) -> anyhow::Result<(PathBuf, Identity)> {
+pub fn ensure(source: &Source) -> anyhow::Result<Ensured> {
     use std::os::unix::fs::PermissionsExt;
     source.create_state_dir()?;
     let dir = dir(source);
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
-        .with_context(|| format!("cannot make {} private", dir.display()))?;
+    private_dir(&dir)?;
     let path = dir.join(FILE);
+    let found = |path: PathBuf, identity| Ok(Ensured { identity, path, made: false });
     if let Some(identity) = read(&path)? {
-        return Ok((dir, identity));
+        return found(path, identity);
     }
     let identity = Identity::generate()?;
     let mut tmp = tempfile::Builder::new()
@@ -119,11 +127,11 @@ pub fn ensure(source: &Source) -> anyhow::Result<(PathBuf, Identity)> {
     std::io::Write::write_all(&mut tmp, identity.file_text().as_bytes())
         .with_context(|| format!("cannot write a temporary file in {}", dir.display()))?;
     match tmp.persist_noclobber(&path) {
-        Ok(_) => Ok((dir, identity)),
+        Ok(_) => Ok(Ensured { identity, path, made: true }),
         // Another nixvm made one first: that one is the project's.
         Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
             let identity = read(&path)?.with_context(|| format!("{} vanished", path.display()))?;
-            Ok((dir, identity))
+            found(path, identity)
         }
         Err(e) => Err(e.error).with_context(|| format!("cannot store {}", path.display())),
     }
@@ -134,13 +142,18 @@ pub fn ensure(source: &Source) -> anyhow::Result<(PathBuf, Identity)> {
 /// remount it; NixOS before 23.05 mounts it read-write) changes only its
 /// own copy, never the project's key. Its directory.
 pub fn machine_copy(identity: &Identity, machine_state: &Path) -> anyhow::Result<PathBuf> {
-    use std::os::unix::fs::PermissionsExt;
     let dir = machine_state.join(DIR);
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
-        .with_context(|| format!("cannot make {} private", dir.display()))?;
+    private_dir(&dir)?;
     crate::files::write_state(&dir.join(FILE), &identity.file_text(), 0o600)?;
     Ok(dir)
+}
+
+/// `dir`, made when missing, and 0700 whatever it was.
+fn private_dir(dir: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        .with_context(|| format!("cannot make {} private", dir.display()))
 }
 
 /// The identity at `path`, if there is a file.

@@ -98,9 +98,7 @@ pub fn secrets(nix: &Nix, source: &Source, named: &[String]) -> anyhow::Result<R
     for m in named {
         super::source::check_name(m)?;
     }
-    let key = age_key::dir(source).join(age_key::FILE);
-    let made = !key.exists();
-    let (_, identity) = age_key::ensure(source)?;
+    let age_key::Ensured { identity, path: key, made } = age_key::ensure(source)?;
     let names = serde_json::to_string(named)?;
     // A secret's file: sops-nix's per-secret sopsFile defaults to
     // sops.defaultSopsFile, which may be undefined (an error only when

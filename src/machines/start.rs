@@ -157,7 +157,7 @@ fn prepare(
     // made on first use, handed over as the machine's own copy.
     if super::age_key::shared_by(&script_text) {
         let identity = crate::render::IDENTITY.variable;
-        let (_, key) = super::age_key::ensure(source)?;
+        let key = super::age_key::ensure(source)?.identity;
         let dir = super::age_key::machine_copy(&key, &state.dir)?;
         env.push((identity.to_string(), dir.display().to_string()));
     }
