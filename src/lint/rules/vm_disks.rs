@@ -36,42 +36,49 @@ declare_lint! {
     VmDisks, "vm-disks", Info
 }
 
-/// How to tell a definition of a kind of layout.
-type Is = fn(&Definition) -> bool;
+/// A kind of layout this lint knows.
+struct Kind {
+    /// How to tell a definition of it.
+    is: fn(&Definition) -> bool,
+    /// What the VM does instead.
+    says: &'static str,
+    /// What it says instead when the machine's VM boots through a boot
+    /// loader of its own.
+    with_boot_loader: Option<&'static str>,
+    /// How many components of the option the finding names.
+    named: usize,
+}
 
-/// The kinds of layout this lint knows: how to tell a definition of it,
-/// what the VM does instead, and how many components of the option to
-/// name.
-const KINDS: &[(Is, &str, usize)] = &[
-    (
-        |d| d.starts_with(&["disko", "devices"]),
-        "the disko layout is not made in the VM: it boots from one ext4 disk (.nixvm/MACHINE/MACHINE.qcow2); disko's vmWithDisko tests the layout itself",
-        2,
-    ),
-    (
-        |d| d.starts_with(&["environment", "persistence"]),
-        "impermanence's persistent storage is a directory on the VM's one disk, and its root is no tmpfs: everything is kept from run to run until `nixvm clean`",
-        2,
-    ),
-    (
-        |d| d.path == ["boot", "zfs", "extraPools"] && d.value != Value::List(vec![]),
-        "the VM has none of these ZFS pools, and nixvm's VM imports none (each import would fail after a minute's wait at every boot)",
-        3,
-    ),
-    (
-        |d| {
+const KINDS: &[Kind] = &[
+    Kind {
+        is: |d| d.starts_with(&["disko", "devices"]),
+        says: "the disko layout is not made in the VM: it boots from one ext4 disk (.nixvm/MACHINE/MACHINE.qcow2); disko's vmWithDisko tests the layout itself",
+        with_boot_loader: None,
+        named: 2,
+    },
+    Kind {
+        is: |d| d.starts_with(&["environment", "persistence"]),
+        says: "impermanence's persistent storage is a directory on the VM's one disk, and its root is no tmpfs: everything is kept from run to run until `nixvm clean`",
+        with_boot_loader: None,
+        named: 2,
+    },
+    Kind {
+        is: |d| d.path == ["boot", "zfs", "extraPools"] && d.value != Value::List(vec![]),
+        says: "the VM has none of these ZFS pools, and nixvm's VM imports none (each import would fail after a minute's wait at every boot)",
+        with_boot_loader: None,
+        named: 3,
+    },
+    Kind {
+        is: |d| {
             (d.path == ["boot", "loader", "efi", "canTouchEfiVariables"]
                 || d.path == ["boot", "loader", "systemd-boot", "enable"])
                 && d.value != Value::Bool(false)
         },
-        "the VM boots its kernel directly: no boot loader is installed and no EFI variable written; a VM variant with virtualisation.useBootLoader and useEFIBoot keeps its EFI variables in .nixvm/MACHINE/efi-vars.fd, which `nixvm clean` resets",
-        4,
-    ),
+        says: "the VM boots its kernel directly: no boot loader is installed and no EFI variable written; a VM variant with virtualisation.useBootLoader and useEFIBoot keeps its EFI variables in .nixvm/MACHINE/efi-vars.fd, which `nixvm clean` resets",
+        with_boot_loader: Some("the VM boots through a boot loader on its own disk image and keeps its EFI variables in .nixvm/MACHINE/efi-vars.fd, one file per machine, which `nixvm clean` resets; the host's EFI variables are never touched"),
+        named: 4,
+    },
 ];
-
-/// What the EFI kind says instead when the machine's VM boots with a boot
-/// loader of its own.
-const EFI_WITH_BOOT_LOADER: &str = "the VM boots through a boot loader on its own disk image and keeps its EFI variables in .nixvm/MACHINE/efi-vars.fd, one file per machine, which `nixvm clean` resets; the host's EFI variables are never touched";
 
 /// The machine's VM variant boots with a boot loader
 /// (`virtualisation.useBootLoader`, or `vmVariantWithBootLoader`).
@@ -88,13 +95,12 @@ impl Lint for VmDisks {
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
         for machine in cx.machines() {
             let boots_a_loader = cx.definitions_of(machine).any(|(_, d)| vm_boots_a_loader(d));
-            for (index, (is, message, named)) in KINDS.iter().enumerate() {
+            for kind in KINDS {
                 // Once per machine and kind, at its first definition.
-                if let Some((_, def)) = cx.definitions_of(machine).find(|(_, d)| is(d)) {
-                    let message =
-                        if index == KINDS.len() - 1 && boots_a_loader { EFI_WITH_BOOT_LOADER } else { message };
-                    let d = Diagnostic::new(&Self::META, def.key_span(), message)
-                        .option(crate::syntax::dotted(&def.path[..(*named).min(def.path.len())]));
+                if let Some((_, def)) = cx.definitions_of(machine).find(|(_, d)| (kind.is)(d)) {
+                    let says = kind.with_boot_loader.filter(|_| boots_a_loader).unwrap_or(kind.says);
+                    let d = Diagnostic::new(&Self::META, def.key_span(), says)
+                        .option(crate::syntax::dotted(&def.path[..kind.named.min(def.path.len())]));
                     Context::push_for(out, d, machine);
                 }
             }

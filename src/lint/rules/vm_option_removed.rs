@@ -111,9 +111,8 @@ impl Lint for VmOptionRemoved {
 /// The gone option `def` defines (at the top or in a VM variant), and how
 /// many components of its path come before the option.
 fn gone_option<'t>(gone: &'t [Gone], def: &Definition) -> Option<(&'t Gone, usize)> {
-    VM_PREFIXES.iter().find_map(|prefix| {
-        let rest = def.path.strip_prefix(&prefix.iter().map(|p| p.to_string()).collect::<Vec<_>>()[..])?;
-        let g = gone.iter().find(|g| rest.starts_with(&g.option))?;
+    VM_PREFIXES.iter().filter(|prefix| def.starts_with(prefix)).find_map(|prefix| {
+        let g = gone.iter().find(|g| def.path[prefix.len()..].starts_with(&g.option))?;
         Some((g, prefix.len()))
     })
 }
