@@ -107,12 +107,10 @@ pub fn nixpkgs_url(spec: Option<&str>) -> Result<String, String> {
     let is_rev = spec.len() == 40 && spec.chars().all(|c| c.is_ascii_hexdigit());
     if spec.contains(':') {
         Ok(spec.to_string())
-    } else if is_bare_release(spec) {
-        Ok(format!("github:NixOS/nixpkgs/nixos-{spec}"))
-    } else if spec == "unstable" {
-        Ok("github:NixOS/nixpkgs/nixos-unstable".into())
-    } else if is_rev || lint::Release::of_branch(spec).is_some() {
+    } else if is_rev {
         Ok(format!("github:NixOS/nixpkgs/{spec}"))
+    } else if let Some(branch) = branch_name(spec) {
+        Ok(format!("github:NixOS/nixpkgs/{branch}"))
     } else {
         Err(format!(
             "`{spec}` is not a nixpkgs branch (nixos-24.11), flake reference (github:NixOS/nixpkgs/REV), revision, or local nixpkgs clone"
@@ -120,9 +118,17 @@ pub fn nixpkgs_url(spec: Option<&str>) -> Result<String, String> {
     }
 }
 
-/// `24.11`: a release by its number alone.
-fn is_bare_release(spec: &str) -> bool {
-    spec.len() == 5 && spec.parse::<lint::Release>().is_ok()
+/// The nixpkgs branch a short name means: `24.11` is `nixos-24.11`,
+/// `unstable` is `nixos-unstable`, and a branch `Release::of_branch` knows
+/// is itself.
+fn branch_name(spec: &str) -> Option<String> {
+    if spec.len() == 5 && spec.parse::<lint::Release>().is_ok() {
+        Some(format!("nixos-{spec}"))
+    } else if spec == "unstable" {
+        Some("nixos-unstable".into())
+    } else {
+        lint::Release::of_branch(spec).map(|_| spec.to_string())
+    }
 }
 
 /// The NixOS release `--nixpkgs` pins when it names one by its branch or
@@ -130,18 +136,12 @@ fn is_bare_release(spec: &str) -> bool {
 /// ending in such a branch); `None` for a revision or anything else.
 pub fn release_of_nixpkgs(spec: Option<&str>) -> Option<lint::Release> {
     let spec = spec.unwrap_or(DEFAULT_BRANCH).trim();
-    if is_bare_release(spec) {
-        return spec.parse().ok();
-    }
-    if spec == "unstable" {
-        return Some(lint::Release::UNSTABLE);
-    }
     // `github:NixOS/nixpkgs/nixos-24.11`, `git+https://...?ref=nixos-24.11`
-    let branch = match spec.split_once("ref=") {
+    let last = match spec.split_once("ref=") {
         Some((_, rest)) => rest.split('&').next().unwrap_or(rest),
         None => spec.split('?').next().unwrap_or(spec).rsplit('/').next().unwrap_or(spec),
     };
-    lint::Release::of_branch(branch)
+    lint::Release::of_branch(&branch_name(last)?)
 }
 
 fn located(file: &Path, text: &str, span: Span, message: impl Into<String>) -> PlanError {
