@@ -97,7 +97,7 @@ pub fn build_machines(
 }
 
 /// The `run-*-vm` script of a built VM.
-pub fn run_script(vm: &Path) -> anyhow::Result<PathBuf> {
+pub(super) fn run_script(vm: &Path) -> anyhow::Result<PathBuf> {
     let bin = vm.join("bin");
     let mut scripts: Vec<PathBuf> = std::fs::read_dir(&bin)
         .with_context(|| format!("{} has no bin/", vm.display()))?
