@@ -373,47 +373,60 @@ pub fn settle(
             if about.is_empty() {
                 return true;
             }
-            let answers: Vec<(&Machine, Answer)> = about
-                .into_iter()
-                .map(|m| (m, answer(&modules, m, answered)))
-                .filter(|(_, a)| *a != Answer::Yes)
-                .collect();
-            let computed = answers.iter().any(|(_, a)| *a == Answer::Computed);
-            let lacking: Vec<&Machine> = answers.into_iter().map(|(m, _)| m).collect();
-            if lacking.is_empty() {
-                return false;
-            }
-            let is_alone = lacking.len() == 1 && lacking[0].files.len() == 1 && lacking[0].files.contains(path);
-            if !is_alone {
-                d.message = d.message.replace(" in this file", " in any module of this machine");
-                let label = |named: bool| {
-                    lacking.iter().filter(|m| m.named == named).map(|m| m.label.as_str()).collect::<Vec<_>>()
-                };
-                let mut says = vec![];
-                if !label(true).is_empty() {
-                    says.push(format!("machine {}", label(true).join(", ")));
-                }
-                if !label(false).is_empty() {
-                    says.push(format!("the machine of {}", label(false).join(", ")));
-                }
-                d.message.push_str(&format!(" ({})", says.join("; ")));
-                // The finding is about these of the flake's machines only.
-                if !label(true).is_empty() && label(false).is_empty() {
-                    d.machine = Some(label(true).join(", "));
-                }
-            }
-            if lacking.iter().any(|m| m.opaque || m.files.iter().any(|f| modules[f].opaque)) {
-                d.severity = super::Severity::Info;
-                d.message.push_str("; it has modules nixvm cannot read, where it may be set");
-            }
-            if computed && !d.message.contains(super::rules::no_login::COMPUTED) {
-                d.severity = super::Severity::Info;
-                d.message.push_str(super::rules::no_login::COMPUTED);
-            }
-            true
+            keep_unanswered(d, path, &modules, &about, answered)
         });
         name_unnamed(report, &flake_names);
     }
+}
+
+/// A machine-level finding about the machines `about` (all of which the
+/// file at `path` belongs to): false when every one answers it in some
+/// module; else true, the finding saying which machines do not, at note
+/// level when one of them has modules nixvm cannot read or answers only
+/// under a computed name.
+fn keep_unanswered(
+    d: &mut super::Diagnostic,
+    path: &Path,
+    modules: &BTreeMap<PathBuf, Module>,
+    about: &[&Machine],
+    answered: fn(&Definition) -> bool,
+) -> bool {
+    let answers: Vec<(&Machine, Answer)> =
+        about.iter().map(|m| (*m, answer(modules, m, answered))).filter(|(_, a)| *a != Answer::Yes).collect();
+    let computed = answers.iter().any(|(_, a)| *a == Answer::Computed);
+    let lacking: Vec<&Machine> = answers.into_iter().map(|(m, _)| m).collect();
+    if lacking.is_empty() {
+        return false;
+    }
+    let is_alone = lacking.len() == 1 && lacking[0].files.len() == 1 && lacking[0].files.contains(path);
+    if !is_alone {
+        d.message = d.message.replace(" in this file", " in any module of this machine");
+        let labels = |named: bool| {
+            lacking.iter().filter(|m| m.named == named).map(|m| m.label.as_str()).collect::<Vec<_>>().join(", ")
+        };
+        let (flake_machines, files) = (labels(true), labels(false));
+        let mut says = vec![];
+        if !flake_machines.is_empty() {
+            says.push(format!("machine {flake_machines}"));
+        }
+        if !files.is_empty() {
+            says.push(format!("the machine of {files}"));
+        }
+        d.message.push_str(&format!(" ({})", says.join("; ")));
+        // The finding is about these of the flake's machines only.
+        if !flake_machines.is_empty() && files.is_empty() {
+            d.machine = Some(flake_machines);
+        }
+    }
+    if lacking.iter().any(|m| m.opaque || m.files.iter().any(|f| modules[f].opaque)) {
+        d.severity = super::Severity::Info;
+        d.message.push_str("; it has modules nixvm cannot read, where it may be set");
+    }
+    if computed && !d.message.contains(super::rules::no_login::COMPUTED) {
+        d.severity = super::Severity::Info;
+        d.message.push_str(super::rules::no_login::COMPUTED);
+    }
+    true
 }
 
 /// Findings of `report` that name no machine name `machines` (a flake's).
