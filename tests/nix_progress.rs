@@ -24,6 +24,8 @@ fn events(stream: &str) -> Vec<String> {
                 Event::Status(s) => format!("status: {s}"),
                 Event::Log { name, line } => format!("log {name}: {line}"),
                 Event::Message { level, text } => format!("msg {level}: {}", nixvm::nix::message::strip_ansi(&text)),
+                // Sent by the call, never read from the stream.
+                Event::Started => "started".to_string(),
             };
             // /nix/store/HASH-name -> /nix/store/…-name
             let mut out = String::new();

@@ -178,16 +178,40 @@ pub fn prepare_run(
     // Claimed before the build (a running machine or a taken port is said
     // before a long build); the lock is held through it and handed to the VM.
     let claimed = claim(source, machine, forwards)?;
-    // Said on the terminal when the VM answers ssh. The watcher starts
-    // while nix builds (its start costs the VM nothing); one that cannot
-    // start takes nothing from the VM.
-    let (root, name) = (source.dir().to_path_buf(), machine.to_string());
-    let watcher = std::thread::spawn(move || super::ssh::announce_when_ready(&root, &name));
-    let built = build::build_machine(nix, source, machine, progress);
-    let _ = watcher.join();
-    let built = built?;
+    let watching = AnnounceOnStart { progress, root: source.dir(), machine, started: Default::default() };
+    let built = build::build_machine(nix, source, machine, &watching)?;
     progress.finish();
     prepare(source, claimed, &built, console, forwards)
+}
+
+/// `run`'s progress, which also starts the watcher that says on the
+/// terminal when the VM answers ssh, once nix has started: its start then
+/// runs beside nix's work, rather than beside nix's own start or in the
+/// way of the VM's. A watcher that cannot start takes nothing from the VM.
+struct AnnounceOnStart<'a> {
+    progress: &'a dyn Progress,
+    root: &'a std::path::Path,
+    machine: &'a str,
+    started: std::sync::atomic::AtomicBool,
+}
+
+impl Progress for AnnounceOnStart<'_> {
+    fn status(&self, text: &str) {
+        self.progress.status(text);
+    }
+    fn event(&self, event: crate::nix::Event) {
+        // Once, also when nix is started a second time (a retry).
+        if event == crate::nix::Event::Started && !self.started.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            let _ = super::ssh::announce_when_ready(self.root, self.machine);
+        }
+        self.progress.event(event);
+    }
+    fn line(&self, text: &str) {
+        self.progress.line(text);
+    }
+    fn finish(&self) {
+        self.progress.finish();
+    }
 }
 
 /// Replace nixvm with the VM's run script: no process in between, its exit

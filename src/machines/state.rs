@@ -168,8 +168,12 @@ impl MachineState {
             .unwrap_or_default()
     }
 
-    /// After the VM started: its pid.
+    /// After the VM started: its pid. The last VM's file goes first: a
+    /// rename over an existing file makes ext4 write the new one out at
+    /// once (a tenth of a millisecond before every `run`), and the machine's
+    /// lock, held, means no VM runs meanwhile.
     pub fn record_running(&self, pid: u32) -> anyhow::Result<()> {
+        self.forget_pid();
         self.write("pid", pid)
     }
 

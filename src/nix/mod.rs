@@ -256,6 +256,9 @@ impl Nix {
             _ => std::process::Stdio::piped(),
         });
         let mut child = c.spawn().map_err(NixError::Spawn)?;
+        if let Stderr::Watch(watch) = &stderr {
+            watch(Event::Started);
+        }
         let (stdout, err) = (child.stdout.take(), child.stderr.take());
         let mut progress = Progress::new();
         let mut kept = String::new();

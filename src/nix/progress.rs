@@ -23,6 +23,9 @@ pub enum Event {
     Log { name: String, line: String },
     /// The status line changed.
     Status(String),
+    /// The nix process has just been started (sent once per process, before
+    /// any of its output): work meant to run beside nix's can begin.
+    Started,
 }
 
 /// Nix's default verbosity (`lvlInfo`): messages above it are not shown.
