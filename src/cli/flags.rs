@@ -56,7 +56,9 @@ impl NixFlags {
     }
 }
 
-/// Ports forwarded into a VM, beside ssh.
+// Ports forwarded into a VM, beside ssh. (Not a doc comment: clap would
+// make it the description of each command that flattens these flags, its
+// commands being built lazily.)
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct ForwardFlags {
     /// Forward [ADDR:]HOST_PORT:GUEST_PORT[/udp] into the VM (repeatable); ADDR defaults to 127.0.0.1.
@@ -97,7 +99,7 @@ pub fn pairs(v: &[String]) -> Vec<(String, String)> {
     v.chunks(2).map(|c| (c[0].clone(), c.get(1).cloned().unwrap_or_default())).collect()
 }
 
-/// Where a command's machines are.
+// Where a command's machines are. (Not a doc comment: see ForwardFlags.)
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct At {
     /// Where to look for the project or flake (default: the current directory, then up).

@@ -34,6 +34,7 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 enum Command {
     /// Report what breaks or conflicts when configurations run as QEMU VMs.
     Lint(lint::LintArgs),
