@@ -126,3 +126,29 @@ pub fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each command's `--help` opens with its own description (the doc
+    /// comment on its variant), also now that commands' arguments are built
+    /// lazily, after that description was set.
+    #[test]
+    fn each_command_is_described_by_its_own_words() {
+        let top = Cli::command();
+        let commands: Vec<(String, String)> = top
+            .get_subcommands()
+            .map(|c| (c.get_name().to_string(), c.get_about().map(|a| a.to_string()).unwrap_or_default()))
+            .collect();
+        assert!(commands.len() > 10, "{commands:?}");
+        for (name, about) in commands {
+            assert!(!about.is_empty(), "{name} has no description");
+            let help = match Cli::try_parse_from(["nixvm", name.as_str(), "--help"]) {
+                Err(e) => e.to_string(),
+                Ok(_) => panic!("{name} --help parsed as a command"),
+            };
+            assert_eq!(help.lines().next(), Some(about.as_str()), "nixvm {name} --help:\n{help}");
+        }
+    }
+}
