@@ -99,24 +99,43 @@ fn a_flakes_module_lists_are_its_machines() {
     assert_eq!(found, expected, "{json:#}");
 }
 
-/// The hardware import's help says whether the machine's platform is set
-/// anywhere but the hardware configuration it would remove.
+/// A hardware import is a note that asks nothing, except where its file
+/// is missing: then nothing evaluates, and the warning says what to do.
+/// No finding offers to remove it from the user's file.
 #[test]
-fn the_hardware_import_says_where_else_the_platform_is_set() {
+fn a_hardware_import_is_a_note_unless_its_file_is_missing() {
     let json = lint_json("machines");
-    let help = |file: &str| {
-        json["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["code"] == "hardware-import" && d["file"].as_str().unwrap().ends_with(file))
-            .unwrap_or_else(|| panic!("no hardware-import in {file}: {json:#}"))["help"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
-    assert!(help("hosts/nohost/default.nix").contains("sets its platform only in the hardware configuration"));
-    assert!(help("hosts/zfs-box/default.nix").contains("is set in another of its modules too"));
+    let found: BTreeSet<(String, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "hardware-import")
+        .map(|d| {
+            assert!(d["fix"].is_null(), "a fix of the user's own file: {d:#}");
+            let file = d["file"].as_str().unwrap().trim_start_matches("./").to_string();
+            (file, d["severity"].as_str().unwrap().to_string())
+        })
+        .collect();
+    let expected: BTreeSet<(String, String)> = [
+        ("hosts/nohost/default.nix", "info"),
+        ("hosts/zfs-box/default.nix", "info"),
+        ("hosts/unscanned/default.nix", "warning"),
+    ]
+    .iter()
+    .map(|(f, s)| (f.to_string(), s.to_string()))
+    .collect();
+    assert_eq!(found, expected, "{json:#}");
+    let missing = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "hardware-import" && d["severity"] == "warning")
+        .unwrap();
+    assert!(
+        missing["message"].as_str().unwrap().contains("`./hardware-configuration.nix` does not exist"),
+        "{missing:#}"
+    );
+    assert!(missing["help"].as_str().unwrap().contains("nixvm init --from"), "{missing:#}");
 }
 
 /// A network file's machines are each decided over their own module and

@@ -118,7 +118,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
     let flake = crate::files::enclosing_flake(&start)
         .and_then(|dir| Some((crate::files::read_text(&dir.join("flake.nix"))?, dir)));
     let flake = flake.as_ref().map(|(text, dir)| (dir.as_path(), text.as_str()));
-    crate::lint::machines::settle(&absolute, &mut reports, &facts, flake);
+    crate::lint::machines::settle(&absolute, &mut reports, &facts, flake, &|p| p.exists());
     let least = if args.quiet_notes { Severity::Warning } else { args.min_severity.severity() };
     let before = Totals::of(&reports);
     for r in &mut reports {

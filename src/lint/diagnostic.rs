@@ -41,6 +41,10 @@ pub struct Diagnostic {
     /// The machine whose module this is, in a network file.
     pub machine: Option<String>,
     pub fix: Option<Fix>,
+    /// A fix for nixvm's own copies of the file (`init`), never applied to
+    /// the user's file in place: it would change what the real machine
+    /// gets (dropping `hardware-configuration.nix` drops its file systems).
+    pub copy_fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -54,6 +58,7 @@ impl Diagnostic {
             option: None,
             machine: None,
             fix: None,
+            copy_fix: None,
         }
     }
 
@@ -74,6 +79,11 @@ impl Diagnostic {
 
     pub fn fix(mut self, fix: Option<Fix>) -> Self {
         self.fix = fix;
+        self
+    }
+
+    pub fn copy_fix(mut self, fix: Option<Fix>) -> Self {
+        self.copy_fix = fix;
         self
     }
 }

@@ -95,13 +95,11 @@ impl Facts {
     }
 }
 
-/// Every question the pass asks of a definition (see `answered_by` and
-/// `platform_help`).
+/// Every question the pass asks of a definition (see `answered_by`).
 const ASKED: &[fn(&Definition) -> bool] = &[
     super::rules::zfs_host_id::sets_host_id,
     super::rules::no_login::gives_a_login,
     super::rules::no_ssh::enables_ssh,
-    super::rules::hardware_import::sets_platform,
 ];
 
 /// The file a module path names among those `known` says exist: itself,
@@ -302,16 +300,17 @@ fn answer(modules: &BTreeMap<PathBuf, Module>, machine: &Machine, answered: fn(&
 /// `reports[i]`'s file; `flake` is the enclosing flake's directory and
 /// `flake.nix`, whose machines' literal module lists are machines too;
 /// in a flake, the findings that name no machine then name the flake's
-/// machines whose modules include their file.
+/// machines whose modules include their file. `exists` says which files
+/// exist (hardware imports of missing files are warnings).
 pub fn settle(
     paths: &[Option<PathBuf>],
     reports: &mut [FileReport],
     facts: &[Option<Facts>],
     flake: Option<(&Path, &str)>,
+    exists: &dyn Fn(&Path) -> bool,
 ) {
-    let machine_level = |r: &FileReport| {
-        r.diagnostics.iter().any(|d| answered_by(d).is_some() || d.machine.is_none() && d.code == HARDWARE_IMPORT)
-    };
+    missing_hardware(paths, reports, exists);
+    let machine_level = |r: &FileReport| r.diagnostics.iter().any(|d| answered_by(d).is_some());
     let settling = reports.iter().any(machine_level);
     if !settling && flake.is_none() {
         return;
@@ -353,12 +352,7 @@ pub fn settle(
             name_unnamed(report, &flake_names);
             continue;
         }
-        let text = report.text.clone();
         report.diagnostics.retain_mut(|d| {
-            if d.code == HARDWARE_IMPORT && d.machine.is_none() {
-                platform_help(d, path, &text, &modules, &owners_of(path));
-                return true;
-            }
             let Some(answered) = answered_by(d) else { return true };
             // The machines it is about: those a network file's finding
             // names, else every machine whose modules include the file.
@@ -442,37 +436,27 @@ fn name_unnamed(report: &mut FileReport, machines: &[&str]) {
 
 const HARDWARE_IMPORT: &str = "hardware-import";
 
-/// A hardware configuration's import, removed for the VM, often takes the
-/// machine's platform (`nixpkgs.hostPlatform`) with it: say whether this
-/// machine (`mine`: the machines of the file at `path`) sets it anywhere
-/// else.
-fn platform_help(
-    d: &mut super::Diagnostic,
-    path: &Path,
-    text: &str,
-    modules: &BTreeMap<PathBuf, Module>,
-    mine: &[&Machine],
-) {
-    use super::rules::hardware_import::sets_platform;
-    let written = text.get(d.span.start..d.span.end).unwrap_or("");
-    let Some(rel) = written.split(['(', ')', ' ', '"']).find(|w| w.starts_with("./") || w.starts_with("../")) else {
-        return;
-    };
-    let dir = path.parent().unwrap_or(Path::new("/"));
-    let Some(hardware) = file_of(|f| modules.contains_key(f), normalize_path(&dir.join(rel))) else { return };
-    if !modules[&hardware].definitions.iter().any(sets_platform) {
-        return;
+/// The relative path a hardware import's finding points at, as written
+/// (`./hardware-configuration.nix`, also inside `(import ...)`).
+fn imported_path<'t>(d: &super::Diagnostic, text: &'t str) -> Option<&'t str> {
+    let written = text.get(d.span.start..d.span.end)?;
+    written.split(['(', ')', ' ', '"', '\n', '\t']).find(|w| w.starts_with("./") || w.starts_with("../"))
+}
+
+/// Hardware imports of files that do not exist (`exists` says what does;
+/// a directory counts with its `default.nix`): the configuration cannot
+/// evaluate, which their findings now say, with what to do.
+fn missing_hardware(paths: &[Option<PathBuf>], reports: &mut [FileReport], exists: &dyn Fn(&Path) -> bool) {
+    for (path, report) in paths.iter().zip(reports.iter_mut()) {
+        let Some(dir) = path.as_deref().and_then(Path::parent) else { continue };
+        let text = &report.text;
+        for d in report.diagnostics.iter_mut().filter(|d| d.code == HARDWARE_IMPORT) {
+            let Some(rel) = imported_path(d, text) else { continue };
+            let target = normalize_path(&dir.join(rel));
+            if !exists(&target) && !exists(&target.join("default.nix")) {
+                let rel = rel.to_string();
+                super::rules::hardware_import::missing(d, &rel);
+            }
+        }
     }
-    let elsewhere = |m: &&Machine| {
-        m.files.iter().filter(|f| **f != hardware).any(|f| modules[f].definitions.iter().any(sets_platform))
-    };
-    d.help = Some(if !mine.is_empty() && mine.iter().all(elsewhere) {
-        "remove the import for the VM: the machine's platform (`nixpkgs.hostPlatform`) is set in another of its modules too".into()
-    } else if mine.iter().any(|m| m.named || m.opaque || m.files.iter().any(|f| modules[f].opaque)) {
-        // A flake may give the platform itself (`nixosSystem { system = ...; }`),
-        // or a module nixvm cannot read may.
-        "remove the import for the VM; the hardware configuration also sets the machine's platform (`nixpkgs.hostPlatform`): keep it set elsewhere, unless the flake gives nixosSystem its `system`".into()
-    } else {
-        "remove the import for the VM, and first set `nixpkgs.hostPlatform` in another module: this machine sets its platform only in the hardware configuration (nixvm init sets it in its VM module)".into()
-    });
 }

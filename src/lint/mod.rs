@@ -11,6 +11,7 @@ mod rules;
 
 pub use diagnostic::{Diagnostic, Fix, Severity};
 pub use kb::{ConflictTable, Release};
+pub use rules::toplevel_virtualisation::QEMU_VM_OPTIONS;
 
 use crate::syntax::{self, Definition, FileAnalysis, ModuleInfo};
 

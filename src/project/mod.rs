@@ -242,7 +242,12 @@ pub fn plan(entry: &Entry, sources: &Sources, options: &InitOptions) -> Result<P
             }
         };
         let adjusted = adjust(rel, text, options)?;
-        plan.notes.extend(adjusted.applied.iter().map(|a| format!("{}: {a}", rel.display())));
+        plan.notes.extend(
+            adjusted
+                .applied
+                .iter()
+                .map(|a| format!("{}: done in the project's copy (yours is unchanged): {a}", rel.display())),
+        );
         let text = adjusted.text;
         let (found, notes) = vm_overrides(rel, &text, &adjusted.remaining, &options.lint.table);
         for o in found {
@@ -429,11 +434,12 @@ fn host_name(analysis: &syntax::FileAnalysis) -> Option<String> {
 /// applied too, the way `nixvm lint --fix` would. The outcome carries the
 /// findings left in the result.
 fn adjust(rel: &Path, text: &str, options: &InitOptions) -> Result<crate::rewrite::FixOutcome, PlanError> {
-    let wanted = |d: &lint::Diagnostic| match d.code {
-        "hardware-import" => !options.keep_hardware,
-        _ => options.rewrite,
-    };
-    let out = crate::rewrite::fix_matching(text, &options.lint, wanted);
+    // The hardware configuration's import is left out of the copies only:
+    // `lint --fix` never drops it from the user's own file.
+    let out = crate::rewrite::fix_matching(text, &options.lint, |d| match d.code {
+        "hardware-import" => d.copy_fix.as_ref().filter(|_| !options.keep_hardware),
+        _ => d.fix.as_ref().filter(|_| options.rewrite),
+    });
     if let Some(e) = out.found.iter().find(|d| d.code == "syntax-error") {
         return Err(located(rel, text, e.span, e.message.clone()));
     }

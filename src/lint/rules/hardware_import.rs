@@ -9,32 +9,26 @@ declare_lint! {
     /// `nixos-generate-config` writes for one physical machine.
     ///
     /// Why: it describes disks by UUID, kernel modules for real hardware,
-    /// CPU microcode and often `nixpkgs.hostPlatform`. In a VM its file
-    /// systems are replaced and the rest is useless or wrong; the path is
-    /// often absent from the repository a VM is built from. Dropping it also
-    /// drops `nixpkgs.hostPlatform`: set that elsewhere (`nixvm init` does it
-    /// in the generated VM module).
+    /// CPU microcode and often `nixpkgs.hostPlatform`. A VM does not need
+    /// it and is not hurt by it: qemu-vm.nix replaces the file systems,
+    /// swap and the boot loader's device (`mkVMOverride`), and the rest
+    /// does no harm. The real machine needs it, so nixvm never removes it
+    /// from your file: `nixvm init` leaves it out of its own copies only.
+    /// It matters where the file is missing (it is made per machine and
+    /// often kept out of git): then the configuration cannot evaluate at
+    /// all, and this finding is a warning that says what to do.
     ///
-    /// Fix: remove the entry from the `imports` list, keeping the list's
-    /// layout and comments.
+    /// Fix: none in place. `nixvm init --from configuration.nix` copies the
+    /// configuration without the import; or generate the file
+    /// (`nixos-generate-config --show-hardware-config`) and let git see it
+    /// (`git add -N`).
     ///
     /// Example:
     ///
     /// ```nix
     /// imports = [ ./hardware-configuration.nix ./services.nix ];
-    /// imports = [ ./services.nix ];   # fixed
     /// ```
-    HardwareImport, "hardware-import", Warning
-}
-
-/// Whether `d` sets the machine's platform (`nixpkgs.hostPlatform`, or
-/// the older `nixpkgs.system` / `nixpkgs.localSystem`), which a hardware
-/// configuration often holds (the machine-level pass asks it of every
-/// module of a machine).
-pub(crate) fn sets_platform(d: &crate::syntax::Definition) -> bool {
-    d.starts_with(&["nixpkgs", "hostPlatform"])
-        || d.starts_with(&["nixpkgs", "system"])
-        || d.starts_with(&["nixpkgs", "localSystem"])
+    HardwareImport, "hardware-import", Info
 }
 
 impl Lint for HardwareImport {
@@ -58,15 +52,33 @@ impl Lint for HardwareImport {
                     Diagnostic::new(
                         &Self::META,
                         import.span,
-                        "hardware-configuration.nix describes the physical machine (disks, kernel modules, platform); a VM does not use it",
+                        "hardware-configuration.nix describes the physical machine (disks, kernel modules, platform); the VM replaces its file systems and is not hurt by the rest",
                     )
                     .machine(module.machine.as_ref())
-                    .help("remove the import for the VM; keep `nixpkgs.hostPlatform` set elsewhere (nixvm init sets it in its VM module)")
-                    .fix(fix),
+                    .help(KEEP)
+                    .copy_fix(fix),
                 );
             }
         }
     }
+}
+
+/// The help of a hardware import whose file is there.
+pub(crate) const KEEP: &str =
+    "nothing to change: your machine needs it, and nixvm init leaves it out of its copies only";
+
+/// A hardware import whose file does not exist where the import points
+/// (`written`, as the import writes it): the configuration cannot
+/// evaluate; say so and what to do.
+pub(crate) fn missing(d: &mut Diagnostic, written: &str) {
+    d.severity = crate::lint::Severity::Warning;
+    d.message = format!(
+        "`{written}` does not exist: nix cannot evaluate this configuration here (\"No such file or directory\"), for the VM or otherwise"
+    );
+    d.help = Some(
+        "a VM does not need the file: `nixvm init --from` copies the configuration without this import; or generate it on the machine (`nixos-generate-config --show-hardware-config > hardware-configuration.nix`) and, in a flake, `git add -N` it"
+            .into(),
+    );
 }
 
 #[cfg(test)]
@@ -75,8 +87,24 @@ mod tests {
 
     const CODE: &str = "hardware-import";
 
+    /// The text as `init` copies it: the copy fix applied.
     fn fix(text: &str) -> String {
-        fixed(text, &findings(CODE, text))
+        let copies: Vec<_> = findings(CODE, text)
+            .into_iter()
+            .map(|d| crate::lint::Diagnostic { fix: d.copy_fix.clone(), ..d })
+            .collect();
+        fixed(text, &copies)
+    }
+
+    #[test]
+    fn the_users_own_file_is_never_fixed() {
+        let text = "{ imports = [ ./hardware-configuration.nix ./a.nix ]; }";
+        let found = findings(CODE, text);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].fix.is_none(), "an in-place fix would drop the real machine's file systems");
+        assert_eq!(found[0].severity, crate::lint::Severity::Info);
+        let out = crate::rewrite::fix_text(text, &Default::default());
+        assert_eq!(out.text, text);
     }
 
     #[test]

@@ -27,7 +27,7 @@ declare_lint! {
 }
 
 /// Options declared by qemu-vm.nix under `virtualisation.`.
-const QEMU_VM_OPTIONS: &[&str] = &[
+pub const QEMU_VM_OPTIONS: &[&str] = &[
     "memorySize",
     "msize",
     "diskSize",
