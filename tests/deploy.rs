@@ -171,8 +171,9 @@ fn ssh_and_deploy_through_a_real_sshd() {
         );
         assert!(err.contains("relay is not running (start it with `nixvm up relay`"), "{err}");
     }
-    let err = stderr_of(nixvm().args(["deploy", "nosuch", "--dir"]).arg(&proj).assert().code(2));
-    assert!(err.contains("nosuch is not running"), "{err}");
+    let err =
+        stderr_of(nixvm().args(["deploy", "nosuch", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(2));
+    assert!(err.contains("no machine `nosuch` in this project (machines: "), "{err}");
 
     // clean forgets the machine's host key with its disk.
     nixvm().args(["clean", "relay", "--dir"]).arg(&proj).assert().code(0);

@@ -351,9 +351,11 @@ fn logs_show_and_follow_the_console() {
     let tmp = tempfile::tempdir().unwrap();
     let proj = network(tmp.path(), "build-vms.nix");
     let _down = common::Down(proj.clone());
-    nixvm().args(["logs", "client", "--dir"]).arg(&proj).assert().code(2).stderr(predicates::str::contains(
-        "client has no console log: `nixvm up client` and `nixvm run client --console` write one",
-    ));
+    nixvm().args(["logs", "client", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(2).stderr(
+        predicates::str::contains(
+            "client has no console log: `nixvm up client` and `nixvm run client --console` write one",
+        ),
+    );
     nixvm()
         .env("NIXVM_STUB_SLEEP", "3")
         .args(["up", "client", "--dir"])

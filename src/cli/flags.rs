@@ -40,6 +40,12 @@ impl NixFlags {
         Reporter::new(quiet, self.print_build_logs)
     }
 
+    /// The `nix` for a command that asks it only sometimes (which names are
+    /// machines), or why there is none, said when it is needed.
+    pub fn nix_or_why(&self, source: &Source) -> Result<Nix, String> {
+        self.nix(source).map_err(|e| format!("{e:#}"))
+    }
+
     /// The `nix` on PATH, called with these flags as `source` needs them.
     pub fn nix(&self, source: &Source) -> anyhow::Result<Nix> {
         let flags = Flags {

@@ -38,6 +38,8 @@ pub struct DownArgs {
     timeout: u64,
     #[command(flatten)]
     at: At,
+    #[command(flatten)]
+    nix: NixFlags,
 }
 
 #[derive(clap::Args, Debug)]
@@ -63,6 +65,8 @@ pub struct LogsArgs {
     lines: Option<usize>,
     #[command(flatten)]
     at: At,
+    #[command(flatten)]
+    nix: NixFlags,
 }
 
 #[derive(clap::Args, Debug)]
@@ -71,6 +75,8 @@ pub struct CleanArgs {
     machines: Vec<String>,
     #[command(flatten)]
     at: At,
+    #[command(flatten)]
+    nix: NixFlags,
 }
 
 pub fn up(args: UpArgs) -> anyhow::Result<Status> {
@@ -177,7 +183,15 @@ pub fn logs(args: LogsArgs) -> anyhow::Result<Status> {
     let source = args.at.source()?;
     let mut stdout = std::io::stdout().lock();
     let mut out = |bytes: &[u8]| stdout.write_all(bytes).and_then(|_| stdout.flush());
-    match crate::machines::logs::console(&source, &args.machine, args.lines, args.follow, &mut out) {
+    let nix = args.nix.nix_or_why(&source);
+    match crate::machines::logs::console_of_named(
+        &source,
+        nix.as_ref().map_err(Clone::clone),
+        &args.machine,
+        args.lines,
+        args.follow,
+        &mut out,
+    ) {
         // A reader that stopped early (`| head`).
         Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => {
             Ok(Status::Clean)
@@ -188,7 +202,13 @@ pub fn logs(args: LogsArgs) -> anyhow::Result<Status> {
 
 pub fn down(args: DownArgs) -> anyhow::Result<Status> {
     let source = args.at.source()?;
-    for s in fleet::down(&source, &args.machines, Duration::from_secs(args.timeout))? {
+    let nix = args.nix.nix_or_why(&source);
+    let stopped =
+        fleet::down(&source, &args.machines, Duration::from_secs(args.timeout), nix.as_ref().map_err(Clone::clone))?;
+    if stopped.is_empty() {
+        eprintln!("nothing to stop: no machine runs");
+    }
+    for s in stopped {
         match s {
             Stopped::NotRunning(m) => eprintln!("{m}: not running"),
             Stopped::Killed(m) => {
@@ -241,7 +261,14 @@ pub fn status(args: StatusArgs) -> anyhow::Result<Status> {
 
 pub fn clean(args: CleanArgs) -> anyhow::Result<Status> {
     let source = args.at.source()?;
-    let cleaned = fleet::clean(&source, &args.machines)?;
+    let nix = args.nix.nix_or_why(&source);
+    let cleaned = fleet::clean(&source, &args.machines, nix.as_ref().map_err(Clone::clone))?;
+    if cleaned.removed.is_empty() && cleaned.running.is_empty() {
+        eprintln!(
+            "nothing to clean: {}",
+            if args.machines.is_empty() { "no machine has state" } else { "no state kept for it" }
+        );
+    }
     for m in &cleaned.removed {
         println!("{m}: removed its disk image and state");
     }

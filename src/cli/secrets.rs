@@ -34,11 +34,15 @@ pub fn run(args: SecretsArgs) -> anyhow::Result<Status> {
 
 fn human(report: &Report, root: &str) -> String {
     let mut out = String::new();
-    let key = report.key.strip_prefix(root).unwrap_or(&report.key).display().to_string();
+    let with_secrets: Vec<_> = report.machines.iter().filter(|m| !m.secrets.is_empty()).collect();
+    let (Some(key), Some(r)) = (&report.key, &report.recipient) else {
+        out += "No machine has sops-nix or agenix secrets, so the VMs need no age identity (nixvm makes one when a machine has secrets).\n";
+        return out;
+    };
+    let key = key.strip_prefix(root).unwrap_or(key).display().to_string();
     let made = if report.made { ", made now" } else { "" };
     out += &format!("The VMs' age identity: {key} (private, never commit it{made})\n");
-    out += &format!("Its recipient: {}\n", report.recipient);
-    let with_secrets: Vec<_> = report.machines.iter().filter(|m| !m.secrets.is_empty()).collect();
+    out += &format!("Its recipient: {r}\n");
     if with_secrets.is_empty() {
         out += "\nNo machine has sops-nix or agenix secrets.\n";
         return out;
@@ -68,7 +72,6 @@ fn human(report: &Report, root: &str) -> String {
     sops_files.dedup();
     rules.sort_unstable();
     rules.dedup();
-    let r = &report.recipient;
     if !sops_files.is_empty() {
         out += &format!(
             "\nFor {}: in .sops.yaml, add the recipient as a key and to the age list of each creation rule \

@@ -13,6 +13,8 @@ pub struct SshArgs {
     machine: String,
     #[command(flatten)]
     at: At,
+    #[command(flatten)]
+    nix: NixFlags,
     /// A command to run instead of a login shell, after `--`.
     #[arg(last = true)]
     command: Vec<String>,
@@ -36,7 +38,8 @@ pub struct DeployArgs {
 
 pub fn ssh(args: SshArgs) -> anyhow::Result<ExitCode> {
     let source = args.at.source()?;
-    Err(ssh::ssh(&source, &args.machine, &args.command))
+    let nix = args.nix.nix_or_why(&source);
+    Err(ssh::ssh(&source, &args.machine, &args.command, nix.as_ref().map_err(Clone::clone)))
 }
 
 pub fn deploy(args: DeployArgs) -> anyhow::Result<Status> {

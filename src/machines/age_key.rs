@@ -105,6 +105,12 @@ pub struct Ensured {
     pub made: bool,
 }
 
+/// The source's identity when it has one (nothing is made).
+pub fn existing(source: &Source) -> anyhow::Result<Option<Ensured>> {
+    let path = dir(source).join(FILE);
+    Ok(read(&path)?.map(|identity| Ensured { identity, path, made: false }))
+}
+
 /// The source's identity, made when there is none (written aside and
 /// moved in place only if no other nixvm made one meanwhile; 0600 in a
 /// 0700 directory).

@@ -115,17 +115,10 @@ fn vm_system(vm: &Path) -> anyhow::Result<PathBuf> {
     std::fs::read_link(vm.join("system")).with_context(|| format!("{} has no `system` link", vm.display()))
 }
 
-/// The source's machines, by one evaluation of their names only.
-pub fn list_machines(nix: &Nix, source: &Source) -> anyhow::Result<Vec<String>> {
-    let installable = source.configurations(nix, Variant::Hardware)?;
-    let names = nix.eval_json(source.dir(), &installable, Some("builtins.attrNames")).map_err(|e| source.explain(e))?;
-    serde_json::from_value(names).context("nix listed the machines in an unexpected form")
-}
-
 /// Nix failed to build one machine's installable: when the machine does
 /// not exist, say that (the one case worth a second, cheap evaluation).
 fn unknown_or(nix: &Nix, source: &Source, machine: &str, err: crate::nix::NixError) -> anyhow::Error {
-    match list_machines(nix, source).map(|all| source.check_known(&[machine.to_string()], &all)) {
+    match super::known::list_machines(nix, source).map(|all| source.check_known(&[machine.to_string()], &all)) {
         Ok(Err(unknown)) => unknown,
         _ => source.explain(err),
     }

@@ -2,7 +2,6 @@
 //! parallel, each nix error mapped onto the user's files (`crate::check`),
 //! one report per file.
 
-use super::build;
 use super::source::{Both, Source};
 use super::Progress;
 use crate::check::{self, Context, Finding, Variant};
@@ -85,7 +84,7 @@ pub fn check(
     jobs: Option<usize>,
     progress: &dyn Progress,
 ) -> anyhow::Result<Checked> {
-    let all = build::list_machines(nix, source)?;
+    let all = super::known::list_machines(nix, source)?;
     source.check_known(named, &all)?;
     let machines = if named.is_empty() { all } else { named.to_vec() };
     let store_source = source.store_source(nix)?;

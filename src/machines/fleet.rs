@@ -19,8 +19,15 @@ pub enum Stopped {
 }
 
 /// Stop `named` machines (all running when empty): SIGTERM to the VM's
-/// process group, SIGKILL after `timeout`.
-pub fn down(source: &Source, named: &[String], timeout: Duration) -> anyhow::Result<Vec<Stopped>> {
+/// process group, SIGKILL after `timeout`. A named machine must be one
+/// (`nix` lists them, when one has no state).
+pub fn down(
+    source: &Source,
+    named: &[String],
+    timeout: Duration,
+    nix: Result<&Nix, String>,
+) -> anyhow::Result<Vec<Stopped>> {
+    source.check_known_or_kept(named, nix)?;
     let mut out = vec![];
     for machine in source.machines_with_state(named)? {
         let state = source.state(&machine);
@@ -124,8 +131,10 @@ pub struct Cleaned {
 }
 
 /// Remove the disk images and state of `named` machines (all stopped ones
-/// when empty). A running machine named explicitly is an error.
-pub fn clean(source: &Source, named: &[String]) -> anyhow::Result<Cleaned> {
+/// when empty). A running machine named explicitly is an error, and so is
+/// a name that is no machine (`nix` lists them, when one has no state).
+pub fn clean(source: &Source, named: &[String], nix: Result<&Nix, String>) -> anyhow::Result<Cleaned> {
+    source.check_known_or_kept(named, nix)?;
     let machines = source.machines_with_state(named)?;
     let (running, stopped): (Vec<String>, Vec<String>) =
         // A held lock is a VM starting (its build, before its pid is

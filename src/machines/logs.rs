@@ -20,6 +20,30 @@ pub fn console(
     out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
 ) -> anyhow::Result<()> {
     check_name(machine)?;
+    show(source, machine, lines, follow, out)
+}
+
+/// `console` for a machine the user named: it must be one (`nix` lists
+/// them, when it has no state).
+pub fn console_of_named(
+    source: &Source,
+    nix: Result<&crate::nix::Nix, String>,
+    machine: &str,
+    lines: Option<usize>,
+    follow: bool,
+    out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    source.check_known_or_kept(std::slice::from_ref(&machine.to_string()), nix)?;
+    show(source, machine, lines, follow, out)
+}
+
+fn show(
+    source: &Source,
+    machine: &str,
+    lines: Option<usize>,
+    follow: bool,
+    out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
     let state = source.state(machine);
     let path = state.dir.join(super::start::CONSOLE_LOG);
     let mut file = match std::fs::File::open(&path) {

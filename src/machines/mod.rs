@@ -1,6 +1,6 @@
 //! The lifecycle layer: where machines come from (`source`), their state
 //! under `.nixvm/` (`state`), the project keys (`key` for ssh, `age_key`
-//! for the VMs' secrets), creating a project
+//! for the VMs' secrets), which names are machines (`known`), creating a project
 //! (`project`), evaluating and building (`build`), starting (`start`),
 //! stopping and listing (`fleet`), console logs (`logs`), logging in and
 //! deploying (`ssh`), the VMs' secrets (`secrets`), and
@@ -12,6 +12,7 @@ pub mod build;
 pub mod check;
 pub mod fleet;
 pub mod key;
+pub mod known;
 pub mod logs;
 mod process;
 pub mod project;

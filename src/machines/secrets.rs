@@ -75,10 +75,11 @@ pub struct MachineSecrets {
 /// What `nixvm secrets` reports.
 #[derive(Serialize, Debug)]
 pub struct Report {
-    /// The VMs' age recipient (`age1...`).
-    pub recipient: String,
+    /// The VMs' age recipient (`age1...`); none when no machine has
+    /// secrets and no identity was made before.
+    pub recipient: Option<String>,
     /// The key file (private: 0600, under `.nixvm/`).
-    pub key: PathBuf,
+    pub key: Option<PathBuf>,
     /// The key was made by this call.
     pub made: bool,
     pub machines: Vec<MachineSecrets>,
@@ -92,13 +93,13 @@ struct Evaluated {
     file: String,
 }
 
-/// The identity (made when there is none) and the secrets of the named
-/// machines' VMs (all when none is named), in one evaluation.
+/// The secrets of the named machines' VMs (all when none is named), in
+/// one evaluation, and the identity: made when there is none and a
+/// machine has secrets.
 pub fn secrets(nix: &Nix, source: &Source, named: &[String]) -> anyhow::Result<Report> {
     for m in named {
         super::source::check_name(m)?;
     }
-    let age_key::Ensured { identity, path: key, made } = age_key::ensure(source)?;
     let names = serde_json::to_string(named)?;
     // A secret's file: sops-nix's per-secret sopsFile defaults to
     // sops.defaultSopsFile, which may be undefined (an error only when
@@ -112,7 +113,7 @@ pub fn secrets(nix: &Nix, source: &Source, named: &[String]) -> anyhow::Result<R
          info = n: let c = cs.${{n}}.config.virtualisation.vmVariant; in {{ machine = n; secrets = \
            of \"sops-nix\" (c.sops.secrets or {{ }}) (s: s.sopsFile or c.sops.defaultSopsFile) \
            ++ of \"agenix\" (c.age.secrets or {{ }}) (s: s.file); }}; \
-         in map info (if named == [ ] then builtins.attrNames cs else builtins.filter (n: cs ? ${{n}}) named)",
+         in {{ all = builtins.attrNames cs; machines = map info (if named == [ ] then builtins.attrNames cs else builtins.filter (n: cs ? ${{n}}) named); }}",
         names = crate::nixstr::string_literal(&names),
     );
     let installable = source.configurations(nix, Variant::Vm)?;
@@ -122,12 +123,20 @@ pub fn secrets(nix: &Nix, source: &Source, named: &[String]) -> anyhow::Result<R
         machine: String,
         secrets: Vec<Evaluated>,
     }
-    let evaluated: Vec<Machine> =
-        serde_json::from_value(value).context("nix described the machines' secrets in an unexpected form")?;
-    if !named.is_empty() {
-        let all: Vec<String> = evaluated.iter().map(|m| m.machine.clone()).collect();
-        source.check_known(named, &all)?;
+    #[derive(Deserialize)]
+    struct Evaluation {
+        all: Vec<String>,
+        machines: Vec<Machine>,
     }
+    let Evaluation { all, machines: evaluated } =
+        serde_json::from_value(value).context("nix described the machines' secrets in an unexpected form")?;
+    source.check_known(named, &all)?;
+    let ensured = if evaluated.iter().any(|m| !m.secrets.is_empty()) {
+        Some(age_key::ensure(source)?)
+    } else {
+        age_key::existing(source)?
+    };
+    let recipient = ensured.as_ref().map(|e| e.identity.recipient.clone()).unwrap_or_default();
     let machines = evaluated
         .into_iter()
         .map(|m| MachineSecrets {
@@ -136,13 +145,18 @@ pub fn secrets(nix: &Nix, source: &Source, named: &[String]) -> anyhow::Result<R
                 .secrets
                 .into_iter()
                 .map(|s| {
-                    let access = access(s.manager, &s.file, &identity.recipient, source.dir());
+                    let access = access(s.manager, &s.file, &recipient, source.dir());
                     Secret { manager: s.manager, name: s.name, file: shown(&s.file, source.dir()), access }
                 })
                 .collect(),
         })
         .collect();
-    Ok(Report { recipient: identity.recipient, key, made, machines })
+    Ok(Report {
+        recipient: ensured.as_ref().map(|e| e.identity.recipient.clone()),
+        key: ensured.as_ref().map(|e| e.path.clone()),
+        made: ensured.is_some_and(|e| e.made),
+        machines,
+    })
 }
 
 /// Whether the VM's recipient can open `file` (a path Nix gave: in the

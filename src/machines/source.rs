@@ -14,6 +14,7 @@
 //!   (which ignores itself), the user's `flake.lock` pins nixpkgs, and
 //!   `nixosConfigurations.M` stays the hardware.
 
+pub use super::known::check_name;
 use super::state::{self, MachineState};
 use crate::check::Variant;
 use anyhow::{bail, Context as _};
@@ -148,6 +149,15 @@ impl Source {
             ));
         }
         Ok(Source { kind, root, warnings })
+    }
+
+    /// Where its machines are, for people: "in this project", "in this
+    /// flake".
+    pub fn place(&self) -> &'static str {
+        match self.kind {
+            Kind::Project => "in this project",
+            Kind::Flake { .. } => "in this flake",
+        }
     }
 
     /// What kind of source this is, for people.
@@ -411,42 +421,6 @@ impl Source {
             Kind::Flake { .. } => None,
         }
     }
-
-    /// `named` checked against the machines there are (`all`): names,
-    /// then existence.
-    pub fn check_known(&self, named: &[String], all: &[String]) -> anyhow::Result<()> {
-        let here = match self.kind {
-            Kind::Project => "in this project",
-            Kind::Flake { .. } => "in this flake",
-        };
-        for m in named {
-            check_name(m)?;
-            if !all.contains(m) {
-                bail!("no machine `{m}` {here} (machines: {})", all.join(", "));
-            }
-        }
-        Ok(())
-    }
-
-    /// The machines with state here (for commands that need no nix):
-    /// `named` when given, else every machine directory under `.nixvm/`.
-    pub fn machines_with_state(&self, named: &[String]) -> anyhow::Result<Vec<String>> {
-        if !named.is_empty() {
-            named.iter().try_for_each(|m| check_name(m))?;
-            return Ok(named.to_vec());
-        }
-        let mut out = vec![];
-        if let Ok(entries) = std::fs::read_dir(self.state_dir()) {
-            for e in entries.flatten() {
-                let name = e.file_name().to_string_lossy().into_owned();
-                if e.path().is_dir() && crate::project::is_machine_name(&name) {
-                    out.push(name);
-                }
-            }
-        }
-        out.sort();
-        Ok(out)
-    }
 }
 
 /// See `Source::both_configurations`: the hardware configurations are at
@@ -571,12 +545,4 @@ fn hive_alone(flake_nix: &str) -> Option<String> {
 /// A nixvm project's root: `flake.nix` and `nixvm/vm.nix`.
 fn is_project(dir: &Path) -> bool {
     dir.join("flake.nix").is_file() && dir.join("nixvm/vm.nix").is_file()
-}
-
-/// A machine name from the user: a Nix identifier and a safe file name.
-pub fn check_name(machine: &str) -> anyhow::Result<()> {
-    if !crate::project::is_machine_name(machine) {
-        bail!("`{machine}` is not a machine name");
-    }
-    Ok(())
 }

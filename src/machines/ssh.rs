@@ -144,8 +144,12 @@ pub fn await_vm(root: &Path, machine: &str, pid: i32) -> bool {
 }
 
 /// Replace nixvm with `ssh` into `machine` as root (a login shell, or
-/// `command`); returns only when ssh cannot be started, with why.
-pub fn ssh(source: &Source, machine: &str, command: &[String]) -> anyhow::Error {
+/// `command`); returns only when ssh cannot be started, with why. The
+/// machine must be one (`nix` lists them, when it has no state).
+pub fn ssh(source: &Source, machine: &str, command: &[String], nix: Result<&Nix, String>) -> anyhow::Error {
+    if let Err(e) = source.check_known_or_kept(std::slice::from_ref(&machine.to_string()), nix) {
+        return e;
+    }
     let config = match running(source, machine) {
         Ok((_, _, config)) => config,
         Err(e) => return e,
@@ -219,6 +223,7 @@ pub fn deploy(
     progress: &dyn Progress,
     output: &mut dyn FnMut(&str),
 ) -> anyhow::Result<Deployed> {
+    source.check_known_or_kept(std::slice::from_ref(&machine.to_string()), Ok(nix))?;
     let (state, port, config) = running(source, machine)?;
     ssh_batch(&config, "true", progress, &mut |_| {}).with_context(|| {
         format!(

@@ -177,9 +177,17 @@ pub fn prepare_run(
 ) -> anyhow::Result<Prepared> {
     // Claimed before the build (a running machine or a taken port is said
     // before a long build); the lock is held through it and handed to the VM.
+    let new = !source.state(machine).dir.exists();
     let claimed = claim(source, machine, forwards)?;
     let watching = AnnounceOnStart { progress, root: source.dir(), machine, started: Default::default() };
-    let built = build::build_machine(nix, source, machine, &watching)?;
+    let built = match build::build_machine(nix, source, machine, &watching) {
+        Err(e) if new && e.is::<super::known::UnknownMachine>() => {
+            // Nothing is kept for a name that is no machine.
+            let _ = std::fs::remove_dir_all(&claimed.0.dir);
+            return Err(e);
+        }
+        b => b?,
+    };
     progress.finish();
     prepare(source, claimed, &built, console, forwards)
 }
