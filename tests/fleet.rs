@@ -409,3 +409,59 @@ fn up_forwards_ports_and_status_lists_them() {
     let server = s["machines"].as_array().unwrap().iter().find(|m| m["name"] == "server").unwrap().clone();
     assert_eq!(server["forwards"], serde_json::json!([format!("127.0.0.1:{web}:80")]), "{s}");
 }
+
+/// A running machine whose state files were damaged (a crash, a full
+/// disk) is still found by `status`, `up` and `down`: by the processes
+/// whose environment names its state directory, the files recorded again
+/// from what the VM's environment says.
+#[test]
+fn damaged_state_files_hide_no_vm() {
+    if common::nix("damaged_state_files_hide_no_vm").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = network(tmp.path(), "build-vms.nix");
+    let _down = common::Down(proj.clone());
+    up(&proj, &["client", "--forward", "18080:80"]).code(0);
+    let state = proj.join(".nixvm/client");
+    let first = status(&proj);
+    let client = |s: &serde_json::Value| s["machines"][0].clone();
+    let (pid, port) = (client(&first)["pid"].as_i64().unwrap(), client(&first)["ssh_port"].as_u64().unwrap());
+    assert!(alive(pid));
+
+    for damage in ["missing", "garbage", "stale"] {
+        match damage {
+            "missing" => std::fs::remove_file(state.join("pid")).unwrap(),
+            "garbage" => std::fs::write(state.join("pid"), "4\0\0x").unwrap(),
+            // Another live process of ours, which is no VM.
+            _ => std::fs::write(state.join("pid"), format!("{}\n", std::process::id())).unwrap(),
+        }
+        let s = status(&proj);
+        assert_eq!(client(&s)["running"], true, "{damage} pid file: {s}");
+        assert_eq!(client(&s)["pid"].as_i64(), Some(pid), "{damage} pid file: the VM, not one of its children: {s}");
+        assert_eq!(std::fs::read_to_string(state.join("pid")).unwrap().trim(), pid.to_string(), "recorded again");
+    }
+
+    // The ports, from the VM's environment.
+    std::fs::write(state.join("ssh-port"), "port?").unwrap();
+    std::fs::write(state.join("forwards"), "\u{0}\u{0}").unwrap();
+    let s = status(&proj);
+    assert_eq!(client(&s)["ssh_port"].as_u64(), Some(port), "{s}");
+    assert_eq!(client(&s)["forwards"], serde_json::json!(["127.0.0.1:18080:80"]), "{s}");
+    assert_eq!(std::fs::read_to_string(state.join("ssh-port")).unwrap().trim(), port.to_string());
+
+    // `up` sees it running and starts no second VM.
+    std::fs::remove_file(state.join("pid")).unwrap();
+    let again = up(&proj, &["client"]).code(0).get_output().stderr.clone();
+    assert!(String::from_utf8_lossy(&again).contains("already running: client"), "{}", String::from_utf8_lossy(&again));
+
+    // `down` stops it, whatever the pid file says.
+    std::fs::remove_file(state.join("pid")).unwrap();
+    nixvm().args(["down", "client", "--timeout", "5", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(0);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while alive(pid) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(!alive(pid), "the VM was left running");
+    assert_eq!(client(&status(&proj))["running"], false);
+}

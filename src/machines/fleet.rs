@@ -106,11 +106,15 @@ pub fn status(nix: Result<&Nix, String>, source: &Source) -> anyhow::Result<Repo
             let pid = state.running_pid();
             let disk = state.disk_image();
             let booted_for = state.read("disk-system");
+            let (ssh_port, forwards) = match pid {
+                Some(pid) => state.running_ports(pid),
+                None => (state.ssh_port(), vec![]),
+            };
             MachineStatus {
                 running: pid.is_some(),
                 pid,
-                ssh_port: state.ssh_port(),
-                forwards: if pid.is_some() { state.forwards() } else { vec![] },
+                ssh_port,
+                forwards,
                 disk_stale: disk.exists()
                     && booted_for.is_some()
                     && current.is_some()

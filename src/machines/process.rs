@@ -130,6 +130,48 @@ pub fn has_environment(pid: i32, entry: &str) -> bool {
     environment_has(pid, |e| e == entry.as_bytes()).unwrap_or(false)
 }
 
+/// The value of the variable `name` in the environment process `pid` was
+/// started with.
+pub fn variable(pid: i32, name: &str) -> Option<String> {
+    let environ = std::fs::read(format!("/proc/{pid}/environ")).ok()?;
+    let prefix = format!("{name}=");
+    environ
+        .split(|b| *b == 0)
+        .find_map(|e| e.strip_prefix(prefix.as_bytes()))
+        .map(|v| String::from_utf8_lossy(v).into_owned())
+}
+
+/// The process started with `entry` (`NAME=VALUE`) in its environment
+/// whose parent was not (the first of a tree that inherited it: a VM,
+/// not the programs it started); the oldest such when there are several.
+/// Every process of this user is looked at: for when the pid file is lost.
+pub fn find_by_environment(entry: &str) -> Option<i32> {
+    let marked: Vec<(i32, i32, u64)> = std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| has_environment(*pid, entry) && alive(*pid))
+        .filter_map(|pid| {
+            let (parent, started) = parent_and_start(pid)?;
+            Some((pid, parent, started))
+        })
+        .collect();
+    marked
+        .iter()
+        .filter(|(_, parent, _)| !marked.iter().any(|(pid, _, _)| pid == parent))
+        .min_by_key(|(pid, _, started)| (*started, *pid))
+        .map(|(pid, _, _)| *pid)
+}
+
+/// A process's parent and its start time (clock ticks after boot), from
+/// `/proc/PID/stat`.
+fn parent_and_start(pid: i32) -> Option<(i32, u64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // After the parenthesised name: state, ppid, ... starttime (field 22).
+    let fields: Vec<&str> = stat.rsplit_once(") ")?.1.split_whitespace().collect();
+    Some((fields.get(1)?.parse().ok()?, fields.get(19)?.parse().ok()?))
+}
+
 /// Whether process `pid` was started with the variable `name` set; `None`
 /// when its environment cannot be read.
 pub fn has_variable(pid: i32, name: &str) -> Option<bool> {
@@ -170,6 +212,30 @@ pub fn signal_group(pid: i32, signal: i32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_process_of_a_marked_tree_is_found() {
+        let mark = format!("NIXVM_TEST_MARK={}", std::process::id());
+        let (name, value) = mark.split_once('=').unwrap();
+        // A shell marked, with a marked child of its own.
+        let mut child =
+            std::process::Command::new("sh").args(["-c", "sleep 30 & wait"]).env(name, value).spawn().unwrap();
+        let pid = child.id() as i32;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let found = loop {
+            let found = find_by_environment(&mark);
+            if found.is_some() || std::time::Instant::now() > deadline {
+                break found;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert_eq!(found, Some(pid));
+        assert_eq!(variable(pid, name).as_deref(), Some(value));
+        signal_group(pid, libc::SIGKILL);
+        let _ = child.kill();
+        child.wait().unwrap();
+        assert_eq!(find_by_environment("NIXVM_TEST_MARK=nobody"), None);
+    }
 
     #[test]
     fn an_unreaped_child_has_ended() {

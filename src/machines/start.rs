@@ -152,6 +152,8 @@ fn prepare(
     state.prepare_start(port, &crate::runtime::disk_image_in_use(&settings, current), &built.system)?;
     state.record_forwards(&all)?;
     let mut env = crate::runtime::run_environment(&settings, current);
+    let listed: Vec<String> = all.iter().map(ToString::to_string).collect();
+    env.push((crate::runtime::FORWARDS_VARIABLE.to_string(), listed.join(" ")));
     // A VM whose secrets decrypt with the project's age identity (the VM
     // module asks for a share when the machine has sops-nix or agenix):
     // made on first use, handed over as the machine's own copy.

@@ -20,6 +20,9 @@ pub fn known_hosts(project: &Path) -> PathBuf {
 
 /// The file a machine's VM holds an exclusive lock on.
 const LOCK: &str = "lock";
+/// The forwarded ssh port, and the other forwards, of the last start.
+const SSH_PORT: &str = "ssh-port";
+const FORWARDS: &str = "forwards";
 
 /// `fcntl(fd, cmd, ...)` for a lock of type `kind` on the whole file;
 /// the lock description the kernel fills in.
@@ -84,20 +87,33 @@ impl MachineState {
         crate::runtime::disk_image(&self.dir, &self.machine)
     }
 
+    /// The ssh port recorded at the last start.
     pub fn ssh_port(&self) -> Option<u16> {
-        self.read("ssh-port").and_then(|p| p.parse().ok())
+        self.read(SSH_PORT).and_then(|p| p.parse().ok())
     }
 
     /// The pid of the machine's VM when it is running: its lock is held
-    /// (see `lock`) and the recorded pid is that VM. A stale pid file (the
-    /// process is gone, or is another program now) counts as not running.
-    /// The run script ends by `exec`ing QEMU, so the command line changes;
-    /// the environment it was started with (`NIXVM_STATE=<this directory>`)
-    /// stays.
+    /// (see `lock`) and the process is that VM, recognised by the
+    /// environment it was started with (`NIXVM_STATE=<this directory>`):
+    /// the run script ends by `exec`ing QEMU, so the command line changes,
+    /// the environment stays. The recorded pid is asked first; when the
+    /// pid file is missing, damaged or stale while the lock is held (a
+    /// crash, a full disk), the VM is found among the processes by that
+    /// environment and its pid recorded again: nothing nixvm started goes
+    /// unseen.
     pub fn running_pid(&self) -> Option<i32> {
-        let pid: i32 = self.read("pid")?.parse().ok()?;
+        if !self.lock_held() {
+            return None;
+        }
         let mark = format!("{}={}", crate::runtime::STATE_VARIABLE, self.dir.display());
-        (self.lock_held() && super::process::has_environment(pid, &mark)).then_some(pid)
+        if let Some(pid) = self.read("pid").and_then(|p| p.parse::<i32>().ok()) {
+            if pid > 0 && super::process::has_environment(pid, &mark) {
+                return Some(pid);
+            }
+        }
+        let pid = super::process::find_by_environment(&mark)?;
+        let _ = self.write("pid", pid);
+        Some(pid)
     }
 
     /// Whether a VM holds the machine's lock: asked of the kernel
@@ -136,17 +152,58 @@ impl MachineState {
     /// The forwarded ssh port of the running VM, or a clear error.
     pub fn running_ssh_port(&self) -> anyhow::Result<u16> {
         let m = &self.machine;
-        if self.running_pid().is_none() {
+        let Some(pid) = self.running_pid() else {
             anyhow::bail!("{m} is not running (start it with `nixvm up {m}` or `nixvm run {m}`)");
-        }
-        self.ssh_port().with_context(|| format!("{m} runs but its ssh port was not recorded; restart it"))
+        };
+        self.port_of(pid).with_context(|| {
+            format!(
+                "{m} runs, but {} is missing or damaged and its VM does not say its ssh port (an older nixvm started it); restart it: nixvm down {m}; nixvm up {m}",
+                self.dir.join(SSH_PORT).display()
+            )
+        })
+    }
+
+    /// The ssh port of the running VM `pid`: as recorded, else as its
+    /// environment says (recorded again).
+    fn port_of(&self, pid: i32) -> Option<u16> {
+        self.ssh_port().or_else(|| {
+            let port = super::process::variable(pid, crate::runtime::SSH_PORT_VARIABLE)?.parse().ok()?;
+            let _ = self.write(SSH_PORT, port);
+            Some(port)
+        })
+    }
+
+    /// The ssh port and forwards of the running VM `pid` (`status`): as
+    /// recorded, else as its environment says. A forward that cannot be
+    /// told is said so in the list.
+    pub fn running_ports(&self, pid: i32) -> (Option<u16>, Vec<String>) {
+        let recorded = self.read(FORWARDS).map(|t| {
+            t.lines()
+                .filter(|l| !l.is_empty())
+                .map(|l| crate::runtime::Forward::parse(l).map(|f| f.to_string()))
+                .collect()
+        });
+        let forwards = match recorded {
+            Some(Ok(list)) => list,
+            _ => match super::process::variable(pid, crate::runtime::FORWARDS_VARIABLE) {
+                Some(list) => {
+                    let list: Vec<String> = list.split_whitespace().map(str::to_string).collect();
+                    let _ = self.write(FORWARDS, list.join("\n"));
+                    list
+                }
+                None => {
+                    vec![format!("(unknown: {} is damaged; restart the machine)", self.dir.join(FORWARDS).display())]
+                }
+            },
+        };
+        (self.port_of(pid), forwards)
     }
 
     /// Before the VM starts: remember the port; when the run script is
     /// about to create a new disk image (`image`), record the system it is
     /// made for and forget the old image's host key.
     pub fn prepare_start(&self, port: u16, image: &Path, system: &Path) -> anyhow::Result<()> {
-        self.write("ssh-port", port)?;
+        self.write(SSH_PORT, port)?;
         if !image.exists() {
             self.write("disk-system", system.display())?;
             forget_host_key(&self.project, &self.machine)?;
@@ -158,14 +215,7 @@ impl MachineState {
     /// line).
     pub fn record_forwards(&self, forwards: &[crate::runtime::Forward]) -> anyhow::Result<()> {
         let text: String = forwards.iter().map(|f| format!("{f}\n")).collect();
-        self.write("forwards", text.trim_end())
-    }
-
-    /// What `record_forwards` recorded.
-    pub fn forwards(&self) -> Vec<String> {
-        self.read("forwards")
-            .map(|t| t.lines().map(str::to_string).filter(|l| !l.is_empty()).collect())
-            .unwrap_or_default()
+        self.write(FORWARDS, text.trim_end())
     }
 
     /// After the VM started: its pid. The last VM's file goes first: a

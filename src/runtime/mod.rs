@@ -78,6 +78,11 @@ pub fn segment_address(machines: &[String], machine: &str) -> Option<Ipv4Addr> {
 
 /// The variable naming a VM's state directory in its environment.
 pub const STATE_VARIABLE: &str = "NIXVM_STATE";
+/// The variables saying a VM's forwarded ssh port and its other forwards
+/// (`Forward`'s form, space-separated), in its environment: what the
+/// state files record, kept where no crash or full disk can lose it.
+pub const SSH_PORT_VARIABLE: &str = "NIXVM_SSH_PORT";
+pub const FORWARDS_VARIABLE: &str = "NIXVM_FORWARDS";
 
 /// What the run script of a machine is given.
 #[derive(Debug, Clone)]
@@ -105,8 +110,11 @@ pub fn run_environment(s: &RunSettings, current: impl Fn(&str) -> Option<String>
         _ => extra.to_string(),
     };
     // Marks the VM's processes as this machine's, through the run script's
-    // final `exec` of QEMU (see `cli::state`).
-    let mut env = vec![(STATE_VARIABLE.to_string(), s.state.display().to_string())];
+    // final `exec` of QEMU (see `machines::state`), with its ports.
+    let mut env = vec![
+        (STATE_VARIABLE.to_string(), s.state.display().to_string()),
+        (SSH_PORT_VARIABLE.to_string(), s.ssh_port.to_string()),
+    ];
     if current("NIX_DISK_IMAGE").is_none() {
         env.push(("NIX_DISK_IMAGE".into(), disk_image(s.state, s.machine).display().to_string()));
     }
