@@ -3,7 +3,7 @@
 
 use super::flags::{At, NixFlags};
 use super::output::Status;
-use crate::machines::ssh;
+use crate::machines::{deploy, ssh};
 use crate::runtime::Activation;
 use std::process::ExitCode;
 
@@ -48,17 +48,18 @@ pub fn deploy(args: DeployArgs) -> anyhow::Result<Status> {
     let reporter = args.nix.reporter(false);
     let machine = &args.machine;
     let activation = if args.dry_run { Activation::DryActivate } else { Activation::Test };
-    let d =
-        ssh::deploy(&nix, &source, machine, activation, args.copy_closure, &reporter, &mut |line| println!("{line}"))?;
+    let d = deploy::deploy(&nix, &source, machine, activation, args.copy_closure, &reporter, &mut |line| {
+        println!("{line}")
+    })?;
     match d.transfer {
-        ssh::Transfer::Registered { paths, bytes } => println!(
+        deploy::Transfer::Registered { paths, bytes } => println!(
             "{machine}: registered {paths} store paths in the VM's Nix database, copied nothing (it reads the host's store; sent their registration, {bytes} bytes)"
         ),
-        ssh::Transfer::CopiedUncounted => println!("{machine}: copied the closure over ssh"),
-        ssh::Transfer::Copied { paths: 0, .. } => {
+        deploy::Transfer::CopiedUncounted => println!("{machine}: copied the closure over ssh"),
+        deploy::Transfer::Copied { paths: 0, .. } => {
             println!("{machine}: copied nothing over ssh (the VM has the whole closure)")
         }
-        ssh::Transfer::Copied { paths, bytes } => {
+        deploy::Transfer::Copied { paths, bytes } => {
             println!("{machine}: copied {paths} store paths over ssh, {} ({bytes} bytes)", super::output::size(bytes))
         }
     }

@@ -2,14 +2,16 @@
 //! under `.nixvm/` (`state`), the project keys (`key` for ssh, `age_key`
 //! for the VMs' secrets), which names are machines (`known`), creating a project
 //! (`project`), evaluating and building (`build`), starting (`start`),
-//! stopping and listing (`fleet`), console logs (`logs`), logging in and
-//! deploying (`ssh`), the VMs' secrets (`secrets`), and
+//! stopping and listing (`fleet`), console logs (`logs`), ssh's one home
+//! (`connection`), logging in and waiting for ssh (`ssh`), updating in place (`deploy`), the VMs' secrets (`secrets`), and
 //! `check`'s evaluations. It returns data that `cli` prints. With `nix`,
 //! the only layer that starts programs, all through `process`.
 
 pub mod age_key;
 pub mod build;
 pub mod check;
+pub mod connection;
+pub mod deploy;
 pub mod fleet;
 pub mod key;
 pub mod known;

@@ -73,7 +73,7 @@ pub fn spawn_detached(program: &Path, args: &[&std::ffi::OsStr]) -> std::io::Res
 }
 
 /// Run `program ARGS` to completion with `input` on its stdin; its output.
-pub fn output_with_input(program: &str, args: &[&std::ffi::OsStr], input: &[u8]) -> std::io::Result<Output> {
+pub fn output_with_input(program: &str, args: &[impl AsRef<std::ffi::OsStr>], input: &[u8]) -> std::io::Result<Output> {
     use std::io::Write;
     let mut child =
         Command::new(program).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
@@ -101,7 +101,7 @@ pub fn output(program: &str, args: &[&std::ffi::OsStr]) -> std::io::Result<Outpu
 /// chatty program cannot fill the pipe).
 pub fn stream_lines(
     program: &str,
-    args: &[&std::ffi::OsStr],
+    args: &[impl AsRef<std::ffi::OsStr>],
     mut line: impl FnMut(&str),
 ) -> std::io::Result<(ExitStatus, String)> {
     let mut child =
@@ -217,9 +217,10 @@ mod tests {
     fn the_first_process_of_a_marked_tree_is_found() {
         let mark = format!("NIXVM_TEST_MARK={}", std::process::id());
         let (name, value) = mark.split_once('=').unwrap();
-        // A shell marked, with a marked child of its own.
+        // A marked process with a marked child of its own (timeout runs
+        // sleep).
         let mut child =
-            std::process::Command::new("sh").args(["-c", "sleep 30 & wait"]).env(name, value).spawn().unwrap();
+            std::process::Command::new("timeout").args(["30", "sleep", "30"]).env(name, value).spawn().unwrap();
         let pid = child.id() as i32;
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         let found = loop {
