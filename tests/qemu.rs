@@ -8,7 +8,7 @@
 
 mod common;
 
-use nixvm::runtime::{console_log_args, run_environment, RunSettings, Segment};
+use nixvm::runtime::{console_log_args, run_environment, RunSettings, Segment, SEGMENT_NETDEV};
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
@@ -110,7 +110,10 @@ fn real_qemu_accepts_the_segment_and_the_forward() {
             console: i == 1,
             segment: Some(segment),
             forwards: &[],
+            monitor: None,
         };
+        let monitor = tmp.path().join(format!("{machine}.monitor"));
+        let settings = RunSettings { monitor: Some(&monitor), ..settings };
         let env = run_environment(&settings, |_| None);
         // The console of `run --console`, also kept in a log (its path with
         // a comma, which QEMU reads doubled).
@@ -118,16 +121,43 @@ fn real_qemu_accepts_the_segment_and_the_forward() {
         let args = if settings.console { console_log_args(&log) } else { vec![] };
         let qmp = tmp.path().join(format!("{machine}.qmp"));
         let child = start(&qemu, &env, &args, &qmp);
-        running.push((child, qmp, port));
+        running.push((child, qmp, port, monitor));
     }
-    for (child, qmp, port) in &mut running {
+    for (child, qmp, port, monitor) in &mut running {
         // Wait for the forward, then look at who listens.
         let deadline = Instant::now() + Duration::from_secs(20);
         while listeners(*port).is_empty() && Instant::now() < deadline && child.try_wait().unwrap().is_none() {
             std::thread::sleep(Duration::from_millis(50));
         }
         assert_eq!(listeners(*port), vec!["127.0.0.1".to_string()], "the ssh forward listens on loopback only");
+        // The monitor `nixvm test` uses: the segment's link goes down and up.
+        for command in [format!("set_link {SEGMENT_NETDEV} off"), format!("set_link {SEGMENT_NETDEV} on")] {
+            let answer = hmp(monitor, &command);
+            assert!(!answer.to_lowercase().contains("error") && !answer.contains("not found"), "{command}: {answer}");
+        }
         check_paused_and_quit(child, qmp);
     }
     assert!(tmp.path().join("web, console.log").is_file(), "QEMU opens the console log");
+}
+
+/// One command to QEMU's human monitor at `socket`; what it answered
+/// (up to its next prompt).
+fn hmp(socket: &Path, command: &str) -> String {
+    let stream = UnixStream::connect(socket).unwrap_or_else(|e| panic!("monitor {socket:?}: {e}"));
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut writer = stream;
+    let mut until_prompt = || {
+        let mut seen = vec![];
+        while !seen.ends_with(b"(qemu) ") {
+            let mut byte = [0u8];
+            std::io::Read::read_exact(&mut reader, &mut byte).expect("the monitor answers");
+            seen.push(byte[0]);
+        }
+        String::from_utf8_lossy(&seen).into_owned()
+    };
+    let banner = until_prompt();
+    assert!(banner.contains("QEMU"), "{banner}");
+    writeln!(writer, "{command}").unwrap();
+    until_prompt()
 }

@@ -211,3 +211,14 @@ fn nixvm_never_starts_a_shell() {
     }
     assert_eq!(offenders, Vec::<String>::new());
 }
+
+/// Words in the guest commands of `nixvm test` reach the guest's bash
+/// whole, whatever the script's text holds.
+#[test]
+fn test_commands_quote_any_text() {
+    for text in ["a'b", "$(id)", "`id`", "a\nb", "\\'", "'; exit 3; '", "\"$@\"", ""] {
+        let line = format!("printf %s {}", nixvm::runtime::test::quote(text));
+        let out = std::process::Command::new("bash").args(["-c", &line]).output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), text, "{line}");
+    }
+}

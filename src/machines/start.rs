@@ -64,6 +64,8 @@ fn check_forwards(forwards: &[Forward]) -> anyhow::Result<()> {
 /// and the machine's lock, which the VM takes over.
 /// A machine's console log in its state directory (`nixvm logs`).
 pub const CONSOLE_LOG: &str = "console.log";
+/// The name of a VM's QEMU monitor socket (`MachineState::socket`).
+pub const MONITOR: &str = "monitor";
 
 pub struct Prepared {
     pub machine: String,
@@ -136,6 +138,7 @@ fn prepare(
     }
     let taken: Vec<u16> = all.iter().filter(|f| f.protocol == Protocol::Tcp).map(|f| f.host_port).collect();
     let port = free_port(state.ssh_port(), &taken)?;
+    let monitor = state.socket(MONITOR)?;
     let settings = crate::runtime::RunSettings {
         state: &state.dir,
         machine,
@@ -147,6 +150,7 @@ fn prepare(
         console,
         segment: Some(crate::runtime::Segment::for_project(source.dir().as_os_str().as_encoded_bytes())),
         forwards,
+        monitor: Some(&monitor),
     };
     let current = |n: &str| std::env::var(n).ok();
     state.prepare_start(port, &crate::runtime::disk_image_in_use(&settings, current), &built.system)?;

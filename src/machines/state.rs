@@ -78,6 +78,20 @@ impl MachineState {
         crate::files::write_state(&self.dir.join(file), &format!("{value}\n"), 0o644)
     }
 
+    /// The path of the machine's unix socket `name` (QEMU's monitor, an
+    /// ssh ControlMaster): in its state directory, or, where that path is
+    /// too long or has a space or comma, in a private directory of this
+    /// user's under /tmp (made here).
+    pub fn socket(&self, name: &str) -> anyhow::Result<PathBuf> {
+        // SAFETY: getuid(2) cannot fail.
+        let short = PathBuf::from(format!("/tmp/nixvm-{}", unsafe { libc::getuid() }));
+        let path = crate::runtime::socket_path(&self.dir, name, &short);
+        if path.starts_with(&short) {
+            private_directory(&short)?;
+        }
+        Ok(path)
+    }
+
     /// The GC root of the VM the machine last started (`.nixvm/M/vm`).
     pub fn vm_root(&self) -> PathBuf {
         self.dir.join("vm")
@@ -238,6 +252,24 @@ impl MachineState {
         }
         forget_host_key(&self.project, &self.machine)
     }
+}
+
+/// `dir`, made when missing: it must be this user's own and private to it
+/// (a directory under /tmp that someone else made could hold their
+/// sockets).
+fn private_directory(dir: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot create {}", dir.display())),
+    }
+    let meta = std::fs::symlink_metadata(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    // SAFETY: getuid(2) cannot fail.
+    if !meta.is_dir() || meta.uid() != unsafe { libc::getuid() } || meta.mode() & 0o077 != 0 {
+        anyhow::bail!("{} is not a private directory of this user's; remove it", dir.display());
+    }
+    Ok(())
 }
 
 /// Drop the machine's lines from the project's known_hosts: a new disk

@@ -9,6 +9,7 @@ use std::net::Ipv4Addr;
 
 pub mod forward;
 pub mod switch;
+pub mod test;
 pub use forward::Forward;
 pub use switch::SwitchReport;
 
@@ -48,7 +49,7 @@ impl Segment {
     /// they contain none.
     pub fn qemu_options(&self, machine: &str) -> String {
         format!(
-            "-device virtio-net-pci,netdev=nixvm0,mac={} -netdev socket,id=nixvm0,mcast={}:{},localaddr=127.0.0.1",
+            "-device virtio-net-pci,netdev={SEGMENT_NETDEV},mac={} -netdev socket,id={SEGMENT_NETDEV},mcast={}:{},localaddr=127.0.0.1",
             mac_address(machine),
             self.group,
             self.port
@@ -100,6 +101,31 @@ pub struct RunSettings<'a> {
     pub segment: Option<Segment>,
     /// Ports forwarded besides ssh.
     pub forwards: &'a [Forward],
+    /// QEMU's monitor (HMP) on this unix socket (`socket_path`), for
+    /// `nixvm test`'s `block()`, `send_monitor_command`, `screenshot`.
+    pub monitor: Option<&'a std::path::Path>,
+}
+
+/// The id of the segment's network backend: `set_link nixvm0 off` in the
+/// monitor takes the machine off the segment.
+pub const SEGMENT_NETDEV: &str = "nixvm0";
+
+/// The longest socket path nixvm uses as it is (a unix socket's path
+/// holds at most 107 bytes; ssh's ControlPath adds a suffix of its own).
+const SOCKET_PATH_MAX: usize = 90;
+
+/// Where a VM's unix socket `name` lives: in its state directory when the
+/// path is short enough and has no whitespace or comma (QEMU_OPTS is split
+/// on spaces, QEMU options on commas), else under `short` (a private
+/// directory of the user's, such as `/tmp/nixvm-UID`) by a hash of the
+/// state directory.
+pub fn socket_path(state: &std::path::Path, name: &str, short: &std::path::Path) -> std::path::PathBuf {
+    let own = state.join(name);
+    let text = own.to_string_lossy();
+    if text.len() <= SOCKET_PATH_MAX && !text.contains(|c: char| c.is_whitespace() || c == ',') {
+        return own;
+    }
+    short.join(format!("{:016x}-{name}", fnv1a(state.as_os_str().as_encoded_bytes())))
 }
 
 /// The environment for the run script: `current` gives the variables the
@@ -136,6 +162,9 @@ pub fn run_environment(s: &RunSettings, current: impl Fn(&str) -> Option<String>
     let mut qemu_opts = vec![];
     if let Some(seg) = s.segment {
         qemu_opts.push(seg.qemu_options(s.machine));
+    }
+    if let Some(monitor) = s.monitor {
+        qemu_opts.push(format!("-monitor unix:{},server=on,wait=off", monitor.display()));
     }
     if s.console {
         qemu_opts.push("-nographic".to_string());
@@ -370,6 +399,7 @@ mod tests {
             console: true,
             segment: None,
             forwards: &[],
+            monitor: None,
         };
         let env = run_environment(&s, |n| (n == "QEMU_OPTS").then(|| "-m 2048".to_string()));
         let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
@@ -386,6 +416,20 @@ mod tests {
         assert_eq!(get("NIX_DISK_IMAGE"), None, "the user's disk image is kept");
         assert_eq!(get("QEMU_OPTS"), Some(seg.qemu_options("web")));
         assert_eq!(get("QEMU_KERNEL_PARAMS"), None);
+    }
+
+    #[test]
+    fn sockets_live_with_the_machine_unless_their_path_cannot() {
+        let short = Path::new("/tmp/nixvm-0");
+        assert_eq!(socket_path(Path::new("/p/.nixvm/web"), "monitor", short), Path::new("/p/.nixvm/web/monitor"));
+        let long = format!("/{}/.nixvm/web", "d".repeat(100));
+        let spaced = Path::new("/my projects/.nixvm/web");
+        for state in [Path::new(&long), spaced, Path::new("/a,b/.nixvm/web")] {
+            let p = socket_path(state, "monitor", short);
+            assert!(p.starts_with(short) && p.to_string_lossy().ends_with("-monitor"), "{p:?}");
+            assert!(p.to_string_lossy().len() < 60);
+        }
+        assert_ne!(socket_path(spaced, "monitor", short), socket_path(Path::new("/a,b/.nixvm/web"), "monitor", short));
     }
 
     #[test]
