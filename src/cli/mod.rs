@@ -15,6 +15,7 @@ mod progress;
 pub mod report;
 mod secrets;
 mod ssh;
+mod test;
 mod vm;
 
 pub use output::{Format, Status};
@@ -62,6 +63,8 @@ enum Command {
     Secrets(secrets::SecretsArgs),
     /// Which machines run, their ssh ports and disk images.
     Status(fleet::StatusArgs),
+    /// Run NixOS test scripts (testScript) against the running machines.
+    Test(test::TestArgs),
     /// Show a machine's console log (`up` writes it), or follow it.
     Logs(fleet::LogsArgs),
     /// Wait until a machine answers ssh and say so (`run` starts it).
@@ -101,6 +104,7 @@ pub fn main() -> ExitCode {
         Command::Secrets(args) => secrets::run(args).map(ExitCode::from),
         Command::Status(args) => fleet::status(args).map(ExitCode::from),
         Command::Logs(args) => fleet::logs(args).map(ExitCode::from),
+        Command::Test(args) => test::run(args),
         Command::AwaitSsh(args) => fleet::await_ssh(args).map(ExitCode::from),
         Command::Clean(args) => fleet::clean(args).map(ExitCode::from),
         Command::Completions(args) => docs::completions(args, Cli::command()).map(ExitCode::from),

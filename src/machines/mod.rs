@@ -23,6 +23,7 @@ pub mod source;
 pub mod ssh;
 pub mod start;
 pub mod state;
+pub mod test;
 
 pub use source::Source;
 

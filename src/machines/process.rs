@@ -63,6 +63,57 @@ pub fn spawn_session(
     cmd.spawn()
 }
 
+/// The descriptor a program started by `spawn_with_channel` finds its
+/// channel on.
+pub const CHANNEL_FD: RawFd = 3;
+
+/// Start `program ARGS` with `env`, our stdin, stdout and stderr, and
+/// `channel` (one end of a socket pair) as its descriptor 3: how a test
+/// script talks to nixvm.
+pub fn spawn_with_channel(
+    program: &Path,
+    args: &[impl AsRef<std::ffi::OsStr>],
+    env: &[(String, String)],
+    channel: RawFd,
+) -> std::io::Result<Child> {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(program);
+    cmd.args(args).envs(env.iter().cloned());
+    // SAFETY: dup2(2) is async-signal-safe; the new descriptor is not
+    // close-on-exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::dup2(channel, CHANNEL_FD) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd.spawn()
+}
+
+/// Ctrl-C seen since `catch_interrupts`.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn on_interrupt(_: libc::c_int) {
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// From now on Ctrl-C (SIGINT) does not end nixvm, only what it started
+/// in the foreground (which gets the signal too: the handler is not
+/// inherited across exec); `interrupted` says whether it came.
+pub fn catch_interrupts() {
+    // SAFETY: the handler only stores to an atomic.
+    unsafe {
+        libc::signal(libc::SIGINT, on_interrupt as *const () as libc::sighandler_t);
+    }
+}
+
+/// Whether Ctrl-C came since `catch_interrupts`.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Start `program ARGS` detached (its parent leaves at once, so init reaps
 /// it), with no input and our stdout and stderr.
 pub fn spawn_detached(program: &Path, args: &[&std::ffi::OsStr]) -> std::io::Result<()> {
@@ -92,7 +143,7 @@ pub fn output_with_input(program: &str, args: &[impl AsRef<std::ffi::OsStr>], in
 }
 
 /// Run `program ARGS` to completion with no input; its output.
-pub fn output(program: &str, args: &[&std::ffi::OsStr]) -> std::io::Result<Output> {
+pub fn output(program: &str, args: &[impl AsRef<std::ffi::OsStr>]) -> std::io::Result<Output> {
     Command::new(program).args(args).stdin(Stdio::null()).output()
 }
 

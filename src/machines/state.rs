@@ -145,9 +145,16 @@ impl MachineState {
     /// life (`VmLock::fd` stays open across exec), so it is released when
     /// the VM dies, however it dies.
     pub fn lock(&self) -> anyhow::Result<Option<VmLock>> {
+        Ok(self.lock_file(LOCK)?.map(VmLock))
+    }
+
+    /// An exclusive lock on the file `name` of the machine's state (an
+    /// open file description lock, released when the file is closed or
+    /// its holder dies), or None when another holds it.
+    pub fn lock_file(&self, name: &str) -> anyhow::Result<Option<std::fs::File>> {
         use std::os::fd::AsRawFd;
         use std::os::unix::fs::OpenOptionsExt;
-        let path = self.dir.join(LOCK);
+        let path = self.dir.join(name);
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -157,7 +164,7 @@ impl MachineState {
             .open(&path)
             .with_context(|| format!("cannot open {}", path.display()))?;
         match ofd_lock(file.as_raw_fd(), libc::F_OFD_SETLK, libc::F_WRLCK) {
-            Ok(_) => Ok(Some(VmLock(file))),
+            Ok(_) => Ok(Some(file)),
             Err(e) if matches!(e.raw_os_error(), Some(libc::EAGAIN) | Some(libc::EACCES)) => Ok(None),
             Err(e) => Err(e).with_context(|| format!("cannot lock {}", path.display())),
         }

@@ -290,11 +290,19 @@ pub fn quote(word: &str) -> String {
     }
 }
 
+/// Seconds as a guest command takes them: `900`, `2.5`.
+pub fn seconds_word(seconds: f64) -> String {
+    if seconds.fract() == 0.0 && seconds >= 0.0 {
+        format!("{}", seconds as u64)
+    } else {
+        format!("{seconds}")
+    }
+}
+
 /// `timeout N` for the guest (`timeout 900`, or `timeout 2.5`), or nothing.
 fn timeout_prefix(timeout: Seconds) -> String {
     match timeout {
-        Some(t) if t.fract() == 0.0 => format!("timeout {} ", t as u64),
-        Some(t) => format!("timeout {t} "),
+        Some(t) => format!("timeout {} ", seconds_word(t)),
         None => String::new(),
     }
 }
@@ -380,19 +388,40 @@ impl Report {
         self.cases.last_mut().expect("just pushed")
     }
 
-    /// The JUnit XML document.
-    pub fn junit_xml(&self, suite: &str) -> String {
-        let failures = self.cases.iter().filter(|c| !c.errors.is_empty()).count();
-        let time: f64 = self.cases.iter().map(|c| c.seconds).sum();
-        let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    fn failures(&self) -> usize {
+        self.cases.iter().filter(|c| !c.errors.is_empty()).count()
+    }
+
+    fn seconds(&self) -> f64 {
+        self.cases.iter().map(|c| c.seconds).sum()
+    }
+}
+
+/// The JUnit XML document of some scripts' reports: a test suite per
+/// script (named by it), a test case per subtest.
+pub fn junit_xml(suites: &[(String, Report)]) -> String {
+    let count: usize = suites.iter().map(|(_, r)| r.cases.len()).sum();
+    let failures: usize = suites.iter().map(|(_, r)| r.failures()).sum();
+    let time: f64 = suites.iter().map(|(_, r)| r.seconds()).sum();
+    let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = writeln!(x, "<testsuites tests=\"{count}\" failures=\"{failures}\" errors=\"0\" time=\"{time:.3}\">");
+    for (suite, report) in suites {
         let _ = writeln!(
             x,
-            "<testsuites tests=\"{n}\" failures=\"{failures}\" errors=\"0\" time=\"{time:.3}\">\n  <testsuite name=\"{suite}\" tests=\"{n}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\" time=\"{time:.3}\">",
-            n = self.cases.len(),
-            suite = xml_escape(suite),
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" time=\"{:.3}\">",
+            xml_escape(suite),
+            report.cases.len(),
+            report.failures(),
+            report.seconds()
         );
-        for c in &self.cases {
-            let _ = write!(x, "    <testcase name=\"{}\" time=\"{:.3}\">", xml_escape(&c.name), c.seconds);
+        for c in &report.cases {
+            let _ = write!(
+                x,
+                "    <testcase name=\"{}\" classname=\"{}\" time=\"{:.3}\">",
+                xml_escape(&c.name),
+                xml_escape(suite),
+                c.seconds
+            );
             if !c.errors.is_empty() {
                 let _ = write!(x, "\n      <failure message=\"test case failed\" type=\"failure\"/>");
             }
@@ -405,9 +434,10 @@ impl Report {
             let closing = if c.errors.is_empty() && c.output.is_empty() { "" } else { "\n    " };
             let _ = writeln!(x, "{closing}</testcase>");
         }
-        x.push_str("  </testsuite>\n</testsuites>\n");
-        x
+        x.push_str("  </testsuite>\n");
     }
+    x.push_str("</testsuites>\n");
+    x
 }
 
 /// Text as XML character data or an attribute value; characters XML 1.0
@@ -590,9 +620,9 @@ mod tests {
         r.case("boot").seconds = 1.5;
         r.case("web <ok>").errors.push("unit \"x\" reached state \"failed\"".into());
         r.case("boot").seconds += 0.5;
-        let xml = r.junit_xml("NixOS integration test");
-        assert!(xml.contains(r#"<testcase name="boot" time="2.000">"#), "{xml}");
-        assert!(xml.contains(r#"<testcase name="web &lt;ok&gt;" time="0.000">"#), "{xml}");
+        let xml = junit_xml(&[("tests/web.py".into(), r)]);
+        assert!(xml.contains(r#"<testcase name="boot" classname="tests/web.py" time="2.000">"#), "{xml}");
+        assert!(xml.contains(r#"<testcase name="web &lt;ok&gt;" classname="tests/web.py" time="0.000">"#), "{xml}");
         assert!(xml.contains(r#"<failure message="test case failed" type="failure"/>"#), "{xml}");
         assert!(xml.contains("tests=\"2\" failures=\"1\""), "{xml}");
         assert_eq!(xml.matches("<testcase ").count(), 2);

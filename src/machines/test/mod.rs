@@ -1,0 +1,282 @@
+//! `nixvm test`: NixOS test scripts (a test's `testScript`) run against
+//! the project's machines as they run, with the NixOS test driver's API.
+//! The script runs under `python3` with a thin embedded shim (`shim.py`)
+//! that forwards each call here, one JSON line each way; the work is
+//! done here: starting what the script needs (as `up --wait`), one
+//! persistent root shell per machine over ssh (`shell`), the driver's
+//! waits and timeouts (`calls`), its log and the JUnit report (`log`).
+//! Nothing is added to the VMs: they are reached over ssh with the
+//! project key.
+
+mod calls;
+mod log;
+mod shell;
+
+use super::source::Source;
+use super::state::MachineState;
+use super::Progress;
+use crate::nix::Nix;
+use crate::runtime::test::{Raised, Request};
+use anyhow::{bail, Context as _};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The shim, embedded.
+const SHIM: &str = include_str!("shim.py");
+
+/// Names that use every machine: a script naming one of them starts all.
+const EVERY_MACHINE: &[&str] = &["start_all", "join_all", "machines", "machine", "driver"];
+
+/// What `nixvm test` is asked.
+pub struct Options {
+    pub scripts: Vec<PathBuf>,
+    /// The machines the scripts see (default: all).
+    pub machines: Vec<String>,
+    /// Reset the used machines' disks, start them, stop them at the end.
+    pub fresh: bool,
+    /// Where `copy_from_machine` and `screenshot` put files.
+    pub out: Option<PathBuf>,
+    /// How long a machine may take to answer ssh once started.
+    pub boot_timeout: Duration,
+}
+
+/// How a run went.
+pub struct Outcome {
+    /// Each script and whether it completed.
+    pub scripts: Vec<(PathBuf, bool)>,
+    /// The JUnit report of each script that ran.
+    pub reports: Vec<(PathBuf, crate::runtime::test::Report)>,
+    pub out_dir: PathBuf,
+    /// Machines the run started and left running.
+    pub left_running: Vec<String>,
+    /// Machines the run started and stopped (`--fresh`).
+    pub stopped: Vec<String>,
+    pub interrupted: bool,
+}
+
+/// A script nixvm will not run: its syntax, as Python reads it.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}:{line}:{column}: {message}")]
+pub struct ScriptError {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+/// Run `options.scripts` against the machines of `source`.
+pub fn run(nix: &Nix, source: &Source, options: &Options, progress: &dyn Progress) -> anyhow::Result<Outcome> {
+    let all = super::known::list_machines(nix, source)?;
+    source.check_known(&options.machines, &all)?;
+    let machines: Vec<String> = if options.machines.is_empty() { all.clone() } else { options.machines.clone() };
+    let machines: Vec<String> = machines.into_iter().filter(|m| crate::project::is_machine_name(m)).collect();
+
+    // The shim, written where only we can read it.
+    let dir = tempfile::Builder::new().prefix("nixvm-test-").tempdir().context("cannot make a temporary directory")?;
+    let shim = dir.path().join("shim.py");
+    std::fs::write(&shim, SHIM).with_context(|| format!("cannot write {}", shim.display()))?;
+    let python = python()?;
+
+    // Every script is read before any machine starts.
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    for script in &options.scripts {
+        let names = check_script(&python, &shim, script)?;
+        let vars: BTreeMap<String, &String> =
+            machines.iter().map(|m| (crate::runtime::test::python_name(m), m)).collect();
+        if names.iter().any(|n| EVERY_MACHINE.contains(&n.as_str())) {
+            used.extend(machines.iter().cloned());
+        }
+        used.extend(names.iter().filter_map(|n| vars.get(n).map(|m| (*m).clone())));
+    }
+
+    // One test at a time on a machine.
+    let _locks =
+        used.iter().map(|m| TestLock::take(&source.state(m), &options.scripts)).collect::<Result<Vec<_>, _>>()?;
+
+    let out_dir = match &options.out {
+        Some(d) => d.clone(),
+        None => source.create_state_dir()?.join("test-out"),
+    };
+    std::fs::create_dir_all(&out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
+
+    let mut runner = calls::Runner::new(nix, source, progress, &machines, out_dir.clone(), options.boot_timeout);
+    super::process::catch_interrupts();
+    if options.fresh {
+        let running: Vec<&String> = used.iter().filter(|m| source.state(m).running_pid().is_some()).collect();
+        if !running.is_empty() {
+            let names: Vec<&str> = running.iter().map(|m| m.as_str()).collect();
+            bail!(
+                "--fresh starts machines from new disks, and {} running; stop {} first (nixvm down {})",
+                if names.len() == 1 { format!("{} is", names[0]) } else { format!("{} are", names.join(", ")) },
+                if names.len() == 1 { "it" } else { "them" },
+                names.join(" ")
+            );
+        }
+        for m in &used {
+            source.state(m).remove()?;
+        }
+    }
+    let mut outcome = Outcome {
+        scripts: vec![],
+        reports: vec![],
+        out_dir,
+        left_running: vec![],
+        stopped: vec![],
+        interrupted: false,
+    };
+    runner.log.line(None, &format!("output directory: {}", outcome.out_dir.display()));
+    let ready = runner.start_and_wait(&used.iter().cloned().collect::<Vec<_>>());
+    if let Err(e) = ready {
+        runner.log.error(&e.message);
+        outcome.scripts.extend(options.scripts.iter().map(|s| (s.clone(), false)));
+    } else {
+        for script in &options.scripts {
+            let started = Instant::now();
+            let ok = run_script(&mut runner, &python, &shim, script, &machines)?;
+            outcome.reports.push((script.clone(), runner.log.finish(started)));
+            outcome.scripts.push((script.clone(), ok));
+            if super::process::interrupted() {
+                outcome.interrupted = true;
+                break;
+            }
+        }
+    }
+    runner.close();
+    let started: Vec<String> = runner.started.iter().cloned().collect();
+    if options.fresh {
+        for m in super::fleet::down(source, &started, Duration::from_secs(10), Ok(nix))? {
+            if let super::fleet::Stopped::Stopped(m) | super::fleet::Stopped::Killed(m) = m {
+                outcome.stopped.push(m);
+            }
+        }
+    } else {
+        outcome.left_running = started.into_iter().filter(|m| source.state(m).running_pid().is_some()).collect();
+    }
+    Ok(outcome)
+}
+
+/// The Python that runs the scripts: `python3` on PATH, 3.9 or newer.
+fn python() -> anyhow::Result<PathBuf> {
+    let found = std::env::var_os("PATH")
+        .and_then(|p| std::env::split_paths(&p).map(|d| d.join("python3")).find(|c| c.is_file()));
+    found.context("nixvm test runs test scripts with python3 (3.9 or newer), and there is none on PATH; install it, or run `nix shell nixpkgs#python3` first")
+}
+
+/// Check `script` with Python's parser before anything starts; the names
+/// it uses.
+fn check_script(python: &Path, shim: &Path, script: &Path) -> anyhow::Result<Vec<String>> {
+    if !script.is_file() {
+        bail!("{}: no such test script", script.display());
+    }
+    let out = super::process::output(
+        &python.to_string_lossy(),
+        &[shim.as_os_str(), std::ffi::OsStr::new("check"), script.as_os_str()],
+    )
+    .with_context(|| format!("cannot run {}", python.display()))?;
+    #[derive(serde::Deserialize)]
+    struct Located {
+        line: u32,
+        column: u32,
+        message: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Checked {
+        #[serde(default)]
+        names: Vec<String>,
+        error: Option<Located>,
+    }
+    let checked: Checked = serde_json::from_slice(&out.stdout).with_context(|| {
+        format!("{} could not read {}: {}", python.display(), script.display(), String::from_utf8_lossy(&out.stderr))
+    })?;
+    if let Some(e) = checked.error {
+        if e.line == 0 {
+            bail!("{}: {}", python.display(), e.message);
+        }
+        return Err(ScriptError {
+            file: script.display().to_string(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
+        }
+        .into());
+    }
+    Ok(checked.names)
+}
+
+/// Run one script; whether it completed.
+fn run_script(
+    runner: &mut calls::Runner,
+    python: &Path,
+    shim: &Path,
+    script: &Path,
+    machines: &[String],
+) -> anyhow::Result<bool> {
+    use std::os::fd::AsRawFd;
+    let (ours, theirs) = std::os::unix::net::UnixStream::pair().context("cannot make the script's channel")?;
+    let names: Vec<(String, String)> =
+        machines.iter().map(|m| (m.clone(), crate::runtime::test::python_name(m))).collect();
+    let env = vec![
+        ("NIXVM_TEST_MACHINES".to_string(), serde_json::to_string(&names)?),
+        ("PYTHONUNBUFFERED".to_string(), "1".to_string()),
+    ];
+    runner.log.start(None, &format!("running {}", script.display()));
+    let args = [shim.as_os_str(), std::ffi::OsStr::new("run"), script.as_os_str()];
+    let mut child = super::process::spawn_with_channel(python, &args, &env, theirs.as_raw_fd())
+        .with_context(|| format!("cannot run {}", python.display()))?;
+    drop(theirs);
+    let mut channel = calls::Channel::new(ours)?;
+    while let Some(line) = channel.next()? {
+        let result = match serde_json::from_str::<Request>(&line) {
+            Ok(request) => runner.dispatch(&mut channel, request),
+            Err(e) => Err(Raised {
+                kind: crate::runtime::test::Raise::Type,
+                message: format!("nixvm cannot read the call: {e}"),
+            }),
+        };
+        channel.answer(result)?;
+    }
+    let status = child.wait()?;
+    runner.log.end(status.success());
+    Ok(status.success())
+}
+
+/// A machine held for one test run: `.nixvm/M/test-lock`, with who holds
+/// it in `test-owner`.
+struct TestLock(#[allow(dead_code)] std::fs::File);
+
+impl TestLock {
+    fn take(state: &MachineState, scripts: &[PathBuf]) -> anyhow::Result<TestLock> {
+        state.create()?;
+        match state.lock_file("test-lock")? {
+            Some(file) => {
+                let who = format!(
+                    "pid {}, {}\n",
+                    std::process::id(),
+                    scripts.iter().map(|s| s.display().to_string()).collect::<Vec<_>>().join(" ")
+                );
+                crate::files::write_state(&state.dir.join("test-owner"), &who, 0o644)?;
+                Ok(TestLock(file))
+            }
+            None => {
+                let who = state.read("test-owner").unwrap_or_else(|| "another nixvm".into());
+                bail!("{} is being tested already ({who}); wait for that test to end, or stop it", state.machine)
+            }
+        }
+    }
+}
+
+/// Write `text` to `file` (`--junit-xml`), atomically.
+pub fn write_report(file: &Path, text: &str) -> anyhow::Result<()> {
+    crate::files::write_atomically(file, text)
+}
+
+/// Read lines off a reader (the channel).
+pub(crate) fn read_line(reader: &mut impl BufRead) -> std::io::Result<Option<String>> {
+    let mut line = String::new();
+    match reader.read_line(&mut line)? {
+        0 => Ok(None),
+        _ => Ok(Some(line.trim_end_matches('\n').to_string())),
+    }
+}

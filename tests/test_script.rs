@@ -1,0 +1,221 @@
+//! `nixvm test` end to end: NixOS test scripts against the project's
+//! machines, the stub's "VMs" answering ssh with a real `sshd` whose
+//! sessions have the stub guest's tools (tests/fixtures/stub-nixpkgs/guest:
+//! a systemctl over unit files, poweroff, reboot, a QEMU monitor). The
+//! driver's semantics are asserted: failed units, failing commands at the
+//! script's line, timeouts, copies, the monitor.
+
+mod common;
+
+use common::sshd::{can_run, read, sshd_config};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// A two-machine project (`client`, `server`) with its key, and the sshd
+/// configuration its stub VMs answer ssh with.
+fn project(tmp: &Path) -> (PathBuf, PathBuf) {
+    let proj = common::init_project(&tmp.join("proj"), "--network", "init/networks/build-vms.nix");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
+        .args(["build", "--dir"])
+        .arg(&proj)
+        .args(common::stub_flags())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let config = sshd_config(&tmp.join("sshd"), &read(&proj.join("nixvm/ssh-key.pub")));
+    (proj, config)
+}
+
+/// `nixvm test ARGS` in the project, with the stub VMs answering ssh.
+fn nixvm_test(proj: &Path, config: &Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
+        .env("NO_COLOR", "1")
+        .env("NIXVM_STUB_SSHD_CONFIG", config)
+        .arg("test")
+        .args(args)
+        .arg("--dir")
+        .arg(proj)
+        .args(common::stub_flags())
+        .output()
+        .unwrap()
+}
+
+fn script(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// A unit of `machine`'s stub guest, as systemctl will show it.
+fn unit(proj: &Path, machine: &str, name: &str, properties: &str) {
+    let dir = proj.join(format!(".nixvm/{machine}/guest/units"));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), properties).unwrap();
+}
+
+#[test]
+fn a_script_runs_against_the_machines_with_the_drivers_semantics() {
+    if !can_run("a_script_runs_against_the_machines_with_the_drivers_semantics") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (proj, config) = project(tmp.path());
+    let _down = common::Down(proj.clone());
+    let host_file = script(tmp.path(), "greeting.txt", "hello from the host\n");
+    let passing = script(
+        tmp.path(),
+        "pass.py",
+        &format!(
+            r#"
+start_all()
+with subtest("commands"):
+    assert server.succeed("echo hi; echo there") == "hi\nthere\n"
+    out = server.fail("echo partial; false")
+    assert out == "partial\n", out
+    rc, out = server.execute("exit 3")
+    assert rc == 3, rc
+    # bash, set -euo pipefail, as the driver runs it
+    server.fail("false | true")
+    server.fail("echo $UNSET_VARIABLE")
+    assert server.succeed("id -un").strip() == "root"
+    rc, _ = server.execute("sleep 5", timeout=1)
+    assert rc == 124, rc
+with subtest("units"):
+    server.wait_for_unit("nginx.service")
+    server.require_unit_state("nginx.service", "active")
+    assert server.get_unit_property("nginx.service", "ActiveState") == "active"
+    assert server.get_unit_info("nginx.service")["SubState"] == "running"
+    client.wait_for_unit("slow.service", timeout=20)
+    rc, _ = server.start_job("db.service")
+    assert rc == 0
+    server.wait_for_unit("db.service")
+with subtest("files and ports"):
+    server.copy_from_host("{host}", "/tmp/nixvm-test-copy/greeting.txt")
+    assert server.succeed("cat /tmp/nixvm-test-copy/greeting.txt") == "hello from the host\n"
+    server.succeed("mkdir -p /tmp/nixvm-test-out && echo made in the guest > /tmp/nixvm-test-out/report.txt")
+    server.copy_from_machine("/tmp/nixvm-test-out/report.txt", "reports")
+    server.wait_for_file("/tmp/nixvm-test-out/report.txt")
+    server.wait_for_closed_port(1)
+    t.assertEqual(machines, [client, server])
+with subtest("the VM"):
+    server.block()
+    assert "VM status: running" in server.send_monitor_command("info status")
+    server.unblock()
+    assert server.is_up()
+log.info("all done")
+"#,
+            host = host_file.display()
+        ),
+    );
+    // The guests' units, before they start.
+    unit(&proj, "server", "nginx.service", "ActiveState=active\nSubState=running\n");
+    unit(&proj, "server", "db.service", "ActiveState=inactive\n");
+    let soon = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 3;
+    unit(&proj, "client", "slow.service", &format!("ActiveState=activating\nStubBecomes={soon} active\n"));
+    let junit = tmp.path().join("report.xml");
+    let out = nixvm_test(&proj, &config, &[passing.to_str().unwrap(), "--junit-xml", junit.to_str().unwrap()]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    // The driver's log lines.
+    assert!(all.contains("server: must succeed: echo hi; echo there"), "{all}");
+    assert!(all.contains("(finished: server: waiting for unit nginx.service, in "), "{all}");
+    assert!(all.contains("subtest: units"), "{all}");
+    assert!(all.contains("all done"), "{all}");
+    assert!(all.contains("pass.py: passed"), "{all}");
+    // Copied out, into the output directory.
+    assert_eq!(read(&proj.join(".nixvm/test-out/reports/report.txt")), "made in the guest\n");
+    // The monitor heard the segment's link go down and up.
+    let monitor = read(&proj.join(".nixvm/server/guest/monitor.log"));
+    assert!(monitor.contains("set_link nixvm0 off\n") && monitor.contains("set_link nixvm0 on\n"), "{monitor}");
+    assert_eq!(read(&proj.join(".nixvm/server/guest/link")), "up\n");
+    // One case per subtest.
+    let xml = read(&junit);
+    for case in ["commands", "units", "files and ports", "the VM"] {
+        assert!(xml.contains(&format!("<testcase name=\"{case}\"")), "{xml}");
+    }
+    assert!(!xml.contains("<failure"), "{xml}");
+    // What the test started stays running, with its state.
+    assert!(all.contains("started for the test and left running: client server"), "{all}");
+    assert!(proj.join(".nixvm/server/pid").exists());
+}
+
+/// A failing command fails the script at its line, with the command, its
+/// exit code and its output; a failed unit fails `wait_for_unit` at once.
+#[test]
+fn failures_point_at_the_scripts_line() {
+    if !can_run("failures_point_at_the_scripts_line") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (proj, config) = project(tmp.path());
+    let _down = common::Down(proj.clone());
+    unit(&proj, "server", "broken.service", "ActiveState=failed\n");
+    unit(&proj, "server", "idle.service", "ActiveState=inactive\n");
+    let failing = script(
+        tmp.path(),
+        "fail.py",
+        "server.succeed('true')\n\nwith subtest('the command'):\n    server.succeed('echo the output; exit 7')\n",
+    );
+    let junit = tmp.path().join("report.xml");
+    let out = nixvm_test(&proj, &config, &[failing.to_str().unwrap(), "--junit-xml", junit.to_str().unwrap()]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains(&format!("File \"{}\", line 4, in <module>", failing.display())), "{all}");
+    assert!(all.contains("RequestedAssertionFailed: command `echo the output; exit 7` failed (exit code 7)"), "{all}");
+    assert!(all.contains("server: output: the output"), "{all}");
+    assert!(all.contains("fail.py: FAILED"), "{all}");
+    let xml = read(&junit);
+    assert!(
+        xml.contains("<testcase name=\"the command\"") && xml.contains("<failure message=\"test case failed\""),
+        "{xml}"
+    );
+
+    // Started earlier by the first run: reused, not started again.
+    let units = script(tmp.path(), "units.py", "server.wait_for_unit('broken.service', timeout=60)\n");
+    let started = std::time::Instant::now();
+    let out = nixvm_test(&proj, &config, &[units.to_str().unwrap()]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("unit \"broken.service\" reached state \"failed\""), "{all}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "a failed unit fails at once");
+    let idle = script(tmp.path(), "idle.py", "server.wait_for_unit('idle.service')\n");
+    let out = nixvm_test(&proj, &config, &[idle.to_str().unwrap()]);
+    assert!(text(&out).contains("unit \"idle.service\" is inactive and there are no pending jobs"), "{}", text(&out));
+
+    // A timeout is honoured, with the driver's message.
+    let waits = script(tmp.path(), "waits.py", "server.wait_until_succeeds('false', timeout=2)\n");
+    let out = nixvm_test(&proj, &config, &[waits.to_str().unwrap()]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("RequestedAssertionFailed: action timed out after "), "{all}");
+
+    // What nixvm cannot do says so.
+    let keys = script(tmp.path(), "keys.py", "server.send_key('ctrl-alt-delete')\n");
+    let out = nixvm_test(&proj, &config, &[keys.to_str().unwrap()]);
+    assert!(text(&out).contains("MachineError: send_key() is not available in nixvm test"), "{}", text(&out));
+}
+
+/// Bad scripts and bad names fail before anything starts.
+#[test]
+fn bad_scripts_and_names_start_nothing() {
+    if !can_run("bad_scripts_and_names_start_nothing") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (proj, config) = project(tmp.path());
+    let _down = common::Down(proj.clone());
+    let broken = script(tmp.path(), "broken.py", "start_all()\nserver.succeed('true'\n");
+    let out = nixvm_test(&proj, &config, &[broken.to_str().unwrap()]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains(&format!("{}:2:", broken.display())), "{all}");
+    assert!(!proj.join(".nixvm/server/pid").exists(), "nothing started: {all}");
+    let ok = script(tmp.path(), "ok.py", "server.succeed('true')\n");
+    let out = nixvm_test(&proj, &config, &[ok.to_str().unwrap(), "--machines", "server,nosuch"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("no machine `nosuch` in this project (machines: client, server)"), "{}", text(&out));
+}
