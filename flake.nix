@@ -30,7 +30,7 @@
               --zsh <($out/bin/nixvm completions zsh) \
               --fish <($out/bin/nixvm completions fish)
             $out/bin/nixvm man > nixvm.1
-            for command in lint check explain kb init build run up down ssh deploy secrets status logs clean completions man; do
+            for command in lint check explain kb init build run up down ssh deploy secrets status test logs clean completions man; do
               $out/bin/nixvm man "$command" > "nixvm-$command.1"
             done
             installManPage nixvm*.1
