@@ -219,3 +219,122 @@ fn bad_scripts_and_names_start_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("no machine `nosuch` in this project (machines: client, server)"), "{}", text(&out));
 }
+
+/// The VM itself through nixvm's lifecycle: the console, a screenshot
+/// through the monitor, polling conditions, reboot, shutdown, crash and
+/// start again.
+#[test]
+fn the_vm_itself_goes_through_nixvms_lifecycle() {
+    if !can_run("the_vm_itself_goes_through_nixvms_lifecycle") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (proj, config) = project(tmp.path());
+    let _down = common::Down(proj.clone());
+    let lifecycle = script(
+        tmp.path(),
+        "lifecycle.py",
+        r#"
+import datetime
+server.succeed('echo "ready for the test" > "$STUB_CONSOLE"')
+server.wait_for_console_text("ready for .* test", timeout=datetime.timedelta(seconds=20))
+assert "ready for the test" in server.get_console_log()
+server.screenshot("screen")
+
+checks = []
+@polling_condition(seconds_interval=0)
+def server_is_fine():
+    "the server answers"
+    checks.append(1)
+    server.succeed("true")
+
+with server_is_fine:
+    server.succeed("true")
+    server.succeed("true")
+assert len(checks) >= 2, checks
+
+server.reboot()
+server.succeed("true")
+assert server.is_up()
+
+client.shutdown()
+assert not client.is_up()
+client.start()
+client.succeed("true")
+client.crash()
+client.wait_for_shutdown()
+"#,
+    );
+    let out = nixvm_test(&proj, &config, &[lifecycle.to_str().unwrap()]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(all.contains("server: waiting for ready for .* test to appear on console"), "{all}");
+    assert!(all.contains("Checking polling condition 'the server answers'"), "{all}");
+    assert!(all.contains("client: forced crash"), "{all}");
+    let png = std::fs::read(proj.join(".nixvm/test-out/screen.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "a PNG from the monitor's screendump");
+    assert!(read(&proj.join(".nixvm/server/console.log")).contains("stub guest: rebooting"));
+    assert!(!proj.join(".nixvm/client/pid").exists() || !all.contains("left running: client"), "{all}");
+}
+
+/// `--fresh` resets the disks, starts, runs and stops; a second test on
+/// the same machines while one runs is refused; a machine that stops
+/// during the test fails it with the end of its console.
+#[test]
+fn fresh_runs_own_their_machines() {
+    if !can_run("fresh_runs_own_their_machines") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (proj, config) = project(tmp.path());
+    let _down = common::Down(proj.clone());
+    let leftover = proj.join(".nixvm/server/server.qcow2");
+    std::fs::create_dir_all(leftover.parent().unwrap()).unwrap();
+    std::fs::write(&leftover, "an old disk").unwrap();
+    let slow = script(tmp.path(), "slow.py", "server.succeed('sleep 4')\n");
+    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
+        .env("NIXVM_STUB_SSHD_CONFIG", &config)
+        .args(["test", "--fresh"])
+        .arg(&slow)
+        .arg("--dir")
+        .arg(&proj)
+        .args(common::stub_flags())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // While it runs, another test of the server is refused.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !read(&proj.join(".nixvm/server/test-owner")).contains("slow.py") && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(!leftover.exists(), "the old disk went");
+    let other = script(tmp.path(), "other.py", "server.succeed('true')\n");
+    let out = nixvm_test(&proj, &config, &[other.to_str().unwrap()]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{all}");
+    assert!(all.contains("server is being tested already (pid ") && all.contains("slow.py"), "{all}");
+    let status = first.wait().unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(first.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert!(status.success(), "{err}");
+    assert!(err.contains("stopped what the test started: server"), "{err}");
+    assert!(!proj.join(".nixvm/server/pid").exists() || read(&proj.join(".nixvm/server/pid")).is_empty());
+
+    // The VM dies under the script.
+    let dies =
+        script(tmp.path(), "dies.py", "server.succeed('true')\nserver.succeed('stub-crash')\nserver.succeed('true')\n");
+    let out = nixvm_test(&proj, &config, &["--fresh", dies.to_str().unwrap()]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("server stopped during the test; the end of its console:"), "{all}");
+    assert!(all.contains(&format!("File \"{}\", line 2, in <module>", dies.display())), "{all}");
+    assert!(all.contains("stub guest: sshd on 127.0.0.1:"), "{all}");
+    let running = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
+        .args(["status", "--json", "--dir"])
+        .arg(&proj)
+        .args(common::stub_flags())
+        .output()
+        .unwrap();
+    let status: serde_json::Value = serde_json::from_slice(&running.stdout).unwrap();
+    assert!(status["machines"].as_array().unwrap().iter().all(|m| m["running"] == false), "{status}");
+}

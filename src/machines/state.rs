@@ -252,6 +252,26 @@ impl MachineState {
         let _ = std::fs::remove_file(self.dir.join("pid"));
     }
 
+    /// Remove the disk image and the rest of the state but the files
+    /// `kept` (a test's lock, held meanwhile), and the host key.
+    pub fn reset(&self, kept: &[&str]) -> anyhow::Result<()> {
+        if let Ok(entries) = std::fs::read_dir(&self.dir) {
+            for e in entries.flatten() {
+                if kept.iter().any(|k| e.file_name() == *k) {
+                    continue;
+                }
+                let path = e.path();
+                let removed = if e.file_type().is_ok_and(|t| t.is_dir()) {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+                removed.with_context(|| format!("cannot remove {}", path.display()))?;
+            }
+        }
+        forget_host_key(&self.project, &self.machine)
+    }
+
     /// Remove the disk image and state, and the host key that went with them.
     pub fn remove(&self) -> anyhow::Result<()> {
         if self.dir.exists() {

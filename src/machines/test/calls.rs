@@ -452,6 +452,12 @@ impl<'a> Runner<'a> {
     /// when the VM stopped.
     fn lost(&mut self, machine: &str, e: ShellError, timeout: Seconds) -> Raised {
         self.live.remove(machine);
+        // A VM that dies takes its connections with it: its process may
+        // still be on its way out.
+        let settle = Instant::now() + Duration::from_secs(2);
+        while self.running(machine) && Instant::now() < settle && !matches!(e, ShellError::TimedOut) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
         if !self.running(machine) {
             let tail = self.console_tail(machine);
             return Raised::machine(format!("{machine} stopped during the test; the end of its console:\n{tail}"));

@@ -115,7 +115,7 @@ pub fn run(nix: &Nix, source: &Source, options: &Options, progress: &dyn Progres
             );
         }
         for m in &used {
-            source.state(m).remove()?;
+            source.state(m).reset(&[TEST_LOCK, TEST_OWNER])?;
         }
     }
     let mut outcome = Outcome {
@@ -244,23 +244,26 @@ fn run_script(
 
 /// A machine held for one test run: `.nixvm/M/test-lock`, with who holds
 /// it in `test-owner`.
+const TEST_LOCK: &str = "test-lock";
+const TEST_OWNER: &str = "test-owner";
+
 struct TestLock(#[allow(dead_code)] std::fs::File);
 
 impl TestLock {
     fn take(state: &MachineState, scripts: &[PathBuf]) -> anyhow::Result<TestLock> {
         state.create()?;
-        match state.lock_file("test-lock")? {
+        match state.lock_file(TEST_LOCK)? {
             Some(file) => {
                 let who = format!(
                     "pid {}, {}\n",
                     std::process::id(),
                     scripts.iter().map(|s| s.display().to_string()).collect::<Vec<_>>().join(" ")
                 );
-                crate::files::write_state(&state.dir.join("test-owner"), &who, 0o644)?;
+                crate::files::write_state(&state.dir.join(TEST_OWNER), &who, 0o644)?;
                 Ok(TestLock(file))
             }
             None => {
-                let who = state.read("test-owner").unwrap_or_else(|| "another nixvm".into());
+                let who = state.read(TEST_OWNER).unwrap_or_else(|| "another nixvm".into());
                 bail!("{} is being tested already ({who}); wait for that test to end, or stop it", state.machine)
             }
         }
