@@ -29,7 +29,8 @@ fn main() {
     let proj = common::init_project(&tmp.path().join("proj"), "--network", "init/networks/build-vms.nix");
     let built = Command::new(nixvm).args(["build", "--dir"]).arg(&proj).args(common::stub_flags()).output().unwrap();
     assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
-    let config = common::sshd::sshd_config(&tmp.path().join("sshd"), &common::sshd::read(&proj.join("nixvm/ssh-key.pub")));
+    let config =
+        common::sshd::sshd_config(&tmp.path().join("sshd"), &common::sshd::read(&proj.join("nixvm/ssh-key.pub")));
     let times = tmp.path().join("times.json");
     let script = tmp.path().join("calls.py");
     std::fs::write(

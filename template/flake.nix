@@ -50,6 +50,29 @@
         "${built}/bin/${built.meta.mainProgram or "run-${variant.system.name or variant.networking.hostName}-vm"}";
       perMachine = prefix: f: builtins.listToAttrs (map (name: { name = "${prefix}${name}"; value = f name; }) names);
 
+      # tests/NAME.py: a NixOS test script (testScript) of the machines, as
+      # `checks.<system>.test-NAME` run by nixpkgs' own driver in the build
+      # sandbox (`nix flake check`); `nixvm test tests/NAME.py` runs the
+      # same script against the running VMs.
+      testScripts = lib.filterAttrs (file: kind: kind == "regular" && lib.hasSuffix ".py" file)
+        (if builtins.pathExists ./tests then builtins.readDir ./tests else { });
+      nixosTest = test:
+        if pkgs ? testers.runNixOSTest
+        then pkgs.testers.runNixOSTest (test // lib.optionalAttrs (meta ? specialArgs) { node.specialArgs = meta.specialArgs; })
+        else pkgs.nixosTest test;
+      testOf = file: nixosTest {
+        name = lib.removeSuffix ".py" file;
+        nodes = lib.genAttrs names (name: {
+          imports = [
+            (inNetworkFile (network.defaults or { }))
+            (inNetworkFile network.${name})
+            ./nixvm/test-node.nix
+          ];
+        });
+        testScript = builtins.readFile (./tests + "/${file}");
+      };
+      tests = lib.mapAttrs' (file: _: lib.nameValuePair "test-${lib.removeSuffix ".py" file}" (testOf file)) testScripts;
+
       # Every machine at once, like nixos-build-vms' run-vms.
       runVms = pkgs.writeShellScriptBin "run-vms" ''
         pids=""
@@ -64,6 +87,6 @@
       apps.${system} = perMachine "vm-" (name: { type = "app"; program = runScript name; }) // {
         run-vms = { type = "app"; program = "${runVms}/bin/run-vms"; };
       };
-      checks.${system} = perMachine "vm-" vmSystem;
+      checks.${system} = perMachine "vm-" vmSystem // tests;
     };
 }

@@ -66,6 +66,7 @@ fn single_configuration_becomes_a_working_flake() {
             "machines/relay/configuration.nix",
             "machines/relay/motd.txt",
             "machines/relay/services/relay.nix",
+            "nixvm/test-node.nix",
             "nixvm/vm.nix",
         ]
     );
@@ -551,4 +552,43 @@ fn options_the_pinned_release_removed_are_said_and_rewritten() {
     let (said, copy) = run("nixos-22.11", &[]);
     assert!(!said.contains("no longer exists"), "{said}");
     assert_eq!(copy, text);
+}
+
+/// `tests/NAME.py` becomes `checks.<system>.test-NAME`, a NixOS test of the
+/// machines (`runNixOSTest`, here the stub's), whose nodes get the
+/// machines' modules with what qemu-vm.nix and the test framework set at
+/// normal priority forced over the configuration's own values.
+#[test]
+fn test_scripts_become_flake_checks() {
+    let Some(nix) = common::nix("test_scripts_become_flake_checks") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("configuration.nix");
+    std::fs::write(
+        &config,
+        "{ ... }: {\n  networking.hostName = \"web\";\n  boot.consoleLogLevel = 4;\n  services.timesyncd.enable = true;\n}\n",
+    )
+    .unwrap();
+    let proj = init(tmp.path(), &["--from", config.to_str().unwrap()]);
+    let node = std::fs::read_to_string(proj.join("nixvm/test-node.nix")).unwrap();
+    assert!(node.contains("boot.consoleLogLevel = lib.mkForce 7;"), "{node}");
+    assert!(node.contains("services.timesyncd.enable = lib.mkForce false;"), "{node}");
+    let script = "web.wait_for_unit(\"multi-user.target\")\nweb.succeed(\"true\")\n";
+    std::fs::create_dir_all(proj.join("tests")).unwrap();
+    std::fs::write(proj.join("tests/smoke.py"), script).unwrap();
+    common::git(&proj, &["add", "-N", "tests/smoke.py"]);
+    let system = nixvm::lint::host_system();
+    let check = format!(".#checks.{system}.test-smoke");
+    let (ok, out, err) = common::nix_flake(&nix, &proj, &["build", "--json", "--no-link", &check]);
+    assert!(ok, "{err}");
+    let built: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let result = built[0]["outputs"]["out"].as_str().unwrap();
+    assert_eq!(std::fs::read_to_string(format!("{result}/testScript")).unwrap(), script);
+    assert_eq!(std::fs::read_to_string(format!("{result}/nodes")).unwrap().trim(), "web");
+
+    // Without the forcing, the node does not evaluate: the test framework's
+    // value conflicts with the configuration's.
+    std::fs::write(proj.join("nixvm/test-node.nix"), node.replace("lib.mkForce 7", "lib.mkDefault 7")).unwrap();
+    let (ok, _, err) = common::nix_flake(&nix, &proj, &["build", "--no-link", &check]);
+    assert!(!ok);
+    assert!(err.contains("boot.consoleLogLevel' has conflicting definition values"), "{err}");
 }

@@ -22,6 +22,7 @@ fn options(command: &str) -> InitOptions {
         keep_hardware: false,
         command: command.into(),
         lint: LintOptions::default(),
+        test_lint: LintOptions::new(nixvm::lint::Release::NEWEST, true),
         network_args: vec![],
         evaluated: None,
     }
@@ -31,7 +32,7 @@ fn options(command: &str) -> InitOptions {
 fn generated(entry: Entry, sources: &Sources, command: &str) -> String {
     let plan = plan(&entry, sources, &options(command)).unwrap();
     let mut out = String::new();
-    for name in [".gitignore", "flake.nix", "machines.nix", "nixvm/vm.nix", "default.nix"] {
+    for name in [".gitignore", "flake.nix", "machines.nix", "nixvm/vm.nix", "nixvm/test-node.nix", "default.nix"] {
         if let Some(bytes) = plan.files.get(&PathBuf::from(name)) {
             out.push_str(&format!("===== {name}\n{}", String::from_utf8_lossy(bytes)));
         }

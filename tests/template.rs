@@ -23,6 +23,7 @@ fn template_matches_what_init_generates() {
         keep_hardware: false,
         command: "nixvm init --from configuration.nix".into(),
         lint: LintOptions::default(),
+        test_lint: LintOptions::new(nixvm::lint::Release::NEWEST, true),
         network_args: vec![],
         evaluated: None,
     };

@@ -338,3 +338,38 @@ fn fresh_runs_own_their_machines() {
     let status: serde_json::Value = serde_json::from_slice(&running.stdout).unwrap();
     assert!(status["machines"].as_array().unwrap().iter().all(|m| m["running"] == false), "{status}");
 }
+
+/// In flake mode, `--check NAME` runs the script of the flake's NixOS test
+/// (runNixOSTest) against the machines named as its nodes.
+#[test]
+fn a_flakes_check_runs_against_its_machines() {
+    if !can_run("a_flakes_check_runs_against_its_machines") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = common::fixture_repo(tmp.path(), "hosts");
+    let built = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
+        .args(["build", "web", "--dir"])
+        .arg(&dir)
+        .args(common::stub_flags())
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let config = sshd_config(&tmp.path().join("sshd"), &read(&dir.join(".nixvm/ssh-key.pub")));
+    let _down = common::Down(dir.clone());
+    let out = nixvm_test(&dir, &config, &["--check", "web-answers"]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(all.contains("web: must succeed: echo the web host answers"), "{all}");
+    assert!(all.contains("web-answers.py: passed"), "{all}");
+    assert!(!dir.join(".nixvm/db/pid").exists(), "only the test's nodes start");
+    assert_eq!(common::git_status(&dir), "", "the user's tree is untouched");
+
+    let out = nixvm_test(&dir, &config, &["--check", "elsewhere"]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{all}");
+    assert!(
+        all.contains("has a node `mail` that is no machine in this flake (its nodes: mail; machines: db, web)"),
+        "{all}"
+    );
+}

@@ -10,8 +10,11 @@ use std::time::Duration;
 #[derive(clap::Args, Debug)]
 pub struct TestArgs {
     /// Test scripts (a NixOS test's `testScript`, in Python).
-    #[arg(required = true, value_name = "SCRIPT")]
+    #[arg(value_name = "SCRIPT", required_unless_present = "check")]
     scripts: Vec<PathBuf>,
+    /// Run the script of the flake's check NAME (a NixOS test made by runNixOSTest) against the machines named as its nodes (repeatable).
+    #[arg(long, value_name = "NAME")]
+    check: Vec<String>,
     /// The machines the scripts see (comma-separated; default: all).
     #[arg(long, value_delimiter = ',', value_name = "M,...")]
     machines: Vec<String>,
@@ -42,6 +45,7 @@ pub fn run(args: TestArgs) -> anyhow::Result<ExitCode> {
     let reporter = args.nix.reporter(false);
     let options = Options {
         scripts: args.scripts.clone(),
+        checks: args.check.clone(),
         machines: args.machines.clone(),
         fresh: args.fresh,
         out: args.out.clone(),

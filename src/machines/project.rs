@@ -41,19 +41,19 @@ pub struct Created {
 /// The lint options for planning: a local nixpkgs clone's own qemu-vm.nix
 /// when one is pinned, else the built-in table of the release pinned (the
 /// newest stable one when the pin names none).
-fn lint_options(nixpkgs: Option<&str>, say: &dyn Fn(String)) -> LintOptions {
+fn lint_options(nixpkgs: Option<&str>, test_framework: bool, say: &dyn Fn(String)) -> LintOptions {
     let Some(clone) = nixpkgs.map(Path::new).filter(|p| p.is_dir()) else {
         let release = project::release_of_nixpkgs(nixpkgs).unwrap_or(crate::lint::Release::NEWEST);
-        return LintOptions::new(release, false);
+        return LintOptions::new(release, test_framework);
     };
-    match crate::pinned::choose(Some(clone), None, false, clone) {
+    match crate::pinned::choose(Some(clone), None, test_framework, clone) {
         Ok(chosen) => {
             let release = chosen.table.release.unwrap_or(crate::lint::Release::NEWEST);
             LintOptions { release, host_system: crate::lint::host_system(), table: chosen.table }
         }
         Err(e) => {
             say(format!("warning: {e:#}; using the built-in conflict table"));
-            LintOptions::default()
+            LintOptions::new(crate::lint::Release::NEWEST, test_framework)
         }
     }
 }
@@ -85,7 +85,8 @@ pub fn create(c: &Create, say: &dyn Fn(String)) -> anyhow::Result<Created> {
         rewrite: c.rewrite,
         keep_hardware: c.keep_hardware,
         command: c.command.clone(),
-        lint: lint_options(c.nixpkgs.as_deref(), say),
+        lint: lint_options(c.nixpkgs.as_deref(), false, say),
+        test_lint: lint_options(c.nixpkgs.as_deref(), true, &|_| {}),
         network_args: c.network_args.clone(),
         evaluated,
     };

@@ -255,6 +255,15 @@ impl Source {
         }
     }
 
+    /// The installable of the flake's check `name` for `system`.
+    pub fn check(&self, system: &str, name: &str) -> anyhow::Result<String> {
+        let path = format!("checks.{}.{}", crate::nixstr::attr_name(system), crate::nixstr::attr_name(name));
+        match &self.kind {
+            Kind::Project => Ok(format!(".#{path}")),
+            Kind::Flake { output, .. } => Ok(format!("{}#nixvm.{path}", self.write_wrapper(*output, None)?)),
+        }
+    }
+
     /// The store path of the user's flake's source, as nix evaluates it:
     /// where Nix's messages say the user's files are.
     pub fn store_source(&self, nix: &crate::nix::Nix) -> anyhow::Result<String> {
@@ -520,7 +529,8 @@ fn flake_vm_context(root: &Path, files: &[PathBuf], output: Output) -> anyhow::R
             text = hive_alone(&text).unwrap_or(text);
         }
         let findings = crate::lint::lint_text(&text, &options);
-        for o in crate::project::vm_overrides(rel, &text, &findings, &options.table).0 {
+        for o in crate::project::vm_overrides(rel, &text, &findings, &options.table, crate::project::Forced::InTheVm).0
+        {
             overrides.entry(o.option.clone()).or_insert(o);
         }
     }

@@ -37,6 +37,9 @@ pub struct InitOptions {
     /// The command line, for the generated files' headers.
     pub command: String,
     pub lint: LintOptions,
+    /// The same with the NixOS test framework's definitions too: for the
+    /// machines as nodes of the flake's tests (nixvm/test-node.nix).
+    pub test_lint: LintOptions,
     /// Arguments for a network written as a function (`--arg`, `--argstr`).
     pub network_args: Vec<(String, NetworkArg)>,
     /// For a network that computes its machines (`a // b`, `import`s):
@@ -230,6 +233,7 @@ pub fn plan(entry: &Entry, sources: &Sources, options: &InitOptions) -> Result<P
 
     // Copies of the user's files, adjusted as asked.
     let mut overrides: BTreeMap<Vec<String>, Override> = BTreeMap::new();
+    let mut test_overrides: BTreeMap<Vec<String>, Override> = BTreeMap::new();
     let mut deployment = matches!(flavor, Some(NetworkFlavor::NixOps | NetworkFlavor::Colmena));
     for (rel, bytes) in &sources.files {
         let dest = copy_root.join(rel);
@@ -249,11 +253,16 @@ pub fn plan(entry: &Entry, sources: &Sources, options: &InitOptions) -> Result<P
                 .map(|a| format!("{}: done in the project's copy (yours is unchanged): {a}", rel.display())),
         );
         let text = adjusted.text;
-        let (found, notes) = vm_overrides(rel, &text, &adjusted.remaining, &options.lint.table);
+        let (found, notes) = vm_overrides(rel, &text, &adjusted.remaining, &options.lint.table, Forced::InTheVm);
         for o in found {
             overrides.entry(o.option.clone()).or_insert(o);
         }
         plan.notes.extend(notes);
+        // As test nodes, the test framework's definitions count too.
+        let as_node = lint::lint_text(&text, &options.test_lint);
+        for o in vm_overrides(rel, &text, &as_node, &options.test_lint.table, Forced::InATestNode).0 {
+            test_overrides.entry(o.option.clone()).or_insert(o);
+        }
         // A removed option cannot be taken back from the VM module: only
         // the user's file can drop it.
         for d in adjusted.remaining.iter().filter(|d| d.code == "vm-option-removed" && d.severity == Severity::Error) {
@@ -300,6 +309,8 @@ pub fn plan(entry: &Entry, sources: &Sources, options: &InitOptions) -> Result<P
         ));
     }
     plan.files.insert("nixvm/vm.nix".into(), render::render("vm.nix", &vm)?.into_bytes());
+    let node = VmModuleContext { overrides: test_overrides.into_values().collect(), ..vm };
+    plan.files.insert("nixvm/test-node.nix".into(), render::render("test-node.nix", &node)?.into_bytes());
     let default =
         DefaultNixContext { command: command.clone(), system: options.system.clone(), example: machines[0].clone() };
     plan.files.insert("default.nix".into(), render::render("default.nix", &default)?.into_bytes());
@@ -376,6 +387,16 @@ pub fn argument_set(args: &[(String, NetworkArg)]) -> Result<String, PlanError> 
     Ok(call)
 }
 
+/// Where overrides force qemu-vm.nix's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Forced {
+    /// In the VM variant (nixvm/vm.nix, flake mode's module).
+    InTheVm,
+    /// In a node of the flake's NixOS tests (nixvm/test-node.nix), where
+    /// the test framework's definitions count too.
+    InATestNode,
+}
+
 /// What the VM variant must force so that qemu-vm.nix's values win over the
 /// file `rel`'s conflicting ones (its `qemu-conflict` findings), and notes
 /// on those it cannot force: a value qemu-vm.nix sets only under a
@@ -385,6 +406,7 @@ pub fn vm_overrides(
     text: &str,
     findings: &[lint::Diagnostic],
     table: &lint::ConflictTable,
+    forced: Forced,
 ) -> (Vec<Override>, Vec<String>) {
     let mut overrides = vec![];
     let mut notes = vec![];
@@ -403,7 +425,16 @@ pub fn vm_overrides(
                 overrides.push(Override {
                     option: path,
                     value: v.to_string(),
-                    reason: format!("{}:{} sets it too; qemu-vm.nix's value must win in the VM", rel.display(), p.line),
+                    reason: match forced {
+                        Forced::InTheVm => {
+                            format!("{}:{} sets it too; qemu-vm.nix's value must win in the VM", rel.display(), p.line)
+                        }
+                        Forced::InATestNode => format!(
+                            "{}:{} sets it too; the value of qemu-vm.nix or of the test framework must win in a test node",
+                            rel.display(),
+                            p.line
+                        ),
+                    },
                 });
             }
             None => notes.push(format!(

@@ -14,6 +14,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("vm-address", include_str!("../../templates/vm-address.nix.tera")),
     ("vm-variant", include_str!("../../templates/vm-variant.nix.tera")),
     ("vm.nix", include_str!("../../templates/vm.nix.tera")),
+    ("test-node.nix", include_str!("../../templates/test-node.nix.tera")),
     ("flake-vm.nix", include_str!("../../templates/flake-vm.nix.tera")),
     ("flake-wrapper.nix", include_str!("../../templates/flake-wrapper.nix.tera")),
     ("default.nix", include_str!("../../templates/default.nix.tera")),

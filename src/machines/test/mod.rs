@@ -32,6 +32,9 @@ const EVERY_MACHINE: &[&str] = &["start_all", "join_all", "machines", "machine",
 /// What `nixvm test` is asked.
 pub struct Options {
     pub scripts: Vec<PathBuf>,
+    /// The flake's checks made by `runNixOSTest` whose scripts to run,
+    /// against the machines named as their nodes.
+    pub checks: Vec<String>,
     /// The machines the scripts see (default: all).
     pub machines: Vec<String>,
     /// Reset the used machines' disks, start them, stop them at the end.
@@ -70,18 +73,34 @@ pub struct ScriptError {
 pub fn run(nix: &Nix, source: &Source, options: &Options, progress: &dyn Progress) -> anyhow::Result<Outcome> {
     let all = super::known::list_machines(nix, source)?;
     source.check_known(&options.machines, &all)?;
-    let machines: Vec<String> = if options.machines.is_empty() { all.clone() } else { options.machines.clone() };
-    let machines: Vec<String> = machines.into_iter().filter(|m| crate::project::is_machine_name(m)).collect();
+    let mut machines: Vec<String> = if options.machines.is_empty() { all.clone() } else { options.machines.clone() };
 
     // The shim, written where only we can read it.
     let dir = tempfile::Builder::new().prefix("nixvm-test-").tempdir().context("cannot make a temporary directory")?;
+    let mut scripts = options.scripts.clone();
+    for check in &options.checks {
+        let (script, nodes) = check_script_of(nix, source, check, dir.path())?;
+        if let Some(m) = nodes.iter().find(|n| !all.contains(n)) {
+            bail!(
+                "the test {check} has a node `{m}` that is no machine {} (its nodes: {}; machines: {})",
+                source.place(),
+                nodes.join(", "),
+                all.join(", ")
+            );
+        }
+        if options.machines.is_empty() {
+            machines = nodes;
+        }
+        scripts.push(script);
+    }
+    let machines: Vec<String> = machines.into_iter().filter(|m| crate::project::is_machine_name(m)).collect();
     let shim = dir.path().join("shim.py");
     std::fs::write(&shim, SHIM).with_context(|| format!("cannot write {}", shim.display()))?;
     let python = python()?;
 
     // Every script is read before any machine starts.
     let mut used: BTreeSet<String> = BTreeSet::new();
-    for script in &options.scripts {
+    for script in &scripts {
         let names = check_script(&python, &shim, script)?;
         let vars: BTreeMap<String, &String> =
             machines.iter().map(|m| (crate::runtime::test::python_name(m), m)).collect();
@@ -92,8 +111,7 @@ pub fn run(nix: &Nix, source: &Source, options: &Options, progress: &dyn Progres
     }
 
     // One test at a time on a machine.
-    let _locks =
-        used.iter().map(|m| TestLock::take(&source.state(m), &options.scripts)).collect::<Result<Vec<_>, _>>()?;
+    let _locks = used.iter().map(|m| TestLock::take(&source.state(m), &scripts)).collect::<Result<Vec<_>, _>>()?;
 
     let out_dir = match &options.out {
         Some(d) => d.clone(),
@@ -130,9 +148,9 @@ pub fn run(nix: &Nix, source: &Source, options: &Options, progress: &dyn Progres
     let ready = runner.start_and_wait(&used.iter().cloned().collect::<Vec<_>>());
     if let Err(e) = ready {
         runner.log.error(&e.message);
-        outcome.scripts.extend(options.scripts.iter().map(|s| (s.clone(), false)));
+        outcome.scripts.extend(scripts.iter().map(|s| (s.clone(), false)));
     } else {
-        for script in &options.scripts {
+        for script in &scripts {
             let started = Instant::now();
             let ok = run_script(&mut runner, &python, &shim, script, &machines)?;
             outcome.reports.push((script.clone(), runner.log.finish(started)));
@@ -155,6 +173,27 @@ pub fn run(nix: &Nix, source: &Source, options: &Options, progress: &dyn Progres
         outcome.left_running = started.into_iter().filter(|m| source.state(m).running_pid().is_some()).collect();
     }
     Ok(outcome)
+}
+
+/// The script of the flake's check `name` (a NixOS test made by
+/// `runNixOSTest`), written into `dir` as `NAME.py`, and its nodes.
+fn check_script_of(nix: &Nix, source: &Source, name: &str, dir: &Path) -> anyhow::Result<(PathBuf, Vec<String>)> {
+    let installable = source.check(&crate::lint::host_system(), name)?;
+    let apply = "c: let t = c.config or { }; s = t.testScriptString or t.testScript or null; in \
+                 { script = if builtins.isString s then s else null; nodes = builtins.attrNames (c.nodes or t.nodes or { }); }";
+    let value = nix.eval_json(source.dir(), &installable, Some(apply)).map_err(|e| source.explain(e))?;
+    #[derive(serde::Deserialize)]
+    struct Test {
+        script: Option<String>,
+        nodes: Vec<String>,
+    }
+    let test: Test = serde_json::from_value(value).context("nix described the check in an unexpected form")?;
+    let Some(text) = test.script else {
+        bail!("the check {name} is no NixOS test made by runNixOSTest: it has no testScript to run");
+    };
+    let file = dir.join(format!("{name}.py"));
+    std::fs::write(&file, text).with_context(|| format!("cannot write {}", file.display()))?;
+    Ok((file, test.nodes))
 }
 
 /// The Python that runs the scripts: `python3` on PATH, 3.9 or newer.
