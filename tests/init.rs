@@ -81,7 +81,7 @@ fn single_configuration_becomes_a_working_flake() {
     // Everything is tracked, so the flake sees it.
     let repo = git2::Repository::open(&proj).unwrap();
     let index = repo.index().unwrap();
-    assert_eq!(index.len(), 8);
+    assert_eq!(index.len(), 9);
 
     let Some(nix) = common::nix("single_configuration_becomes_a_working_flake") else { return };
     let o = outputs(&nix, &proj);
