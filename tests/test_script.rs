@@ -373,3 +373,36 @@ fn a_flakes_check_runs_against_its_machines() {
         "{all}"
     );
 }
+
+/// Without a python3 of 3.9 or newer on PATH, the scripts run with the
+/// python3 of the pinned nixpkgs (the stub's: the host's), built with nix.
+#[test]
+fn without_a_python_the_pinned_nixpkgs_gives_one() {
+    if !can_run("without_a_python_the_pinned_nixpkgs_gives_one") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (proj, config) = project(tmp.path());
+    let _down = common::Down(proj.clone());
+    // A python3 too old to run the shim comes first on PATH.
+    let old = tmp.path().join("old-python");
+    std::fs::create_dir_all(&old).unwrap();
+    common::write_script(&old.join("python3"), "#!/bin/sh\necho 'Python 3.6.15' >&2\nexit 1\n");
+    let path = format!("{}:{}", old.display(), std::env::var("PATH").unwrap());
+    let script = script(tmp.path(), "py.py", "import sys\nassert sys.version_info >= (3, 9)\nserver.succeed('true')\n");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
+        .env("NO_COLOR", "1")
+        .env("PATH", path)
+        .env("NIXVM_STUB_SSHD_CONFIG", &config)
+        .arg("test")
+        .arg(&script)
+        .arg("--dir")
+        .arg(&proj)
+        .args(common::stub_flags())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let python = std::fs::read_link(proj.join(".nixvm/python")).unwrap();
+    assert!(python.starts_with("/nix/store/") && python.to_string_lossy().ends_with("-python3"), "{python:?}");
+    assert!(common::is_gc_root(&proj.join(".nixvm/python")));
+}

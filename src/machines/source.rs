@@ -255,6 +255,13 @@ impl Source {
         }
     }
 
+    /// The installable of the python3 of `machine`'s nixpkgs (its `pkgs`,
+    /// as the flake pins it, overlays and all).
+    pub fn python(&self, nix: &crate::nix::Nix, machine: &str) -> anyhow::Result<String> {
+        let configurations = self.configurations(nix, Variant::Hardware)?;
+        Ok(format!("{configurations}.{}.pkgs.python3", crate::nixstr::attr_name(machine)))
+    }
+
     /// The installable of the flake's check `name` for `system`.
     pub fn check(&self, system: &str, name: &str) -> anyhow::Result<String> {
         let path = format!("checks.{}.{}", crate::nixstr::attr_name(system), crate::nixstr::attr_name(name));

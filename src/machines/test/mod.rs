@@ -96,7 +96,7 @@ pub fn run(nix: &Nix, source: &Source, options: &Options, progress: &dyn Progres
     let machines: Vec<String> = machines.into_iter().filter(|m| crate::project::is_machine_name(m)).collect();
     let shim = dir.path().join("shim.py");
     std::fs::write(&shim, SHIM).with_context(|| format!("cannot write {}", shim.display()))?;
-    let python = python()?;
+    let python = python(nix, source, machines.first(), progress)?;
 
     // Every script is read before any machine starts.
     let mut used: BTreeSet<String> = BTreeSet::new();
@@ -196,11 +196,27 @@ fn check_script_of(nix: &Nix, source: &Source, name: &str, dir: &Path) -> anyhow
     Ok((file, test.nodes))
 }
 
-/// The Python that runs the scripts: `python3` on PATH, 3.9 or newer.
-fn python() -> anyhow::Result<PathBuf> {
-    let found = std::env::var_os("PATH")
+/// The Python that runs the scripts: `python3` on PATH when it is 3.9 or
+/// newer, else the python3 of the nixpkgs the source pins (`machine`'s),
+/// built with nix (a GC root at `.nixvm/python`).
+fn python(nix: &Nix, source: &Source, machine: Option<&String>, progress: &dyn Progress) -> anyhow::Result<PathBuf> {
+    let on_path = std::env::var_os("PATH")
         .and_then(|p| std::env::split_paths(&p).map(|d| d.join("python3")).find(|c| c.is_file()));
-    found.context("nixvm test runs test scripts with python3 (3.9 or newer), and there is none on PATH; install it, or run `nix shell nixpkgs#python3` first")
+    if let Some(python) = on_path {
+        let check = ["-c", "import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)"];
+        if super::process::output(&python.to_string_lossy(), &check).is_ok_and(|o| o.status.success()) {
+            return Ok(python);
+        }
+    }
+    let none = "nixvm test runs scripts with python3 (3.9 or newer), and there is none on PATH";
+    let machine = machine.with_context(|| format!("{none}; install it"))?;
+    progress.status("building python3 of the pinned nixpkgs (none 3.9 or newer on PATH)");
+    let root = source.create_state_dir()?.join("python");
+    let installable = source.python(nix, machine)?;
+    let built = nix.build_one(source.dir(), &installable, None, &root).map_err(|e| source.explain(e));
+    progress.finish();
+    let built = built.with_context(|| format!("{none}, and nix could not build the pinned nixpkgs' one either"))?;
+    Ok(built.join("bin/python3"))
 }
 
 /// Check `script` with Python's parser before anything starts; the names
