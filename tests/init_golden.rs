@@ -10,7 +10,10 @@ use std::path::PathBuf;
 
 fn sources(dir: &str, files: &[&str]) -> Sources {
     let root = common::fixtures().join("init").join(dir);
-    Sources { files: files.iter().map(|f| (PathBuf::from(f), std::fs::read(root.join(f)).unwrap())).collect() }
+    Sources {
+        files: files.iter().map(|f| (PathBuf::from(f), std::fs::read(root.join(f)).unwrap())).collect(),
+        tests: Default::default(),
+    }
 }
 
 fn options(command: &str) -> InitOptions {

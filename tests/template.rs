@@ -14,6 +14,7 @@ fn template_matches_what_init_generates() {
     let config = PathBuf::from("configuration.nix");
     let sources = Sources {
         files: [(config.clone(), std::fs::read(root.join("machines/example").join(&config)).unwrap())].into(),
+        tests: Default::default(),
     };
     let options = InitOptions {
         name: Some("example".into()),

@@ -406,3 +406,45 @@ fn without_a_python_the_pinned_nixpkgs_gives_one() {
     assert!(python.starts_with("/nix/store/") && python.to_string_lossy().ends_with("-python3"), "{python:?}");
     assert!(common::is_gc_root(&proj.join(".nixvm/python")));
 }
+
+/// Ctrl-C stops the test, not the machines.
+#[test]
+fn ctrl_c_stops_the_test_not_the_machines() {
+    use std::os::unix::process::CommandExt;
+    if !can_run("ctrl_c_stops_the_test_not_the_machines") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (proj, config) = project(tmp.path());
+    let _down = common::Down(proj.clone());
+    let long = script(tmp.path(), "long.py", "server.succeed('true')\nserver.succeed('sleep 60')\n");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
+        .env("NO_COLOR", "1")
+        .env("NIXVM_STUB_SSHD_CONFIG", &config)
+        .arg("test")
+        .arg(&long)
+        .arg("--dir")
+        .arg(&proj)
+        .args(common::stub_flags())
+        .stderr(std::process::Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    // Once the long command runs, Ctrl-C, as a terminal sends it: to the
+    // whole foreground process group.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !proj.join(".nixvm/server/ssh-control").exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let started = std::time::Instant::now();
+    unsafe { libc::kill(-(child.id() as i32), libc::SIGINT) };
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "the test stops at once: {err}");
+    assert_eq!(status.code(), Some(130), "{err}");
+    assert!(err.contains("interrupted"), "{err}");
+    let pid: i32 = read(&proj.join(".nixvm/server/pid")).trim().parse().unwrap();
+    assert!(std::path::Path::new(&format!("/proc/{pid}")).exists(), "the machine still runs: {err}");
+}

@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
     pub files: BTreeMap<PathBuf, Vec<u8>>,
+    /// NixOS test scripts beside the entry file (`tests/NAME.py`), by
+    /// file name: the project's `tests/`.
+    pub tests: BTreeMap<String, Vec<u8>>,
 }
 
 pub struct Gathered {
@@ -102,6 +105,7 @@ pub fn gather(entry: &Path, keep_hardware: bool) -> anyhow::Result<Gathered> {
     let root = crate::text::common_dir(files.keys());
     let sources = Sources {
         files: files.into_iter().map(|(p, b)| (p.strip_prefix(&root).map(Path::to_path_buf).unwrap_or(p), b)).collect(),
+        tests: test_scripts(entry.parent().unwrap_or(Path::new("/")))?,
     };
     Ok(Gathered { root, sources, warnings })
 }
@@ -112,6 +116,20 @@ fn walk_dir(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
         if entry.file_type().is_some_and(|t| t.is_file()) {
             out.push(entry.into_path());
+        }
+    }
+    Ok(out)
+}
+
+/// The test scripts in `dir/tests` (`*.py`), by file name.
+fn test_scripts(dir: &Path) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
+    let mut out = BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(dir.join("tests")) else { return Ok(out) };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".py") && e.file_type().is_ok_and(|t| t.is_file()) {
+            let bytes = std::fs::read(e.path()).with_context(|| format!("cannot read {}", e.path().display()))?;
+            out.insert(name, bytes);
         }
     }
     Ok(out)

@@ -309,6 +309,12 @@ pub fn plan(entry: &Entry, sources: &Sources, options: &InitOptions) -> Result<P
         ));
     }
     plan.files.insert("nixvm/vm.nix".into(), render::render("vm.nix", &vm)?.into_bytes());
+    for (name, bytes) in &sources.tests {
+        plan.files.insert(PathBuf::from("tests").join(name), bytes.clone());
+        plan.notes.push(format!(
+            "tests/{name}: a NixOS test of the machines: `nixvm test tests/{name}` runs it against the running VMs, `nix flake check` in new ones"
+        ));
+    }
     let node = VmModuleContext { overrides: test_overrides.into_values().collect(), ..vm };
     plan.files.insert("nixvm/test-node.nix".into(), render::render("test-node.nix", &node)?.into_bytes());
     let default =
