@@ -11,11 +11,18 @@ fn root() -> &'static Path {
 #[test]
 fn own_nix_files_parse_with_nixvm_and_with_nix() {
     let mut files = vec![root().join("flake.nix")];
-    for dir in ["examples/server", "examples/network"] {
-        for e in std::fs::read_dir(root().join(dir)).unwrap() {
-            files.push(e.unwrap().path());
+    let mut dirs = vec![root().join("examples")];
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|x| x == "nix") {
+                files.push(path);
+            }
         }
     }
+    assert!(files.len() >= 5, "{files:?}");
     let nix = common::nix_instantiate("own_nix_files_parse_with_nixvm_and_with_nix");
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();

@@ -96,7 +96,7 @@ pub fn run(nix: &Nix, source: &Source, options: &Options, progress: &dyn Progres
     let machines: Vec<String> = machines.into_iter().filter(|m| crate::project::is_machine_name(m)).collect();
     let shim = dir.path().join("shim.py");
     std::fs::write(&shim, SHIM).with_context(|| format!("cannot write {}", shim.display()))?;
-    let python = python(nix, source, machines.first(), progress)?;
+    let python = python(nix, source, machines.first(), &shim, progress)?;
 
     // Every script is read before any machine starts.
     let mut used: BTreeSet<String> = BTreeSet::new();
@@ -199,11 +199,17 @@ fn check_script_of(nix: &Nix, source: &Source, name: &str, dir: &Path) -> anyhow
 /// The Python that runs the scripts: `python3` on PATH when it is 3.9 or
 /// newer, else the python3 of the nixpkgs the source pins (`machine`'s),
 /// built with nix (a GC root at `.nixvm/python`).
-fn python(nix: &Nix, source: &Source, machine: Option<&String>, progress: &dyn Progress) -> anyhow::Result<PathBuf> {
+fn python(
+    nix: &Nix,
+    source: &Source,
+    machine: Option<&String>,
+    shim: &Path,
+    progress: &dyn Progress,
+) -> anyhow::Result<PathBuf> {
     let on_path = std::env::var_os("PATH")
         .and_then(|p| std::env::split_paths(&p).map(|d| d.join("python3")).find(|c| c.is_file()));
     if let Some(python) = on_path {
-        let check = ["-c", "import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)"];
+        let check = [shim.as_os_str(), std::ffi::OsStr::new("version")];
         if super::process::output(&python.to_string_lossy(), &check).is_ok_and(|o| o.status.success()) {
             return Ok(python);
         }

@@ -4,6 +4,7 @@
 # answers. One JSON line each way on descriptor 3. Embedded in nixvm; not
 # a module to import.
 #
+#   python3 shim.py version        exit 0 for Python 3.9 or newer
 #   python3 shim.py check SCRIPT   parse only: {"names": [...]} or
 #                                  {"error": {"line", "column", "message"}}
 #   python3 shim.py run SCRIPT     run it (the machines from
@@ -493,7 +494,10 @@ def run(path):
 
 
 if __name__ == "__main__":
-    mode, script = sys.argv[1], sys.argv[2]
+    mode = sys.argv[1]
+    if mode == "version":
+        sys.exit(0 if sys.version_info >= (3, 9) else 1)
+    script = sys.argv[2]
     if mode == "check":
         if sys.version_info < (3, 9):
             print(json.dumps({"error": {"line": 0, "column": 0, "message": f"Python {sys.version.split()[0]} is older than 3.9"}}))
