@@ -37,9 +37,15 @@ impl Channel {
         Ok(Channel { reader: BufReader::new(stream.try_clone()?), writer: stream })
     }
 
-    /// The script's next line; None when it ended.
+    /// The script's next line; None when it ended (also when it went
+    /// away mid-line: its exit says how it ended).
     pub fn next(&mut self) -> anyhow::Result<Option<String>> {
-        Ok(super::read_line(&mut self.reader)?)
+        match super::read_line(&mut self.reader) {
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe) => {
+                Ok(None)
+            }
+            r => Ok(r?),
+        }
     }
 
     fn send(&mut self, line: &str) -> std::io::Result<()> {

@@ -299,6 +299,9 @@ fn run_script(
         channel.answer(result)?;
     }
     let status = child.wait()?;
+    if super::process::interrupted() {
+        runner.log.error("interrupted (Ctrl-C)");
+    }
     runner.log.end(status.success());
     Ok(status.success())
 }
