@@ -448,3 +448,32 @@ fn ctrl_c_stops_the_test_not_the_machines() {
     let pid: i32 = read(&proj.join(".nixvm/server/pid")).trim().parse().unwrap();
     assert!(std::path::Path::new(&format!("/proc/{pid}")).exists(), "the machine still runs: {err}");
 }
+
+/// A machine that does not answer ssh in time fails the test with the end
+/// of its console, before the script runs.
+#[test]
+fn a_machine_that_never_answers_fails_with_its_console() {
+    if !can_run("a_machine_that_never_answers_fails_with_its_console") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (proj, _) = project(tmp.path());
+    let _down = common::Down(proj.clone());
+    let quiet = script(tmp.path(), "quiet.py", "server.succeed('true')\n");
+    // No sshd in the stub VM: it runs, and never answers.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
+        .env("NO_COLOR", "1")
+        .env("NIXVM_STUB_SLEEP", "60")
+        .args(["test", "--boot-timeout", "3"])
+        .arg(&quiet)
+        .arg("--dir")
+        .arg(&proj)
+        .args(common::stub_flags())
+        .output()
+        .unwrap();
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("server did not answer ssh in 3 s; the end of its console (nixvm logs server):"), "{all}");
+    assert!(all.contains("stub VM server") || all.contains("stub guest:"), "the console's end: {all}");
+    assert!(all.contains("quiet.py: FAILED"), "{all}");
+}
