@@ -9,20 +9,6 @@ use std::time::Duration;
 /// How often a followed log is read again.
 const POLL: Duration = Duration::from_millis(200);
 
-/// Send `machine`'s console log to `out`: all of it, or its last `lines`;
-/// with `follow`, then what the VM writes until it stops (a new VM of the
-/// machine starts a new log: followed from its start).
-pub fn console(
-    source: &Source,
-    machine: &str,
-    lines: Option<usize>,
-    follow: bool,
-    out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
-) -> anyhow::Result<()> {
-    check_name(machine)?;
-    show(source, machine, lines, follow, out)
-}
-
 /// `console` for a machine the user named: it must be one (`nix` lists
 /// them, when it has no state).
 pub fn console_of_named(
@@ -34,16 +20,21 @@ pub fn console_of_named(
     out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
 ) -> anyhow::Result<()> {
     source.check_known_or_kept(std::slice::from_ref(&machine.to_string()), nix)?;
-    show(source, machine, lines, follow, out)
+    console(source, machine, lines, follow, out)
 }
 
-fn show(
+/// Send `machine`'s console log to `out`: all of it, or its last `lines`;
+/// with `follow`, then what the VM writes until it stops (a new VM of the
+/// machine starts a new log: followed from its start).
+pub fn console(
     source: &Source,
     machine: &str,
     lines: Option<usize>,
     follow: bool,
     out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
 ) -> anyhow::Result<()> {
+    check_name(machine)?;
+
     let state = source.state(machine);
     let path = state.dir.join(super::start::CONSOLE_LOG);
     let mut file = match std::fs::File::open(&path) {

@@ -138,15 +138,15 @@ impl<'a> Runner<'a> {
                 let (rc, out) = self.execute(ch, &m()?, &command, check_return, check_output, timeout)?;
                 json!([rc, out])
             }
-            Call::Succeed { commands, timeout } => json!(self.succeed(ch, &m()?, &commands, timeout)?),
-            Call::Fail { commands, timeout } => json!(self.fail(ch, &m()?, &commands, timeout)?),
+            Call::Succeed { commands, timeout } => json!(self.must(ch, &m()?, &commands, timeout, true)?),
+            Call::Fail { commands, timeout } => json!(self.must(ch, &m()?, &commands, timeout, false)?),
             Call::WaitUntilSucceeds { command, timeout } => {
                 json!(self.wait_until(ch, &m()?, &command, timeout, true)?)
             }
             Call::WaitUntilFails { command, timeout } => json!(self.wait_until(ch, &m()?, &command, timeout, false)?),
             Call::Sleep { seconds } => {
                 let command = format!("sleep {}", t::seconds_word(seconds));
-                json!(self.succeed(ch, &m()?, &[command], None)?)
+                json!(self.must(ch, &m()?, &[command], None, true)?)
             }
             Call::Systemctl { q, user } => {
                 let (rc, out) = self.systemctl(ch, &m()?, &q, user.as_deref())?;
@@ -216,7 +216,7 @@ impl<'a> Runner<'a> {
                 let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
                 let commands =
                     [format!("mkdir -p $(dirname {target})"), format!("echo -n {encoded} | base64 -d > {target}")];
-                self.succeed(ch, &m()?, &commands, None)?;
+                self.must(ch, &m()?, &commands, None, true)?;
                 Value::Null
             }
             Call::CopyFromMachine { source, target_dir } => {
@@ -502,43 +502,29 @@ impl<'a> Runner<'a> {
         r.map_err(|e| self.lost(machine, e, timeout))
     }
 
-    fn succeed(
+    /// `succeed` (each command must succeed) or `fail` (each must fail):
+    /// their outputs, one after the other.
+    fn must(
         &mut self,
         ch: &mut Channel,
         machine: &str,
         commands: &[String],
         timeout: Seconds,
+        succeed: bool,
     ) -> Result<String, Raised> {
         let mut all = String::new();
         for command in commands {
-            let out = self.step(Some(machine), &format!("must succeed: {command}"), |r| {
+            let what = if succeed { "must succeed" } else { "must fail" };
+            let out = self.step(Some(machine), &format!("{what}: {command}"), |r| {
                 let (rc, out) = r.execute(ch, machine, command, true, true, timeout)?;
-                if rc != 0 {
-                    r.log.line(Some(machine), &format!("output: {out}"));
-                    return Err(Raised::assertion(format!("command `{command}` failed (exit code {rc})")));
+                match (succeed, rc == 0) {
+                    (true, false) => {
+                        r.log.line(Some(machine), &format!("output: {out}"));
+                        Err(Raised::assertion(format!("command `{command}` failed (exit code {rc})")))
+                    }
+                    (false, true) => Err(Raised::assertion(format!("command `{command}` unexpectedly succeeded"))),
+                    _ => Ok(out),
                 }
-                Ok(out)
-            })?;
-            all.push_str(&out);
-        }
-        Ok(all)
-    }
-
-    fn fail(
-        &mut self,
-        ch: &mut Channel,
-        machine: &str,
-        commands: &[String],
-        timeout: Seconds,
-    ) -> Result<String, Raised> {
-        let mut all = String::new();
-        for command in commands {
-            let out = self.step(Some(machine), &format!("must fail: {command}"), |r| {
-                let (rc, out) = r.execute(ch, machine, command, true, true, timeout)?;
-                if rc == 0 {
-                    return Err(Raised::assertion(format!("command `{command}` unexpectedly succeeded")));
-                }
-                Ok(out)
             })?;
             all.push_str(&out);
         }
