@@ -113,29 +113,21 @@ fn measure(mut make: impl FnMut() -> Command) -> (Duration, i64) {
     (best, peak)
 }
 
-/// Best in-process times over `RUNS`: the per-file lint of `files` (in
-/// parallel, as `lint` runs it), and the same followed by the machine pass.
+/// Best in-process times over `RUNS` of lint's own run (`nixvm::linter`):
+/// the per-file lint of `files` alone (in parallel, as `lint` runs it),
+/// and with the machine pass.
 fn machine_pass(files: &[PathBuf]) -> (Duration, Duration) {
-    use rayon::prelude::*;
     let options = nixvm::lint::LintOptions::default();
-    let texts: Vec<(String, String)> =
-        files.iter().map(|p| (p.display().to_string(), std::fs::read_to_string(p).unwrap())).collect();
-    let paths: Vec<Option<PathBuf>> = files.iter().map(|p| Some(p.clone())).collect();
+    let mode = nixvm::rewrite::Mode::Report;
     let (mut per_file, mut with_machines) = (Duration::MAX, Duration::MAX);
     for _ in 0..RUNS {
         let start = Instant::now();
-        let (mut reports, facts): (Vec<_>, Vec<_>) = texts
-            .par_iter()
-            .map(|(name, text)| {
-                let linted =
-                    nixvm::rewrite::lint_file(name.clone(), text.clone(), &options, nixvm::rewrite::Mode::Report);
-                (linted.report, linted.facts)
-            })
-            .unzip();
-        let linted = start.elapsed();
-        nixvm::lint::machines::settle(&paths, &mut reports, &facts, None, &|p| p.exists());
-        per_file = per_file.min(linted);
+        let alone = nixvm::linter::run(files, &options, mode, false);
+        per_file = per_file.min(start.elapsed());
+        let start = Instant::now();
+        let settled = nixvm::linter::run(files, &options, mode, true);
         with_machines = with_machines.min(start.elapsed());
+        assert_eq!(alone.reports.len(), settled.reports.len());
     }
     (per_file, with_machines)
 }

@@ -1,15 +1,13 @@
 //! `nixvm lint`: find what breaks in a VM, optionally fix it.
 
 use super::output::{Format, Status};
-use super::report::{self, FileReport, Totals};
-use crate::files::{self, Contents};
+use super::report::{self, Totals};
 use crate::lint::{LintOptions, Release, Severity};
-use crate::rewrite::{self, Linted, Mode};
+use crate::rewrite::Mode;
 use anyhow::Context as _;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
-use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct LintArgs {
@@ -81,44 +79,12 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
             eprintln!("conflicts from {}", options.table.source);
         }
     }
-    let (paths, mut errors) = files::collect(&args.paths);
     let mode = match (args.dry_run, args.fix) {
         (true, _) => Mode::DryRun,
         (false, true) => Mode::Fix,
         (false, false) => Mode::Report,
     };
-    let outcomes: Vec<Result<Linted, String>> = paths.par_iter().map(|p| lint_path(p, &options, mode)).collect();
-
-    let mut reported: Vec<PathBuf> = vec![];
-    let mut reports = vec![];
-    let mut facts = vec![];
-    let mut fixes = vec![];
-    for (path, o) in paths.iter().zip(outcomes) {
-        let o = match o {
-            Ok(o) => o,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        if let Some(text) = &o.write {
-            if let Err(e) = files::write_atomically(path, text) {
-                errors.push(format!("{e:#}"));
-            }
-        }
-        fixes.extend(o.fixes);
-        reports.push(o.report);
-        facts.push(o.facts);
-        reported.push(path.clone());
-    }
-
-    // Machine-level findings are decided over each machine's modules; a
-    // flake's findings name their machines.
-    let absolute: Vec<Option<PathBuf>> = reported.iter().map(|p| crate::files::absolute(p)).collect();
-    let flake = crate::files::enclosing_flake(&start)
-        .and_then(|dir| Some((crate::files::read_text(&dir.join("flake.nix"))?, dir)));
-    let flake = flake.as_ref().map(|(text, dir)| (dir.as_path(), text.as_str()));
-    crate::lint::machines::settle(&absolute, &mut reports, &facts, flake, &|p| p.exists());
+    let crate::linter::Outcome { mut reports, fixes, errors } = crate::linter::run(&args.paths, &options, mode, true);
     let least = if args.quiet_notes { Severity::Warning } else { args.min_severity.severity() };
     let before = Totals::of(&reports);
     for r in &mut reports {
@@ -169,18 +135,4 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
     } else {
         Status::Clean
     })
-}
-
-/// One file as `lint` leaves it: linted (and fixed), or unreadable.
-fn lint_path(path: &Path, options: &LintOptions, mode: Mode) -> Result<Linted, String> {
-    let name = path.to_string_lossy().into_owned();
-    match files::read(path) {
-        Ok(Contents::Text(text)) => Ok(rewrite::lint_file(name, text, options, mode)),
-        Ok(Contents::Binary { lossy, bad_offset }) => {
-            let message = format!("not UTF-8 text (invalid byte at offset {bad_offset}); Nix files must be UTF-8");
-            let diagnostics = vec![crate::lint::not_text(lossy.len(), message)];
-            Ok(Linted { report: FileReport { name, text: lossy, diagnostics }, fixes: None, write: None, facts: None })
-        }
-        Err(e) => Err(format!("{e:#}")),
-    }
 }

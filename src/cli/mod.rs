@@ -1,6 +1,7 @@
 //! The command line: clap arguments, dispatch, output (human and JSON) and
-//! exit codes. The work is done by the layers below (`machines`, `files`,
-//! `lint`, ...); nothing here starts a program or writes a file.
+//! exit codes. The work is done by the layers below (`machines`,
+//! `linter`, `lint`, ...); nothing here starts a program or writes a file
+//! but what it prints.
 
 mod check;
 mod docs;

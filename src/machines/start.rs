@@ -60,13 +60,13 @@ fn check_forwards(forwards: &[Forward]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A VM ready to start: its run script, state, ssh port, environment,
-/// and the machine's lock, which the VM takes over.
 /// A machine's console log in its state directory (`nixvm logs`).
 pub const CONSOLE_LOG: &str = "console.log";
 /// The name of a VM's QEMU monitor socket (`MachineState::socket`).
 pub const MONITOR: &str = "monitor";
 
+/// A VM ready to start: its run script, state, ssh port, environment,
+/// and the machine's lock, which the VM takes over.
 pub struct Prepared {
     pub machine: String,
     pub script: PathBuf,
@@ -96,7 +96,6 @@ fn running_where(pid: Option<i32>, port: Option<u16>) -> String {
     }
 }
 
-/// The machine's lock, or `AlreadyRunning`.
 /// Claim `machine` for a new VM: its state directory made, its lock taken
 /// (else `AlreadyRunning`, and nothing of the running VM's state is
 /// touched), its `forwards` checked free. Done once per start, before

@@ -1,9 +1,10 @@
 //! What a running machine is given, computed without touching the system:
 //! the run script's environment (its port forwards: `forward`), the QEMU
-//! options that put it on the
-//! project's L2 segment, its address there, the ssh configuration nixvm
-//! logs in with, and the command `deploy` runs in the guest. The `cli`
-//! layer does the I/O with these.
+//! options that put it on the project's L2 segment and give it a monitor,
+//! its address there, the ssh configuration nixvm logs in with, the
+//! command `deploy` runs in the guest (`switch` reads what it did), and
+//! `nixvm test`'s calls and guest commands (`test`). The lifecycle layer
+//! (`machines`) does the I/O with these.
 
 use std::net::Ipv4Addr;
 

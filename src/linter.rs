@@ -1,0 +1,78 @@
+//! `nixvm lint`'s whole run over the user's files: walking the paths,
+//! reading each file, linting it (in parallel) and fixing it as asked,
+//! writing the fixes atomically, then the machine-level pass over every
+//! file with the enclosing flake's machines. What is printed, and how the
+//! command exits, is the `cli`'s.
+
+use crate::files::{self, Contents};
+use crate::lint::diagnostic::FileReport;
+use crate::lint::LintOptions;
+use crate::rewrite::{self, FileFixes, Linted, Mode};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// What a lint run found and did.
+pub struct Outcome {
+    /// One report per file read (in the order walked).
+    pub reports: Vec<FileReport>,
+    /// What `--fix`/`--dry-run` did, per file changed or refused.
+    pub fixes: Vec<FileFixes>,
+    /// Paths that could not be read or written, said as they failed.
+    pub errors: Vec<String>,
+}
+
+/// Lint `paths` (files, or directories walked for `*.nix`): fixed and
+/// written as `mode` says; `machine_pass` decides the machine-level
+/// findings over each machine's modules (the flake around the first path
+/// names its machines).
+pub fn run(paths: &[PathBuf], options: &LintOptions, mode: Mode, machine_pass: bool) -> Outcome {
+    let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let (files, mut errors) = files::collect(paths);
+    let outcomes: Vec<Result<Linted, String>> = files.par_iter().map(|p| lint_path(p, options, mode)).collect();
+    let mut read: Vec<PathBuf> = vec![];
+    let mut reports = vec![];
+    let mut facts = vec![];
+    let mut fixes = vec![];
+    for (path, o) in files.iter().zip(outcomes) {
+        let o = match o {
+            Ok(o) => o,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        if let Some(text) = &o.write {
+            if let Err(e) = files::write_atomically(path, text) {
+                errors.push(format!("{e:#}"));
+            }
+        }
+        fixes.extend(o.fixes);
+        reports.push(o.report);
+        facts.push(o.facts);
+        read.push(path.clone());
+    }
+    if machine_pass {
+        // Machine-level findings are decided over each machine's modules;
+        // a flake's findings name their machines.
+        let absolute: Vec<Option<PathBuf>> = read.iter().map(|p| files::absolute(p)).collect();
+        let flake =
+            files::enclosing_flake(&start).and_then(|dir| Some((files::read_text(&dir.join("flake.nix"))?, dir)));
+        let flake = flake.as_ref().map(|(text, dir)| (dir.as_path(), text.as_str()));
+        crate::lint::machines::settle(&absolute, &mut reports, &facts, flake, &|p| p.exists());
+    }
+    Outcome { reports, fixes, errors }
+}
+
+/// One file as `lint` leaves it: linted (and fixed), or unreadable.
+fn lint_path(path: &Path, options: &LintOptions, mode: Mode) -> Result<Linted, String> {
+    let name = path.to_string_lossy().into_owned();
+    match files::read(path) {
+        Ok(Contents::Text(text)) => Ok(rewrite::lint_file(name, text, options, mode)),
+        Ok(Contents::Binary { lossy, bad_offset }) => {
+            let message = format!("not UTF-8 text (invalid byte at offset {bad_offset}); Nix files must be UTF-8");
+            let diagnostics = vec![crate::lint::not_text(lossy.len(), message)];
+            Ok(Linted { report: FileReport { name, text: lossy, diagnostics }, fixes: None, write: None, facts: None })
+        }
+        Err(e) => Err(format!("{e:#}")),
+    }
+}
