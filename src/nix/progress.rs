@@ -149,6 +149,9 @@ impl Progress {
 
     fn describe(&self) -> String {
         let (done, expected) = self.builds;
+        // Nix counts a build done a moment before it says it stopped: what
+        // is still building is not built yet.
+        let done = done.min(expected.saturating_sub(self.building.len() as u64));
         let built = if expected > 0 { format!(" ({done}/{expected} built)") } else { String::new() };
         if !self.building.is_empty() {
             let names: Vec<&str> = self.building.values().map(String::as_str).collect();
@@ -219,7 +222,6 @@ mod tests {
                 status("building nixos-system-web (1/2 built)"),
                 status("building (1/2 built)"),
                 status("building nixos-vm-web (1/2 built)"),
-                status("building nixos-vm-web (2/2 built)"),
                 status("building (2/2 built)"),
             ]
         );
