@@ -266,11 +266,33 @@ fn lint_can_leave_out_the_notes() {
         (out.status.code(), found)
     };
     let (code, all) = severities(&[]);
-    assert_eq!(all, ["error", "info", "warning"], "the fixture has every severity");
+    assert_eq!(all, ["error", "note", "warning"], "the fixture has every severity");
     assert_eq!(severities(&["--quiet-notes"]), (code, vec!["error".to_string(), "warning".to_string()]));
     assert_eq!(severities(&["--min-severity", "warning"]), (code, vec!["error".to_string(), "warning".to_string()]));
     assert_eq!(severities(&["--min-severity", "error"]), (code, vec!["error".to_string()]));
     let out = nixvm().args(["lint", "--quiet-notes"]).arg(&file).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(" 0 notes in 1 file") && err.contains("(4 below warning not shown)"), "{err}");
+}
+
+/// A reader that goes away (`nixvm explain | head -1`) ends nixvm
+/// quietly, never with a panic.
+#[test]
+fn a_closed_stdout_is_no_panic() {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
+        .args(["explain"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read a little, then close the pipe: its next lines meet no reader.
+    let mut first = [0u8; 16];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child.stderr.as_mut().unwrap().read_to_string(&mut err).unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(status.code().is_some(), "ended by a signal: {status}");
 }

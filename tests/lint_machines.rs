@@ -52,9 +52,9 @@ fn machine_level_findings_are_decided_over_each_machines_modules() {
     let expected: BTreeSet<(String, String, String)> = [
         ("zfs-host-id", "hosts/nohost/hardware-configuration.nix", "warning"),
         ("no-login", "hosts/nologin/default.nix", "warning"),
-        ("zfs-host-id", "hosts/opaque/default.nix", "info"),
-        ("no-ssh", "modules/hardened.nix", "info"),
-        ("no-login", "hosts/appliance/default.nix", "info"),
+        ("zfs-host-id", "hosts/opaque/default.nix", "note"),
+        ("no-ssh", "modules/hardened.nix", "note"),
+        ("no-login", "hosts/appliance/default.nix", "note"),
     ]
     .iter()
     .map(|(c, f, s)| (c.to_string(), f.to_string(), s.to_string()))
@@ -81,7 +81,7 @@ fn machine_level_findings_are_decided_over_each_machines_modules() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|d| d["code"] == "no-login" && d["severity"] == "info")
+        .find(|d| d["code"] == "no-login" && d["severity"] == "note")
         .unwrap();
     assert!(appliance["message"].as_str().unwrap().contains("computed name"), "{appliance}");
 }
@@ -95,7 +95,7 @@ fn a_flakes_module_lists_are_its_machines() {
     let json = lint_json("machines-flake");
     let found = host_id_findings(&json);
     let expected =
-        owned(&[("hosts/db/configuration.nix", "warning", "db"), ("hosts/edge/configuration.nix", "info", "edge")]);
+        owned(&[("hosts/db/configuration.nix", "warning", "db"), ("hosts/edge/configuration.nix", "note", "edge")]);
     assert_eq!(found, expected, "{json:#}");
 }
 
@@ -117,8 +117,8 @@ fn a_hardware_import_is_a_note_unless_its_file_is_missing() {
         })
         .collect();
     let expected: BTreeSet<(String, String)> = [
-        ("hosts/nohost/default.nix", "info"),
-        ("hosts/zfs-box/default.nix", "info"),
+        ("hosts/nohost/default.nix", "note"),
+        ("hosts/zfs-box/default.nix", "note"),
         ("hosts/unscanned/default.nix", "warning"),
     ]
     .iter()

@@ -21,13 +21,13 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<Status> {
             for m in metas() {
                 let summary =
                     m.explanation().lines().next().unwrap_or_default().trim_start_matches("What: ").to_string();
-                println!("{:<24} {:<8} {}", m.code, m.severity, summary);
+                outln!("{:<24} {:<8} {}", m.code, m.severity, summary);
             }
             Ok(Status::Clean)
         }
         Some(code) => match metas().find(|m| m.code == code) {
             Some(m) => {
-                println!("{} ({})\n\n{}", m.code, m.severity, m.explanation().trim_end());
+                outln!("{} ({})\n\n{}", m.code, m.severity, m.explanation().trim_end());
                 Ok(Status::Clean)
             }
             None => {

@@ -44,8 +44,11 @@ pub struct DownArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct StatusArgs {
-    /// Print one JSON document.
-    #[arg(long)]
+    /// Output: for people, or one JSON document.
+    #[arg(long, value_enum, default_value_t = super::output::Format::Human)]
+    format: super::output::Format,
+    /// The same as --format json.
+    #[arg(long, conflicts_with = "format")]
     json: bool,
     #[command(flatten)]
     at: At,
@@ -99,9 +102,12 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
     }
     for s in &up.started {
         let address = s.address.map(|a| format!(", {a} on the segment")).unwrap_or_default();
-        println!(
+        outln!(
             "{}: started (pid {}, ssh 127.0.0.1:{}{address}, console .nixvm/{}/console.log)",
-            s.machine, s.pid, s.ssh_port, s.machine
+            s.machine,
+            s.pid,
+            s.ssh_port,
+            s.machine
         );
     }
     for e in &up.stopped_at_once {
@@ -118,7 +124,7 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
         up.started.iter().map(|s| s.machine.clone()).chain(up.already_running.iter().cloned()).collect();
     let mut failed = false;
     ssh::wait_for_ssh(source.dir(), &machines, Duration::from_secs(args.timeout), &mut |m, r| match r {
-        Readiness::Answers(after) => println!("{m}: answers ssh (after {:.1} s)", after.as_secs_f64()),
+        Readiness::Answers(after) => outln!("{m}: answers ssh (after {:.1} s)", after.as_secs_f64()),
         Readiness::Stopped | Readiness::TimedOut => {
             failed = true;
             let why = if r == Readiness::Stopped {
@@ -213,9 +219,9 @@ pub fn down(args: DownArgs) -> anyhow::Result<Status> {
             Stopped::NotRunning(m) => eprintln!("{m}: not running"),
             Stopped::Killed(m) => {
                 eprintln!("{m}: did not stop in {}s, killed", args.timeout);
-                println!("{m}: stopped");
+                outln!("{m}: stopped");
             }
-            Stopped::Stopped(m) => println!("{m}: stopped"),
+            Stopped::Stopped(m) => outln!("{m}: stopped"),
         }
     }
     Ok(Status::Clean)
@@ -226,7 +232,7 @@ pub fn status(args: StatusArgs) -> anyhow::Result<Status> {
     let nix = args.nix.nix(&source).map_err(|e| format!("{e:#}"));
     let report = fleet::status(nix.as_ref().map_err(Clone::clone), &source)?;
     let machines = &report.machines;
-    if args.json {
+    if args.json || args.format == super::output::Format::Json {
         #[derive(serde::Serialize)]
         struct StatusDoc<'a> {
             /// Where the machines come from.
@@ -237,13 +243,13 @@ pub fn status(args: StatusArgs) -> anyhow::Result<Status> {
             incomplete: Option<&'a str>,
         }
         let doc = StatusDoc { source: source.describe(), machines, incomplete: report.incomplete.as_deref() };
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        outln!("{}", serde_json::to_string_pretty(&doc)?);
         return Ok(Status::Clean);
     }
     if let Some(why) = &report.incomplete {
         eprintln!("warning: only the machines nixvm has state for are listed; nix could not list the others: {why}");
     }
-    println!("machines: {}", source.describe());
+    outln!("machines: {}", source.describe());
     for m in machines {
         let state = if m.running { format!("running (pid {})", m.pid.unwrap_or(0)) } else { "stopped".into() };
         let disk = match (&m.disk_image, m.disk_stale) {
@@ -254,7 +260,7 @@ pub fn status(args: StatusArgs) -> anyhow::Result<Status> {
         let port = m.ssh_port.filter(|_| m.running).map(|p| format!(", ssh 127.0.0.1:{p}")).unwrap_or_default();
         let forwards =
             if m.forwards.is_empty() { String::new() } else { format!(", forwards {}", m.forwards.join(" ")) };
-        println!("{:<16} {state}{port}{forwards}, {disk}", m.name);
+        outln!("{:<16} {state}{port}{forwards}, {disk}", m.name);
     }
     Ok(Status::Clean)
 }
@@ -270,7 +276,7 @@ pub fn clean(args: CleanArgs) -> anyhow::Result<Status> {
         );
     }
     for m in &cleaned.removed {
-        println!("{m}: removed its disk image and state");
+        outln!("{m}: removed its disk image and state");
     }
     for m in &cleaned.running {
         eprintln!("{m}: running, left alone");

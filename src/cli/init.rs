@@ -64,25 +64,25 @@ pub fn run(args: InitArgs, command: String) -> anyhow::Result<Status> {
     };
     let created = project::create(&create, &|line| eprintln!("{line}"))?;
     let dir = args.dir.display();
-    println!("Created a nixvm project in {dir} for {}.", created.machines.join(", "));
-    println!("Next:");
+    outln!("Created a nixvm project in {dir} for {}.", created.machines.join(", "));
+    outln!("Next:");
     if args.dir != Path::new(".") {
-        println!("  cd {}", crate::text::shell_word(&dir.to_string()));
+        outln!("  cd {}", crate::text::shell_word(&dir.to_string()));
     }
     // Every Nix up to 2.31 and Lix ship flakes off; nixvm turns them on per
     // call, a plain `nix` command needs the flag unless nix.conf has them.
     let features = crate::nix::config::features();
     let nix = if features.has_needed() { "nix" } else { "nix --extra-experimental-features 'nix-command flakes'" };
     if !created.locked {
-        println!("  {nix} flake lock        # pins {}", created.nixpkgs_url);
+        outln!("  {nix} flake lock        # pins {}", created.nixpkgs_url);
     }
     for m in &created.machines {
-        println!("  {nix} run .#vm-{m}        # or: nixvm run {m}");
+        outln!("  {nix} run .#vm-{m}        # or: nixvm run {m}");
     }
     if !features.has_needed() {
         let missing: Vec<String> =
             crate::nix::config::NEEDED.iter().filter(|f| !features.enabled(f)).map(|f| format!("`{f}`")).collect();
-        println!(
+        outln!(
             "(Your nix.conf does not enable {}; with `experimental-features = nix-command flakes` in ~/.config/nix/nix.conf, plain `nix run` works.)",
             missing.join(" and ")
         );

@@ -37,8 +37,8 @@ pub fn run(args: KbArgs) -> anyhow::Result<Status> {
         eprintln!("note: {note}");
     }
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&chosen.table).context("cannot render the table")?),
-        Format::Human => print!("{}", human(&chosen.table)),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&chosen.table).context("cannot render the table")?),
+        Format::Human => out!("{}", human(&chosen.table)),
     }
     Ok(Status::Clean)
 }

@@ -39,7 +39,7 @@ pub struct LintArgs {
     system: Option<String>,
     /// Show findings of this severity and above only (the exit code is
     /// decided by errors either way).
-    #[arg(long, value_enum, default_value_t = Threshold::Info, value_name = "SEVERITY")]
+    #[arg(long, value_enum, default_value_t = Threshold::Note, value_name = "SEVERITY")]
     min_severity: Threshold,
     /// Leave the notes out: --min-severity warning.
     #[arg(long, conflicts_with = "min_severity")]
@@ -49,7 +49,9 @@ pub struct LintArgs {
 /// The least severity shown.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum Threshold {
-    Info,
+    /// Everything (`info` is read as `note`).
+    #[value(alias = "info")]
+    Note,
     Warning,
     Error,
 }
@@ -57,7 +59,7 @@ enum Threshold {
 impl Threshold {
     fn severity(self) -> Severity {
         match self {
-            Threshold::Info => Severity::Info,
+            Threshold::Note => Severity::Note,
             Threshold::Warning => Severity::Warning,
             Threshold::Error => Severity::Error,
         }
@@ -91,7 +93,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
         r.diagnostics.retain(|d| d.severity >= least);
     }
     let totals = Totals::of(&reports);
-    let hidden = (before.errors + before.warnings + before.infos) - (totals.errors + totals.warnings + totals.infos);
+    let hidden = (before.errors + before.warnings + before.notes) - (totals.errors + totals.warnings + totals.notes);
     let stdout = std::io::stdout();
     match args.format {
         Format::Json => {

@@ -3,6 +3,28 @@
 //! `linter`, `lint`, ...); nothing here starts a program or writes a file
 //! but what it prints.
 
+/// `println!` for stdout that ends nixvm quietly when the reader went
+/// away (`nixvm status | head`), as for any broken pipe, instead of
+/// panicking.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($t)*) {
+            $crate::cli::output::stdout_failed(e)
+        }
+    }};
+}
+
+/// `print!` likewise.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = write!(std::io::stdout(), $($t)*) {
+            $crate::cli::output::stdout_failed(e)
+        }
+    }};
+}
+
 mod check;
 mod docs;
 mod explain;

@@ -29,6 +29,15 @@ impl From<Status> for ExitCode {
     }
 }
 
+/// Writing to stdout failed: a reader that went away (`| head`) ends
+/// nixvm quietly, anything else with what failed. Exit 2 either way.
+pub fn stdout_failed(e: std::io::Error) -> ! {
+    if e.kind() != std::io::ErrorKind::BrokenPipe {
+        eprintln!("nixvm: cannot write to stdout: {e}");
+    }
+    std::process::exit(Status::Failure as i32)
+}
+
 /// The project key, made when missing (and said so).
 pub fn ensure_key(source: &crate::machines::Source) -> anyhow::Result<()> {
     let k = crate::machines::key::ensure_key(source)?;

@@ -18,7 +18,7 @@ pub fn human(out: &mut dyn WriteColor, reports: &[FileReport]) -> std::io::Resul
             let severity = match d.severity {
                 Severity::Error => cs::Severity::Error,
                 Severity::Warning => cs::Severity::Warning,
-                Severity::Info => cs::Severity::Note,
+                Severity::Note => cs::Severity::Note,
             };
             let mut notes = vec![];
             if let Some(machine) = &d.machine {
@@ -138,7 +138,7 @@ pub fn summary(t: Totals, files: usize) -> String {
         "{}, {}, {} in {}",
         plural(t.errors, "error"),
         plural(t.warnings, "warning"),
-        plural(t.infos, "note"),
+        plural(t.notes, "note"),
         plural(files, "file")
     );
     if t.fixable > 0 {

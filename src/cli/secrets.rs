@@ -26,8 +26,8 @@ pub fn run(args: SecretsArgs) -> anyhow::Result<Status> {
     let report = crate::machines::secrets::secrets(&nix, &source, &args.machines)?;
     let missing = report.machines.iter().flat_map(|m| &m.secrets).any(|s| s.access.missing());
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-        Format::Human => print!("{}", human(&report, &source.dir().display().to_string())),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&report)?),
+        Format::Human => out!("{}", human(&report, &source.dir().display().to_string())),
     }
     Ok(if missing { Status::Findings } else { Status::Clean })
 }

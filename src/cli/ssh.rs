@@ -48,33 +48,32 @@ pub fn deploy(args: DeployArgs) -> anyhow::Result<Status> {
     let reporter = args.nix.reporter(false);
     let machine = &args.machine;
     let activation = if args.dry_run { Activation::DryActivate } else { Activation::Test };
-    let d = deploy::deploy(&nix, &source, machine, activation, args.copy_closure, &reporter, &mut |line| {
-        println!("{line}")
-    })?;
+    let d =
+        deploy::deploy(&nix, &source, machine, activation, args.copy_closure, &reporter, &mut |line| outln!("{line}"))?;
     match d.transfer {
-        deploy::Transfer::Registered { paths, bytes } => println!(
+        deploy::Transfer::Registered { paths, bytes } => outln!(
             "{machine}: registered {paths} store paths in the VM's Nix database, copied nothing (it reads the host's store; sent their registration, {bytes} bytes)"
         ),
-        deploy::Transfer::CopiedUncounted => println!("{machine}: copied the closure over ssh"),
+        deploy::Transfer::CopiedUncounted => outln!("{machine}: copied the closure over ssh"),
         deploy::Transfer::Copied { paths: 0, .. } => {
-            println!("{machine}: copied nothing over ssh (the VM has the whole closure)")
+            outln!("{machine}: copied nothing over ssh (the VM has the whole closure)")
         }
         deploy::Transfer::Copied { paths, bytes } => {
-            println!("{machine}: copied {paths} store paths over ssh, {} ({bytes} bytes)", super::output::size(bytes))
+            outln!("{machine}: copied {paths} store paths over ssh, {} ({bytes} bytes)", super::output::size(bytes))
         }
     }
     let system = d.system.display();
     let verb = if args.dry_run { "would switch" } else { "switched" };
     match d.previous {
-        Some(p) if p == d.system => println!("{machine}: already ran {system}; {verb} again"),
-        Some(p) => println!("{machine}: {verb} from {} to {system}", p.display()),
-        None => println!("{machine}: {verb} to {system}"),
+        Some(p) if p == d.system => outln!("{machine}: already ran {system}; {verb} again"),
+        Some(p) => outln!("{machine}: {verb} from {} to {system}", p.display()),
+        None => outln!("{machine}: {verb} to {system}"),
     }
     if d.units.is_empty() {
-        println!("{machine}: no unit {}", if args.dry_run { "would change" } else { "changed" });
+        outln!("{machine}: no unit {}", if args.dry_run { "would change" } else { "changed" });
     }
     for line in d.units.lines() {
-        println!("{machine}: {}{line}", if args.dry_run { "would be " } else { "" });
+        outln!("{machine}: {}{line}", if args.dry_run { "would be " } else { "" });
     }
     Ok(if d.units.failed.is_empty() { Status::Clean } else { Status::Findings })
 }

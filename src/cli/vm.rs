@@ -47,7 +47,7 @@ pub fn build(args: BuildArgs) -> anyhow::Result<Status> {
     let built = build::build_machines(&nix, &source, &machines, &reporter)?;
     reporter.finish();
     for (m, b) in machines.iter().zip(built) {
-        println!("{}\t{}", m.name, b.vm.display());
+        outln!("{}\t{}", m.name, b.vm.display());
     }
     Ok(Status::Clean)
 }

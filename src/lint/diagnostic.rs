@@ -7,7 +7,7 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
-    Info,
+    Note,
     Warning,
     Error,
 }
@@ -15,7 +15,7 @@ pub enum Severity {
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Severity::Info => "info",
+            Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         })
@@ -102,7 +102,7 @@ pub struct FileReport {
 pub struct Totals {
     pub errors: usize,
     pub warnings: usize,
-    pub infos: usize,
+    pub notes: usize,
     pub fixable: usize,
 }
 
@@ -113,7 +113,7 @@ impl Totals {
             match d.severity {
                 Severity::Error => t.errors += 1,
                 Severity::Warning => t.warnings += 1,
-                Severity::Info => t.infos += 1,
+                Severity::Note => t.notes += 1,
             }
             t.fixable += usize::from(d.fix.is_some());
         }

@@ -413,11 +413,11 @@ fn keep_unanswered(
         }
     }
     if lacking.iter().any(|m| m.opaque || m.files.iter().any(|f| modules[f].opaque)) {
-        d.severity = super::Severity::Info;
+        d.severity = super::Severity::Note;
         d.message.push_str("; it has modules nixvm cannot read, where it may be set");
     }
     if computed && !d.message.contains(super::rules::no_login::COMPUTED) {
-        d.severity = super::Severity::Info;
+        d.severity = super::Severity::Note;
         d.message.push_str(super::rules::no_login::COMPUTED);
     }
     true

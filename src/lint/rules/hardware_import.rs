@@ -28,7 +28,7 @@ declare_lint! {
     /// ```nix
     /// imports = [ ./hardware-configuration.nix ./services.nix ];
     /// ```
-    HardwareImport, "hardware-import", Info
+    HardwareImport, "hardware-import", Note
 }
 
 impl Lint for HardwareImport {
@@ -102,7 +102,7 @@ mod tests {
         let found = findings(CODE, text);
         assert_eq!(found.len(), 1);
         assert!(found[0].fix.is_none(), "an in-place fix would drop the real machine's file systems");
-        assert_eq!(found[0].severity, crate::lint::Severity::Info);
+        assert_eq!(found[0].severity, crate::lint::Severity::Note);
         let out = crate::rewrite::fix_text(text, &Default::default());
         assert_eq!(out.text, text);
     }

@@ -20,7 +20,7 @@ declare_lint! {
     /// ```nix
     /// boot.initrd.secrets."/etc/secrets/initrd/ssh_host_ed25519_key" = null;
     /// ```
-    InitrdSecrets, "initrd-secrets", Info
+    InitrdSecrets, "initrd-secrets", Note
 }
 
 impl Lint for InitrdSecrets {

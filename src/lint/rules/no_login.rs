@@ -69,7 +69,7 @@ impl NoLogin {
                     "users are immutable and no user in this file has a password or an SSH key: nobody can log into the VM",
                 );
                 if computed {
-                    d.severity = crate::lint::Severity::Info;
+                    d.severity = crate::lint::Severity::Note;
                     d.message.push_str(COMPUTED);
                 }
                 let d = d.option("users.mutableUsers").help("set `users.users.root.initialPassword` under `virtualisation.vmVariant` for the console; nixvm init gives root the project's SSH key in the VM");
@@ -106,7 +106,7 @@ mod tests {
         ] {
             let ds = findings(CODE, text);
             assert_eq!(ds.len(), 1, "{text}");
-            assert_eq!(ds[0].severity, crate::lint::Severity::Info, "{text}");
+            assert_eq!(ds[0].severity, crate::lint::Severity::Note, "{text}");
             assert!(ds[0].message.ends_with(super::COMPUTED), "{}", ds[0].message);
         }
         // A named user's password settles it, computed ones or not.

@@ -19,7 +19,7 @@ declare_lint! {
     /// ```nix
     /// services.openssh.settings.PermitRootLogin = "no";
     /// ```
-    NoSsh, "no-ssh", Info
+    NoSsh, "no-ssh", Note
 }
 
 /// Whether `d` turns sshd on over a plain `false` elsewhere: `true` at a

@@ -33,7 +33,7 @@ declare_lint! {
     /// ```nix
     /// environment.persistence."/persist".directories = [ "/var/lib/postgresql" ];
     /// ```
-    VmDisks, "vm-disks", Info
+    VmDisks, "vm-disks", Note
 }
 
 /// A kind of layout this lint knows.

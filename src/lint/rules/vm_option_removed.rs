@@ -69,7 +69,7 @@ impl Lint for VmOptionRemoved {
                         ),
                     )
                     .help(format!("write `{}` instead", dotted(to)));
-                    d.severity = Severity::Info;
+                    d.severity = Severity::Note;
                     d
                 }
                 None => {
@@ -223,7 +223,7 @@ mod tests {
         });
         let found = findings_with(CODE, "{ virtualisation.oldName = 1; }", &options);
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].severity, Severity::Info);
+        assert_eq!(found[0].severity, Severity::Note);
         assert!(found[0].message.contains("renamed to `virtualisation.newName`"), "{}", found[0].message);
     }
 }

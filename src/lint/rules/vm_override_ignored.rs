@@ -19,7 +19,7 @@ declare_lint! {
     /// ```nix
     /// fileSystems."/".device = "/dev/disk/by-label/nixos";   # VM uses its own disk
     /// ```
-    VmOverrideIgnored, "vm-override-ignored", Info
+    VmOverrideIgnored, "vm-override-ignored", Note
 }
 
 impl Lint for VmOverrideIgnored {
