@@ -24,6 +24,12 @@ pub fn choose(
     start: &Path,
 ) -> anyhow::Result<Chosen> {
     if let Some(root) = nixpkgs {
+        if !root.exists() {
+            anyhow::bail!("--nixpkgs {}: no such file or directory", root.display());
+        }
+        if !root.is_dir() {
+            anyhow::bail!("--nixpkgs {}: not a directory (give a nixpkgs source tree)", root.display());
+        }
         let table = from_tree(root, &root.display().to_string(), test_framework)?;
         return Ok(Chosen { table, note: None });
     }

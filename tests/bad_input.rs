@@ -77,6 +77,17 @@ const FIXABLE: &str = "{ lib, ... }:\n{\n  services.timesyncd.enable = true;\n}\
 fn cases() -> Vec<Case> {
     vec![
         Case {
+            name: "a nixpkgs tree that does not exist",
+            setup: |d| {
+                let mut a = with(args(&["lint", "--nixpkgs"]), &d.join("nowhere"));
+                a.extend(with(vec![], &write(d, "a.nix", FIXABLE)));
+                a
+            },
+            code: 2,
+            says: &["--nixpkgs {dir}/nowhere: no such file or directory"],
+            writes_nothing: true,
+        },
+        Case {
             name: "syntax error",
             setup: |d| with(args(&["lint"]), &write(d, "bad.nix", "{ a = 1 }")),
             code: 1,

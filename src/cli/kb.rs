@@ -86,7 +86,12 @@ pub fn human(t: &ConflictTable) -> String {
 
     let w0 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
     let w1 = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
-    let release = t.release.map(|r| format!(" (NixOS {r})")).unwrap_or_default();
+    // A built-in table names its release already.
+    let release = t
+        .release
+        .filter(|r| !t.source.contains(&format!("NixOS {r}")))
+        .map(|r| format!(" (NixOS {r})"))
+        .unwrap_or_default();
     let mut out = format!("Conflict table: {}{release}\n", t.source);
     for (title, range) in sections {
         if range.is_empty() {

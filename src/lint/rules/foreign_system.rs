@@ -51,7 +51,7 @@ impl Lint for ForeignSystem {
                 )
                 .option(dotted(&def.path))
                 .machine(module.machine.as_ref())
-                .help(format!("build on a `{system}` machine (nix `--builders`), or set `nixpkgs.hostPlatform = \"{host}\"` under `virtualisation.vmVariant` to test natively")),
+                .help(format!("build on a machine of `{system}` (nix `--builders`), or set `nixpkgs.hostPlatform = \"{host}\"` under `virtualisation.vmVariant` to test natively")),
             );
         }
     }

@@ -97,9 +97,10 @@ impl Lint for VmSecrets {
                         &Self::META,
                         *at,
                         format!(
-                            "{manager} secret{} {} will not decrypt in the VM until they are encrypted to the project's age recipient: their identity is {identity}, which a VM does not have{logins}",
-                            if names.len() == 1 { "" } else { "s" },
-                            names.join(", ")
+                            "{manager} {} {} will not decrypt in the VM until {} encrypted to the project's age recipient: their identity is {identity}, which a VM does not have{logins}",
+                            if names.len() == 1 { "secret" } else { "secrets" },
+                            names.join(", "),
+                            if names.len() == 1 { "it is" } else { "they are" }
                         ),
                     )
                     .option(format!("{root}.secrets"))
