@@ -323,6 +323,7 @@ fn up_waits_for_a_real_ssh_login() {
     let err = stderr_of(out);
     assert!(err.contains("relay: did not answer ssh in 4 s; the end of its console (nixvm logs relay):"), "{err}");
     assert!(err.contains("stub guest: sshd on 127.0.0.1:"), "the console's end: {err}");
+    assert!(err.contains("left running: relay (") && err.contains("`nixvm down relay`"), "{err}");
 }
 
 /// `run` says on its terminal when the VM answers ssh.

@@ -123,10 +123,14 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
     let machines: Vec<String> =
         up.started.iter().map(|s| s.machine.clone()).chain(up.already_running.iter().cloned()).collect();
     let mut failed = false;
+    let mut left_running = vec![];
     ssh::wait_for_ssh(source.dir(), &machines, Duration::from_secs(args.timeout), &mut |m, r| match r {
         Readiness::Answers(after) => outln!("{m}: answers ssh (after {:.1} s)", after.as_secs_f64()),
         Readiness::Stopped | Readiness::TimedOut => {
             failed = true;
+            if r == Readiness::TimedOut {
+                left_running.push(m.to_string());
+            }
             let why = if r == Readiness::Stopped {
                 "stopped before it answered ssh".to_string()
             } else {
@@ -139,6 +143,10 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
             });
         }
     });
+    if !left_running.is_empty() {
+        let names = left_running.join(" ");
+        eprintln!("left running: {names} (their VMs still boot, or wait for something; stop them with `nixvm down {names}`)");
+    }
     Ok(if failed { Status::Findings } else { Status::Clean })
 }
 
