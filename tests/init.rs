@@ -60,12 +60,16 @@ fn single_configuration_becomes_a_working_flake() {
         files_under(&proj),
         [
             ".gitignore",
+            ".nixvm/.gitignore",
+            ".nixvm/ssh-key",
+            ".nixvm/ssh-key.pub",
             "default.nix",
             "flake.nix",
             "machines.nix",
             "machines/relay/configuration.nix",
             "machines/relay/motd.txt",
             "machines/relay/services/relay.nix",
+            "nixvm/ssh-key.pub",
             "nixvm/test-node.nix",
             "nixvm/vm.nix",
         ]
@@ -81,7 +85,11 @@ fn single_configuration_becomes_a_working_flake() {
     // Everything is tracked, so the flake sees it.
     let repo = git2::Repository::open(&proj).unwrap();
     let index = repo.index().unwrap();
-    assert_eq!(index.len(), 9);
+    assert_eq!(index.len(), 10);
+    // Its own repository: committed, by the identity it says, nothing left dirty.
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    assert_eq!(head.tree().unwrap().iter().count(), 6, "top-level entries of the first commit");
+    assert_eq!(common::git_status(&proj), "", "nothing left uncommitted");
 
     let Some(nix) = common::nix("single_configuration_becomes_a_working_flake") else { return };
     let o = outputs(&nix, &proj);
@@ -591,4 +599,31 @@ fn test_scripts_become_flake_checks() {
     let (ok, _, err) = common::nix_flake(&nix, &proj, &["build", "--no-link", &check]);
     assert!(!ok);
     assert!(err.contains("boot.consoleLogLevel' has conflicting definition values"), "{err}");
+}
+
+/// In a repository of the user's, init stages the project and commits
+/// nothing; in a new one it commits (see single_configuration_...).
+#[test]
+fn in_the_users_repository_the_project_is_staged_not_committed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("infra");
+    std::fs::create_dir_all(&repo).unwrap();
+    common::git(&repo, &["init", "-q"]);
+    std::fs::write(repo.join("README"), "infrastructure\n").unwrap();
+    common::git(&repo, &["add", "README"]);
+    common::git(&repo, &["commit", "-q", "-m", "theirs"]);
+    let out = nixvm()
+        .args(["init", "--no-lock", "--from"])
+        .arg(fixture("server/configuration.nix"))
+        .arg("--dir")
+        .arg(repo.join("vms"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("added to the git repository it is in"));
+    let git = git2::Repository::open(&repo).unwrap();
+    let head = git.head().unwrap().peel_to_commit().unwrap();
+    assert_eq!(head.message(), Some("theirs\n"), "no commit of ours");
+    let status = common::git_status(&repo);
+    assert!(status.contains("A  vms/flake.nix") && status.contains("A  vms/nixvm/ssh-key.pub"), "{status}");
 }

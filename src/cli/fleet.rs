@@ -145,7 +145,9 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
     });
     if !left_running.is_empty() {
         let names = left_running.join(" ");
-        eprintln!("left running: {names} (their VMs still boot, or wait for something; stop them with `nixvm down {names}`)");
+        eprintln!(
+            "left running: {names} (their VMs still boot, or wait for something; stop them with `nixvm down {names}`)"
+        );
     }
     Ok(if failed { Status::Findings } else { Status::Clean })
 }

@@ -65,6 +65,12 @@ pub fn run(args: InitArgs, command: String) -> anyhow::Result<Status> {
     let created = project::create(&create, &|line| eprintln!("{line}"))?;
     let dir = args.dir.display();
     outln!("Created a nixvm project in {dir} for {}.", created.machines.join(", "));
+    match &created.git {
+        project::Git::Committed { who } => outln!("It is a new git repository, its files committed as {who}."),
+        project::Git::Staged => outln!(
+            "Its files are added to the git repository it is in (a flake sees tracked files); commit them when you like."
+        ),
+    }
     outln!("Next:");
     if args.dir != Path::new(".") {
         outln!("  cd {}", crate::text::shell_word(&dir.to_string()));

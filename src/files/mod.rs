@@ -117,13 +117,17 @@ pub fn write_state(path: &Path, text: &str, mode: u32) -> anyhow::Result<()> {
 }
 
 /// Add the files to the index of the repository `dir` is in (creating one
-/// at `dir` when there is none): flakes see only tracked files.
-pub fn track<'a>(dir: &Path, files: impl Iterator<Item = &'a PathBuf>) -> anyhow::Result<()> {
+/// at `dir` when there is none): flakes see only tracked files. Whether it
+/// made the repository.
+pub fn track<'a>(dir: &Path, files: impl Iterator<Item = &'a PathBuf>) -> anyhow::Result<bool> {
     let abs = std::fs::canonicalize(dir).with_context(|| format!("cannot resolve {}", dir.display()))?;
-    let repo = match git2::Repository::discover(&abs) {
-        Ok(r) if r.workdir().is_some() => r,
-        _ => git2::Repository::init(&abs)
-            .with_context(|| format!("cannot create a git repository in {}", dir.display()))?,
+    let (repo, made) = match git2::Repository::discover(&abs) {
+        Ok(r) if r.workdir().is_some() => (r, false),
+        _ => (
+            git2::Repository::init(&abs)
+                .with_context(|| format!("cannot create a git repository in {}", dir.display()))?,
+            true,
+        ),
     };
     let workdir = repo.workdir().map(Path::to_path_buf).unwrap_or(abs.clone());
     let workdir = std::fs::canonicalize(&workdir).unwrap_or(workdir);
@@ -135,14 +139,33 @@ pub fn track<'a>(dir: &Path, files: impl Iterator<Item = &'a PathBuf>) -> anyhow
         index.add_path(in_repo).with_context(|| format!("cannot add {} to git", in_repo.display()))?;
     }
     index.write().context("cannot write the git index")?;
-    Ok(())
+    Ok(made)
+}
+
+/// Commit what the index of the repository at `dir` holds, as its first
+/// commit, with `message`: by the user's git identity (user.name and
+/// user.email), else by `nixvm <nixvm@localhost>`. Who committed.
+pub fn commit_first(dir: &Path, message: &str) -> anyhow::Result<String> {
+    let repo =
+        git2::Repository::open(dir).with_context(|| format!("cannot open the repository in {}", dir.display()))?;
+    let signature = match repo.signature() {
+        Ok(s) => s,
+        Err(_) => git2::Signature::now("nixvm", "nixvm@localhost").context("cannot make a git signature")?,
+    };
+    let who = format!("{} <{}>", signature.name().unwrap_or("?"), signature.email().unwrap_or("?"));
+    let mut index = repo.index().context("cannot open the git index")?;
+    let tree = repo.find_tree(index.write_tree().context("cannot write the git tree")?)?;
+    repo.commit(Some("HEAD"), &signature, &signature, message, &tree, &[])
+        .with_context(|| format!("cannot commit in {}", dir.display()))?;
+    Ok(who)
 }
 
 /// Write `files` into `dir` as a whole or not at all: everything is written
 /// to a temporary directory beside the targets first, existing files are
 /// refused without `force`, then the files are moved into place and added
-/// to git's index (a new repository when `dir` is in none).
-pub fn write_tree(dir: &Path, files: &BTreeMap<PathBuf, Vec<u8>>, force: bool) -> anyhow::Result<()> {
+/// to git's index (a new repository when `dir` is in none: whether it made
+/// one).
+pub fn write_tree(dir: &Path, files: &BTreeMap<PathBuf, Vec<u8>>, force: bool) -> anyhow::Result<bool> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let existing: Vec<String> = files
         .keys()

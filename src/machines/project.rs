@@ -29,6 +29,14 @@ pub struct Create {
     pub network_args: Vec<(String, project::NetworkArg)>,
 }
 
+/// How the project went into git.
+pub enum Git {
+    /// In a new repository, committed (by `who`).
+    Committed { who: String },
+    /// Added to the index of the repository the directory was in.
+    Staged,
+}
+
 /// The project made.
 pub struct Created {
     pub machines: Vec<String>,
@@ -36,6 +44,7 @@ pub struct Created {
     pub nixpkgs_url: String,
     /// `flake.lock` was written.
     pub locked: bool,
+    pub git: Git,
 }
 
 /// The lint options for planning: a local nixpkgs clone's own qemu-vm.nix
@@ -97,12 +106,28 @@ pub fn create(c: &Create, say: &dyn Fn(String)) -> anyhow::Result<Created> {
         }
         other => anyhow::Error::new(other),
     })?;
-    crate::files::write_tree(&c.dir, &plan.files, c.force)?;
+    let new_repository = crate::files::write_tree(&c.dir, &plan.files, c.force)?;
     let locked = c.lock && lock(&c.dir, say)?;
+    // The project's ssh key, now: its public half goes into the flake (and
+    // the first commit) rather than making the tree dirty at the first run.
+    let source = super::source::Source::find(Some(&c.dir), None)?;
+    let key = super::key::ensure_key(&source)?;
+    if key.made {
+        say(format!("made the project's ssh key: {}", key.private.display()));
+    }
     for n in &plan.notes {
         say(format!("note: {n}"));
     }
-    Ok(Created { machines: plan.machines, nixpkgs_url: options.nixpkgs_url, locked })
+    // A repository of its own starts with the project committed, so that
+    // nothing warns of a dirty tree; in the user's repository the files
+    // are staged, for them to commit.
+    let git = if new_repository {
+        let who = crate::files::commit_first(&c.dir, &format!("A nixvm project\n\nMade by `{}`.\n", c.command))?;
+        Git::Committed { who }
+    } else {
+        Git::Staged
+    };
+    Ok(Created { machines: plan.machines, nixpkgs_url: options.nixpkgs_url, locked, git })
 }
 
 /// A network file that computes its machines (`a // b`, `import`s) is
