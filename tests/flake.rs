@@ -238,11 +238,36 @@ fn flake_mode_says_what_is_wrong() {
         err.contains("git does not track hosts/web/extra.nix") && err.contains("git add -N hosts/web/extra.nix"),
         "{err}"
     );
+    // `check` explains it alike.
+    let (code, out, err) = run(&dir, &["check", "web"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.contains("git does not track hosts/web/extra.nix") && out.contains("git add -N hosts/web/extra.nix"),
+        "{out}"
+    );
     common::git(&dir, &["add", "-N", "hosts/web/extra.nix"]);
     let (code, _, err) = run(&dir, &["build", "web"]);
     assert_eq!(code, 0, "{err}");
     // Only the test's own edits show; nixvm's state does not.
     assert_eq!(common::git_status(&dir), " M hosts/web/configuration.nix\n A hosts/web/extra.nix\n");
+
+    // The hardware configuration is kept out of git, as many keep it: at
+    // its import, what the VM needs instead, from build and check alike.
+    common::git(&dir, &["rm", "-q", "hosts/web/hardware-configuration.nix"]);
+    let (code, _, err) = run(&dir, &["build", "web"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("hosts/web/configuration.nix:3:15: `./hardware-configuration.nix` is not in the repository"),
+        "{err}"
+    );
+    assert!(
+        err.contains("nixvm init --from hosts/web/configuration.nix")
+            && err.contains("git add -N hosts/web/hardware-configuration.nix"),
+        "{err}"
+    );
+    let (code, out, _) = run(&dir, &["check", "web"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("┌─ hosts/web/configuration.nix:3:15") && out.contains("is not in the repository"), "{out}");
 }
 
 #[test]

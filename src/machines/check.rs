@@ -152,6 +152,21 @@ pub fn check(
         if messages.is_empty() {
             messages.push(crate::nix::message::parse_message(stderr));
         }
+        // A file of the user's that is untracked or missing: the same
+        // explanation `build` gives, at the import when it is found.
+        if let Some(e) = messages.iter().find_map(|m| source.explanation(&m.text)) {
+            let (file, span) = match &e.at {
+                Some(at) => (Some(at.file.display().to_string()), at.span),
+                None => (None, crate::text::Span::new(0, 0)),
+            };
+            let mut d = crate::lint::Diagnostic::new(&crate::check::EvalError::META, span, e.message).help(e.help);
+            d.machine = Some(machine.clone());
+            let f = Finding { file, diagnostic: d };
+            if !findings.iter().any(|g| same(g, &f)) {
+                findings.push(f);
+            }
+            continue;
+        }
         for m in &messages {
             for f in check::diagnose(&cx, m) {
                 if !findings.iter().any(|g| same(g, &f)) {

@@ -357,31 +357,26 @@ impl Source {
         Ok(Made { module, made_from, reused: false })
     }
 
-    /// When nix failed because a file of the user's is not tracked by git
-    /// (a flake sees only tracked files, and nix says only "No such file
-    /// or directory"), say so and how to fix it.
+    /// When nix failed because of a file of the user's (one git does not
+    /// track, where nix says only that it does not exist; one that does
+    /// not exist, imported by one of theirs), say so and what to do.
     pub fn explain(&self, error: impl Into<anyhow::Error>) -> anyhow::Error {
         let error = error.into();
-        let text = format!("{error:#}");
-        // Store paths Nix names: /nix/store/HASH-source/REL.
-        let rels: Vec<String> = text
-            .split("/nix/store/")
-            .skip(1)
-            .filter_map(|rest| {
-                let path = rest.split(['\'', '"', '`', ' ', '\n', ':']).next()?;
-                let (_, rel) = path.split_once('/')?;
-                (!rel.is_empty()).then(|| rel.to_string())
-            })
-            .collect();
-        match crate::files::untracked(&self.root, &rels) {
-            Some((repo, files)) => error.context(format!(
-                "git does not track {} and a flake sees only tracked files; run `git add -N {}` in {}",
-                files.join(", "),
-                files.join(" "),
-                repo.display().to_string().trim_end_matches('/')
-            )),
+        match self.explanation(&format!("{error:#}")) {
+            Some(e) => error.context(e.to_string()),
             None => error,
         }
+    }
+
+    /// What `explain` says of Nix's error `text`.
+    pub fn explanation(&self, text: &str) -> Option<super::explain::Explanation> {
+        // Only the flake's own files can be found among: not another
+        // flake's (`--flake REF`), which nixvm does not read.
+        let files = match &self.kind {
+            Kind::Flake { reference, .. } if reference != "." => vec![],
+            _ => own_files(&self.root),
+        };
+        super::explain::explain(&self.root, &files, text)
     }
 
     /// The machines' private ssh key (`key::ensure_key` makes it).
