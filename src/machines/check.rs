@@ -176,6 +176,29 @@ pub fn check(
         }
     }
 
+    // In flake mode nixvm's module resolves some conflicts for its VMs;
+    // the machine's own VM (`nixos-rebuild build-vm`) would still hit them:
+    // said, as lint says them, so that lint, check and plain Nix agree.
+    for o in source.resolved_conflicts(nix)? {
+        let Some((file, span)) = o.at else { continue };
+        let option = o.option.join(".");
+        let mut d = crate::lint::Diagnostic::new(
+            &check::EvalConflict::META,
+            span,
+            format!(
+                "`{option}` conflicts with qemu-vm.nix's `{}`: the machine's own VM (`nixos-rebuild build-vm`, `system.build.vm`) fails to evaluate; nixvm's VMs force qemu-vm.nix's value",
+                o.value
+            ),
+        )
+        .help("`nixvm lint --fix` wraps yours in `lib.mkDefault`: the hardware keeps its value and the machine's own VM evaluates too")
+        .option(option);
+        d.severity = crate::lint::Severity::Note;
+        let f = Finding { file: Some(file), diagnostic: d };
+        if !findings.iter().any(|g| same(g, &f)) {
+            findings.push(f);
+        }
+    }
+
     let mut by_file: BTreeMap<String, (String, Vec<crate::lint::Diagnostic>)> = BTreeMap::new();
     for f in findings {
         let (name, text) = match &f.file {

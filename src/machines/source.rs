@@ -357,6 +357,20 @@ impl Source {
         Ok(Made { module, made_from, reused: false })
     }
 
+    /// In flake mode, the conflicts with qemu-vm.nix that nixvm's VM module
+    /// resolves (forcing qemu-vm.nix's value): the machines' own VM
+    /// (`nixos-rebuild build-vm`, `system.build.vm`) would fail on each.
+    /// None for a project, whose machines' VM is nixvm's.
+    pub fn resolved_conflicts(&self, nix: &crate::nix::Nix) -> anyhow::Result<Vec<crate::render::Override>> {
+        match &self.kind {
+            Kind::Project => Ok(vec![]),
+            Kind::Flake { reference, output } => {
+                let root = if reference == "." { self.root.clone() } else { PathBuf::from(self.store_source(nix)?) };
+                Ok(flake_vm_context(&root, &own_files(&root), *output)?.overrides)
+            }
+        }
+    }
+
     /// When nix failed because of a file of the user's (one git does not
     /// track, where nix says only that it does not exist; one that does
     /// not exist, imported by one of theirs), say so and what to do.

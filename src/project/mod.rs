@@ -441,6 +441,7 @@ pub fn vm_overrides(
                             p.line
                         ),
                     },
+                    at: Some((rel.display().to_string(), d.span)),
                 });
             }
             None => notes.push(format!(

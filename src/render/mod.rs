@@ -161,6 +161,10 @@ pub struct Override {
     /// A Nix expression (rendered from a parsed value, so already valid Nix).
     pub value: String,
     pub reason: String,
+    /// The user's definition it overrides: its file (relative to the
+    /// source's root) and bytes there.
+    #[serde(skip)]
+    pub at: Option<(String, crate::text::Span)>,
 }
 
 #[derive(Serialize, Debug, Clone)]
@@ -242,6 +246,7 @@ mod tests {
                 option: vec!["services".into(), "timesyncd".into(), "enable".into()],
                 value: "false".into(),
                 reason: "r".into(),
+                at: None,
             }],
         };
         let vm_nix = render("vm.nix", &vm).unwrap();
