@@ -178,6 +178,10 @@ fn bad_inputs_are_located_errors_and_write_nothing() {
             "function.nix:1:3: the network is a function and its argument `inputs` has no default: pass --arg inputs EXPR or --argstr inputs VALUE",
         ),
         (&["--network", "networks/function-args.nix", "--argstr", "domain", "x", "--arg", "zone", "1"], "takes no argument `zone` (it takes: region, domain)"),
+        (
+            &["--network", "networks/computed-function.nix"],
+            "computed-function.nix:4:3: the network is a function and its argument `inputs` has no default: pass --arg inputs EXPR or --argstr inputs VALUE",
+        ),
         (&["--network", "networks/function-args.nix", "--arg", "domain", "\"x"], "--arg domain: not a Nix expression"),
         (
             &["--network", "networks/function-args.nix", "--argstr", "domain", "x", "--arg", "domain", "\"y\""],

@@ -141,7 +141,14 @@ fn evaluate_if_computed(
     if !crate::syntax::network_is_computed(&crate::syntax::parse(&text)) {
         return Ok(None);
     }
-    let call = project::argument_set(args).map_err(anyhow::Error::new)?;
+    let call = project::computed_network_call(file, &text, args)
+        .map_err(|e| match e {
+            project::PlanError::Located(l) => {
+                anyhow::anyhow!("{}:{}:{}: {}", file.display(), l.line, l.column, l.message)
+            }
+            other => anyhow::Error::new(other),
+        })?
+        .unwrap_or_else(|| "{ }".to_string());
     let path = crate::nixstr::string_literal(&file.display().to_string());
     let expr = format!(
         "let n = import (/. + {path}); v = if builtins.isFunction n then n {call} else n; \

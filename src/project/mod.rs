@@ -327,6 +327,19 @@ pub fn plan(entry: &Entry, sources: &Sources, options: &InitOptions) -> Result<P
 }
 
 /// A project path as the generated Nix appends it to `./.`: `/a/b.nix`.
+/// The argument set a network file is called with when nix evaluates it
+/// (a computed one), checked first as `init` checks one it reads: every
+/// argument without a default given, none it does not take. `None` for a
+/// network that is no function.
+pub fn computed_network_call(
+    path: &Path,
+    text: &str,
+    args: &[(String, NetworkArg)],
+) -> Result<Option<String>, PlanError> {
+    let function = syntax::network_function(&syntax::parse(text));
+    network_call_of(path, text, function.as_ref(), args)
+}
+
 /// The argument set a network function is called with: every argument it
 /// needs given (`--arg`/`--argstr`) or defaulted, none it does not take.
 /// `None` for a network that is a set.

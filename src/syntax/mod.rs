@@ -219,6 +219,18 @@ pub fn network_is_computed(parsed: &Parsed) -> bool {
     network::is_computed(&expr)
 }
 
+/// The arguments of a network file written as a function of named
+/// arguments (`{ region ? "eu", inputs }: ...`), whatever its body is.
+pub fn network_function(parsed: &Parsed) -> Option<NetworkFunction> {
+    let expr = parsed
+        .root
+        .as_ref()
+        .filter(|_| parsed.is_ok())
+        .and_then(|r| rnix::ast::Root::cast(r.clone()))
+        .and_then(|r| r.expr())?;
+    network::function_of(&expr)
+}
+
 /// Read a file the user declared to be a network file (`init --network`):
 /// its machines and their modules' analysis, or a located error saying why
 /// it is not one.

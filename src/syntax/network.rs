@@ -90,6 +90,20 @@ const MODULE_KEYS: &[&str] = &["imports", "config", "options"];
 /// for `defaults`.
 pub type NetworkModules = Vec<(Option<String>, ast::Expr)>;
 
+/// The named arguments of `expr` when it is a function of them.
+pub(super) fn function_of(expr: &ast::Expr) -> Option<NetworkFunction> {
+    let ast::Expr::Lambda(l) = unparen(expr.clone()) else { return None };
+    let Some(ast::Param::Pattern(p)) = l.param() else { return None };
+    let arguments = p
+        .pat_entries()
+        .filter_map(|e| {
+            let name = e.ident()?.ident_token()?.text().to_string();
+            Some(NetworkArgument { name, has_default: e.default().is_some(), span: span_of(e.syntax()) })
+        })
+        .collect();
+    Some(NetworkFunction { arguments, open: p.ellipsis_token().is_some() })
+}
+
 fn peel(expr: &ast::Expr) -> Option<ast::Expr> {
     let mut body = unparen(expr.clone());
     loop {
@@ -173,7 +187,7 @@ fn read(expr: &ast::Expr, declared: bool) -> Result<(NetworkInfo, NetworkModules
                     .any(|e| e.ident().and_then(|i| i.ident_token()).is_some_and(|t| module_args.contains(&t.text()))),
                 _ => false,
             };
-            if let (Some(ast::Param::Pattern(p)), Some(body)) = (l.param(), l.body()) {
+            if let (Some(ast::Param::Pattern(_)), Some(body)) = (l.param(), l.body()) {
                 // A function of `pkgs` may be a module: its body must look
                 // like a network by itself, as if nobody had said.
                 let read_body = read(&body, declared && !is_module);
@@ -184,18 +198,7 @@ fn read(expr: &ast::Expr, declared: bool) -> Result<(NetworkInfo, NetworkModules
                     }
                 }
                 if let Ok((mut info, modules)) = read_body {
-                    let arguments = p
-                        .pat_entries()
-                        .filter_map(|e| {
-                            let name = e.ident()?.ident_token()?.text().to_string();
-                            Some(NetworkArgument {
-                                name,
-                                has_default: e.default().is_some(),
-                                span: span_of(e.syntax()),
-                            })
-                        })
-                        .collect();
-                    info.function = Some(NetworkFunction { arguments, open: p.ellipsis_token().is_some() });
+                    info.function = function_of(expr);
                     return Ok((info, modules));
                 }
             }
