@@ -89,7 +89,12 @@ with subtest("units"):
     server.require_unit_state("nginx.service", "active")
     assert server.get_unit_property("nginx.service", "ActiveState") == "active"
     assert server.get_unit_info("nginx.service")["SubState"] == "running"
+    # Activating now, active in three seconds: the wait waits.
+    client.succeed('echo "StubBecomes=$(( $(date +%s) + 3 )) active" >> "$STUB_GUEST_DIR/units/slow.service"')
+    import time
+    began = time.monotonic()
     client.wait_for_unit("slow.service", timeout=20)
+    assert time.monotonic() - began >= 1.5, "it waited for the unit"
     rc, _ = server.start_job("db.service")
     assert rc == 0
     server.wait_for_unit("db.service")
@@ -114,8 +119,7 @@ log.info("all done")
     // The guests' units, before they start.
     unit(&proj, "server", "nginx.service", "ActiveState=active\nSubState=running\n");
     unit(&proj, "server", "db.service", "ActiveState=inactive\n");
-    let soon = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 3;
-    unit(&proj, "client", "slow.service", &format!("ActiveState=activating\nStubBecomes={soon} active\n"));
+    unit(&proj, "client", "slow.service", "ActiveState=activating\n");
     let junit = tmp.path().join("report.xml");
     let out = nixvm_test(&proj, &config, &[passing.to_str().unwrap(), "--junit-xml", junit.to_str().unwrap()]);
     let all = text(&out);
@@ -291,7 +295,12 @@ fn fresh_runs_own_their_machines() {
     let leftover = proj.join(".nixvm/server/server.qcow2");
     std::fs::create_dir_all(leftover.parent().unwrap()).unwrap();
     std::fs::write(&leftover, "an old disk").unwrap();
-    let slow = script(tmp.path(), "slow.py", "server.succeed('sleep 4')\n");
+    let go = tmp.path().join("go-on");
+    let slow = script(
+        tmp.path(),
+        "slow.py",
+        &format!("server.wait_until_succeeds('test -e {}', timeout=120)\n", go.display()),
+    );
     let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
         .env("NIXVM_STUB_SSHD_CONFIG", &config)
         .args(["test", "--fresh"])
@@ -303,16 +312,17 @@ fn fresh_runs_own_their_machines() {
         .spawn()
         .unwrap();
     // While it runs, another test of the server is refused.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while !read(&proj.join(".nixvm/server/test-owner")).contains("slow.py") && std::time::Instant::now() < deadline {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !(read(&proj.join(".nixvm/server/test-owner")).contains("slow.py") && !leftover.exists()) {
+        assert!(std::time::Instant::now() < deadline, "the first test never took the server, or kept its old disk");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    assert!(!leftover.exists(), "the old disk went");
     let other = script(tmp.path(), "other.py", "server.succeed('true')\n");
     let out = nixvm_test(&proj, &config, &[other.to_str().unwrap()]);
     let all = text(&out);
     assert_eq!(out.status.code(), Some(2), "{all}");
     assert!(all.contains("server is being tested already (pid ") && all.contains("slow.py"), "{all}");
+    std::fs::write(&go, "").unwrap();
     let status = first.wait().unwrap();
     let mut err = String::new();
     std::io::Read::read_to_string(first.stderr.as_mut().unwrap(), &mut err).unwrap();
@@ -417,7 +427,15 @@ fn ctrl_c_stops_the_test_not_the_machines() {
     let tmp = tempfile::tempdir().unwrap();
     let (proj, config) = project(tmp.path());
     let _down = common::Down(proj.clone());
-    let long = script(tmp.path(), "long.py", "server.succeed('true')\nserver.succeed('sleep 60')\n");
+    let marker = tmp.path().join("long-command-runs");
+    let long = script(
+        tmp.path(),
+        "long.py",
+        &format!(
+            "with subtest('long'):\n    with log.nested('the long command'):\n        server.succeed('touch {} && sleep 60')\n",
+            marker.display()
+        ),
+    );
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
         .env("NO_COLOR", "1")
         .env("NIXVM_STUB_SSHD_CONFIG", &config)
@@ -433,10 +451,10 @@ fn ctrl_c_stops_the_test_not_the_machines() {
     // Once the long command runs, Ctrl-C, as a terminal sends it: to the
     // whole foreground process group.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !proj.join(".nixvm/server/ssh-control").exists() && std::time::Instant::now() < deadline {
+    while !marker.exists() {
+        assert!(std::time::Instant::now() < deadline, "the long command never ran");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    std::thread::sleep(std::time::Duration::from_millis(500));
     let started = std::time::Instant::now();
     unsafe { libc::kill(-(child.id() as i32), libc::SIGINT) };
     let status = child.wait().unwrap();
@@ -445,6 +463,8 @@ fn ctrl_c_stops_the_test_not_the_machines() {
     assert!(started.elapsed() < std::time::Duration::from_secs(20), "the test stops at once: {err}");
     assert_eq!(status.code(), Some(130), "{err}");
     assert!(err.contains("interrupted"), "{err}");
+    // Quietly: no traceback of a call cut short, in or out of the with blocks.
+    assert!(!err.contains("Traceback") && !err.contains("MachineError"), "{err}");
     let pid: i32 = read(&proj.join(".nixvm/server/pid")).trim().parse().unwrap();
     assert!(std::path::Path::new(&format!("/proc/{pid}")).exists(), "the machine still runs: {err}");
 }
@@ -476,4 +496,112 @@ fn a_machine_that_never_answers_fails_with_its_console() {
     assert!(all.contains("server did not answer ssh in 3 s; the end of its console (nixvm logs server):"), "{all}");
     assert!(all.contains("stub VM server") || all.contains("stub guest:"), "the console's end: {all}");
     assert!(all.contains("quiet.py: FAILED"), "{all}");
+}
+
+/// What the driver allows that is easy to get wrong: calls from threads,
+/// console waits one after another, commands not waited for, failing
+/// polling conditions, `sys.exit`, a guest whose session prints a banner.
+#[test]
+fn the_drivers_corners() {
+    if !can_run("the_drivers_corners") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (proj, config) = project(tmp.path());
+    let _down = common::Down(proj.clone());
+    // The guest's startup files print something on every session.
+    for m in ["client", "server"] {
+        let guest = proj.join(format!(".nixvm/{m}/guest"));
+        std::fs::create_dir_all(&guest).unwrap();
+        std::fs::write(guest.join("banner"), "Welcome to the guest\n").unwrap();
+    }
+    let corners = script(
+        tmp.path(),
+        "corners.py",
+        r#"
+import threading
+start_all()
+# Threads, each on its machine, never read each other's answers.
+def talk(m):
+    for i in range(15):
+        assert m.succeed(f"echo {m.name}-{i}") == f"{m.name}-{i}\n"
+threads = [threading.Thread(target=talk, args=(m,)) for m in machines]
+for th in threads: th.start()
+for th in threads: th.join()
+
+# Two lines at once, waited for one after the other.
+server.succeed('printf "first line\nsecond line\n" > "$STUB_CONSOLE"')
+server.wait_for_console_text("first line", timeout=10)
+server.wait_for_console_text("second line", timeout=10)
+
+# Not waited for, and not checked.
+rc, out = server.execute("sleep 1; echo later", check_output=False)
+assert (rc, out) == (-2, ""), (rc, out)
+rc, out = server.execute("echo unchecked; exit 4", check_return=False)
+assert (rc, out) == (-1, "unchecked\n"), (rc, out)
+assert server.succeed("echo next") == "next\n"
+
+# A polling condition that fails stops the command it guards.
+@polling_condition(seconds_interval=0)
+def never():
+    "the impossible holds"
+    return False
+try:
+    with never:
+        server.succeed("true")
+    raise AssertionError("the condition did not fail the command")
+except PollingConditionError as e:
+    assert "the impossible holds" in str(e), e
+
+try:
+    driver.machines
+except MachineError as e:
+    assert "driver is not available in nixvm test" in str(e)
+else:
+    raise AssertionError("driver is nixvm's")
+import sys
+sys.exit()
+"#,
+    );
+    let out = nixvm_test(&proj, &config, &[corners.to_str().unwrap()]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(all.contains("server # Welcome to the guest"), "the banner shows, as the guest's: {all}");
+
+    // sys.exit with a message fails the script, in its report too.
+    let exits = script(tmp.path(), "exits.py", "import sys\nserver.succeed('true')\nsys.exit('not today')\n");
+    let junit = tmp.path().join("exits.xml");
+    let out = nixvm_test(&proj, &config, &[exits.to_str().unwrap(), "--junit-xml", junit.to_str().unwrap()]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("not today"), "{all}");
+    let xml = read(&junit);
+    assert!(xml.contains("failures=\"1\""), "{xml}");
+}
+
+/// A machine that never boots fails the report too, not only the exit code.
+#[test]
+fn a_boot_failure_is_a_failed_report() {
+    if !can_run("a_boot_failure_is_a_failed_report") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (proj, _) = project(tmp.path());
+    let _down = common::Down(proj.clone());
+    let quiet = script(tmp.path(), "quiet.py", "server.succeed('true')\n");
+    let junit = tmp.path().join("report.xml");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
+        .env("NIXVM_STUB_SLEEP", "60")
+        .args(["test", "--boot-timeout", "2", "--junit-xml"])
+        .arg(&junit)
+        .arg(&quiet)
+        .arg("--dir")
+        .arg(&proj)
+        .args(common::stub_flags())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let xml = read(&junit);
+    assert!(xml.contains("<testcase name=\"start the machines\"") && xml.contains("failures=\"1\""), "{xml}");
+    assert!(xml.contains("did not answer ssh in 2 s"), "{xml}");
 }

@@ -126,7 +126,7 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
     let mut left_running = vec![];
     ssh::wait_for_ssh(source.dir(), &machines, Duration::from_secs(args.timeout), &mut |m, r| match r {
         Readiness::Answers(after) => outln!("{m}: answers ssh (after {:.1} s)", after.as_secs_f64()),
-        Readiness::Stopped | Readiness::TimedOut => {
+        Readiness::Stopped | Readiness::TimedOut | Readiness::Interrupted => {
             failed = true;
             if r == Readiness::TimedOut {
                 left_running.push(m.to_string());

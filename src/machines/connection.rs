@@ -11,7 +11,7 @@ use super::state::{self, MachineState};
 use anyhow::{bail, Context as _};
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output};
 
 /// The destination every connection uses; the configuration says the rest.
 pub const DESTINATION: &str = "root@127.0.0.1";
@@ -91,7 +91,7 @@ impl Connection {
     pub fn answers(&self) -> bool {
         let mut args = vec![OsString::from("-o"), OsString::from("ConnectTimeout=3")];
         args.extend(self.args(false, &[OsStr::new("true")]));
-        Command::new("ssh").args(&args).stdin(Stdio::null()).output().is_ok_and(|o| o.status.success())
+        super::process::output("ssh", &args).is_ok_and(|o| o.status.success())
     }
 
     /// Run `command` in the guest with `input` on its stdin; its output,
@@ -134,15 +134,9 @@ impl Connection {
     }
 
     /// A process running `command` in the guest, its stdin, stdout and
-    /// stderr piped to us (a persistent shell).
+    /// stderr piped to us (a persistent shell), ending with nixvm.
     pub fn spawn(&self, command: &str) -> Result<Child, SshError> {
-        Command::new("ssh")
-            .args(self.args(false, &[OsStr::new(command)]))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(SshError::Spawn)
+        super::process::spawn_piped("ssh", &self.args(false, &[OsStr::new(command)])).map_err(SshError::Spawn)
     }
 
     /// Replace nixvm with an interactive `ssh` (a login shell, or
@@ -171,13 +165,8 @@ impl Connection {
             args.extend(["-o".into(), o.into()]);
         }
         args.extend(["-N", "--", DESTINATION].map(OsString::from));
-        let mut child = Command::new("ssh")
-            .args(&args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .context("cannot run ssh (install OpenSSH's client)")?;
+        let mut child =
+            super::process::spawn_helper("ssh", &args).context("cannot run ssh (install OpenSSH's client)")?;
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         while !socket.exists() {
             if let Some(status) = child.try_wait()? {

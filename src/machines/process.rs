@@ -79,16 +79,55 @@ pub fn spawn_with_channel(
     use std::os::unix::process::CommandExt;
     let mut cmd = Command::new(program);
     cmd.args(args).envs(env.iter().cloned());
-    // SAFETY: dup2(2) is async-signal-safe; the new descriptor is not
-    // close-on-exec.
+    end_with_us(&mut cmd);
+    // SAFETY: dup2(2) and fcntl(2) are async-signal-safe. The new
+    // descriptor is not close-on-exec; one already in place (dup2 of a
+    // descriptor onto itself does nothing) is made so.
     unsafe {
         cmd.pre_exec(move || {
+            if channel == CHANNEL_FD {
+                return inherit(channel);
+            }
             if libc::dup2(channel, CHANNEL_FD) == -1 {
                 return Err(std::io::Error::last_os_error());
             }
             Ok(())
         });
     }
+    cmd.spawn()
+}
+
+/// Make the program about to start end (SIGTERM) when nixvm does, however
+/// nixvm ends: for the helpers of a run (ssh connections, the test
+/// script), never for a VM. Called between fork and exec.
+fn end_with_us(cmd: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: prctl(2) is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+/// Start `program ARGS` with its stdin, stdout and stderr piped to us,
+/// ending with nixvm (a persistent shell in a guest).
+pub fn spawn_piped(program: &str, args: &[impl AsRef<std::ffi::OsStr>]) -> std::io::Result<Child> {
+    let mut cmd = Command::new(program);
+    cmd.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    end_with_us(&mut cmd);
+    cmd.spawn()
+}
+
+/// Start `program ARGS` with no input and no output but its stderr, piped
+/// to us, ending with nixvm (an ssh ControlMaster).
+pub fn spawn_helper(program: &str, args: &[impl AsRef<std::ffi::OsStr>]) -> std::io::Result<Child> {
+    let mut cmd = Command::new(program);
+    cmd.args(args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
+    end_with_us(&mut cmd);
     cmd.spawn()
 }
 
@@ -99,13 +138,15 @@ extern "C" fn on_interrupt(_: libc::c_int) {
     INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
 }
 
-/// From now on Ctrl-C (SIGINT) does not end nixvm, only what it started
-/// in the foreground (which gets the signal too: the handler is not
-/// inherited across exec); `interrupted` says whether it came.
+/// From now on Ctrl-C (SIGINT) and SIGTERM do not end nixvm at once, only
+/// what it started in the foreground (which gets a terminal's Ctrl-C too:
+/// the handler is not inherited across exec); `interrupted` says whether
+/// one came, and nixvm ends what it was doing.
 pub fn catch_interrupts() {
     // SAFETY: the handler only stores to an atomic.
     unsafe {
         libc::signal(libc::SIGINT, on_interrupt as *const () as libc::sighandler_t);
+        libc::signal(libc::SIGTERM, on_interrupt as *const () as libc::sighandler_t);
     }
 }
 
@@ -200,6 +241,11 @@ pub fn find_by_environment(entry: &str) -> Option<i32> {
     let marked: Vec<(i32, i32, u64)> = std::fs::read_dir("/proc")
         .ok()?
         .flatten()
+        .filter(|e| {
+            use std::os::unix::fs::MetadataExt;
+            // SAFETY: getuid(2) cannot fail.
+            e.metadata().is_ok_and(|m| m.uid() == unsafe { libc::getuid() })
+        })
         .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
         .filter(|pid| has_environment(*pid, entry) && alive(*pid))
         .filter_map(|pid| {

@@ -25,6 +25,8 @@ pub enum Readiness {
     Stopped,
     /// The time was up.
     TimedOut,
+    /// Ctrl-C (or SIGTERM) came first (see `process::catch_interrupts`).
+    Interrupted,
 }
 
 /// Wait until each of `machines` answers ssh (trying each about once a
@@ -42,7 +44,9 @@ pub fn wait_for_ssh(
     while !pending.is_empty() {
         let round = std::time::Instant::now();
         pending.retain(|m| {
-            let outcome = if answers(root, m) {
+            let outcome = if super::process::interrupted() {
+                Some(Readiness::Interrupted)
+            } else if answers(root, m) {
                 Some(Readiness::Answers(start.elapsed()))
             } else if MachineState::of(root, m).running_pid().is_none() {
                 Some(Readiness::Stopped)

@@ -308,17 +308,36 @@ fn timeout_prefix(timeout: Seconds) -> String {
 }
 
 /// What the persistent shell is sent for `execute`: the command in bash
-/// with `set -euo pipefail` (under `timeout` when it has one), its stdout
-/// as one line of base64 (the guest's coreutils), reading nothing of the
-/// session (whose input is this protocol). Its stderr is the session's.
-pub fn execute_line(command: &str, timeout: Seconds) -> String {
+/// with `set -euo pipefail` (under `timeout` when it has one), reading
+/// nothing of the session (whose input is this protocol), and its answer:
+/// one line `TOKEN BASE64 STATUS`, the command's stdout in base64 (the
+/// guest's coreutils) and its exit status. `token` (random per shell)
+/// tells the answer from anything else the session prints (a login
+/// banner, what the guest's startup files echo). The command's stderr is
+/// the session's.
+pub fn execute_line(command: &str, timeout: Seconds, token: &str) -> String {
     let script = format!("set -euo pipefail; {command}");
-    format!("{}bash -c {} </dev/null | (base64 -w 0; echo)\n", timeout_prefix(timeout), quote(&script))
+    format!(
+        "printf '%s ' {token}; {}bash -c {} </dev/null | base64 -w 0; echo \" ${{PIPESTATUS[0]}}\"\n",
+        timeout_prefix(timeout),
+        quote(&script)
+    )
 }
 
-/// Sent after `execute_line` for the command's exit status, as its own
-/// line of output.
-pub const EXIT_STATUS_LINE: &str = "echo ${PIPESTATUS[0]}\n";
+/// An answer line of `execute_line`'s, when `line` is one for `token`: the
+/// command's stdout, and its exit status. None for any other line; a line
+/// that starts with the token but is not a whole answer is an error.
+pub fn read_answer(line: &str, token: &str) -> Option<Result<(i32, String), String>> {
+    let rest = line.strip_prefix(token)?.strip_prefix(' ')?;
+    let parsed = (|| {
+        use base64::Engine as _;
+        let (encoded, status) = rest.rsplit_once(' ')?;
+        let status = status.trim().parse().ok()?;
+        let bytes = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+        Some((status, String::from_utf8_lossy(&bytes).into_owned()))
+    })();
+    Some(parsed.ok_or_else(|| format!("the guest's shell answered `{line}`, which is no answer nixvm sent for")))
+}
 
 /// The exit status `timeout` gives a command it stopped.
 pub const TIMED_OUT: i32 = 124;
@@ -582,11 +601,19 @@ mod tests {
         assert_eq!(quote(""), "''");
         assert_eq!(quote("it's $HOME"), "'it'\"'\"'s $HOME'");
         assert_eq!(
-            execute_line("echo 'a b' | wc -w", Some(900.0)),
-            "timeout 900 bash -c 'set -euo pipefail; echo '\"'\"'a b'\"'\"' | wc -w' </dev/null | (base64 -w 0; echo)\n"
+            execute_line("echo 'a b' | wc -w", Some(900.0), "T0K"),
+            "printf '%s ' T0K; timeout 900 bash -c 'set -euo pipefail; echo '\"'\"'a b'\"'\"' | wc -w' </dev/null | base64 -w 0; echo \" ${PIPESTATUS[0]}\"\n"
         );
-        assert!(execute_line("true", None).starts_with("bash -c "));
-        assert!(execute_line("true", Some(2.5)).starts_with("timeout 2.5 bash -c "));
+        assert!(execute_line("true", None, "T").contains("; bash -c "));
+        assert!(execute_line("true", Some(2.5), "T").contains("; timeout 2.5 bash -c "));
+    }
+
+    #[test]
+    fn answers_are_told_from_other_output() {
+        assert_eq!(read_answer("T0K aGkK 0", "T0K"), Some(Ok((0, "hi\n".into()))));
+        assert_eq!(read_answer("T0K  3", "T0K"), Some(Ok((3, String::new()))), "no output");
+        assert_eq!(read_answer("Welcome to the guest", "T0K"), None);
+        assert!(matches!(read_answer("T0K garbage", "T0K"), Some(Err(_))));
     }
 
     #[test]

@@ -111,7 +111,7 @@ pub fn sshd_config(dir: &Path, authorized: &str) -> PathBuf {
         &dir.join("session"),
         // (A bash that sees SSH_CLIENT at shell level 1 reads ~/.bashrc, not BASH_ENV.)
         &format!(
-            "#!/bin/sh\nexec env -u SSH_CLIENT -u SSH2_CLIENT BASH_ENV='{}' bash -c \"$SSH_ORIGINAL_COMMAND\"\n",
+            "#!/bin/sh\n[ -n \"$STUB_GUEST_DIR\" ] && [ -e \"$STUB_GUEST_DIR/banner\" ] && cat \"$STUB_GUEST_DIR/banner\"\nexec env -u SSH_CLIENT -u SSH2_CLIENT BASH_ENV='{}' bash -c \"$SSH_ORIGINAL_COMMAND\"\n",
             dir.join("bash_env").display()
         ),
     );

@@ -96,7 +96,6 @@ impl<'a> Runner<'a> {
         nix: &'a Nix,
         source: &'a Source,
         progress: &'a dyn Progress,
-        machines: &[String],
         out: PathBuf,
         boot_timeout: Duration,
     ) -> Runner<'a> {
@@ -105,7 +104,7 @@ impl<'a> Runner<'a> {
             source,
             progress,
             log: Log::new(),
-            machines: machines.to_vec(),
+            machines: vec![],
             live: BTreeMap::new(),
             console: BTreeMap::new(),
             polling: false,
@@ -113,6 +112,16 @@ impl<'a> Runner<'a> {
             started: BTreeSet::new(),
             boot_timeout,
         }
+    }
+
+    /// A script begins, seeing `machines`: it starts afresh as the driver
+    /// does (the console read from the VMs' start, serial lines shown, no
+    /// polling condition).
+    pub fn begin_script(&mut self, machines: &[String]) {
+        self.machines = machines.to_vec();
+        self.console.clear();
+        self.polling = false;
+        self.log.serial.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Close every connection.
@@ -357,7 +366,16 @@ impl<'a> Runner<'a> {
         ch.send(t::POLL).map_err(machine_error)?;
         loop {
             let line = ch.next().map_err(machine_error)?.ok_or_else(|| Raised::machine("the script ended"))?;
-            let value: Value = serde_json::from_str(&line).map_err(machine_error)?;
+            let value: Value = match serde_json::from_str(&line) {
+                Ok(v) => v,
+                // A call nixvm cannot read, made while the conditions are
+                // checked: answered as such, the check goes on.
+                Err(e) => {
+                    let why = Raised { kind: Raise::Type, message: format!("nixvm cannot read the call: {e}") };
+                    ch.answer(Err(why)).map_err(machine_error)?;
+                    continue;
+                }
+            };
             if let Some(polled) = value.get("polled") {
                 return match polled.as_str() {
                     None => Ok(()),
@@ -384,6 +402,8 @@ impl<'a> Runner<'a> {
         let up = up?;
         for s in &up.started {
             self.started.insert(s.machine.clone());
+            // A new VM, a new console log, read from its start.
+            self.console.remove(&s.machine);
             self.log.line(Some(&s.machine), &format!("QEMU running (pid {})", s.pid));
         }
         if let Some(early) = up.stopped_at_once.first() {
@@ -420,6 +440,7 @@ impl<'a> Runner<'a> {
         });
         if let Some((m, r)) = failed.first() {
             let why = match r {
+                crate::machines::ssh::Readiness::Interrupted => return Err(Raised::machine("interrupted (Ctrl-C)")),
                 crate::machines::ssh::Readiness::Stopped => "stopped before it answered ssh".to_string(),
                 _ => format!("did not answer ssh in {} s", self.boot_timeout.as_secs()),
             };
@@ -458,6 +479,9 @@ impl<'a> Runner<'a> {
     /// when the VM stopped.
     fn lost(&mut self, machine: &str, e: ShellError, timeout: Seconds) -> Raised {
         self.live.remove(machine);
+        if matches!(e, ShellError::Interrupted) {
+            return Raised::machine("interrupted (Ctrl-C)");
+        }
         // A VM that dies takes its connections with it: its process may
         // still be on its way out.
         let settle = Instant::now() + Duration::from_secs(2);
@@ -490,14 +514,13 @@ impl<'a> Runner<'a> {
     ) -> Result<(i32, String), Raised> {
         self.poll(ch)?;
         self.connect(machine)?;
-        let deadline = timeout.map(|s| Instant::now() + Duration::from_secs_f64(s.max(0.0)) + GRACE);
+        let deadline = timeout.and_then(|s| Instant::now().checked_add(duration(s)?.checked_add(GRACE)?));
         let live = self.live.get_mut(machine).expect("connected");
         let r = if !check_output {
             live.shell.start(command, timeout).map(|()| (-2, String::new()))
-        } else if !check_return {
-            live.shell.execute_output(command, timeout, deadline).map(|o| (-1, o))
         } else {
-            live.shell.execute(command, timeout, deadline)
+            // Without check_return the status is not the script's.
+            live.shell.execute(command, timeout, deadline).map(|(rc, out)| (if check_return { rc } else { -1 }, out))
         };
         r.map_err(|e| self.lost(machine, e, timeout))
     }
@@ -580,7 +603,8 @@ impl<'a> Runner<'a> {
         mut check: impl FnMut(&mut Self, bool) -> Result<bool, Raised>,
     ) -> Result<(), Raised> {
         let start = Instant::now();
-        let limit = timeout.map(|s| Duration::from_secs_f64(s.max(0.0)));
+        // As the driver: no timeout means its default.
+        let limit = duration(timeout.unwrap_or(t::DEFAULT_TIMEOUT));
         while limit.is_none_or(|l| start.elapsed() < l) {
             if check(self, false)? {
                 return Ok(());
@@ -596,7 +620,7 @@ impl<'a> Runner<'a> {
         }
         Err(Raised::assertion(format!(
             "action timed out after {elapsed:.2} seconds (timeout={:.1})",
-            timeout.unwrap_or_default()
+            timeout.unwrap_or(t::DEFAULT_TIMEOUT)
         )))
     }
 
@@ -737,11 +761,30 @@ impl<'a> Runner<'a> {
                 }
                 e => machine_error(e),
             })?;
+            // The guest made the archive: only files, directories and
+            // links come out of it, owned by whoever runs nixvm, with no
+            // set-id bits (no device node or setuid program of the guest's
+            // lands on the host).
+            let listed = crate::machines::process::output_with_input("tar", &["-tvf", "-"], &tar)
+                .map_err(|e| machine_error(format!("cannot run tar: {e}")))?;
+            let listing = String::from_utf8_lossy(&listed.stdout);
+            if let Some(odd) = listing.lines().find(|l| !matches!(l.chars().next(), Some('-' | 'd' | 'l' | 'h'))) {
+                return Err(Raised::machine(format!(
+                    "{machine} sent something other than files and directories for {source}: `{odd}`; nothing was copied"
+                )));
+            }
             std::fs::create_dir_all(&dest)
                 .map_err(|e| machine_error(format!("cannot create {}: {e}", dest.display())))?;
             let out = crate::machines::process::output_with_input(
                 "tar",
-                &[std::ffi::OsStr::new("-C"), dest.as_os_str(), "-xf".as_ref(), "-".as_ref()],
+                &[
+                    std::ffi::OsStr::new("-C"),
+                    dest.as_os_str(),
+                    "--no-same-owner".as_ref(),
+                    "--no-same-permissions".as_ref(),
+                    "-xf".as_ref(),
+                    "-".as_ref(),
+                ],
                 &tar,
             )
             .map_err(|e| machine_error(format!("cannot run tar: {e}")))?;
@@ -756,14 +799,30 @@ impl<'a> Runner<'a> {
         })
     }
 
+    /// Run `command` (`poweroff`, `reboot`) in the guest, connected first
+    /// (it may still be booting), where its session may end with the
+    /// guest: only ssh failing to reach it at all is an error.
+    fn going_down(&mut self, machine: &str, command: &str) -> Result<(), Raised> {
+        self.connect(machine)?;
+        let live = self.live.remove(machine).expect("connected");
+        match live.ssh.output(command, &[]) {
+            Ok(out) if out.status.success() => Ok(()),
+            // The guest went down under the session.
+            Err(crate::machines::connection::SshError::Unreachable { .. }) => Ok(()),
+            Ok(out) => Err(Raised::machine(format!(
+                "`{command}` failed in {machine} ({}): {}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))),
+            Err(e) => Err(machine_error(e)),
+        }
+    }
+
     fn shutdown(&mut self, machine: &str) -> Result<(), Raised> {
         if !self.running(machine) {
             return Ok(());
         }
-        // The guest goes down; its ssh session ends with it.
-        if let Ok(ssh) = Connection::to(self.source.dir(), machine) {
-            let _ = ssh.output("poweroff", &[]);
-        }
+        self.going_down(machine, "poweroff")?;
         self.wait_for_shutdown(machine)
     }
 
@@ -772,13 +831,16 @@ impl<'a> Runner<'a> {
             return Err(Raised::machine(format!("{machine} is not running")));
         }
         self.log.line(Some(machine), "rebooting");
+        self.going_down(machine, "reboot")?;
         let ssh = Connection::to(self.source.dir(), machine).map_err(|e| machine_error(format!("{e:#}")))?;
-        let _ = ssh.output("reboot", &[]);
-        self.live.remove(machine);
         // Until the guest goes down, its old sshd still answers: the next
         // command must not reach it.
         let deadline = Instant::now() + Duration::from_secs(60);
-        while ssh.answers() && Instant::now() < deadline && self.running(machine) {
+        while ssh.answers()
+            && Instant::now() < deadline
+            && self.running(machine)
+            && !crate::machines::process::interrupted()
+        {
             std::thread::sleep(Duration::from_millis(100));
         }
         Ok(())
@@ -838,10 +900,14 @@ impl<'a> Runner<'a> {
                 let from = (*offset as usize).min(log.len());
                 let new = &log[from..];
                 let complete = new.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-                for line in String::from_utf8_lossy(&new[..complete]).lines() {
-                    seen.push_str(line.replace('\r', "").trim_end());
+                // Read up to the line that matches, no further: the next
+                // wait sees the lines after it.
+                let mut read = 0;
+                for line in new[..complete].split_inclusive(|b| *b == b'\n') {
+                    read += line.len();
+                    seen.push_str(String::from_utf8_lossy(line).replace('\r', "").trim_end());
                     if pattern.is_match(&seen) {
-                        *offset += (complete) as u64;
+                        *offset += read as u64;
                         return Ok(());
                     }
                 }
@@ -922,6 +988,12 @@ impl<'a> Runner<'a> {
                 .map_err(|e| machine_error(format!("cannot write {}: {e}", file.display())))
         })
     }
+}
+
+/// Seconds as a duration; None past what a `Duration` holds (as good as
+/// no limit).
+fn duration(seconds: f64) -> Option<Duration> {
+    Duration::try_from_secs_f64(seconds.max(0.0)).ok()
 }
 
 /// Why a driver method is not there in nixvm.

@@ -17,6 +17,7 @@ pub struct Log {
     /// Whether what guests say on stderr is shown (the shells read it).
     pub serial: std::sync::Arc<std::sync::atomic::AtomicBool>,
     color: bool,
+    errors: usize,
 }
 
 impl Default for Log {
@@ -34,6 +35,7 @@ impl Log {
             report: Report::default(),
             serial: std::sync::Arc::new(true.into()),
             color,
+            errors: 0,
         }
     }
 
@@ -66,6 +68,12 @@ impl Log {
     pub fn error(&mut self, message: &str) {
         self.print(&format!("!!! {message}"), "31");
         self.case().errors.push(message.to_string());
+        self.errors += 1;
+    }
+
+    /// How many errors were logged so far.
+    pub fn errors(&self) -> usize {
+        self.errors
     }
 
     /// A nested step begins.

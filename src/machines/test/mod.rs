@@ -73,11 +73,20 @@ pub struct ScriptError {
 pub fn run(nix: &Nix, source: &Source, options: &Options, progress: &dyn Progress) -> anyhow::Result<Outcome> {
     let all = super::known::list_machines(nix, source)?;
     source.check_known(&options.machines, &all)?;
-    let mut machines: Vec<String> = if options.machines.is_empty() { all.clone() } else { options.machines.clone() };
+    let mut given = if options.machines.is_empty() { all.clone() } else { options.machines.clone() };
+    // The driver's machines are sorted by name.
+    given.sort();
+    given.dedup();
+    let usable = |list: Vec<String>| -> Vec<String> {
+        list.into_iter().filter(|m| crate::project::is_machine_name(m)).collect()
+    };
 
     // The shim, written where only we can read it.
     let dir = tempfile::Builder::new().prefix("nixvm-test-").tempdir().context("cannot make a temporary directory")?;
-    let mut scripts = options.scripts.clone();
+    // Each script with the machines it sees: those given, or a check's
+    // nodes.
+    let mut scripts: Vec<(PathBuf, Vec<String>)> =
+        options.scripts.iter().map(|s| (s.clone(), usable(given.clone()))).collect();
     for check in &options.checks {
         let (script, nodes) = check_script_of(nix, source, check, dir.path())?;
         if let Some(m) = nodes.iter().find(|n| !all.contains(n)) {
@@ -88,19 +97,18 @@ pub fn run(nix: &Nix, source: &Source, options: &Options, progress: &dyn Progres
                 all.join(", ")
             );
         }
-        if options.machines.is_empty() {
-            machines = nodes;
-        }
-        scripts.push(script);
+        let mut nodes = nodes;
+        nodes.sort();
+        scripts.push((script, usable(nodes)));
     }
-    let machines: Vec<String> = machines.into_iter().filter(|m| crate::project::is_machine_name(m)).collect();
+    let every: BTreeSet<String> = scripts.iter().flat_map(|(_, m)| m.iter().cloned()).collect();
     let shim = dir.path().join("shim.py");
     std::fs::write(&shim, SHIM).with_context(|| format!("cannot write {}", shim.display()))?;
-    let python = python(nix, source, machines.first(), &shim, progress)?;
+    let python = python(nix, source, every.iter().next(), &shim, progress)?;
 
     // Every script is read before any machine starts.
     let mut used: BTreeSet<String> = BTreeSet::new();
-    for script in &scripts {
+    for (script, machines) in &scripts {
         let names = check_script(&python, &shim, script)?;
         let vars: BTreeMap<String, &String> =
             machines.iter().map(|m| (crate::runtime::test::python_name(m), m)).collect();
@@ -111,7 +119,8 @@ pub fn run(nix: &Nix, source: &Source, options: &Options, progress: &dyn Progres
     }
 
     // One test at a time on a machine.
-    let _locks = used.iter().map(|m| TestLock::take(&source.state(m), &scripts)).collect::<Result<Vec<_>, _>>()?;
+    let paths: Vec<PathBuf> = scripts.iter().map(|(s, _)| s.clone()).collect();
+    let _locks = used.iter().map(|m| TestLock::take(&source.state(m), &paths)).collect::<Result<Vec<_>, _>>()?;
 
     let out_dir = match &options.out {
         Some(d) => d.clone(),
@@ -119,7 +128,7 @@ pub fn run(nix: &Nix, source: &Source, options: &Options, progress: &dyn Progres
     };
     std::fs::create_dir_all(&out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
 
-    let mut runner = calls::Runner::new(nix, source, progress, &machines, out_dir.clone(), options.boot_timeout);
+    let mut runner = calls::Runner::new(nix, source, progress, out_dir.clone(), options.boot_timeout);
     super::process::catch_interrupts();
     if options.fresh {
         let running: Vec<&String> = used.iter().filter(|m| source.state(m).running_pid().is_some()).collect();
@@ -147,20 +156,27 @@ pub fn run(nix: &Nix, source: &Source, options: &Options, progress: &dyn Progres
     runner.log.line(None, &format!("output directory: {}", outcome.out_dir.display()));
     let ready = runner.start_and_wait(&used.iter().cloned().collect::<Vec<_>>());
     if let Err(e) = ready {
+        // No script ran: each fails, in the report too, with why.
         runner.log.error(&e.message);
-        outcome.scripts.extend(scripts.iter().map(|s| (s.clone(), false)));
+        for (script, _) in &scripts {
+            let mut report = crate::runtime::test::Report::default();
+            report.case("start the machines").errors.push(e.message.clone());
+            outcome.reports.push((script.clone(), report));
+            outcome.scripts.push((script.clone(), false));
+        }
     } else {
-        for script in &scripts {
+        for (script, machines) in &scripts {
             let started = Instant::now();
-            let ok = run_script(&mut runner, &python, &shim, script, &machines)?;
+            runner.begin_script(machines);
+            let ok = run_script(&mut runner, &python, &shim, script, machines)?;
             outcome.reports.push((script.clone(), runner.log.finish(started)));
             outcome.scripts.push((script.clone(), ok));
             if super::process::interrupted() {
-                outcome.interrupted = true;
                 break;
             }
         }
     }
+    outcome.interrupted = super::process::interrupted();
     runner.close();
     let started: Vec<String> = runner.started.iter().cloned().collect();
     if options.fresh {
@@ -283,6 +299,7 @@ fn run_script(
         ("PYTHONUNBUFFERED".to_string(), "1".to_string()),
     ];
     runner.log.start(None, &format!("running {}", script.display()));
+    let errors_before = runner.log.errors();
     let args = [shim.as_os_str(), std::ffi::OsStr::new("run"), script.as_os_str()];
     let mut child = super::process::spawn_with_channel(python, &args, &env, theirs.as_raw_fd())
         .with_context(|| format!("cannot run {}", python.display()))?;
@@ -301,6 +318,9 @@ fn run_script(
     let status = child.wait()?;
     if super::process::interrupted() {
         runner.log.error("interrupted (Ctrl-C)");
+    } else if !status.success() && runner.log.errors() == errors_before {
+        // It ended by itself (`sys.exit(1)`), saying nothing nixvm heard.
+        runner.log.error(&format!("the script exited with {status}"));
     }
     runner.log.end(status.success());
     Ok(status.success())

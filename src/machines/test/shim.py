@@ -13,9 +13,11 @@
 
 import datetime
 import json
+import math
 import os
 import socket
 import sys
+import threading
 import time
 import traceback
 import unittest
@@ -52,7 +54,11 @@ def seconds(value, name="timeout"):
     if isinstance(value, datetime.timedelta):
         return value.total_seconds()
     if isinstance(value, (int, float)):
-        return float(value)
+        value = float(value)
+        if math.isnan(value):
+            raise ValueError(f"{name} is not a number")
+        # Longer than anything runs: no limit.
+        return None if math.isinf(value) else value
     raise TypeError(f"{name} must be a number of seconds or a datetime.timedelta")
 
 
@@ -61,6 +67,11 @@ class Channel:
         self.sock = socket.socket(fileno=fd)
         self.reader = self.sock.makefile("rb")
         self.polling = []  # active polling conditions, innermost last
+        # One call at a time, whatever thread makes it (a polling
+        # condition's calls come within a call, on its thread).
+        self.lock = threading.RLock()
+        # Out of step with nixvm (Ctrl-C in the middle of a call), or gone.
+        self.closed = False
 
     def call(self, _call, _machine=None, **args):
         request = {"call": _call}
@@ -68,10 +79,23 @@ class Channel:
             request["args"] = args
         if _machine is not None:
             request["machine"] = _machine
+        with self.lock:
+            if self.closed:
+                raise KeyboardInterrupt
+            try:
+                return self.exchange(request)
+            except KeyboardInterrupt:
+                # The call's answer may still come: nothing read from now
+                # on would be the answer to what was asked.
+                self.closed = True
+                raise
+
+    def exchange(self, request):
         self.sock.sendall(json.dumps(request).encode() + b"\n")
         while True:
             line = self.reader.readline()
             if not line:
+                self.closed = True
                 raise MachineError("nixvm ended the test")
             answer = json.loads(line)
             if "poll" in answer:
@@ -154,10 +178,10 @@ class Machine:
         self._call("wait_for_file", filename=filename, timeout=seconds(timeout))
 
     def wait_for_open_port(self, port, addr="localhost", timeout=datetime.timedelta(minutes=15)):
-        self._call("wait_for_open_port", port=port, addr=addr, timeout=seconds(timeout))
+        self._call("wait_for_open_port", port=int(port), addr=str(addr), timeout=seconds(timeout))
 
     def wait_for_closed_port(self, port, addr="localhost", timeout=datetime.timedelta(minutes=15)):
-        self._call("wait_for_closed_port", port=port, addr=addr, timeout=seconds(timeout))
+        self._call("wait_for_closed_port", port=int(port), addr=str(addr), timeout=seconds(timeout))
 
     def wait_for_open_unix_socket(self, addr, is_datagram=False, timeout=datetime.timedelta(minutes=15)):
         self._call("wait_for_open_unix_socket", addr=addr, is_datagram=is_datagram, timeout=seconds(timeout))
@@ -211,13 +235,13 @@ class Machine:
         return self._call("send_monitor_command", command=command)
 
     def forward_port(self, host_port=8080, guest_port=80):
-        self._call("forward_port", host_port=host_port, guest_port=guest_port)
+        self._call("forward_port", host_port=int(host_port), guest_port=int(guest_port))
 
     def screenshot(self, filename):
         self._call("screenshot", filename=str(filename))
 
     def log(self, msg):
-        call("log", self.name, message=msg)
+        call("log", self.name, message=str(msg))
 
     def nested(self, msg, attrs={}):
         return Nested(f"{self.name}: {msg}")
@@ -233,6 +257,24 @@ UNSUPPORTED = [
     "wait_until_tty_matches", "dump_tty_contents", "wait_for_qmp_event", "switch_root",
     "shell_interact", "console_interact", "ssh_backdoor_command",
 ]
+
+
+class Unavailable:
+    """A global of the driver's that nixvm cannot give: using it says so."""
+
+    def __init__(self, name, why):
+        self._name = name
+        self._why = why
+
+    def _refuse(self, *args, **kwargs):
+        raise MachineError(f"{self._name} is not available in nixvm test: {self._why}")
+
+    __call__ = _refuse
+
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        self._refuse()
 
 
 def unsupported(method):
@@ -257,7 +299,8 @@ class Nested:
         return self
 
     def __exit__(self, kind, value, tb):
-        call("nested_end", failed=kind is not None)
+        if not channel.closed:
+            call("nested_end", failed=kind is not None)
         return False
 
 
@@ -292,6 +335,8 @@ class Subtest:
         return self
 
     def __exit__(self, kind, value, tb):
+        if channel.closed:
+            return False
         error = None if kind is None else f'Test "{self.name}" failed with error: "{value}"'
         call("subtest_end", error=error)
         return False
@@ -374,7 +419,8 @@ class PollingCondition:
 
     def __exit__(self, kind, value, tb):
         channel.polling.remove(self)
-        call("polling", active=bool(channel.polling))
+        if not channel.closed:
+            call("polling", active=bool(channel.polling))
         return False
 
     def wait(self, timeout_seconds=None, timeout=None):
@@ -426,14 +472,17 @@ def script_frames(tb, script):
 
 def report(error, script):
     """A failure as the driver shows it: `!!!` lines, the traceback at
-    the script's lines."""
+    the script's lines (on stderr when nixvm is gone)."""
     lines = ["Traceback (most recent call last):"]
     for frame in script_frames(error.__traceback__, script):
         lines.extend(traceback.format_list([frame])[0].rstrip("\n").split("\n"))
     lines.append("")
     lines.extend(f"{type(error).__name__}: {error}".split("\n"))
     for line in lines:
-        call("test_error", message=line)
+        if channel.closed:
+            print(f"!!! {line}", file=sys.stderr)
+        else:
+            call("test_error", message=line)
 
 
 def check(path):
@@ -469,7 +518,11 @@ def run(path):
         "log": Log(),
         "RequestedAssertionFailed": RequestedAssertionFailed,
         "MachineError": MachineError,
+        "PollingConditionError": PollingConditionError,
         "vlans": [],
+        "driver": Unavailable("driver", "nixvm drives the machines itself; use the machine variables and `machines`"),
+        "create_machine": Unavailable("create_machine", "the machines are the project's; add one to its configuration"),
+        "debug": Unavailable("debug", "there is no interactive driver to attach to"),
     }
     for name, var in json.loads(os.environ["NIXVM_TEST_MACHINES"]):
         m = Machine(name)
@@ -486,7 +539,13 @@ def run(path):
         # A call may be half answered: nixvm says it, the channel is done.
         return 130
     except SystemExit as e:
-        return e.code if isinstance(e.code, int) else 1
+        # As Python: no code is success, a message is said and fails.
+        if e.code is None:
+            return 0
+        if isinstance(e.code, int):
+            return e.code
+        print(e.code, file=sys.stderr)
+        return 1
     except BaseException as e:
         report(e, path)
         return 1
