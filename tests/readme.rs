@@ -79,7 +79,7 @@ fn shows(actual: &str, shown: &[String]) -> Result<(), String> {
             Some(start) => l.starts_with(start),
             None => *l == want,
         };
-        match lines[at..].iter().position(|l| matches(l)) {
+        match lines[at..].iter().position(matches) {
             Some(i) => at += i + 1,
             None => return Err(format!("the README shows `{want}`, which the output lacks (after line {at})")),
         }
