@@ -19,6 +19,8 @@ pub struct Outcome {
     pub fixes: Vec<FileFixes>,
     /// Paths that could not be read or written, said as they failed.
     pub errors: Vec<String>,
+    /// The machines the machine pass saw (with `machine_pass`).
+    pub machines: Vec<crate::lint::machines::MachineSummary>,
 }
 
 /// Lint `paths` (files, or directories walked for `*.nix`): fixed and
@@ -51,6 +53,7 @@ pub fn run(paths: &[PathBuf], options: &LintOptions, mode: Mode, machine_pass: b
         facts.push(o.facts);
         read.push(path.clone());
     }
+    let mut machines = vec![];
     if machine_pass {
         // Machine-level findings are decided over each machine's modules;
         // a flake's findings name their machines.
@@ -58,9 +61,9 @@ pub fn run(paths: &[PathBuf], options: &LintOptions, mode: Mode, machine_pass: b
         let flake =
             files::enclosing_flake(&start).and_then(|dir| Some((files::read_text(&dir.join("flake.nix"))?, dir)));
         let flake = flake.as_ref().map(|(text, dir)| (dir.as_path(), text.as_str()));
-        crate::lint::machines::settle(&absolute, &mut reports, &facts, flake, &|p| p.exists());
+        machines = crate::lint::machines::settle(&absolute, &mut reports, &facts, flake, &|p| p.exists());
     }
-    Outcome { reports, fixes, errors }
+    Outcome { reports, fixes, errors, machines }
 }
 
 /// One file as `lint` leaves it: linted (and fixed), or unreadable.

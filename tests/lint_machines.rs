@@ -147,3 +147,28 @@ fn each_machine_of_a_network_is_decided_over_its_own_modules() {
     let expected = owned(&[("network.nix", "warning", "backup")]);
     assert_eq!(found, expected, "{json:#}");
 }
+
+/// A flake of ZFS hosts whose imports are written as real repositories
+/// write them (tests/fixtures/lint/zfs-repo, see its README): every form
+/// followed, so no false `zfs-host-id`; a host id only under a condition is
+/// a note that says so; what cannot be followed is listed per machine.
+#[test]
+fn the_import_forms_people_write_are_followed() {
+    let json = lint_json("zfs-repo");
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    let of = |code: &str| diagnostics.iter().filter(|d| d["code"] == code).collect::<Vec<_>>();
+    let host_id = of("zfs-host-id");
+    assert_eq!(host_id.len(), 1, "{json:#}");
+    assert_eq!((host_id[0]["severity"].as_str(), host_id[0]["machine"].as_str()), (Some("note"), Some("delta")));
+    assert!(host_id[0]["message"].as_str().unwrap().contains("hostid.nix, which is imported only under a condition"));
+    let hardware = of("hardware-import");
+    assert_eq!(hardware.len(), 2, "{json:#}");
+    assert!(hardware.iter().all(|d| d["severity"] == "note"), "{json:#}");
+    let machines = json["machines"].as_array().unwrap();
+    let machine = |name: &str| machines.iter().find(|m| m["machine"] == name).unwrap_or_else(|| panic!("{json:#}"));
+    assert_eq!(machine("delta")["conditional"], serde_json::json!(["modules/hostid.nix"]));
+    assert!(machine("gamma")["files"].as_array().unwrap().iter().any(|f| f == "modules/hostid.nix"), "{json:#}");
+    let unfollowed = machine("epsilon")["unfollowed"].as_array().unwrap();
+    assert!(unfollowed.len() == 1 && unfollowed[0].as_str().unwrap().contains("generated-"), "{json:#}");
+    assert!(machines.iter().all(|m| m["machine"] != "flake.nix"), "{json:#}");
+}

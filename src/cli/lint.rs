@@ -86,7 +86,8 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
         (false, true) => Mode::Fix,
         (false, false) => Mode::Report,
     };
-    let crate::linter::Outcome { mut reports, fixes, errors } = crate::linter::run(&args.paths, &options, mode, true);
+    let crate::linter::Outcome { mut reports, fixes, errors, machines } =
+        crate::linter::run(&args.paths, &options, mode, true);
     let least = if args.quiet_notes { Severity::Warning } else { args.min_severity.severity() };
     let before = Totals::of(&reports);
     for r in &mut reports {
@@ -98,7 +99,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
     match args.format {
         Format::Json => {
             let mut lock = stdout.lock();
-            writeln!(lock, "{}", report::json(&reports, fixes)).context("cannot write to stdout")?;
+            writeln!(lock, "{}", report::json(&reports, fixes, &machines)).context("cannot write to stdout")?;
         }
         Format::Human => {
             if args.dry_run {

@@ -99,9 +99,17 @@ struct JsonDocument<'a> {
     diagnostics: Vec<JsonDiagnostic<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fixes: Vec<FileFixes>,
+    /// The machines lint's machine pass saw: their files, those imported
+    /// only under a condition, and the imports it could not follow.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    machines: &'a [crate::lint::machines::MachineSummary],
 }
 
-pub fn json(reports: &[FileReport], fixes: Vec<FileFixes>) -> String {
+pub fn json(
+    reports: &[FileReport],
+    fixes: Vec<FileFixes>,
+    machines: &[crate::lint::machines::MachineSummary],
+) -> String {
     let mut diagnostics = vec![];
     for r in reports {
         let index = LineIndex::new(&r.text);
@@ -128,7 +136,7 @@ pub fn json(reports: &[FileReport], fixes: Vec<FileFixes>) -> String {
             });
         }
     }
-    let doc = JsonDocument { version: 1, diagnostics, fixes };
+    let doc = JsonDocument { version: 1, diagnostics, fixes, machines };
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"version\":1,\"error\":\"{e}\"}}"))
 }
 

@@ -18,6 +18,8 @@ struct Module {
     /// Whether it has an import nixvm cannot follow (a computed path, an
     /// absolute one, a file not given to lint).
     opaque: bool,
+    /// Those imports, as written.
+    unfollowed: Vec<String>,
     definitions: Vec<Definition>,
     /// Its modules, in order: the machine each belongs to (a network's),
     /// what it imports, and its share of `definitions`.
@@ -26,13 +28,15 @@ struct Module {
 
 struct Part {
     machine: Option<String>,
-    imports: Vec<PathBuf>,
+    /// The files it imports, each with whether only under a condition.
+    imports: Vec<(PathBuf, bool)>,
     definitions: std::ops::Range<usize>,
 }
 
 impl Module {
-    /// The files it imports (all its modules').
-    fn imports(&self) -> impl Iterator<Item = &PathBuf> {
+    /// The files it imports (all its modules'), each with whether only
+    /// under a condition.
+    fn imports(&self) -> impl Iterator<Item = &(PathBuf, bool)> {
         self.parts.iter().flat_map(|p| &p.imports)
     }
 
@@ -68,7 +72,9 @@ pub struct Facts {
 #[derive(Debug, Clone)]
 struct PartFacts {
     machine: Option<String>,
-    imports: Vec<ImportTarget>,
+    /// What it imports, each with whether only under a condition, and as
+    /// written.
+    imports: Vec<(ImportTarget, bool, String)>,
     definitions: Vec<Definition>,
 }
 
@@ -82,7 +88,7 @@ impl Facts {
                 .iter()
                 .map(|m| PartFacts {
                     machine: m.machine.clone(),
-                    imports: m.imports.iter().map(|i| i.target.clone()).collect(),
+                    imports: m.imports.iter().map(|i| (i.target.clone(), i.conditional, written(&i.target))).collect(),
                     definitions: m.definitions.iter().filter(asked).cloned().collect(),
                 })
                 .collect(),
@@ -92,6 +98,15 @@ impl Facts {
     /// The facts of a file's text (parsed here).
     pub fn read(text: &str) -> Facts {
         Facts::of(&syntax::analyze(&syntax::parse(text)))
+    }
+}
+
+/// An import as written, for saying what could not be followed.
+fn written(target: &ImportTarget) -> String {
+    match target {
+        ImportTarget::Path(p) | ImportTarget::Str(p) | ImportTarget::Other(p) => p.clone(),
+        ImportTarget::ModulesPath(p) => format!("modulesPath + {p:?}"),
+        ImportTarget::OptionChange { option, .. } => option.join("."),
     }
 }
 
@@ -113,30 +128,31 @@ fn file_of(known: impl Fn(&Path) -> bool, path: PathBuf) -> Option<PathBuf> {
 }
 
 /// The files among those `known` says exist that `targets`, imports
-/// written in the file at `path`, name with static relative paths; and
-/// whether one cannot be followed (a computed path, an absolute one, a file
-/// not given to lint). Imports inside nixpkgs (`modulesPath`,
-/// `<nixpkgs/...>`) are NixOS's own.
+/// written in the file at `path`, name with static relative paths (each
+/// with whether only under a condition); and those that cannot be
+/// followed, as written (a computed path, an absolute one, a file not
+/// given to lint). Imports inside nixpkgs (`modulesPath`, `<nixpkgs/...>`)
+/// are NixOS's own.
 fn module_imports<'a>(
     known: impl Fn(&Path) -> bool,
     path: &Path,
-    targets: impl Iterator<Item = &'a ImportTarget>,
-) -> (Vec<PathBuf>, bool) {
+    targets: impl Iterator<Item = &'a (ImportTarget, bool, String)>,
+) -> (Vec<(PathBuf, bool)>, Vec<String>) {
     let dir = path.parent().unwrap_or(Path::new("/"));
-    let (mut imports, mut opaque) = (vec![], false);
-    for target in targets {
+    let (mut imports, mut unfollowed) = (vec![], vec![]);
+    for (target, conditional, written) in targets {
         match target {
             ImportTarget::Path(p) if p.starts_with("./") || p.starts_with("../") => {
                 match file_of(&known, normalize_path(&dir.join(p))) {
-                    Some(file) => imports.push(file),
-                    None => opaque = true,
+                    Some(file) => imports.push((file, *conditional)),
+                    None => unfollowed.push(written.clone()),
                 }
             }
             t if t.is_nixpkgs_own() => {}
-            _ => opaque = true,
+            _ => unfollowed.push(written.clone()),
         }
     }
-    (imports, opaque)
+    (imports, unfollowed)
 }
 
 /// The files as the pass sees them, from their facts.
@@ -145,10 +161,10 @@ fn read(facts: &BTreeMap<PathBuf, Facts>) -> BTreeMap<PathBuf, Module> {
     facts
         .iter()
         .map(|(path, file)| {
-            let (mut opaque, mut definitions, mut parts) = (false, vec![], vec![]);
+            let (mut unfollowed, mut definitions, mut parts) = (vec![], vec![], vec![]);
             for part in &file.parts {
                 let (part_imports, unread) = module_imports(known, path, part.imports.iter());
-                opaque |= unread;
+                unfollowed.extend(unread);
                 let start = definitions.len();
                 definitions.extend(part.definitions.iter().cloned());
                 parts.push(Part {
@@ -157,7 +173,7 @@ fn read(facts: &BTreeMap<PathBuf, Facts>) -> BTreeMap<PathBuf, Module> {
                     definitions: start..definitions.len(),
                 });
             }
-            (path.clone(), Module { opaque, definitions, parts })
+            (path.clone(), Module { opaque: !unfollowed.is_empty(), unfollowed, definitions, parts })
         })
         .collect()
 }
@@ -172,21 +188,35 @@ struct Machine {
     /// (of that file, only its modules and those that name none count).
     network: Option<(PathBuf, String)>,
     files: BTreeSet<PathBuf>,
+    /// Of `files`, those imported only under a condition (possibly there).
+    conditional: BTreeSet<PathBuf>,
     /// It has modules nixvm cannot read (an inline or an input's module in
     /// the flake's list, a listed file not given to lint).
     opaque: bool,
 }
 
-/// Every file `from` reaches through static imports, with them.
-fn reach(modules: &BTreeMap<PathBuf, Module>, from: impl IntoIterator<Item = PathBuf>) -> BTreeSet<PathBuf> {
-    let mut set = BTreeSet::new();
-    let mut queue: Vec<PathBuf> = from.into_iter().collect();
-    while let Some(file) = queue.pop() {
-        if set.insert(file.clone()) {
-            queue.extend(modules[&file].imports().cloned());
+/// Every file `from` reaches through static imports (each start with
+/// whether only under a condition), with them; and those reached only
+/// through a conditional import.
+fn reach(
+    modules: &BTreeMap<PathBuf, Module>,
+    from: impl IntoIterator<Item = (PathBuf, bool)>,
+) -> (BTreeSet<PathBuf>, BTreeSet<PathBuf>) {
+    let from: Vec<(PathBuf, bool)> = from.into_iter().collect();
+    let walk = |starts: Vec<PathBuf>, all_edges: bool| {
+        let mut set = BTreeSet::new();
+        let mut queue = starts;
+        while let Some(file) = queue.pop() {
+            if set.insert(file.clone()) {
+                queue.extend(modules[&file].imports().filter(|(_, c)| all_edges || !c).map(|(f, _)| f.clone()));
+            }
         }
-    }
-    set
+        set
+    };
+    let surely = walk(from.iter().filter(|(_, c)| !c).map(|(f, _)| f.clone()).collect(), false);
+    let all = walk(from.into_iter().map(|(f, _)| f).collect(), true);
+    let conditional = all.difference(&surely).cloned().collect();
+    (all, conditional)
 }
 
 /// The machines among `modules`: those a flake's `nixosConfigurations`
@@ -210,22 +240,18 @@ fn machines(
                 continue;
             }
             let opaque = !m.complete || listed.len() < m.modules.len();
-            out.push(Machine { label: m.name, named: true, network: None, files: reach(modules, listed), opaque });
+            let (files, conditional) = reach(modules, listed.into_iter().map(|f| (f, false)));
+            out.push(Machine { label: m.name, named: true, network: None, files, conditional, opaque });
         }
     }
-    let imported: BTreeSet<&PathBuf> = modules.values().flat_map(Module::imports).collect();
+    let imported: BTreeSet<&PathBuf> = modules.values().flat_map(Module::imports).map(|(f, _)| f).collect();
     let reached: BTreeSet<PathBuf> = out.iter().flat_map(|m| m.files.iter().cloned()).collect();
     for entry in modules.keys().filter(|p| !imported.contains(p) && !reached.contains(*p)) {
         let module = &modules[entry];
         let names = module.machine_names();
         if names.is_empty() {
-            out.push(Machine {
-                label: name(entry),
-                named: false,
-                network: None,
-                files: reach(modules, [entry.clone()]),
-                opaque: false,
-            });
+            let (files, conditional) = reach(modules, [(entry.clone(), false)]);
+            out.push(Machine { label: name(entry), named: false, network: None, files, conditional, opaque: false });
             continue;
         }
         // A network file: a machine per machine it names, with what that
@@ -236,13 +262,14 @@ fn machines(
                 .iter()
                 .filter(|p| p.machine.is_none() || p.machine.as_ref() == Some(machine))
                 .flat_map(|p| p.imports.iter().cloned());
-            let mut files = reach(modules, imports);
+            let (mut files, conditional) = reach(modules, imports);
             files.insert(entry.clone());
             out.push(Machine {
                 label: machine.clone(),
                 named: true,
                 network: Some((entry.clone(), machine.clone())),
                 files,
+                conditional,
                 opaque: false,
             });
         }
@@ -271,26 +298,40 @@ enum Answer {
     /// Only under a computed name (`users.users.${cfg.user}.password`),
     /// which may or may not be what the finding asks for.
     Computed,
+    /// Only in this file, which the machine imports under a condition.
+    Conditional(PathBuf),
     No,
 }
 
 fn answer(modules: &BTreeMap<PathBuf, Module>, machine: &Machine, answered: fn(&Definition) -> bool) -> Answer {
-    let mut computed = false;
-    let definitions = machine.files.iter().flat_map(|f| {
+    let (mut computed, mut conditional) = (false, None);
+    for f in &machine.files {
         let only = machine.network.as_ref().filter(|(file, _)| file == f).map(|(_, m)| m);
-        modules[f].definitions_for(only)
-    });
-    for def in definitions.filter(|d| answered(d)) {
-        if !def.dynamic {
-            return Answer::Yes;
+        for def in modules[f].definitions_for(only).filter(|d| answered(d)) {
+            if def.dynamic {
+                computed = true;
+            } else if machine.conditional.contains(f) {
+                conditional.get_or_insert(f.clone());
+            } else {
+                return Answer::Yes;
+            }
         }
-        computed = true;
     }
-    if computed {
-        Answer::Computed
-    } else {
-        Answer::No
+    match (conditional, computed) {
+        (Some(file), _) => Answer::Conditional(file),
+        (None, true) => Answer::Computed,
+        (None, false) => Answer::No,
     }
+}
+
+/// A machine as the pass saw it, for the JSON report: its files, those
+/// imported only under a condition, and the imports it could not follow.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MachineSummary {
+    pub machine: String,
+    pub files: Vec<String>,
+    pub conditional: Vec<String>,
+    pub unfollowed: Vec<String>,
 }
 
 /// Decide each machine-level finding over the machines its file belongs
@@ -308,13 +349,10 @@ pub fn settle(
     facts: &[Option<Facts>],
     flake: Option<(&Path, &str)>,
     exists: &dyn Fn(&Path) -> bool,
-) {
+) -> Vec<MachineSummary> {
     missing_hardware(paths, reports, exists);
     let machine_level = |r: &FileReport| r.diagnostics.iter().any(|d| answered_by(d).is_some());
     let settling = reports.iter().any(machine_level);
-    if !settling && flake.is_none() {
-        return;
-    }
     // Each file's facts, as lint gathered them (or read here when it did
     // not: a fixed file's are of its text before the fixes).
     let files: BTreeMap<PathBuf, Facts> = paths
@@ -332,7 +370,22 @@ pub fn settle(
     let modules = read(&files);
     let root = crate::text::common_dir(files.keys());
     let name = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
-    let machines = machines(&modules, flake, name);
+    let machines = machines(&modules, flake, &name);
+    let summaries = machines
+        .iter()
+        // A flake's own flake.nix is no machine of it.
+        .filter(|m| m.named || !(flake.is_some() && m.label.ends_with("flake.nix")))
+        .map(|m| MachineSummary {
+            machine: m.label.clone(),
+            files: m.files.iter().map(|f| name(f)).collect(),
+            conditional: m.conditional.iter().map(|f| name(f)).collect(),
+            unfollowed: m
+                .files
+                .iter()
+                .flat_map(|f| modules[f].unfollowed.iter().map(move |u| format!("{u} (in {})", name(f))))
+                .collect(),
+        })
+        .collect();
     // The machines each file belongs to, found once (comparing paths is
     // slow: not once per finding and machine).
     let mut owners: std::collections::HashMap<&Path, Vec<&Machine>> = std::collections::HashMap::new();
@@ -371,6 +424,7 @@ pub fn settle(
         });
         name_unnamed(report, &flake_names);
     }
+    summaries
 }
 
 /// A machine-level finding about the machines `about` (all of which the
@@ -388,6 +442,10 @@ fn keep_unanswered(
     let answers: Vec<(&Machine, Answer)> =
         about.iter().map(|m| (*m, answer(modules, m, answered))).filter(|(_, a)| *a != Answer::Yes).collect();
     let computed = answers.iter().any(|(_, a)| *a == Answer::Computed);
+    let conditional = answers.iter().find_map(|(_, a)| match a {
+        Answer::Conditional(f) => Some(f.clone()),
+        _ => None,
+    });
     let lacking: Vec<&Machine> = answers.into_iter().map(|(m, _)| m).collect();
     if lacking.is_empty() {
         return false;
@@ -415,6 +473,11 @@ fn keep_unanswered(
     if lacking.iter().any(|m| m.opaque || m.files.iter().any(|f| modules[f].opaque)) {
         d.severity = super::Severity::Note;
         d.message.push_str("; it has modules nixvm cannot read, where it may be set");
+    }
+    if let Some(file) = conditional {
+        d.severity = super::Severity::Note;
+        let shown = file.strip_prefix(path.parent().unwrap_or(Path::new("/"))).unwrap_or(&file);
+        d.message.push_str(&format!("; it is set in {}, which is imported only under a condition", shown.display()));
     }
     if computed && !d.message.contains(super::rules::no_login::COMPUTED) {
         d.severity = super::Severity::Note;

@@ -151,7 +151,7 @@ pub fn flake_machine_modules(parsed: &Parsed) -> Vec<FlakeMachine> {
     let Some(root) = parsed.root.as_ref().filter(|_| parsed.is_ok()) else { return vec![] };
     // The module paths in the `modules` lists under a machine's expression.
     let machine = |name: String, e: &ast::Expr| -> FlakeMachine {
-        let lists: Vec<ast::List> = e
+        let lists: Vec<ast::Expr> = e
             .syntax()
             .descendants()
             .filter_map(ast::AttrpathValue::cast)
@@ -160,18 +160,14 @@ pub fn flake_machine_modules(parsed: &Parsed) -> Vec<FlakeMachine> {
                     |a| matches!(&a, ast::Attr::Ident(i) if i.ident_token().is_some_and(|t| t.text() == "modules")),
                 )
             })
-            .filter_map(|b| match b.value().map(value::unparen) {
-                Some(ast::Expr::List(l)) => Some(l),
-                _ => None,
-            })
+            .filter_map(|b| b.value())
             .collect();
-        let items: Vec<ast::Expr> = lists.iter().flat_map(|l| l.items()).map(value::unparen).collect();
+        // Read as imports are: lists, `++`, `with`, conditionals, `map`.
+        let items: Vec<Import> = lists.iter().flat_map(module::module_list).collect();
         let modules: Vec<String> = items
             .iter()
-            .filter_map(|i| match i {
-                ast::Expr::PathRel(p) if !p.syntax().text().to_string().contains("${") => {
-                    Some(p.syntax().text().to_string())
-                }
+            .filter_map(|i| match &i.target {
+                ImportTarget::Path(p) if p.starts_with("./") || p.starts_with("../") => Some(p.clone()),
                 _ => None,
             })
             .collect();

@@ -191,6 +191,9 @@ pub struct Import {
     pub target: ImportTarget,
     /// The item stands directly in a list literal, so it can be removed.
     pub in_list: bool,
+    /// Imported only under a condition (`lib.optional c ./x`, `lib.mkIf
+    /// c [ ... ]`): possibly there.
+    pub conditional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -520,32 +520,9 @@ impl Walker {
         }
     }
 
-    fn collect_imports(&mut self, expr: &ast::Expr, in_list: bool, depth: usize) {
-        if depth > MAX_SET_DEPTH {
-            return;
-        }
-        match expr {
-            ast::Expr::List(l) => {
-                for item in l.items() {
-                    self.collect_imports(&item, true, depth + 1);
-                }
-            }
-            ast::Expr::Paren(p) if !in_list => {
-                if let Some(inner) = p.expr() {
-                    self.collect_imports(&inner, false, depth + 1);
-                }
-            }
-            ast::Expr::BinOp(b) if b.operator() == Some(ast::BinOpKind::Concat) => {
-                for side in [b.lhs(), b.rhs()].into_iter().flatten() {
-                    self.collect_imports(&side, false, depth + 1);
-                }
-            }
-            item if in_list => {
-                let target = import_target(item, &self.scopes);
-                self.imports.push(Import { span: span_of(item.syntax()), target, in_list });
-            }
-            _ => {}
-        }
+    fn collect_imports(&mut self, expr: &ast::Expr, _in_list: bool, _depth: usize) {
+        let items = module_items(expr, &self.scopes);
+        self.imports.extend(items);
     }
 
     fn entry(&mut self, entry: &ast::Entry, prefix: &[String], ctx: &Ctx, depth: usize) {
@@ -786,6 +763,169 @@ fn first_key(av: &ast::AttrpathValue) -> Option<String> {
     attr_name(&av.attrpath()?.attrs().next()?)
 }
 
+/// The modules a module list names (`imports = ...;`, a flake's `modules =
+/// ...;`), in the forms people write: list literals, `a ++ b`, `with X;
+/// [ ... ]`, `let ... in [ ... ]`, `lib.optional COND ./x` and
+/// `lib.optionals COND [ ... ]` and `lib.mkIf COND [ ... ]` (conditional),
+/// `map (n: ./hosts + "/${n}") [ "a" "b" ]` over literal names, and
+/// `builtins.attrValues { ... }`. What it cannot read is one item, its
+/// target `Other`.
+pub(super) fn module_list(expr: &ast::Expr) -> Vec<Import> {
+    module_items(expr, &Scopes::default())
+}
+
+fn module_items(expr: &ast::Expr, scopes: &Scopes) -> Vec<Import> {
+    let mut out = vec![];
+    list_items(expr, scopes, false, 0, &mut out);
+    out
+}
+
+/// A function application's head name (`f`, `lib.f`, `builtins.f`) and its
+/// arguments, in order.
+fn application(expr: &ast::Expr) -> Option<(String, Vec<ast::Expr>)> {
+    let mut args = vec![];
+    let mut e = unparen(expr.clone());
+    while let ast::Expr::Apply(a) = e {
+        args.push(unparen(a.argument()?));
+        e = unparen(a.lambda()?);
+    }
+    args.reverse();
+    let name = match &e {
+        ast::Expr::Ident(i) => i.ident_token()?.text().to_string(),
+        ast::Expr::Select(s) => attr_name(&s.attrpath()?.attrs().last()?)?,
+        _ => return None,
+    };
+    (!args.is_empty()).then_some((name, args))
+}
+
+fn list_items(expr: &ast::Expr, scopes: &Scopes, conditional: bool, depth: usize, out: &mut Vec<Import>) {
+    if depth > MAX_SET_DEPTH {
+        return;
+    }
+    let one = |item: &ast::Expr, target: ImportTarget, in_list: bool| Import {
+        span: span_of(item.syntax()),
+        target,
+        in_list,
+        conditional,
+    };
+    match unparen(expr.clone()) {
+        ast::Expr::List(l) => {
+            for item in l.items() {
+                match unparen(item.clone()) {
+                    // A list inside a list (`[ [ ./a ] ]`) is not a module.
+                    ast::Expr::List(_) => out.push(one(&item, ImportTarget::Other(text_of(item.syntax())), true)),
+                    _ => out.push(one(&item, import_target(&item, scopes), true)),
+                }
+            }
+        }
+        ast::Expr::BinOp(b) if b.operator() == Some(ast::BinOpKind::Concat) => {
+            for side in [b.lhs(), b.rhs()].into_iter().flatten() {
+                list_items(&side, scopes, conditional, depth + 1, out);
+            }
+        }
+        ast::Expr::With(w) => {
+            if let Some(body) = w.body() {
+                list_items(&body, scopes, conditional, depth + 1, out);
+            }
+        }
+        ast::Expr::LetIn(l) => {
+            if let Some(body) = l.body() {
+                list_items(&body, scopes, conditional, depth + 1, out);
+            }
+        }
+        ast::Expr::Ident(i) => {
+            // A let-bound list of paths is read where it is bound.
+            let name = i.ident_token().map(|t| t.text().to_string()).unwrap_or_default();
+            match scopes.literal(&name) {
+                Some(Value::Path(p)) => out.push(one(expr, ImportTarget::Path(p), false)),
+                _ => out.push(one(expr, ImportTarget::Other(text_of(expr.syntax())), false)),
+            }
+        }
+        e => match application(&e) {
+            Some((f, args)) if f == "optional" && args.len() == 2 => {
+                out.push(Import { conditional: true, ..one(&args[1], import_target(&args[1], scopes), false) });
+            }
+            Some((f, args)) if (f == "optionals" || f == "mkIf") && args.len() == 2 => {
+                list_items(&args[1], scopes, true, depth + 1, out);
+            }
+            Some((f, args)) if f == "attrValues" && args.len() == 1 => match &args[0] {
+                ast::Expr::AttrSet(set) => {
+                    for value in set.attrpath_values().filter_map(|av| av.value()) {
+                        out.push(one(&value, import_target(&value, scopes), false));
+                    }
+                }
+                _ => out.push(one(&e, ImportTarget::Other(text_of(e.syntax())), false)),
+            },
+            Some((f, args)) if f == "map" && args.len() == 2 => match mapped_paths(&args[0], &args[1]) {
+                Some(paths) => out.extend(paths.into_iter().map(|p| one(&e, ImportTarget::Path(p), false))),
+                None => out.push(one(&e, ImportTarget::Other(text_of(e.syntax())), false)),
+            },
+            _ => out.push(one(&e, ImportTarget::Other(text_of(e.syntax())), false)),
+        },
+    }
+}
+
+/// `map (n: BODY) [ "a" "b" ]` where BODY makes a path of the name
+/// (`./hosts + "/${n}"`, `./hosts + "/${n}.nix"`, `./hosts/${n}`): the
+/// paths, for literal names.
+fn mapped_paths(function: &ast::Expr, list: &ast::Expr) -> Option<Vec<String>> {
+    let ast::Expr::Lambda(l) = unparen(function.clone()) else { return None };
+    let Some(ast::Param::IdentParam(p)) = l.param() else { return None };
+    let param = p.ident()?.ident_token()?.text().to_string();
+    let body = unparen(l.body()?);
+    let ast::Expr::List(names) = unparen(list.clone()) else { return None };
+    names
+        .items()
+        .map(|item| {
+            let ast::Expr::Str(s) = unparen(item) else { return None };
+            let name = value::static_string(&s)?;
+            path_of(&body, &param, &name)
+        })
+        .collect()
+}
+
+/// BODY with `param` standing for `name`, when it is a path made of path
+/// and string parts.
+fn path_of(body: &ast::Expr, param: &str, name: &str) -> Option<String> {
+    match unparen(body.clone()) {
+        ast::Expr::BinOp(b) if b.operator() == Some(ast::BinOpKind::Add) => {
+            let left = path_of(&b.lhs()?, param, name)?;
+            let right = string_of(&b.rhs()?, param, name)?;
+            Some(format!("{left}{right}"))
+        }
+        ast::Expr::PathRel(_) | ast::Expr::PathAbs(_) => string_of(body, param, name),
+        _ => None,
+    }
+}
+
+/// A path or string whose only interpolation is `param`, with `name` for it.
+fn string_of(expr: &ast::Expr, param: &str, name: &str) -> Option<String> {
+    let e = unparen(expr.clone());
+    if !matches!(e, ast::Expr::Str(_) | ast::Expr::PathRel(_) | ast::Expr::PathAbs(_)) {
+        return None;
+    }
+    let mut out = String::new();
+    for part in e.syntax().children_with_tokens() {
+        match part {
+            rowan::NodeOrToken::Token(t) => match t.kind() {
+                rnix::SyntaxKind::TOKEN_STRING_START | rnix::SyntaxKind::TOKEN_STRING_END => {}
+                rnix::SyntaxKind::TOKEN_STRING_CONTENT
+                | rnix::SyntaxKind::TOKEN_PATH_REL
+                | rnix::SyntaxKind::TOKEN_PATH_ABS => out.push_str(t.text()),
+                _ => return None,
+            },
+            rowan::NodeOrToken::Node(n) => {
+                let interpolated = ast::Interpol::cast(n.clone())?.expr().map(unparen)?;
+                match interpolated {
+                    ast::Expr::Ident(i) if i.ident_token()?.text() == param => out.push_str(name),
+                    _ => return None,
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
 fn import_target(item: &ast::Expr, scopes: &Scopes) -> ImportTarget {
     let other = || ImportTarget::Other(text_of(item.syntax()));
     let mut e = unparen(item.clone());
@@ -805,12 +945,14 @@ fn import_target(item: &ast::Expr, scopes: &Scopes) -> ImportTarget {
         }
     }
     match &e {
-        ast::Expr::PathAbs(_) | ast::Expr::PathRel(_) | ast::Expr::PathHome(_) | ast::Expr::PathSearch(_) => {
-            match value_of(&e, scopes) {
-                Value::Path(p) => ImportTarget::Path(p),
-                _ => other(),
-            }
-        }
+        ast::Expr::PathAbs(_)
+        | ast::Expr::PathRel(_)
+        | ast::Expr::PathHome(_)
+        | ast::Expr::PathSearch(_)
+        | ast::Expr::Ident(_) => match value_of(&e, scopes) {
+            Value::Path(p) => ImportTarget::Path(p),
+            _ => other(),
+        },
         ast::Expr::Str(s) => {
             if let Some(v) = value::static_string(s) {
                 return ImportTarget::Str(v);
@@ -900,6 +1042,43 @@ mod tests {
             ]
         );
         assert!(defs.iter().all(|d| d.wrapper.is_none() && &text[d.value_span.start..d.value_span.end] == "[ ]"));
+    }
+
+    /// The forms people write their imports in, each read to the files it
+    /// names, conditional ones marked.
+    #[test]
+    fn import_forms_are_followed() {
+        use crate::syntax::ImportTarget;
+        let cases: &[(&str, &[(&str, bool)])] = &[
+            ("{ inputs, ... }: { imports = with inputs.self.nixosModules; [ ./disks.nix ./hardware-configuration.nix ]; }", &[("./disks.nix", false), ("./hardware-configuration.nix", false)]),
+            ("{ imports = [ ./a.nix ] ++ [ ./b.nix ]; }", &[("./a.nix", false), ("./b.nix", false)]),
+            ("{ lib, cfg, ... }: { imports = [ ./a.nix ] ++ lib.optional cfg.zfs ./zfs.nix; }", &[("./a.nix", false), ("./zfs.nix", true)]),
+            ("{ lib, cfg, ... }: { imports = lib.optionals cfg.big [ ./x.nix ./y.nix ]; }", &[("./x.nix", true), ("./y.nix", true)]),
+            ("{ lib, cfg, ... }: { imports = lib.mkIf cfg.on [ ./on.nix ]; }", &[("./on.nix", true)]),
+            ("{ imports = map (n: ./hosts + \"/${n}\") [ \"web\" \"db\" ]; }", &[("./hosts/web", false), ("./hosts/db", false)]),
+            ("{ imports = builtins.map (n: ./hosts/${n}.nix) [ \"web\" ]; }", &[("./hosts/web.nix", false)]),
+            ("{ imports = builtins.attrValues { a = ./a.nix; b = ./b.nix; }; }", &[("./a.nix", false), ("./b.nix", false)]),
+            ("let hw = ./hardware.nix; in { imports = [ hw ./c.nix ]; }", &[("./hardware.nix", false), ("./c.nix", false)]),
+            ("{ imports = [ ./dir ]; }", &[("./dir", false)]),
+        ];
+        for (text, expected) in cases {
+            let analysis = analyze(&parse(text));
+            let found: Vec<(String, bool)> = analysis
+                .modules
+                .iter()
+                .flat_map(|m| &m.imports)
+                .map(|i| match &i.target {
+                    ImportTarget::Path(p) => (p.clone(), i.conditional),
+                    other => (format!("{other:?}"), i.conditional),
+                })
+                .collect();
+            let expected: Vec<(String, bool)> = expected.iter().map(|(p, c)| (p.to_string(), *c)).collect();
+            assert_eq!(found, expected, "{text}");
+        }
+        // What cannot be read is said, not dropped.
+        let analysis = analyze(&parse("{ imports = builtins.filter (f: true) (import ./list.nix); }"));
+        let imports: Vec<_> = analysis.modules.iter().flat_map(|m| &m.imports).collect();
+        assert!(matches!(imports.as_slice(), [i] if matches!(i.target, ImportTarget::Other(_))), "{imports:?}");
     }
 
     #[test]
