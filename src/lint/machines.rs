@@ -370,7 +370,7 @@ pub fn settle(
     let modules = read(&files);
     let root = crate::text::common_dir(files.keys());
     let name = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
-    let machines = machines(&modules, flake, &name);
+    let machines = machines(&modules, flake, name);
     let summaries = machines
         .iter()
         // A flake's own flake.nix is no machine of it.
