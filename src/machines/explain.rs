@@ -37,26 +37,35 @@ impl std::fmt::Display for Explanation {
     }
 }
 
-/// The files in the store copy of a flake that `text` (Nix's error) names,
-/// relative to the copy: `/nix/store/HASH-source/REL` -> `REL`.
+/// The files in the store copy of a flake that `text` (Nix's error) says
+/// are missing, relative to the copy (`/nix/store/HASH-source/REL` ->
+/// `REL`): as Nix 2.8 says it (`getting status of 'PATH': No such file or
+/// directory`) and as newer Nix does (`path 'PATH' does not exist`).
 fn store_files(text: &str) -> Vec<String> {
-    text.split("/nix/store/")
-        .skip(1)
-        .filter_map(|rest| {
-            let path = rest.split(['\'', '"', '`', ' ', '\n', ':']).next()?;
-            let (_, rel) = path.split_once('/')?;
-            (!rel.is_empty()).then(|| rel.to_string())
-        })
-        .collect()
+    let mut out = vec![];
+    for (i, _) in text.match_indices("'/nix/store/") {
+        let rest = &text[i + 1..];
+        let Some(end) = rest.find('\'') else { continue };
+        let after = &rest[end + 1..];
+        if !(after.starts_with(": No such file or directory") || after.starts_with(" does not exist")) {
+            continue;
+        }
+        let path = &rest["/nix/store/".len()..end];
+        if let Some((_, rel)) = path.split_once('/').filter(|(_, rel)| !rel.is_empty()) {
+            out.push(rel.to_string());
+        }
+    }
+    out
 }
 
 /// Explain Nix's error `text` about the flake at `root` (whose own `.nix`
 /// files are `files`), when it is about one of its files.
 pub fn explain(root: &Path, files: &[PathBuf], text: &str) -> Option<Explanation> {
-    if !text.contains("No such file or directory") && !text.contains("does not exist") {
+    // Newer Nix colours the paths in its messages.
+    let rels = store_files(&crate::nix::message::strip_ansi(text));
+    if rels.is_empty() {
         return None;
     }
-    let rels = store_files(text);
     if let Some((repo, untracked)) = crate::files::untracked(root, &rels) {
         return Some(Explanation {
             at: None,
@@ -124,6 +133,11 @@ mod tests {
     fn store_paths_name_the_flakes_files() {
         let text = "error: getting status of '/nix/store/abc-source/hosts/web/hardware-configuration.nix': No such file or directory";
         assert_eq!(store_files(text), ["hosts/web/hardware-configuration.nix"]);
+        let newer = "error: path '/nix/store/abc-source/hosts/web/x.nix' does not exist";
+        assert_eq!(store_files(newer), ["hosts/web/x.nix"]);
+        // An option that does not exist is no missing file.
+        let option = "error: The option `services.webcache' does not exist. Definition values:\n- In `/nix/store/abc-source/network/network.nix'";
+        assert!(store_files(option).is_empty());
     }
 
     #[test]
