@@ -270,7 +270,14 @@ pub fn plan(entry: &Entry, sources: &Sources, options: &InitOptions) -> Result<P
             let help = d.help.as_deref().unwrap_or("remove the definition");
             plan.notes.push(format!("{}:{}:{}: {}; {help}", rel.display(), p.line, p.column, d.message));
         }
-        deployment |= adjusted.remaining.iter().any(|d| d.code == "deployment-attrs");
+        // `deployment.*` anywhere (lint says nothing of it in a network
+        // file, its place): the VMs must declare it.
+        deployment |= adjusted.remaining.iter().any(|d| d.code == "deployment-attrs")
+            || syntax::analyze(&syntax::parse(&text))
+                .modules
+                .iter()
+                .flat_map(|m| &m.definitions)
+                .any(|d| d.names(&["deployment"]));
         plan.files.insert(dest, text.into_bytes());
     }
 

@@ -11,8 +11,10 @@ declare_lint! {
     /// Evaluating the module on its own, as `nixos-rebuild build-vm` does,
     /// fails with "The option `deployment' does not exist".
     ///
-    /// `nixvm init` declares stub `deployment` options in its generated VM
-    /// module, so the network file stays deployable with colmena or NixOps.
+    /// In a network or hive file, where NixOps and colmena read them, they
+    /// are where they belong: nothing is said. `nixvm init` (and flake mode)
+    /// declares stub `deployment` options for the VMs, so the network file
+    /// stays deployable with colmena or NixOps.
     ///
     /// Example:
     ///
@@ -28,6 +30,10 @@ impl Lint for DeploymentAttrs {
     }
 
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
+        // A network file or colmena hive: the deploy tool's own place.
+        if cx.file.network.is_some() {
+            return;
+        }
         for (module, def) in cx.definitions() {
             for root in ["deployment", "network"] {
                 if !def.names(&[root]) {
@@ -42,7 +48,7 @@ impl Lint for DeploymentAttrs {
                     )
                     .option(option)
                     .machine(module.machine.as_ref())
-                    .help("nixvm init declares stub `deployment` options for the VM; for plain `nixos-rebuild build-vm`, keep these in the network file"),
+                    .help("they belong in the network file (or colmena hive), where the deploy tool reads them; nixvm declares stub `deployment` options for its VMs, plain `nixos-rebuild build-vm` does not"),
                 );
             }
         }
@@ -57,9 +63,10 @@ mod tests {
     fn reports_deployment_bindings() {
         let text = "{ deployment.targetHost = \"1.2.3.4\"; deployment = { tags = [ ]; }; services.x = 1; }";
         assert_eq!(spans(text, &findings("deployment-attrs", text)), ["deployment.targetHost", "deployment"]);
+        // In a network file or hive, they are where they belong.
         let net = "{ network.description = \"x\"; web = { ... }: { deployment.targetHost = \"h\"; }; }";
-        let ds = findings("deployment-attrs", net);
-        assert_eq!(ds.len(), 1, "the network's own `network` attribute is not a machine's");
-        assert_eq!(ds[0].machine.as_deref(), Some("web"));
+        assert!(findings("deployment-attrs", net).is_empty());
+        let hive = "{ meta.nixpkgs = 1; web = { deployment.targetHost = \"h\"; }; }";
+        assert!(findings("deployment-attrs", hive).is_empty());
     }
 }

@@ -14,6 +14,12 @@ declare_lint! {
     /// pure eval mode". Search paths also depend on `NIX_PATH`, so the VM
     /// would not be reproducible.
     ///
+    /// A path under `/run`, `/var`, `/etc`, `/proc`, `/sys`, `/dev` or
+    /// `/tmp` names a file of the running system (a decrypted secret in
+    /// `/run/agenix`, a state file): it must stay a string the machine
+    /// reads at run time, never be copied into the repository. `/.` (as in
+    /// npins' `/. + path`) is the root the path is made from, not a file.
+    ///
     /// Example:
     ///
     /// ```nix
@@ -22,6 +28,10 @@ declare_lint! {
     /// ```
     ImpurePath, "impure-path", Warning
 }
+
+/// Where a running system keeps its own files, which are never the
+/// configuration's to copy (but `/etc/nixos`, where configurations live).
+const RUNTIME: &[&str] = &["/run", "/var", "/etc", "/proc", "/sys", "/dev", "/tmp"];
 
 impl Lint for ImpurePath {
     fn meta(&self) -> &'static Meta {
@@ -42,6 +52,18 @@ impl Lint for ImpurePath {
                     };
                     (format!("`{}` is looked up in NIX_PATH, which pure flake evaluation forbids", path.text), help)
                 }
+                // `/.`: the root a path is built from (`/. + path`, npins).
+                PathKind::Absolute if path.text == "/." => continue,
+                PathKind::Absolute
+                    if !path.text.starts_with("/etc/nixos/")
+                        && RUNTIME.iter().any(|d| path.text == *d || path.text.starts_with(&format!("{d}/"))) =>
+                (
+                    format!(
+                        "`{}` is a file of the running system: as a path, evaluation reads it (and copies it into the Nix store), which pure flake evaluation forbids",
+                        path.text
+                    ),
+                    format!("write it as a string, `\"{}\"`, which the machine reads when it runs", path.text),
+                ),
                 PathKind::Absolute | PathKind::Home => (
                     format!("`{}` is outside the project: pure flake evaluation cannot read it", path.text),
                     "copy the file next to the configuration and refer to it with a relative path".to_string(),
@@ -63,5 +85,20 @@ mod tests {
         let ds = findings("impure-path", text);
         assert_eq!(spans(text, &ds), ["<nixpkgs/nixos/modules/profiles/minimal.nix>", "/etc/nixos/x.nix", "~/y.nix"]);
         assert!(ds[0].help.as_deref().unwrap().contains("modulesPath + \"/profiles/minimal.nix\""));
+    }
+
+    #[test]
+    fn files_of_the_running_system_stay_strings() {
+        let text = "{ default = /run/agenix/factorio-bot; src = /. + \"/nix/store/x\"; other = /home/me/x.nix; }";
+        let ds = findings("impure-path", text);
+        assert_eq!(spans(text, &ds), ["/run/agenix/factorio-bot", "/home/me/x.nix"], "npins' `/.` is no file");
+        let help = ds[0].help.as_deref().unwrap();
+        assert!(
+            help.contains("write it as a string, `\"/run/agenix/factorio-bot\"`") && !help.contains("copy"),
+            "{help}"
+        );
+        assert!(ds[1].help.as_deref().unwrap().contains("copy the file"), "a file of the user's may be copied");
+        let ds = findings("impure-path", "{ imports = [ /etc/nixos/users.nix ]; }");
+        assert!(ds[0].help.as_deref().unwrap().contains("copy the file"), "a configuration's own file");
     }
 }

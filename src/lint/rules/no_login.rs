@@ -25,7 +25,10 @@ declare_lint! {
     NoLogin, "no-login", Warning
 }
 
-const CREDENTIALS: &[&str] = &["password", "hashedPassword", "initialPassword", "initialHashedPassword"];
+/// Every way NixOS gives a user a password: given, hashed, read from a file
+/// (`hashedPasswordFile`; `passwordFile` before 23.11), or set at first boot.
+const CREDENTIALS: &[&str] =
+    &["password", "hashedPassword", "hashedPasswordFile", "passwordFile", "initialPassword", "initialHashedPassword"];
 
 /// What a finding says when a definition under a computed name may answer
 /// it (the machine-level pass says the same).
@@ -116,9 +119,12 @@ mod tests {
 
     #[test]
     fn immutable_users_without_credentials() {
-        let ds = findings(CODE, "{ users.mutableUsers = false; users.users.admin.hashedPasswordFile = \"/run/x\"; }");
+        let ds = findings(CODE, "{ users.mutableUsers = false; users.users.admin.isNormalUser = true; }");
         assert_eq!(ds.len(), 1);
         for ok in [
+            "{ users.mutableUsers = false; users.users.admin.hashedPasswordFile = \"/run/x\"; }",
+            "{ users.mutableUsers = false; users.users.admin.passwordFile = \"/run/x\"; }",
+            "{ users.mutableUsers = false; users.users.a.openssh.authorizedKeys.keyFiles = [ ./a.pub ]; }",
             "{ users.mutableUsers = false; users.users.root.hashedPassword = \"$6$x\"; }",
             "{ users.mutableUsers = false; users.users.a = { openssh.authorizedKeys.keys = [ \"ssh-ed25519 A\" ]; }; }",
             "{ users.mutableUsers = false; users.users.root.initialPassword = \"test\"; }",
