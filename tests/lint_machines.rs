@@ -172,3 +172,28 @@ fn the_import_forms_people_write_are_followed() {
     assert!(unfollowed.len() == 1 && unfollowed[0].as_str().unwrap().contains("generated-"), "{json:#}");
     assert!(machines.iter().all(|m| m["machine"] != "flake.nix"), "{json:#}");
 }
+
+/// A file given alone that sets nothing only a machine's own
+/// configuration sets may be one module of a machine: a machine-level
+/// finding there is a note that says so. Once it names itself a machine
+/// (`system.stateVersion`), the same finding is a warning.
+#[test]
+fn a_part_of_a_machine_is_not_judged_as_a_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("users.nix");
+    let lint = |text: &str| -> serde_json::Value {
+        std::fs::write(&file, text).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
+            .args(["lint", "--format", "json"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "no-login").unwrap().clone()
+    };
+    let part = lint("{ ... }:\n{\n  users.mutableUsers = false;\n}\n");
+    assert_eq!(part["severity"], "note", "{part:#}");
+    assert!(part["message"].as_str().unwrap().contains("nothing says this file is a whole machine"), "{part:#}");
+    let whole = lint("{ ... }:\n{\n  users.mutableUsers = false;\n  system.stateVersion = \"25.11\";\n}\n");
+    assert_eq!(whole["severity"], "warning", "{whole:#}");
+}

@@ -110,12 +110,23 @@ fn written(target: &ImportTarget) -> String {
     }
 }
 
-/// Every question the pass asks of a definition (see `answered_by`).
+/// Every question the pass asks of a definition (see `answered_by`,
+/// `names_a_machine`).
 const ASKED: &[fn(&Definition) -> bool] = &[
     super::rules::zfs_host_id::sets_host_id,
     super::rules::no_login::gives_a_login,
     super::rules::no_ssh::enables_ssh,
+    names_a_machine,
 ];
+
+/// Whether `d` says its file is a whole machine's configuration, not a
+/// part of one: what only a machine's own configuration sets.
+fn names_a_machine(d: &Definition) -> bool {
+    d.starts_with(&["system", "stateVersion"])
+        || d.starts_with(&["networking", "hostName"])
+        || d.starts_with(&["boot", "loader"])
+        || d.starts_with(&["fileSystems"])
+}
 
 /// The file a module path names among those `known` says exist: itself,
 /// or a directory's default.nix.
@@ -190,6 +201,10 @@ struct Machine {
     files: BTreeSet<PathBuf>,
     /// Of `files`, those imported only under a condition (possibly there).
     conditional: BTreeSet<PathBuf>,
+    /// The evidence that this is a whole machine: a flake or network file
+    /// names it, or one of its modules sets what only a machine's own
+    /// configuration sets (`names_a_machine`).
+    whole: bool,
     /// It has modules nixvm cannot read (an inline or an input's module in
     /// the flake's list, a listed file not given to lint).
     opaque: bool,
@@ -241,7 +256,7 @@ fn machines(
             }
             let opaque = !m.complete || listed.len() < m.modules.len();
             let (files, conditional) = reach(modules, listed.into_iter().map(|f| (f, false)));
-            out.push(Machine { label: m.name, named: true, network: None, files, conditional, opaque });
+            out.push(Machine { label: m.name, named: true, network: None, files, conditional, whole: true, opaque });
         }
     }
     let imported: BTreeSet<&PathBuf> = modules.values().flat_map(Module::imports).map(|(f, _)| f).collect();
@@ -251,7 +266,16 @@ fn machines(
         let names = module.machine_names();
         if names.is_empty() {
             let (files, conditional) = reach(modules, [(entry.clone(), false)]);
-            out.push(Machine { label: name(entry), named: false, network: None, files, conditional, opaque: false });
+            let whole = files.iter().any(|f| modules[f].definitions.iter().any(names_a_machine));
+            out.push(Machine {
+                label: name(entry),
+                named: false,
+                network: None,
+                files,
+                conditional,
+                whole,
+                opaque: false,
+            });
             continue;
         }
         // A network file: a machine per machine it names, with what that
@@ -270,6 +294,7 @@ fn machines(
                 network: Some((entry.clone(), machine.clone())),
                 files,
                 conditional,
+                whole: true,
                 opaque: false,
             });
         }
@@ -364,9 +389,6 @@ pub fn settle(
             Some((p.clone()?, facts))
         })
         .collect();
-    // Alone, a file is its own machine: nothing to decide, but a flake
-    // may still name it.
-    let settling = settling && files.len() >= 2;
     let modules = read(&files);
     let root = crate::text::common_dir(files.keys());
     let name = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
@@ -470,7 +492,12 @@ fn keep_unanswered(
             d.machine = Some(flake_machines);
         }
     }
-    if lacking.iter().any(|m| m.opaque || m.files.iter().any(|f| modules[f].opaque)) {
+    // Without evidence that the file is a whole machine (lint may have been
+    // given one module of a machine), a finding cannot stand as a warning.
+    if lacking.iter().all(|m| !m.whole) {
+        d.severity = super::Severity::Note;
+        d.message.push_str("; nothing says this file is a whole machine (no flake or network file names it, it sets no system.stateVersion, networking.hostName, boot loader or file systems): the rest of its machine, which lint was not given, may set it");
+    } else if lacking.iter().any(|m| m.opaque || m.files.iter().any(|f| modules[f].opaque)) {
         d.severity = super::Severity::Note;
         d.message.push_str("; it has modules nixvm cannot read, where it may be set");
     }
