@@ -63,7 +63,8 @@ fn check_maps_nix_errors_to_the_users_lines() {
     assert!(!err.contains("nixvm: evaluating"), "{err}");
     let diags = json["diagnostics"].as_array().unwrap_or_else(|| panic!("{err}"));
     let find = |machine: &str| {
-        let found: Vec<&serde_json::Value> = diags.iter().filter(|d| d["machine"] == machine).collect();
+        let found: Vec<&serde_json::Value> =
+            diags.iter().filter(|d| d["machines"] == serde_json::json!([machine])).collect();
         assert_eq!(found.len(), 1, "{machine}: {json:#}");
         found[0].clone()
     };
@@ -93,7 +94,7 @@ fn check_maps_nix_errors_to_the_users_lines() {
     assert_eq!((d["range"]["start"]["line"].as_u64(), d["range"]["start"]["column"].as_u64()), (Some(3), Some(27)));
     assert!(d["message"].as_str().unwrap().starts_with("undefined variable `enableNginx`"), "{d}");
 
-    assert!(diags.iter().all(|d| d["machine"] != "good"), "{json:#}");
+    assert!(diags.iter().all(|d| d["machines"] != serde_json::json!(["good"])), "{json:#}");
     let (code, json, err) = check(&proj, &stub, &["good"]);
     assert_eq!((code, json["diagnostics"].as_array().map(Vec::len)), (0, Some(0)), "{err}");
 

@@ -65,7 +65,7 @@ fn json_output_follows_the_schema() {
     let f = write(dir.path(), "c.nix", CONFLICT);
     let out = nixvm().args(["lint", "--format", "json"]).arg(&f).assert().code(1).get_output().stdout.clone();
     let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], 2);
     let diags = doc["diagnostics"].as_array().unwrap();
     assert_eq!(diags.len(), 1);
     let d = &diags[0];
@@ -148,7 +148,7 @@ fn explain_prints_the_lint_documentation() {
     let list = nixvm().args(["explain"]).assert().code(0).get_output().stdout.clone();
     let list = String::from_utf8(list).unwrap();
     for lint in nixvm::lint::all() {
-        assert!(list.contains(lint.meta().code), "{} missing from the list", lint.meta().code);
+        assert!(list.contains(lint.meta().code.as_str()), "{} missing from the list", lint.meta().code);
     }
     nixvm().args(["explain", "no-such-lint"]).assert().code(2).stderr(predicates::str::contains("qemu-conflict"));
 }

@@ -286,7 +286,7 @@ fn check_maps_a_flakes_errors_to_its_files() {
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     let d = &json["diagnostics"][0];
     assert_eq!(
-        (d["code"].as_str(), d["file"].as_str(), d["machine"].as_str()),
+        (d["code"].as_str(), d["file"].as_str(), d["machines"][0].as_str()),
         (Some("eval-error"), Some("hosts/db/configuration.nix"), Some("db")),
         "{json:#}"
     );
@@ -294,7 +294,10 @@ fn check_maps_a_flakes_errors_to_its_files() {
     assert_eq!(d["range"]["start"]["line"].as_u64(), Some(line));
     // web evaluates, as on hardware and as a VM, with its conflict resolved.
     let diagnostics = json["diagnostics"].as_array().unwrap();
-    assert!(diagnostics.iter().filter(|d| d["severity"] != "note").all(|d| d["machine"] == "db"), "{json:#}");
+    assert!(
+        diagnostics.iter().filter(|d| d["severity"] != "note").all(|d| d["machines"] == serde_json::json!(["db"])),
+        "{json:#}"
+    );
     // ... which its own VM, as plain Nix builds it, would hit: a note, as
     // lint says it, at the definition.
     let note = diagnostics.iter().find(|d| d["severity"] == "note").unwrap_or_else(|| panic!("{json:#}"));
@@ -467,7 +470,8 @@ fn lint_names_the_machines_a_flake_lists() {
         .iter()
         .map(|d| {
             let s = |k: &str| d[k].as_str().unwrap_or("-").to_string();
-            (s("file"), s("code"), s("machine"))
+            let machines: Vec<&str> = d["machines"].as_array().unwrap().iter().filter_map(|m| m.as_str()).collect();
+            (s("file"), s("code"), if machines.is_empty() { "-".to_string() } else { machines.join(", ") })
         })
         .collect();
     let of = |code: &str| found.iter().find(|f| f.1 == code).map(|f| (f.0.as_str(), f.2.as_str()));

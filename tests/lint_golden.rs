@@ -37,11 +37,12 @@ fn build_vms_network_with_the_test_framework() {
 fn every_lint_has_a_fixture_finding() {
     let options = LintOptions { host_system: "x86_64-linux".into(), ..LintOptions::default() };
     let text = std::fs::read_to_string(common::fixtures().join("lint/every-lint.nix")).unwrap();
-    let found: std::collections::BTreeSet<&str> = lint_text(&text, &options).iter().map(|d| d.code).collect();
+    let found: std::collections::BTreeSet<nixvm::lint::Code> =
+        lint_text(&text, &options).iter().map(|d| d.code).collect();
     for lint in nixvm::lint::all() {
         let code = lint.meta().code;
-        if code != "syntax-error" {
-            assert!(found.contains(code), "no finding for {code} in every-lint.nix");
+        if code != nixvm::lint::codes::SYNTAX_ERROR {
+            assert!(found.contains(&code), "no finding for {code} in every-lint.nix");
         }
     }
 }

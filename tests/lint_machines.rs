@@ -16,7 +16,11 @@ fn host_id_findings(json: &serde_json::Value) -> BTreeSet<Finding> {
         .filter(|d| d["code"] == "zfs-host-id")
         .map(|d| {
             let file = d["file"].as_str().unwrap().trim_start_matches("./").to_string();
-            (file, d["severity"].as_str().unwrap().to_string(), d["machine"].as_str().unwrap_or("").to_string())
+            (
+                file,
+                d["severity"].as_str().unwrap().to_string(),
+                d["machines"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect::<Vec<_>>().join(", "),
+            )
         })
         .collect()
 }
@@ -67,16 +71,12 @@ fn machine_level_findings_are_decided_over_each_machines_modules() {
         .iter()
         .find(|d| d["code"] == "zfs-host-id" && d["severity"] == "warning")
         .unwrap();
-    assert!(nohost["message"].as_str().unwrap().ends_with("(the machine of hosts/nohost/default.nix)"), "{nohost}");
-    let message = |code: &str| {
-        json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == code).unwrap()["message"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    assert_eq!(nohost["machines"], serde_json::json!(["hosts/nohost/default.nix"]), "{nohost}");
+    assert!(nohost["message"].as_str().unwrap().contains("not set in any module of this machine"), "{nohost}");
     // A shared module's finding names the machines it stands for: not the
     // bastion, which turns sshd back on.
-    assert!(message("no-ssh").ends_with("(the machine of hosts/kiosk/default.nix)"), "{}", message("no-ssh"));
+    let no_ssh = json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "no-ssh").unwrap();
+    assert_eq!(no_ssh["machines"], serde_json::json!(["hosts/kiosk/default.nix"]), "{no_ssh}");
     let appliance = json["diagnostics"]
         .as_array()
         .unwrap()
@@ -84,6 +84,7 @@ fn machine_level_findings_are_decided_over_each_machines_modules() {
         .find(|d| d["code"] == "no-login" && d["severity"] == "note")
         .unwrap();
     assert!(appliance["message"].as_str().unwrap().contains("computed name"), "{appliance}");
+    assert_eq!(appliance["caveats"].as_array().map(Vec::len), Some(1), "{appliance}");
 }
 
 /// In a flake that writes its machines' module lists (tests/fixtures/lint/
@@ -159,7 +160,10 @@ fn the_import_forms_people_write_are_followed() {
     let of = |code: &str| diagnostics.iter().filter(|d| d["code"] == code).collect::<Vec<_>>();
     let host_id = of("zfs-host-id");
     assert_eq!(host_id.len(), 1, "{json:#}");
-    assert_eq!((host_id[0]["severity"].as_str(), host_id[0]["machine"].as_str()), (Some("note"), Some("delta")));
+    assert_eq!(
+        (host_id[0]["severity"].as_str(), &host_id[0]["machines"]),
+        (Some("note"), &serde_json::json!(["delta"]))
+    );
     assert!(host_id[0]["message"].as_str().unwrap().contains("hostid.nix, which is imported only under a condition"));
     let hardware = of("hardware-import");
     assert_eq!(hardware.len(), 2, "{json:#}");

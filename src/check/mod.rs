@@ -105,7 +105,7 @@ impl Context<'_> {
         let mut d = Diagnostic::new(meta, span, message);
         d.help = help;
         d.option = option.map(str::to_string);
-        d.machine = Some(self.machine.to_string());
+        d.machines = vec![self.machine.to_string()];
         d
     }
 }
@@ -341,7 +341,7 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].file.as_deref(), Some("machines/relay/configuration.nix"));
         let d = &f[0].diagnostic;
-        assert_eq!(d.code, "qemu-conflict");
+        assert_eq!(d.code.as_str(), "qemu-conflict");
         assert_eq!(&config[d.span.start..d.span.end], "timesyncd.enable");
         assert_eq!(d.option.as_deref(), Some("services.timesyncd.enable"));
         assert_eq!(
@@ -361,7 +361,7 @@ mod tests {
         let f = run(Variant::Hardware, &msg, &[("machines/relay/configuration.nix", config)]);
         assert_eq!(f.len(), 1);
         let d = &f[0].diagnostic;
-        assert_eq!(d.code, "undeclared-option");
+        assert_eq!(d.code.as_str(), "undeclared-option");
         assert_eq!(d.option.as_deref(), Some("services.webcache"));
         assert_eq!(&config[d.span.start..d.span.end], "services.webcache.enable");
     }
@@ -372,9 +372,9 @@ mod tests {
         let msg = format!("error: The option `services.nginx.enable' does not exist. Definition values:\n- In `{SOURCE}/network.nix': false\n");
         let f = run(Variant::Hardware, &msg, &[("network.nix", net)]);
         let d = &f[0].diagnostic;
-        assert_eq!(d.code, "undeclared-option");
+        assert_eq!(d.code.as_str(), "undeclared-option");
         assert_eq!(net[..d.span.start].lines().count(), 3, "relay's line, not web's");
-        assert_eq!(d.machine.as_deref(), Some("relay"));
+        assert_eq!(d.machines, ["relay"]);
     }
 
     #[test]

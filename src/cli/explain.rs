@@ -11,7 +11,7 @@ pub struct ExplainArgs {
 
 /// The lints' codes, then those only `nixvm check` reports.
 fn metas() -> impl Iterator<Item = &'static lint::Meta> {
-    let checks = crate::check::METAS.into_iter().filter(|m| lint::find(m.code).is_none());
+    let checks = crate::check::METAS.into_iter().filter(|m| lint::find(m.code.as_str()).is_none());
     lint::all().iter().map(|l| l.meta()).chain(checks)
 }
 
@@ -25,13 +25,13 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<Status> {
             }
             Ok(Status::Clean)
         }
-        Some(code) => match metas().find(|m| m.code == code) {
+        Some(code) => match metas().find(|m| m.code.as_str() == code) {
             Some(m) => {
                 outln!("{} ({})\n\n{}", m.code, m.severity, m.explanation().trim_end());
                 Ok(Status::Clean)
             }
             None => {
-                let known: Vec<&str> = metas().map(|m| m.code).collect();
+                let known: Vec<&str> = metas().map(|m| m.code.as_str()).collect();
                 anyhow::bail!("unknown lint code `{code}`; known codes: {}", known.join(", "))
             }
         },

@@ -21,8 +21,10 @@ pub fn human(out: &mut dyn WriteColor, reports: &[FileReport]) -> std::io::Resul
                 Severity::Note => cs::Severity::Note,
             };
             let mut notes = vec![];
-            if let Some(machine) = &d.machine {
-                notes.push(format!("machine: {machine}"));
+            match d.machines.as_slice() {
+                [] => {}
+                [one] => notes.push(format!("machine: {one}")),
+                more => notes.push(format!("machines: {}", more.join(", "))),
             }
             if let Some(help) = &d.help {
                 notes.push(format!("help: {help}"));
@@ -38,8 +40,8 @@ pub fn human(out: &mut dyn WriteColor, reports: &[FileReport]) -> std::io::Resul
             let labels =
                 if r.text.is_empty() { vec![] } else { vec![cs::Label::primary((), char_range(&r.text, d.span))] };
             let diag = cs::Diagnostic::new(severity)
-                .with_code(d.code)
-                .with_message(&d.message)
+                .with_code(d.code.as_str())
+                .with_message(d.text())
                 .with_labels(labels)
                 .with_notes(notes);
             term::emit(out, &config, &file, &diag).map_err(std::io::Error::other)?;
@@ -83,12 +85,16 @@ struct JsonFix {
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
     file: &'a str,
-    code: &'a str,
+    code: crate::lint::Code,
     severity: Severity,
-    message: &'a str,
+    /// The message with its caveats.
+    message: String,
+    /// What makes the finding uncertain (in `message` too).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    caveats: &'a [String],
     help: Option<&'a str>,
     option: Option<&'a str>,
-    machine: Option<&'a str>,
+    machines: &'a [String],
     range: JsonRange,
     fix: Option<JsonFix>,
 }
@@ -120,10 +126,11 @@ pub fn json(
                 file: &r.name,
                 code: d.code,
                 severity: d.severity,
-                message: &d.message,
+                message: d.text().into_owned(),
+                caveats: &d.caveats,
                 help: d.help.as_deref(),
                 option: d.option.as_deref(),
-                machine: d.machine.as_deref(),
+                machines: &d.machines,
                 range: range(d.span),
                 fix: d.fix.as_ref().map(|f| JsonFix {
                     description: f.description.clone(),
@@ -136,7 +143,7 @@ pub fn json(
             });
         }
     }
-    let doc = JsonDocument { version: 1, diagnostics, fixes, machines };
+    let doc = JsonDocument { version: 2, diagnostics, fixes, machines };
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"version\":1,\"error\":\"{e}\"}}"))
 }
 

@@ -22,6 +22,30 @@ impl fmt::Display for Severity {
     }
 }
 
+/// A finding's code: the constant its lint (or `check`'s code) declares
+/// (`declare_lint!`), compared as such and never as a string literal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Code(&'static str);
+
+impl Code {
+    /// Only `declare_lint!` names codes.
+    #[doc(hidden)]
+    pub const fn declared(code: &'static str) -> Code {
+        Code(code)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
 /// A set of edits that resolves one diagnostic; applied whole or not at all.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fix {
@@ -31,15 +55,22 @@ pub struct Fix {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     pub span: Span,
+    /// What is wrong, as the lint found it in the file.
     pub message: String,
+    /// What makes the finding uncertain, each said once (the machine pass
+    /// adds them: a module it cannot read, a condition): shown after the
+    /// message, and the finding is then a note.
+    pub caveats: Vec<String>,
     pub help: Option<String>,
     /// The dotted option path, for option-related codes.
     pub option: Option<String>,
-    /// The machine whose module this is, in a network file.
-    pub machine: Option<String>,
+    /// The machines it is about: a network file's machine whose module
+    /// this is, or the machines the machine pass found lacking (a flake's
+    /// names, or the entry file of a machine no file names).
+    pub machines: Vec<String>,
     pub fix: Option<Fix>,
     /// A fix for nixvm's own copies of the file (`init`), never applied to
     /// the user's file in place: it would change what the real machine
@@ -56,7 +87,8 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             option: None,
-            machine: None,
+            caveats: vec![],
+            machines: vec![],
             fix: None,
             copy_fix: None,
         }
@@ -72,9 +104,28 @@ impl Diagnostic {
         self
     }
 
+    /// About this machine of a network file (none: about the file's).
     pub fn machine(mut self, machine: Option<&String>) -> Self {
-        self.machine = machine.cloned();
+        self.machines = machine.cloned().into_iter().collect();
         self
+    }
+
+    /// Add what makes the finding uncertain (once), which makes it a note.
+    pub fn add_caveat(&mut self, caveat: impl Into<String>) {
+        let caveat = caveat.into();
+        self.severity = self.severity.min(Severity::Note);
+        if !self.caveats.contains(&caveat) {
+            self.caveats.push(caveat);
+        }
+    }
+
+    /// The message with its caveats, as shown.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        if self.caveats.is_empty() {
+            std::borrow::Cow::Borrowed(&self.message)
+        } else {
+            std::borrow::Cow::Owned(format!("{}; {}", self.message, self.caveats.join("; ")))
+        }
     }
 
     pub fn fix(mut self, fix: Option<Fix>) -> Self {

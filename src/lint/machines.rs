@@ -81,7 +81,6 @@ struct PartFacts {
 impl Facts {
     /// The facts of an analysed file.
     pub fn of(file: &syntax::FileAnalysis) -> Facts {
-        let asked = |d: &&Definition| ASKED.iter().any(|is| is(d));
         Facts {
             parts: file
                 .modules
@@ -89,7 +88,7 @@ impl Facts {
                 .map(|m| PartFacts {
                     machine: m.machine.clone(),
                     imports: m.imports.iter().map(|i| (i.target.clone(), i.conditional, written(&i.target))).collect(),
-                    definitions: m.definitions.iter().filter(asked).cloned().collect(),
+                    definitions: m.definitions.iter().filter(|d| asked(d)).cloned().collect(),
                 })
                 .collect(),
         }
@@ -110,14 +109,11 @@ fn written(target: &ImportTarget) -> String {
     }
 }
 
-/// Every question the pass asks of a definition (see `answered_by`,
-/// `names_a_machine`).
-const ASKED: &[fn(&Definition) -> bool] = &[
-    super::rules::zfs_host_id::sets_host_id,
-    super::rules::no_login::gives_a_login,
-    super::rules::no_ssh::enables_ssh,
-    names_a_machine,
-];
+/// Whether the pass asks anything of `d`: what a machine-level lint's
+/// findings ask (`Lint::machine_level`), or whether it names a machine.
+fn asked(d: &Definition) -> bool {
+    names_a_machine(d) || super::all().iter().filter_map(|l| l.machine_level()).any(|m| (m.answered_by)(d))
+}
 
 /// Whether `d` says its file is a whole machine's configuration, not a
 /// part of one: what only a machine's own configuration sets.
@@ -302,18 +298,11 @@ fn machines(
     out
 }
 
-/// What a machine-level finding asks of the machine: a definition that
-/// answers it, found in any of its modules.
-fn answered_by(d: &super::Diagnostic) -> Option<fn(&Definition) -> bool> {
-    match d.code {
-        "zfs-host-id" => Some(super::rules::zfs_host_id::sets_host_id),
-        "no-login" => Some(super::rules::no_login::gives_a_login),
-        // SSH turned off in one module and on in another (a `mkForce`).
-        "no-ssh" if d.option.as_deref().is_some_and(|o| o.ends_with(".enable")) => {
-            Some(super::rules::no_ssh::enables_ssh)
-        }
-        _ => None,
-    }
+/// What a machine-level finding asks of the machine (its lint's
+/// `machine_level`, when it applies to the finding).
+fn machine_level(d: &super::Diagnostic) -> Option<&'static super::MachineLevel> {
+    let lint = super::all().iter().find(|l| l.meta().code == d.code)?;
+    lint.machine_level().filter(|m| (m.applies)(d))
 }
 
 /// How a machine answers a finding.
@@ -376,8 +365,7 @@ pub fn settle(
     exists: &dyn Fn(&Path) -> bool,
 ) -> Vec<MachineSummary> {
     missing_hardware(paths, reports, exists);
-    let machine_level = |r: &FileReport| r.diagnostics.iter().any(|d| answered_by(d).is_some());
-    let settling = reports.iter().any(machine_level);
+    let settling = reports.iter().any(|r| r.diagnostics.iter().any(|d| machine_level(d).is_some()));
     // Each file's facts, as lint gathered them (or read here when it did
     // not: a fixed file's are of its text before the fixes).
     let files: BTreeMap<PathBuf, Facts> = paths
@@ -421,28 +409,27 @@ pub fn settle(
         let Some(path) = path else { continue };
         // In a flake, what names no machine names the flake's machines
         // that reach the file (after the deciding, which may name fewer).
-        let flake_names: Vec<&str> =
-            owners_of(path).iter().filter(|m| m.named && m.network.is_none()).map(|m| m.label.as_str()).collect();
+        let flake_names: Vec<String> =
+            owners_of(path).iter().filter(|m| m.named && m.network.is_none()).map(|m| m.label.clone()).collect();
         if !settling {
             name_unnamed(report, &flake_names);
             continue;
         }
         report.diagnostics.retain_mut(|d| {
-            let Some(answered) = answered_by(d) else { return true };
+            let Some(level) = machine_level(d) else { return true };
             // The machines it is about: those a network file's finding
             // names, else every machine whose modules include the file.
-            let named: Option<Vec<&str>> = d.machine.as_deref().map(|m| m.split(", ").collect());
             let about: Vec<&Machine> = owners_of(path)
                 .into_iter()
-                .filter(|m| match &named {
-                    None => true,
-                    Some(names) => m.network.as_ref().is_some_and(|(f, n)| f == path && names.contains(&n.as_str())),
+                .filter(|m| {
+                    d.machines.is_empty()
+                        || m.network.as_ref().is_some_and(|(f, n)| f == path && d.machines.contains(n))
                 })
                 .collect();
             if about.is_empty() {
                 return true;
             }
-            keep_unanswered(d, path, &modules, &about, answered)
+            keep_unanswered(d, path, &modules, &about, level)
         });
         name_unnamed(report, &flake_names);
     }
@@ -451,18 +438,19 @@ pub fn settle(
 
 /// A machine-level finding about the machines `about` (all of which the
 /// file at `path` belongs to): false when every one answers it in some
-/// module; else true, the finding saying which machines do not, at note
-/// level when one of them has modules nixvm cannot read or answers only
-/// under a computed name.
+/// module; else true, the finding naming the machines that do not, with a
+/// caveat (and at note level) when one of them has modules nixvm cannot
+/// read, answers only under a condition or a computed name, or may not be
+/// a whole machine at all.
 fn keep_unanswered(
     d: &mut super::Diagnostic,
     path: &Path,
     modules: &BTreeMap<PathBuf, Module>,
     about: &[&Machine],
-    answered: fn(&Definition) -> bool,
+    level: &super::MachineLevel,
 ) -> bool {
     let answers: Vec<(&Machine, Answer)> =
-        about.iter().map(|m| (*m, answer(modules, m, answered))).filter(|(_, a)| *a != Answer::Yes).collect();
+        about.iter().map(|m| (*m, answer(modules, m, level.answered_by))).filter(|(_, a)| *a != Answer::Yes).collect();
     let computed = answers.iter().any(|(_, a)| *a == Answer::Computed);
     let conditional = answers.iter().find_map(|(_, a)| match a {
         Answer::Conditional(f) => Some(f.clone()),
@@ -474,57 +462,32 @@ fn keep_unanswered(
     }
     let is_alone = lacking.len() == 1 && lacking[0].files.len() == 1 && lacking[0].files.contains(path);
     if !is_alone {
-        d.message = d.message.replace(" in this file", " in any module of this machine");
-        let labels = |named: bool| {
-            lacking.iter().filter(|m| m.named == named).map(|m| m.label.as_str()).collect::<Vec<_>>().join(", ")
-        };
-        let (flake_machines, files) = (labels(true), labels(false));
-        let mut says = vec![];
-        if !flake_machines.is_empty() {
-            says.push(format!("machine {flake_machines}"));
-        }
-        if !files.is_empty() {
-            says.push(format!("the machine of {files}"));
-        }
-        d.message.push_str(&format!(" ({})", says.join("; ")));
-        // The finding is about these of the flake's machines only.
-        if !flake_machines.is_empty() && files.is_empty() {
-            d.machine = Some(flake_machines);
-        }
+        d.message = (level.over_machine)(d);
+        d.machines = lacking.iter().map(|m| m.label.clone()).collect();
     }
     // Without evidence that the file is a whole machine (lint may have been
     // given one module of a machine), a finding cannot stand as a warning.
     if lacking.iter().all(|m| !m.whole) {
-        d.severity = super::Severity::Note;
-        d.message.push_str("; nothing says this file is a whole machine (no flake or network file names it, it sets no system.stateVersion, networking.hostName, boot loader or file systems): the rest of its machine, which lint was not given, may set it");
+        d.add_caveat("nothing says this file is a whole machine (no flake or network file names it, it sets no system.stateVersion, networking.hostName, boot loader or file systems): the rest of its machine, which lint was not given, may set it");
     } else if lacking.iter().any(|m| m.opaque || m.files.iter().any(|f| modules[f].opaque)) {
-        d.severity = super::Severity::Note;
-        d.message.push_str("; it has modules nixvm cannot read, where it may be set");
+        d.add_caveat("it has modules nixvm cannot read, where it may be set");
     }
     if let Some(file) = conditional {
-        d.severity = super::Severity::Note;
         let shown = file.strip_prefix(path.parent().unwrap_or(Path::new("/"))).unwrap_or(&file);
-        d.message.push_str(&format!("; it is set in {}, which is imported only under a condition", shown.display()));
+        d.add_caveat(format!("it is set in {}, which is imported only under a condition", shown.display()));
     }
-    if computed && !d.message.contains(super::rules::no_login::COMPUTED) {
-        d.severity = super::Severity::Note;
-        d.message.push_str(super::rules::no_login::COMPUTED);
+    if computed {
+        d.add_caveat(super::rules::no_login::COMPUTED);
     }
     true
 }
 
 /// Findings of `report` that name no machine name `machines` (a flake's).
-fn name_unnamed(report: &mut FileReport, machines: &[&str]) {
-    if machines.is_empty() {
-        return;
-    }
-    let names = machines.join(", ");
-    for d in report.diagnostics.iter_mut().filter(|d| d.machine.is_none()) {
-        d.machine = Some(names.clone());
+fn name_unnamed(report: &mut FileReport, machines: &[String]) {
+    for d in report.diagnostics.iter_mut().filter(|d| d.machines.is_empty()) {
+        d.machines = machines.to_vec();
     }
 }
-
-const HARDWARE_IMPORT: &str = "hardware-import";
 
 /// The relative path a hardware import's finding points at, as written
 /// (`./hardware-configuration.nix`, also inside `(import ...)`).
@@ -540,7 +503,7 @@ fn missing_hardware(paths: &[Option<PathBuf>], reports: &mut [FileReport], exist
     for (path, report) in paths.iter().zip(reports.iter_mut()) {
         let Some(dir) = path.as_deref().and_then(Path::parent) else { continue };
         let text = &report.text;
-        for d in report.diagnostics.iter_mut().filter(|d| d.code == HARDWARE_IMPORT) {
+        for d in report.diagnostics.iter_mut().filter(|d| d.code == super::codes::HARDWARE_IMPORT) {
             let Some(rel) = imported_path(d, text) else { continue };
             let target = normalize_path(&dir.join(rel));
             if !exists(&target) && !exists(&target.join("default.nix")) {

@@ -9,7 +9,7 @@ pub mod kb;
 pub mod machines;
 mod rules;
 
-pub use diagnostic::{Diagnostic, Fix, Severity};
+pub use diagnostic::{Code, Diagnostic, Fix, Severity};
 pub use kb::{ConflictTable, Release};
 pub use rules::toplevel_virtualisation::QEMU_VM_OPTIONS;
 
@@ -23,8 +23,9 @@ macro_rules! declare_lint {
         pub struct $name;
 
         impl $name {
+            pub const CODE: $crate::lint::Code = $crate::lint::Code::declared($code);
             pub const META: $crate::lint::Meta = $crate::lint::Meta {
-                code: $code,
+                code: Self::CODE,
                 severity: $crate::lint::Severity::$severity,
                 doc: concat!($($doc, "\n"),*),
             };
@@ -36,7 +37,7 @@ pub(crate) use declare_lint;
 /// A lint's identity and documentation.
 #[derive(Debug)]
 pub struct Meta {
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     /// The lint's doc comment, one source line per line.
     pub doc: &'static str,
@@ -64,6 +65,25 @@ impl Meta {
 pub trait Lint: Sync {
     fn meta(&self) -> &'static Meta;
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>);
+    /// For a machine-level lint, what its findings ask of a machine's
+    /// modules (`lint::machines` decides them over each machine).
+    fn machine_level(&self) -> Option<&'static MachineLevel> {
+        None
+    }
+}
+
+/// What a machine-level lint's findings ask of every module of a machine:
+/// a finding stands only where a machine its file belongs to lacks it in
+/// all of them.
+pub struct MachineLevel {
+    /// Whether a definition answers the finding.
+    pub answered_by: fn(&Definition) -> bool,
+    /// Whether a finding of the lint is decided over the machine (some may
+    /// be about the file alone).
+    pub applies: fn(&Diagnostic) -> bool,
+    /// The finding's message when it is about the machine's modules, not
+    /// one file's.
+    pub over_machine: fn(&Diagnostic) -> String,
 }
 
 /// Settings that change what the lints report.
@@ -121,9 +141,8 @@ impl<'a> Context<'a> {
     pub fn push_for(out: &mut Vec<Diagnostic>, d: Diagnostic, machine: Option<&String>) {
         match out.iter_mut().find(|o| o.code == d.code && o.span == d.span) {
             Some(o) => {
-                if let (Some(names), Some(m)) = (o.machine.as_mut(), machine) {
-                    names.push_str(", ");
-                    names.push_str(m);
+                if let Some(m) = machine.filter(|_| !o.machines.is_empty()) {
+                    o.machines.push(m.clone());
                 }
             }
             None => out.push(d.machine(machine)),
@@ -146,14 +165,25 @@ impl<'a> Context<'a> {
     }
 }
 
+/// The codes other layers ask about, each its lint's own constant.
+pub mod codes {
+    use super::rules::*;
+    use super::Code;
+    pub const SYNTAX_ERROR: Code = syntax_error::SyntaxError::CODE;
+    pub const QEMU_CONFLICT: Code = qemu_conflict::QemuConflict::CODE;
+    pub const HARDWARE_IMPORT: Code = hardware_import::HardwareImport::CODE;
+    pub const DEPLOYMENT_ATTRS: Code = deployment_attrs::DeploymentAttrs::CODE;
+    pub const VM_OPTION_REMOVED: Code = vm_option_removed::VmOptionRemoved::CODE;
+}
+
 /// Every lint, in the order their codes are documented.
 pub fn all() -> &'static [&'static dyn Lint] {
     rules::ALL
 }
 
-/// The lint with this code.
+/// The lint with this code (as a user writes it).
 pub fn find(code: &str) -> Option<&'static dyn Lint> {
-    all().iter().copied().find(|l| l.meta().code == code)
+    all().iter().copied().find(|l| l.meta().code.as_str() == code)
 }
 
 /// The `syntax-error` finding for a file that is not UTF-8 text, at the
@@ -199,7 +229,7 @@ pub(crate) mod test_util {
     }
 
     pub fn findings_with(code: &str, text: &str, options: &LintOptions) -> Vec<Diagnostic> {
-        lint_text(text, options).into_iter().filter(|d| d.code == code).collect()
+        lint_text(text, options).into_iter().filter(|d| d.code.as_str() == code).collect()
     }
 
     /// The source text each finding points at.

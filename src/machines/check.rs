@@ -59,7 +59,7 @@ fn same(a: &Finding, b: &Finding) -> bool {
     a.file == b.file
         && a.diagnostic.span == b.diagnostic.span
         && a.diagnostic.code == b.diagnostic.code
-        && a.diagnostic.machine == b.diagnostic.machine
+        && a.diagnostic.machines == b.diagnostic.machines
         && (a.file.is_some()
             || a.diagnostic.message.replace(" in the VM", "") == b.diagnostic.message.replace(" in the VM", ""))
 }
@@ -160,7 +160,7 @@ pub fn check(
                 None => (None, crate::text::Span::new(0, 0)),
             };
             let mut d = crate::lint::Diagnostic::new(&crate::check::EvalError::META, span, e.message).help(e.help);
-            d.machine = Some(machine.clone());
+            d.machines = vec![machine.clone()];
             let f = Finding { file, diagnostic: d };
             if !findings.iter().any(|g| same(g, &f)) {
                 findings.push(f);
@@ -203,7 +203,7 @@ pub fn check(
     for f in findings {
         let (name, text) = match &f.file {
             Some(rel) => (rel.clone(), read(rel).unwrap_or_default()),
-            None => (format!("(machine {})", f.diagnostic.machine.as_deref().unwrap_or("?")), String::new()),
+            None => (format!("(machine {})", f.diagnostic.machines.first().map_or("?", String::as_str)), String::new()),
         };
         by_file.entry(name).or_insert_with(|| (text, vec![])).1.push(f.diagnostic);
     }

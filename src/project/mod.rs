@@ -8,7 +8,7 @@ mod gather;
 
 pub use gather::{gather, Gathered, Sources};
 
-use crate::lint::{self, LintOptions, Severity};
+use crate::lint::{self, codes, LintOptions, Severity};
 use crate::render::{self, DefaultNixContext, FlakeContext, MachineEntry, MachinesContext, Override, VmModuleContext};
 use crate::syntax::{self, NetworkFlavor};
 use crate::text::{LineIndex, Span};
@@ -265,14 +265,16 @@ pub fn plan(entry: &Entry, sources: &Sources, options: &InitOptions) -> Result<P
         }
         // A removed option cannot be taken back from the VM module: only
         // the user's file can drop it.
-        for d in adjusted.remaining.iter().filter(|d| d.code == "vm-option-removed" && d.severity == Severity::Error) {
+        for d in
+            adjusted.remaining.iter().filter(|d| d.code == codes::VM_OPTION_REMOVED && d.severity == Severity::Error)
+        {
             let p = LineIndex::new(&text).position(&text, d.span.start);
             let help = d.help.as_deref().unwrap_or("remove the definition");
             plan.notes.push(format!("{}:{}:{}: {}; {help}", rel.display(), p.line, p.column, d.message));
         }
         // `deployment.*` anywhere (lint says nothing of it in a network
         // file, its place): the VMs must declare it.
-        deployment |= adjusted.remaining.iter().any(|d| d.code == "deployment-attrs")
+        deployment |= adjusted.remaining.iter().any(|d| d.code == codes::DEPLOYMENT_ATTRS)
             || syntax::analyze(&syntax::parse(&text))
                 .modules
                 .iter()
@@ -436,7 +438,7 @@ pub fn vm_overrides(
 ) -> (Vec<Override>, Vec<String>) {
     let mut overrides = vec![];
     let mut notes = vec![];
-    for d in findings.iter().filter(|d| d.code == "qemu-conflict") {
+    for d in findings.iter().filter(|d| d.code == codes::QEMU_CONFLICT) {
         let Some(option) = d.option.as_deref() else { continue };
         let path = lint::kb::split_option(option);
         let Some(theirs) = table.plain.iter().find(|p| p.option == path) else { continue };
@@ -494,11 +496,14 @@ fn host_name(analysis: &syntax::FileAnalysis) -> Option<String> {
 fn adjust(rel: &Path, text: &str, options: &InitOptions) -> Result<crate::rewrite::FixOutcome, PlanError> {
     // The hardware configuration's import is left out of the copies only:
     // `lint --fix` never drops it from the user's own file.
-    let out = crate::rewrite::fix_matching(text, &options.lint, |d| match d.code {
-        "hardware-import" => d.copy_fix.as_ref().filter(|_| !options.keep_hardware),
-        _ => d.fix.as_ref().filter(|_| options.rewrite),
+    let out = crate::rewrite::fix_matching(text, &options.lint, |d| {
+        if d.code == codes::HARDWARE_IMPORT {
+            d.copy_fix.as_ref().filter(|_| !options.keep_hardware)
+        } else {
+            d.fix.as_ref().filter(|_| options.rewrite)
+        }
     });
-    if let Some(e) = out.found.iter().find(|d| d.code == "syntax-error") {
+    if let Some(e) = out.found.iter().find(|d| d.code == codes::SYNTAX_ERROR) {
         return Err(located(rel, text, e.span, e.message.clone()));
     }
     Ok(out)

@@ -49,7 +49,7 @@ pub fn fix_matching(text: &str, options: &LintOptions, pick: impl Fn(&Diagnostic
     let found = lint::lint_text(&current, options);
     let mut remaining = found.clone();
     for _ in 0..MAX_ROUNDS {
-        if remaining.iter().any(|d| d.code == "syntax-error") {
+        if remaining.iter().any(|d| d.code == lint::codes::SYNTAX_ERROR) {
             break;
         }
         let fixes: Vec<&Fix> = remaining.iter().filter_map(&pick).filter(|f| !refused.contains(f)).collect();

@@ -28,7 +28,7 @@ fn in_text(text: &str, span: Span, what: &str) {
 /// Lint never panics; every finding and fix points into the text.
 pub fn lint(text: &str) {
     for d in lint_text(text, &LintOptions::default()) {
-        in_text(text, d.span, d.code);
+        in_text(text, d.span, d.code.as_str());
         for e in d.fix.iter().flat_map(|f| &f.edits) {
             in_text(text, e.range, "a fix's edit");
         }

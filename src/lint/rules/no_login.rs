@@ -1,6 +1,6 @@
 //! `no-login`: immutable users and no way to log in.
 
-use crate::lint::{declare_lint, Context, Diagnostic, Lint, Meta};
+use crate::lint::{declare_lint, Context, Diagnostic, Lint, MachineLevel, Meta};
 use crate::syntax::Value;
 
 declare_lint! {
@@ -32,7 +32,18 @@ const CREDENTIALS: &[&str] =
 
 /// What a finding says when a definition under a computed name may answer
 /// it (the machine-level pass says the same).
-pub(crate) const COMPUTED: &str = "; a definition under a computed name (`${...}`) may answer it";
+pub(crate) const COMPUTED: &str = "a definition under a computed name (`${...}`) may answer it";
+
+/// The finding's message: no user `where` has a login.
+fn message(place: &str) -> String {
+    format!("users are immutable and no user {place} has a password or an SSH key: nobody can log into the VM")
+}
+
+static MACHINE_LEVEL: MachineLevel = MachineLevel {
+    answered_by: gives_a_login,
+    applies: |_| true,
+    over_machine: |_| message("in any module of this machine"),
+};
 
 /// Whether `d` gives a user a way to log in: a password or an SSH key,
 /// under `users.users` or its older name `users.extraUsers` (the
@@ -55,6 +66,10 @@ impl Lint for NoLogin {
             self.check_machine(cx, machine, out);
         }
     }
+
+    fn machine_level(&self) -> Option<&'static MachineLevel> {
+        Some(&MACHINE_LEVEL)
+    }
 }
 
 impl NoLogin {
@@ -66,14 +81,9 @@ impl NoLogin {
         let computed = cx.definitions_of(machine).any(|(_, d)| gives_a_login(d));
         for (_, def) in cx.definitions_of(machine) {
             if def.path == ["users", "mutableUsers"] && def.value == Value::Bool(false) {
-                let mut d = Diagnostic::new(
-                    &Self::META,
-                    def.key_span(),
-                    "users are immutable and no user in this file has a password or an SSH key: nobody can log into the VM",
-                );
+                let mut d = Diagnostic::new(&Self::META, def.key_span(), message("in this file"));
                 if computed {
-                    d.severity = crate::lint::Severity::Note;
-                    d.message.push_str(COMPUTED);
+                    d.add_caveat(COMPUTED);
                 }
                 let d = d.option("users.mutableUsers").help("set `users.users.root.initialPassword` under `virtualisation.vmVariant` for the console; nixvm init gives root the project's SSH key in the VM");
                 Context::push_for(out, d, machine);
@@ -97,7 +107,7 @@ mod tests {
 }"#;
         let ds = findings(CODE, text);
         assert_eq!(ds.len(), 1, "{ds:?}");
-        assert_eq!(ds[0].machine.as_deref(), Some("db"));
+        assert_eq!(ds[0].machines, ["db"]);
     }
 
     #[test]
@@ -110,7 +120,7 @@ mod tests {
             let ds = findings(CODE, text);
             assert_eq!(ds.len(), 1, "{text}");
             assert_eq!(ds[0].severity, crate::lint::Severity::Note, "{text}");
-            assert!(ds[0].message.ends_with(super::COMPUTED), "{}", ds[0].message);
+            assert!(ds[0].text().ends_with(super::COMPUTED), "{}", ds[0].text());
         }
         // A named user's password settles it, computed ones or not.
         let text = "{ name, ... }: { users.mutableUsers = false; users.users.${name}.password = \"x\"; users.users.root.password = \"y\"; }";

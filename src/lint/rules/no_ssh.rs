@@ -1,6 +1,6 @@
 //! `no-ssh`: SSH off, or root not allowed to log in.
 
-use crate::lint::{declare_lint, Context, Diagnostic, Lint, Meta};
+use crate::lint::{declare_lint, Context, Diagnostic, Lint, MachineLevel, Meta};
 use crate::syntax::{dotted, Value};
 
 declare_lint! {
@@ -34,7 +34,20 @@ pub(crate) fn enables_ssh(d: &crate::syntax::Definition) -> bool {
         && d.priority.level.is_some_and(|l| l < 100)
 }
 
+/// SSH turned off in one module may be turned back on in another (a
+/// `mkForce`): that finding is decided over the machine; root's login is
+/// the file's alone.
+static MACHINE_LEVEL: MachineLevel = MachineLevel {
+    answered_by: enables_ssh,
+    applies: |d| d.option.as_deref().is_some_and(|o| o.ends_with(".enable")),
+    over_machine: |d| d.message.clone(),
+};
+
 impl Lint for NoSsh {
+    fn machine_level(&self) -> Option<&'static MachineLevel> {
+        Some(&MACHINE_LEVEL)
+    }
+
     fn meta(&self) -> &'static Meta {
         &Self::META
     }

@@ -252,10 +252,10 @@ mod tests {
         let out = crate::rewrite::fix_text(text, &Default::default());
         assert!(out.refused.is_empty(), "{text}: refused {:?}", out.refused);
         assert!(crate::syntax::parse(&out.text).is_ok(), "{text}: does not parse:\n{}", out.text);
-        assert!(out.remaining.iter().all(|d| d.code != CODE), "{text}: left {:?}", out.remaining);
+        assert!(out.remaining.iter().all(|d| d.code.as_str() != CODE), "{text}: left {:?}", out.remaining);
         let again = crate::rewrite::fix_text(&out.text, &Default::default());
         assert_eq!(again.text, out.text, "{text}: a second run changed it");
-        assert!(again.found.iter().all(|d| d.code != CODE), "{text}: the second run found {:?}", again.found);
+        assert!(again.found.iter().all(|d| d.code.as_str() != CODE), "{text}: the second run found {:?}", again.found);
         out.text
     }
 
@@ -419,7 +419,7 @@ mod tests {
         let nixops = "{ network.description = \"web\"; web = { services.timesyncd.enable = true; }; }";
         let ds = findings(CODE, nixops);
         assert_eq!(ds.len(), 1);
-        assert_eq!(ds[0].machine.as_deref(), Some("web"));
+        assert_eq!(ds[0].machines, ["web"]);
         // Modules with keys networks also use.
         for module in [
             "{ require = [ ./x.nix ]; services = { timesyncd = { enable = true; }; }; }",
@@ -427,7 +427,7 @@ mod tests {
         ] {
             let ds = findings(CODE, module);
             assert_eq!(ds.len(), 1, "{module}");
-            assert_eq!(ds[0].machine, None, "{module}");
+            assert!(ds[0].machines.is_empty(), "{module}");
         }
     }
 
@@ -436,6 +436,6 @@ mod tests {
         let text = "{ a = { lib, ... }: { services.timesyncd.enable = true; }; b = { ... }: { }; }";
         let ds = findings(CODE, text);
         assert_eq!(ds.len(), 1);
-        assert_eq!(ds[0].machine.as_deref(), Some("a"));
+        assert_eq!(ds[0].machines, ["a"]);
     }
 }

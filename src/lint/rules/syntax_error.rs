@@ -42,7 +42,7 @@ mod tests {
         let text = "{ services.timesyncd.enable = true }";
         let ds = crate::lint::lint_text(text, &Default::default());
         assert!(!ds.is_empty());
-        assert!(ds.iter().all(|d| d.code == "syntax-error"));
+        assert!(ds.iter().all(|d| d.code.as_str() == "syntax-error"));
         assert_eq!(ds[0].span.start, text.len() - 1);
         assert!(findings("syntax-error", "{ a = 1; }").is_empty());
     }

@@ -178,9 +178,9 @@ mod tests {
 }"#;
         let ds = findings(CODE, text);
         assert_eq!(ds.len(), 2, "{ds:?}");
-        assert_eq!(ds[0].machine.as_deref(), Some("vault"));
+        assert_eq!(ds[0].machines, ["vault"]);
         assert!(ds[0].message.ends_with("`services.postgresql.initialScript` reads one"), "{}", ds[0].message);
-        assert_eq!(ds[1].machine.as_deref(), Some("relay"));
+        assert_eq!(ds[1].machines, ["relay"]);
         assert!(!ds[1].message.contains("postgresql"), "{}", ds[1].message);
     }
 

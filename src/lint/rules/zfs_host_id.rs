@@ -1,6 +1,6 @@
 //! `zfs-host-id`: ZFS without `networking.hostId`.
 
-use crate::lint::{declare_lint, Context, Diagnostic, Lint, Meta};
+use crate::lint::{declare_lint, Context, Diagnostic, Lint, MachineLevel, Meta};
 use crate::syntax::{Definition, Value};
 
 declare_lint! {
@@ -40,7 +40,22 @@ pub(crate) fn sets_host_id(d: &Definition) -> bool {
     d.path == ["networking", "hostId"] && d.value != Value::Null
 }
 
+/// The finding's message: the host id is not set `where`.
+fn message(place: &str) -> String {
+    format!("ZFS is used but `networking.hostId` is not set {place}: NixOS's ZFS module refuses to evaluate without it")
+}
+
+static MACHINE_LEVEL: MachineLevel = MachineLevel {
+    answered_by: sets_host_id,
+    applies: |_| true,
+    over_machine: |_| message("in any module of this machine"),
+};
+
 impl Lint for ZfsHostId {
+    fn machine_level(&self) -> Option<&'static MachineLevel> {
+        Some(&MACHINE_LEVEL)
+    }
+
     fn meta(&self) -> &'static Meta {
         &Self::META
     }
@@ -54,13 +69,11 @@ impl Lint for ZfsHostId {
             let Some((_, def)) = cx.definitions_of(machine).find(|(_, d)| uses_zfs(d)) else {
                 continue;
             };
-            let d = Diagnostic::new(
-                &Self::META,
-                def.key_span(),
-                "ZFS is used but `networking.hostId` is not set in this file: NixOS's ZFS module refuses to evaluate without it",
-            )
-            .option("networking.hostId")
-            .help("set `networking.hostId = \"<8 hex digits>\";` (e.g. from `head -c4 /dev/urandom | od -A none -t x4`)");
+            let d = Diagnostic::new(&Self::META, def.key_span(), message("in this file"))
+                .option("networking.hostId")
+                .help(
+                "set `networking.hostId = \"<8 hex digits>\";` (e.g. from `head -c4 /dev/urandom | od -A none -t x4`)",
+            );
             Context::push_for(out, d, machine);
         }
     }
@@ -78,7 +91,7 @@ mod tests {
 }"#;
         let ds = findings("zfs-host-id", text);
         assert_eq!(ds.len(), 1);
-        assert_eq!(ds[0].machine.as_deref(), Some("backup"));
+        assert_eq!(ds[0].machines, ["backup"]);
     }
 
     #[test]
