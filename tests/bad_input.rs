@@ -91,7 +91,7 @@ fn cases() -> Vec<Case> {
             name: "syntax error",
             setup: |d| with(args(&["lint"]), &write(d, "bad.nix", "{ a = 1 }")),
             code: 1,
-            says: &["bad.nix:1:9", "unexpected `}`"],
+            says: &["bad.nix:1:8", "a `;` is missing before `}`"],
             writes_nothing: true,
         },
         Case {
@@ -107,7 +107,7 @@ fn cases() -> Vec<Case> {
             name: "empty file",
             setup: |d| with(args(&["lint"]), &write(d, "empty.nix", "")),
             code: 1,
-            says: &["empty.nix:1:1", "unexpected end of file"],
+            says: &["empty.nix:1:1", "the file holds no expression"],
             writes_nothing: true,
         },
         Case {

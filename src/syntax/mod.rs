@@ -8,6 +8,7 @@
 //! located error before rnix sees it.
 
 mod duplicates;
+mod errors;
 mod model;
 mod module;
 mod network;
@@ -62,7 +63,7 @@ pub fn parse(text: &str) -> Parsed {
         std::mem::forget(parse);
         return Parsed { root: None, errors: vec![err] };
     }
-    let mut errors: Vec<SyntaxError> = parse.errors().iter().map(|e| located(e, text.len())).collect();
+    let mut errors: Vec<SyntaxError> = errors::first(text, parse.errors()).into_iter().collect();
     if errors.is_empty() {
         errors = duplicates::check(&root, text);
     }
@@ -252,28 +253,7 @@ pub(crate) fn token_span(tok: &rnix::SyntaxToken) -> Span {
     Span::new(r.start().into(), r.end().into())
 }
 
-fn located(err: &rnix::ParseError, len: usize) -> SyntaxError {
-    use rnix::ParseError as E;
-    let span_of_range = |r: &rnix::TextRange| Span::new(r.start().into(), r.end().into());
-    let (span, message) = match err {
-        E::Unexpected(r) => (span_of_range(r), "unexpected syntax".to_string()),
-        E::UnexpectedExtra(r) => (span_of_range(r), "unexpected text after the end of the expression".to_string()),
-        E::UnexpectedWanted(got, r, wanted) => {
-            (span_of_range(r), format!("unexpected {}, expected {}", kind_name(*got), one_of(wanted)))
-        }
-        E::UnexpectedDoubleBind(r) => (span_of_range(r), "the argument set is bound to a name twice".to_string()),
-        E::UnexpectedEOF => (Span::empty(len), "unexpected end of file".to_string()),
-        E::UnexpectedEOFWanted(wanted) => {
-            (Span::empty(len), format!("unexpected end of file, expected {}", one_of(wanted)))
-        }
-        E::DuplicatedArgs(r, name) => (span_of_range(r), format!("duplicate function argument `{name}`")),
-        E::RecursionLimitExceeded => (Span::empty(0), "expression nested too deeply".to_string()),
-        _ => (Span::empty(0), err.to_string()),
-    };
-    SyntaxError { span, message }
-}
-
-fn one_of(kinds: &[SyntaxKind]) -> String {
+pub(super) fn one_of(kinds: &[SyntaxKind]) -> String {
     let names: Vec<String> = kinds.iter().map(|k| kind_name(*k)).collect();
     match names.len() {
         0 => "something else".into(),
@@ -378,10 +358,10 @@ mod tests {
     #[test]
     fn errors_are_located_and_readable() {
         let errs = syntax_errors("{ a = 1 }");
-        assert_eq!(errs[0].span, Span::new(8, 9));
-        assert_eq!(errs[0].message, "unexpected `}`, expected `;`");
+        assert_eq!(errs[0].span, Span::empty(7));
+        assert_eq!(errs[0].message, "a `;` is missing before `}`");
         let errs = syntax_errors("{ a = 1;");
-        assert!(errs.iter().any(|e| e.span == Span::empty(8) && e.message.contains("end of file")));
+        assert!(errs.iter().any(|e| e.span == Span::new(0, 1) && e.message.contains("end of the file")));
     }
 
     #[test]

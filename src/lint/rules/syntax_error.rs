@@ -43,7 +43,8 @@ mod tests {
         let ds = crate::lint::lint_text(text, &Default::default());
         assert!(!ds.is_empty());
         assert!(ds.iter().all(|d| d.code.as_str() == "syntax-error"));
-        assert_eq!(ds[0].span.start, text.len() - 1);
+        assert_eq!(ds.len(), 1, "one mistake, one error");
+        assert_eq!(ds[0].span.start, text.find(" }").unwrap(), "where the `;` goes");
         assert!(findings("syntax-error", "{ a = 1; }").is_empty());
     }
 
