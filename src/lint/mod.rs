@@ -212,7 +212,7 @@ pub fn lint_text_with_facts(text: &str, options: &LintOptions) -> (Vec<Diagnosti
     for lint in all() {
         lint.check(&cx, &mut out);
     }
-    out.sort_by(|a, b| (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code)));
+    out.sort_by_key(|a| (a.span.start, a.span.end, a.code));
     // One binding read as two definitions (`(if c then mkForce else
     // mkDefault) v`) says the same thing once.
     out.dedup_by(|a, b| a.span == b.span && a.code == b.code && a.message == b.message);

@@ -33,8 +33,8 @@ struct Open {
 /// none).
 pub(super) fn first(text: &str, errors: &[ParseError]) -> Option<SyntaxError> {
     let err = errors.first()?;
-    let tokens = tokens(text);
-    Some(word(text, &tokens, err))
+    let file = File { text, tokens: tokens(text), lines: LineIndex::new(text) };
+    Some(word(&file, err))
 }
 
 fn tokens(text: &str) -> Vec<Tok<'_>> {
@@ -77,33 +77,51 @@ fn pop(stack: &mut Vec<Open>, kinds: &[SyntaxKind]) {
     }
 }
 
-fn opener(kind: SyntaxKind) -> (&'static str, &'static str, &'static str) {
+/// What was opened, and what closes it.
+fn opener(kind: SyntaxKind) -> (&'static str, &'static str) {
     match kind {
-        TOKEN_L_BRACE => ("the `{`", "`}`", "set"),
-        TOKEN_L_BRACK => ("the list `[`", "`]`", "list"),
-        TOKEN_L_PAREN => ("the `(`", "`)`", "parenthesis"),
-        TOKEN_INTERPOL_START => ("the `${`", "`}`", "interpolation"),
-        TOKEN_LET => ("the `let`", "`in`", "let"),
-        _ => ("the string", "its closing quote", "string"),
+        TOKEN_L_BRACE => ("the `{`", "`}`"),
+        TOKEN_L_BRACK => ("the list `[`", "`]`"),
+        TOKEN_L_PAREN => ("the `(`", "`)`"),
+        TOKEN_INTERPOL_START => ("the `${`", "`}`"),
+        TOKEN_LET => ("the `let`", "`in`"),
+        _ => ("the string", "its closing quote"),
     }
 }
 
-fn word(text: &str, tokens: &[Tok], err: &ParseError) -> SyntaxError {
-    let lines = LineIndex::new(text);
-    let at = |offset: usize| {
-        let p = lines.position(text, offset);
+/// The file an error is in: its text, tokens and lines.
+struct File<'t> {
+    text: &'t str,
+    tokens: Vec<Tok<'t>>,
+    lines: LineIndex,
+}
+
+impl File<'_> {
+    fn at(&self, offset: usize) -> String {
+        let p = self.lines.position(self.text, offset);
         format!("line {}, column {}", p.line, p.column)
-    };
-    let unclosed = |offset: usize, before: &str| -> Option<SyntaxError> {
-        let open = *open_before(tokens, offset).last()?;
-        let (what, closer, _) = opener(open.kind);
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.lines.position(self.text, offset).line
+    }
+
+    /// What is left open at `offset`, said with where it opened and what
+    /// is missing `before` it.
+    fn unclosed(&self, offset: usize, before: &str) -> Option<SyntaxError> {
+        let open = *open_before(&self.tokens, offset).last()?;
+        let (what, closer) = opener(open.kind);
         let message = if open.kind == TOKEN_STRING_START {
-            format!("the string opened on {} is never closed", at(open.start))
+            format!("the string opened on {} is never closed", self.at(open.start))
         } else {
-            format!("{what} opened on {} is not closed: {closer} is missing {before}", at(open.start))
+            format!("{what} opened on {} is not closed: {closer} is missing {before}", self.at(open.start))
         };
-        Some(SyntaxError { span: Span::new(open.start, (open.start + 1).min(text.len())), message })
-    };
+        Some(SyntaxError { span: Span::new(open.start, (open.start + 1).min(self.text.len())), message })
+    }
+}
+
+fn word(file: &File, err: &ParseError) -> SyntaxError {
+    let (text, tokens) = (file.text, &file.tokens);
     let range = |r: &rnix::TextRange| Span::new(r.start().into(), r.end().into());
     match err {
         ParseError::UnexpectedEOF | ParseError::UnexpectedEOFWanted(_) if tokens.is_empty() => SyntaxError {
@@ -112,16 +130,12 @@ fn word(text: &str, tokens: &[Tok], err: &ParseError) -> SyntaxError {
                 .into(),
         },
         ParseError::UnexpectedEOF | ParseError::UnexpectedEOFWanted(_) => {
-            unclosed(text.len(), "before the end of the file").unwrap_or_else(|| SyntaxError {
+            file.unclosed(text.len(), "before the end of the file").unwrap_or_else(|| SyntaxError {
                 span: Span::empty(text.len()),
                 message: "the file ends in the middle of an expression".into(),
             })
         }
-        ParseError::UnexpectedWanted(got, r, wanted) => {
-            let span = range(r);
-            let at_line = |offset: usize| lines.position(text, offset).line;
-            unexpected(text, tokens, *got, span, wanted, &at, &at_line, &unclosed)
-        }
+        ParseError::UnexpectedWanted(got, r, wanted) => unexpected(file, *got, range(r), wanted),
         ParseError::Unexpected(r) => {
             let span = range(r);
             SyntaxError { span, message: format!("`{}` does not belong here", shown(text, span)) }
@@ -170,28 +184,20 @@ fn wants_name(wanted: &[SyntaxKind]) -> bool {
     wanted.contains(&TOKEN_IDENT) && wanted.contains(&TOKEN_OR) && !wants_value(wanted)
 }
 
-fn unexpected(
-    text: &str,
-    tokens: &[Tok],
-    got: SyntaxKind,
-    span: Span,
-    wanted: &[SyntaxKind],
-    at: &dyn Fn(usize) -> String,
-    at_line: &dyn Fn(usize) -> usize,
-    unclosed: &dyn Fn(usize, &str) -> Option<SyntaxError>,
-) -> SyntaxError {
+fn unexpected(file: &File, got: SyntaxKind, span: Span, wanted: &[SyntaxKind]) -> SyntaxError {
+    let (text, tokens) = (file.text, &file.tokens);
     let found = shown(text, span);
     let index = tokens.iter().position(|t| t.start >= span.start).unwrap_or(tokens.len());
     // An unterminated string: the tokenizer gives up at its quote.
     if got == TOKEN_ERROR && found.starts_with('"') || found.starts_with("''") {
         return SyntaxError {
             span: Span::new(span.start, (span.start + 1).min(text.len())),
-            message: format!("the string opened on {} is never closed", at(span.start)),
+            message: format!("the string opened on {} is never closed", file.at(span.start)),
         };
     }
     let open = open_before(tokens, span.start);
     if open.last().is_some_and(|o| o.kind == TOKEN_STRING_START) {
-        if let Some(e) = unclosed(span.start, "") {
+        if let Some(e) = file.unclosed(span.start, "") {
             return e;
         }
     }
@@ -214,7 +220,7 @@ fn unexpected(
         if let Some(prev) = next.checked_sub(1).map(|i| tokens[i]) {
             let next_start = tokens.get(next).map_or(text.len(), |t| t.start);
             let message = if text[prev.end()..next_start].contains('\n') {
-                format!("a `;` is missing at the end of line {}", at_line(prev.end()))
+                format!("a `;` is missing at the end of line {}", file.line(prev.end()))
             } else {
                 format!(
                     "a `;` is missing before `{}`",
@@ -230,7 +236,7 @@ fn unexpected(
                 span,
                 message: format!(
                     "`{found}` after the bindings of the `let` on {}: `in` is missing before the expression they are for",
-                    at(let_.start)
+                    file.at(let_.start)
                 ),
             };
         }
@@ -250,7 +256,7 @@ fn unexpected(
             let after_value = index.checked_sub(1).is_some_and(|i| ends_value(tokens[i].kind));
             let in_brackets = open.last().is_some_and(|o| o.kind == TOKEN_L_BRACK || o.kind == TOKEN_L_PAREN);
             if let Some(e) =
-                unclosed(span.start, &format!("before this `{found}`")).filter(|_| after_value && in_brackets)
+                file.unclosed(span.start, &format!("before this `{found}`")).filter(|_| after_value && in_brackets)
             {
                 return e;
             }
