@@ -74,7 +74,7 @@ fn lint_path(path: &Path, options: &LintOptions, mode: Mode) -> Result<Linted, S
         Ok(Contents::Binary { lossy, bad_offset }) => {
             let message = format!("not UTF-8 text (invalid byte at offset {bad_offset}); Nix files must be UTF-8");
             let diagnostics = vec![crate::lint::not_text(lossy.len(), message)];
-            Ok(Linted { report: FileReport { name, text: lossy, diagnostics }, fixes: None, write: None, facts: None })
+            Ok(Linted { report: FileReport::new(name, lossy, diagnostics), fixes: None, write: None, facts: None })
         }
         Err(e) => Err(format!("{e:#}")),
     }

@@ -44,6 +44,10 @@ pub struct LintArgs {
     /// Leave the notes out: --min-severity warning.
     #[arg(long, conflicts_with = "min_severity")]
     quiet_notes: bool,
+    /// Show every note in full (by default, notes that ask nothing of you
+    /// are summed up in one line per machine; the JSON report has them all).
+    #[arg(long, conflicts_with = "quiet_notes")]
+    notes: bool,
 }
 
 /// The least severity shown.
@@ -102,15 +106,21 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
             writeln!(lock, "{}", report::json(&reports, fixes, &machines)).context("cannot write to stdout")?;
         }
         Format::Human => {
+            let color = if stdout.is_terminal() { ColorChoice::Auto } else { ColorChoice::Never };
+            let mut out = StandardStream::stdout(color);
+            report::human_summed(&mut out, &mut reports, args.notes).context("cannot write to stdout")?;
             if args.dry_run {
                 let mut lock = stdout.lock();
                 for f in fixes.iter().filter_map(|f| f.diff.as_ref()) {
                     write!(lock, "{f}").context("cannot write to stdout")?;
                 }
-            } else {
-                let color = if stdout.is_terminal() { ColorChoice::Auto } else { ColorChoice::Never };
-                let mut out = StandardStream::stdout(color);
-                report::human(&mut out, &reports).context("cannot write to stdout")?;
+            }
+            if mode != Mode::Report {
+                for r in
+                    reports.iter().filter(|r| r.diagnostics.iter().any(|d| d.code == crate::lint::codes::SYNTAX_ERROR))
+                {
+                    eprintln!("not fixed: {} does not parse (its error is above); nothing in it was changed", r.name);
+                }
             }
             for f in &fixes {
                 if !f.applied.is_empty() {

@@ -50,6 +50,30 @@ pub fn human(out: &mut dyn WriteColor, reports: &[FileReport]) -> std::io::Resul
     Ok(())
 }
 
+/// The human report of a lint run: every finding in full, except the notes
+/// that ask nothing of the user, summed up a line per machine (unless
+/// `all_notes`).
+pub fn human_summed(out: &mut dyn WriteColor, reports: &mut [FileReport], all_notes: bool) -> std::io::Result<()> {
+    let summed = if all_notes { vec![] } else { crate::lint::summary::fold(reports) };
+    human(out, reports)?;
+    summed_notes(out, &summed)
+}
+
+/// The notes summed up (`lint::summary`), a line each.
+pub fn summed_notes(out: &mut dyn WriteColor, summed: &[crate::lint::summary::NoteSummary]) -> std::io::Result<()> {
+    use codespan_reporting::term::termcolor::{Color, ColorSpec};
+    for s in summed {
+        out.set_color(ColorSpec::new().set_fg(Some(Color::Green)).set_bold(true))?;
+        write!(out, "note")?;
+        out.reset()?;
+        writeln!(out, ": {s}")?;
+    }
+    if !summed.is_empty() {
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
 /// `span` clamped to the text and widened to character boundaries, as the
 /// renderer requires.
 fn char_range(text: &str, span: Span) -> std::ops::Range<usize> {
@@ -171,8 +195,7 @@ mod tests {
         let text = "aé b";
         assert_eq!(char_range(text, Span::new(2, 3)), 1..3);
         assert_eq!(char_range(text, Span::new(9, 12)), 5..5);
-        let reports =
-            [FileReport { name: "x.nix".into(), text: text.into(), diagnostics: vec![crate::lint::not_text(2, "m")] }];
+        let reports = [FileReport::new("x.nix".into(), text.into(), vec![crate::lint::not_text(2, "m")])];
         let mut out = codespan_reporting::term::termcolor::NoColor::new(Vec::new());
         human(&mut out, &reports).unwrap();
     }

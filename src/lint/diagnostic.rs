@@ -146,6 +146,15 @@ pub struct FileReport {
     pub name: String,
     pub text: String,
     pub diagnostics: Vec<Diagnostic>,
+    /// The machines whose modules include the file, as the machine pass
+    /// found them (none before it, or outside every machine).
+    pub machines: Vec<String>,
+}
+
+impl FileReport {
+    pub fn new(name: String, text: String, diagnostics: Vec<Diagnostic>) -> FileReport {
+        FileReport { name, text, diagnostics, machines: vec![] }
+    }
 }
 
 /// Counts by severity, for the summary and the exit code.

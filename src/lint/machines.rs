@@ -411,6 +411,11 @@ pub fn settle(
         // that reach the file (after the deciding, which may name fewer).
         let flake_names: Vec<String> =
             owners_of(path).iter().filter(|m| m.named && m.network.is_none()).map(|m| m.label.clone()).collect();
+        report.machines = owners_of(path)
+            .iter()
+            .filter(|m| m.named || !(flake.is_some() && m.label.ends_with("flake.nix")))
+            .map(|m| m.label.clone())
+            .collect();
         if !settling {
             name_unnamed(report, &flake_names);
             continue;

@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod kb;
 pub mod machines;
 mod rules;
+pub mod summary;
 
 pub use diagnostic::{Code, Diagnostic, Fix, Severity};
 pub use kb::{ConflictTable, Release};
@@ -68,6 +69,12 @@ pub trait Lint: Sync {
     /// For a machine-level lint, what its findings ask of a machine's
     /// modules (`lint::machines` decides them over each machine).
     fn machine_level(&self) -> Option<&'static MachineLevel> {
+        None
+    }
+    /// For a lint whose notes ask nothing of the user: how a one-line
+    /// summary of them begins, before what each is about ("the VM
+    /// replaces" fileSystems, swapDevices). See `summary`.
+    fn gist(&self) -> Option<&'static str> {
         None
     }
 }

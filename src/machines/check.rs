@@ -208,7 +208,7 @@ pub fn check(
         by_file.entry(name).or_insert_with(|| (text, vec![])).1.push(f.diagnostic);
     }
     let reports =
-        by_file.into_iter().map(|(name, (text, diagnostics))| FileReport { name, text, diagnostics }).collect();
+        by_file.into_iter().map(|(name, (text, diagnostics))| FileReport::new(name, text, diagnostics)).collect();
     Ok(Checked { machines, failed, reports })
 }
 

@@ -43,7 +43,7 @@ pub struct Linted {
 pub fn lint_file(name: String, text: String, options: &LintOptions, mode: Mode) -> Linted {
     if mode == Mode::Report {
         let (diagnostics, facts) = crate::lint::lint_text_with_facts(&text, options);
-        return Linted { report: FileReport { name, text, diagnostics }, fixes: None, write: None, facts };
+        return Linted { report: FileReport::new(name, text, diagnostics), fixes: None, write: None, facts };
     }
     let outcome = super::engine::fix_text(&text, options);
     let changed = outcome.changed(&text);
@@ -56,10 +56,10 @@ pub fn lint_file(name: String, text: String, options: &LintOptions, mode: Mode) 
     };
     // A dry run reports on the file as it is; a fix on the file as written.
     let (report, write) = if dry_run {
-        (FileReport { name, text, diagnostics: outcome.found }, None)
+        (FileReport::new(name, text, outcome.found), None)
     } else {
         let write = changed.then(|| outcome.text.clone());
-        (FileReport { name, text: outcome.text, diagnostics: outcome.remaining }, write)
+        (FileReport::new(name, outcome.text, outcome.remaining), write)
     };
     Linted { report, fixes: Some(fixes), write, facts: None }
 }

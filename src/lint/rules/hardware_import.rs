@@ -36,6 +36,11 @@ impl Lint for HardwareImport {
         &Self::META
     }
 
+    /// Its note asks nothing (its warning, for a missing file, does).
+    fn gist(&self) -> Option<&'static str> {
+        Some("the VM needs none of")
+    }
+
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
         for module in &cx.file.modules {
             for import in &module.imports {

@@ -27,6 +27,10 @@ impl Lint for VmOverrideIgnored {
         &Self::META
     }
 
+    fn gist(&self) -> Option<&'static str> {
+        Some("the VM replaces")
+    }
+
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
         // One finding per option and machine, at its first definition,
         // naming the lines of the others: a hardware configuration defines
