@@ -18,9 +18,29 @@ pub struct Outcome {
     /// What `--fix`/`--dry-run` did, per file changed or refused.
     pub fixes: Vec<FileFixes>,
     /// Paths that could not be read or written, said as they failed.
-    pub errors: Vec<String>,
+    pub errors: Vec<PathError>,
     /// The machines the machine pass saw (with `machine_pass`).
     pub machines: Vec<crate::lint::machines::MachineSummary>,
+}
+
+/// A path lint could not read (or write), and what went wrong (a message
+/// that names the path).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PathError {
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for PathError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl PathError {
+    fn new(path: &Path, message: impl Into<String>) -> PathError {
+        PathError { path: path.display().to_string(), message: message.into() }
+    }
 }
 
 /// Lint `paths` (files, or directories walked for `*.nix`): fixed and
@@ -29,7 +49,8 @@ pub struct Outcome {
 /// names its machines).
 pub fn run(paths: &[PathBuf], options: &LintOptions, mode: Mode, machine_pass: bool) -> Outcome {
     let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
-    let (files, mut errors) = files::collect(paths);
+    let (files, unreadable) = files::collect(paths);
+    let mut errors: Vec<PathError> = unreadable.iter().map(|(p, m)| PathError::new(p, format!("{}: {m}", p.display()))).collect();
     let outcomes: Vec<Result<Linted, String>> = files.par_iter().map(|p| lint_path(p, options, mode)).collect();
     let mut read: Vec<PathBuf> = vec![];
     let mut reports = vec![];
@@ -39,13 +60,13 @@ pub fn run(paths: &[PathBuf], options: &LintOptions, mode: Mode, machine_pass: b
         let o = match o {
             Ok(o) => o,
             Err(e) => {
-                errors.push(e);
+                errors.push(PathError::new(path, e));
                 continue;
             }
         };
         if let Some(text) = &o.write {
             if let Err(e) = files::write_atomically(path, text) {
-                errors.push(format!("{e:#}"));
+                errors.push(PathError::new(path, format!("{e:#}")));
             }
         }
         fixes.extend(o.fixes);

@@ -101,7 +101,16 @@ fn fix_writes_atomically_and_dry_run_writes_nothing() {
     let diff = String::from_utf8(out).unwrap();
     assert!(diff.contains("-  services.timesyncd.enable = true;"), "{diff}");
     assert!(diff.contains("+  services.timesyncd.enable = lib.mkDefault true;"), "{diff}");
+    // The findings come with the diff.
+    assert!(diff.contains("error[qemu-conflict]"), "{diff}");
     assert_eq!(std::fs::read_to_string(&f).unwrap(), CONFLICT, "--dry-run wrote the file");
+    // A file that does not parse is left alone, and says so with its error.
+    let broken = write(dir.path(), "broken.nix", "{ a = 1 }\n");
+    let out = nixvm().args(["lint", "--fix", "--dry-run"]).arg(&broken).assert().code(1).get_output().clone();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("a `;` is missing before `}`"), "{stdout}");
+    assert!(stderr.contains("not fixed: ") && stderr.contains("broken.nix does not parse"), "{stderr}");
+    std::fs::remove_file(&broken).unwrap();
 
     nixvm().args(["lint", "--fix"]).arg(&f).assert().code(0);
     let fixed = std::fs::read_to_string(&f).unwrap();
@@ -300,4 +309,18 @@ fn a_closed_stdout_is_no_panic() {
     child.stderr.as_mut().unwrap().read_to_string(&mut err).unwrap();
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(status.code(), Some(2), "{err}");
+}
+
+/// A path that does not exist is an error entry in the JSON report (and
+/// exit 2), not an empty document that looks clean.
+#[test]
+fn a_missing_path_is_an_error_in_the_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nosuch.nix");
+    let out = nixvm().args(["lint", "--format", "json"]).arg(&missing).assert().code(2).get_output().stdout.clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let errors = json["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{json:#}");
+    assert_eq!(errors[0]["path"], missing.display().to_string());
+    assert!(errors[0]["message"].as_str().unwrap().contains("No such file"), "{json:#}");
 }

@@ -31,7 +31,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     let reporter = args.nix.reporter(args.format == Format::Json);
     let checked = crate::machines::check::check(&nix, &source, &args.machines, args.jobs.map(usize::from), &reporter)?;
     match args.format {
-        Format::Json => outln!("{}", report::json(&checked.reports, vec![], &[])),
+        Format::Json => outln!("{}", report::json(&checked.reports, vec![], &[], &[])),
         Format::Human => {
             let color = if std::io::stdout().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never };
             report::human(&mut StandardStream::stdout(color), &checked.reports).context("cannot write to stdout")?;

@@ -133,12 +133,17 @@ struct JsonDocument<'a> {
     /// only under a condition, and the imports it could not follow.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     machines: &'a [crate::lint::machines::MachineSummary],
+    /// Paths that could not be read or written: the report is not
+    /// complete without them.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [crate::linter::PathError],
 }
 
 pub fn json(
     reports: &[FileReport],
     fixes: Vec<FileFixes>,
     machines: &[crate::lint::machines::MachineSummary],
+    errors: &[crate::linter::PathError],
 ) -> String {
     let mut diagnostics = vec![];
     for r in reports {
@@ -167,7 +172,7 @@ pub fn json(
             });
         }
     }
-    let doc = JsonDocument { version: 2, diagnostics, fixes, machines };
+    let doc = JsonDocument { version: 2, diagnostics, fixes, machines, errors };
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"version\":1,\"error\":\"{e}\"}}"))
 }
 

@@ -10,13 +10,13 @@ use std::path::{Path, PathBuf};
 
 /// The files to lint under `paths`: files as given, directories walked for
 /// `*.nix` (respecting `.gitignore`), sorted. Problems are returned beside
-/// the files found.
-pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+/// the files found, each with the path it concerns.
+pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     let mut files = vec![];
     let mut errors = vec![];
     for path in paths {
         match std::fs::metadata(path) {
-            Err(e) => errors.push(format!("{}: {e}", path.display())),
+            Err(e) => errors.push((path.clone(), e.to_string())),
             Ok(m) if m.is_file() => files.push(path.clone()),
             Ok(m) if m.is_dir() => {
                 let mut found = vec![];
@@ -28,13 +28,13 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
                             }
                         }
                         Ok(_) => {}
-                        Err(e) => errors.push(e.to_string()),
+                        Err(e) => errors.push((path.clone(), e.to_string())),
                     }
                 }
                 found.sort();
                 files.extend(found);
             }
-            Ok(_) => errors.push(format!("{}: not a file or directory", path.display())),
+            Ok(_) => errors.push((path.clone(), "not a file or directory".to_string())),
         }
     }
     (files, errors)
