@@ -227,8 +227,35 @@ pub fn shell_word(w: &str) -> String {
     }
 }
 
+/// `text` in lines of at most `width` characters, broken between words
+/// (a word longer than the width gets a line of its own, whole).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = vec![];
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn wrapping_breaks_between_words() {
+        let lines = super::wrap("a `qemu-vm.nix` option such as `virtualisation.memorySize` or", 20);
+        assert_eq!(lines, ["a `qemu-vm.nix`", "option such as", "`virtualisation.memorySize`", "or"]);
+        assert_eq!(super::wrap("", 10), [""]);
+    }
+
     use super::*;
 
     #[test]

@@ -160,6 +160,17 @@ fn explain_prints_the_lint_documentation() {
     for lint in nixvm::lint::all() {
         assert!(list.contains(lint.meta().code.as_str()), "{} missing from the list", lint.meta().code);
     }
+    // Aligned: every description starts in one column, and continues there.
+    let column = list.lines().next().unwrap().find("the file").unwrap();
+    for line in list.lines() {
+        let (head, rest) = line.split_at(column);
+        assert!(!rest.starts_with(' ') && (head.trim().is_empty() || head.ends_with("  ")), "{line:?}");
+    }
+    // Never cut: each summary is there whole, a sentence to its end.
+    let joined = list.lines().map(|l| l[column..].to_string()).collect::<Vec<_>>().join(" ");
+    for lint in nixvm::lint::all() {
+        assert!(joined.contains(&lint.meta().summary()), "{}", lint.meta().summary());
+    }
     nixvm().args(["explain", "no-such-lint"]).assert().code(2).stderr(predicates::str::contains("qemu-conflict"));
 }
 

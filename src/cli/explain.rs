@@ -9,6 +9,9 @@ pub struct ExplainArgs {
     code: Option<String>,
 }
 
+/// The width the list of codes is wrapped to.
+const LIST_WIDTH: usize = 100;
+
 /// The lints' codes, then those only `nixvm check` reports.
 fn metas() -> impl Iterator<Item = &'static lint::Meta> {
     let checks = crate::check::METAS.into_iter().filter(|m| lint::find(m.code.as_str()).is_none());
@@ -18,10 +21,15 @@ fn metas() -> impl Iterator<Item = &'static lint::Meta> {
 pub fn run(args: ExplainArgs) -> anyhow::Result<Status> {
     match args.code {
         None => {
+            let code_width = metas().map(|m| m.code.as_str().len()).max().unwrap_or(0);
+            let indent = code_width + 2 + "warning".len() + 2;
             for m in metas() {
-                let summary =
-                    m.explanation().lines().next().unwrap_or_default().trim_start_matches("What: ").to_string();
-                outln!("{:<24} {:<8} {}", m.code, m.severity, summary);
+                let lines = crate::text::wrap(&m.summary(), LIST_WIDTH.saturating_sub(indent).max(30));
+                let mut lines = lines.iter();
+                outln!("{:<code_width$}  {:<7}  {}", m.code, m.severity, lines.next().map_or("", String::as_str));
+                for line in lines {
+                    outln!("{:indent$}{line}", "");
+                }
             }
             Ok(Status::Clean)
         }

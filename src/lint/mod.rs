@@ -45,6 +45,25 @@ pub struct Meta {
 }
 
 impl Meta {
+    /// What the lint finds, in one sentence: the first of its "What:"
+    /// paragraph, up to its first full stop or colon outside code.
+    pub fn summary(&self) -> String {
+        let explanation = self.explanation();
+        let paragraph = explanation.split("\n\n").next().unwrap_or_default();
+        let words: Vec<&str> = paragraph.split_whitespace().collect();
+        let text = words.join(" ");
+        let text = text.strip_prefix("What: ").unwrap_or(&text);
+        let mut in_code = false;
+        for (i, c) in text.char_indices() {
+            match c {
+                '`' => in_code = !in_code,
+                '.' | ':' if !in_code && text[i + 1..].starts_with(' ') => return text[..i].to_string(),
+                _ => {}
+            }
+        }
+        text.trim_end_matches('.').to_string()
+    }
+
     /// The documentation as plain text: the doc comments' leading space
     /// removed, code fences dropped and their contents indented.
     pub fn explanation(&self) -> String {
