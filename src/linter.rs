@@ -50,7 +50,8 @@ impl PathError {
 pub fn run(paths: &[PathBuf], options: &LintOptions, mode: Mode, machine_pass: bool) -> Outcome {
     let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
     let (files, unreadable) = files::collect(paths);
-    let mut errors: Vec<PathError> = unreadable.iter().map(|(p, m)| PathError::new(p, format!("{}: {m}", p.display()))).collect();
+    let mut errors: Vec<PathError> =
+        unreadable.iter().map(|(p, m)| PathError::new(p, format!("{}: {m}", p.display()))).collect();
     let outcomes: Vec<Result<Linted, String>> = files.par_iter().map(|p| lint_path(p, options, mode)).collect();
     let mut read: Vec<PathBuf> = vec![];
     let mut reports = vec![];

@@ -103,7 +103,8 @@ pub fn run(args: LintArgs) -> anyhow::Result<Status> {
     match args.format {
         Format::Json => {
             let mut lock = stdout.lock();
-            writeln!(lock, "{}", report::json(&reports, fixes, &machines, &errors)).context("cannot write to stdout")?;
+            writeln!(lock, "{}", report::json(&reports, fixes, &machines, &errors))
+                .context("cannot write to stdout")?;
         }
         Format::Human => {
             let color = if stdout.is_terminal() { ColorChoice::Auto } else { ColorChoice::Never };

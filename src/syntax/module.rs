@@ -579,6 +579,20 @@ impl Walker {
         }
     }
 
+    /// The name of a computed key whose value is known: `${iface}` or
+    /// `"${iface}-vlan"` where a `let` binds `iface` to a literal string.
+    fn known_name(&self, attr: &ast::Attr) -> Option<String> {
+        let expr = match attr {
+            ast::Attr::Dynamic(d) => d.expr()?,
+            ast::Attr::Str(s) => ast::Expr::Str(s.clone()),
+            ast::Attr::Ident(_) => return None,
+        };
+        match super::value::value_of(&expr, &self.scopes) {
+            Value::Str(name) => Some(name),
+            _ => None,
+        }
+    }
+
     /// `a.b.c = value;` under `prefix`, skipping the first `skip` key
     /// components (the `config` of `config.a = ...`).
     fn binding(&mut self, av: &ast::AttrpathValue, prefix: &[String], skip: usize, ctx: &Ctx, depth: usize) {
@@ -588,7 +602,7 @@ impl Walker {
         let dynamic = prefix.iter().any(|c| c.contains("${"));
         let mut key = Key { path: prefix.to_vec(), key_start: prefix.len(), key_spans: vec![], dynamic };
         for attr in attrpath.attrs().skip(skip) {
-            let name = attr_name(&attr).unwrap_or_else(|| {
+            let name = attr_name(&attr).or_else(|| self.known_name(&attr)).unwrap_or_else(|| {
                 key.dynamic = true;
                 text_of(attr.syntax())
             });
@@ -1022,6 +1036,22 @@ fn option_change(apply: &ast::Apply) -> Option<ImportTarget> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_key_computed_from_a_let_bound_string_is_that_string() {
+        let text = "let iface = \"enp2s0\"; in { networking.interfaces.${iface}.useDHCP = true; networking.interfaces.\"${iface}-v\".mtu = 9000; users.users.${config.x}.password = \"p\"; }";
+        let analysis = crate::syntax::analyze(&crate::syntax::parse(text));
+        let defs: Vec<(String, bool)> =
+            analysis.modules[0].definitions.iter().map(|d| (d.path.join("."), d.dynamic)).collect();
+        assert_eq!(
+            defs,
+            [
+                ("networking.interfaces.enp2s0.useDHCP".to_string(), false),
+                ("networking.interfaces.enp2s0-v.mtu".to_string(), false),
+                ("users.users.${config.x}.password".to_string(), true),
+            ]
+        );
+    }
+
     use crate::syntax::{analyze, parse, Definition};
 
     fn definitions(text: &str) -> Vec<Definition> {

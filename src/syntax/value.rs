@@ -121,7 +121,9 @@ fn value_at_depth(expr: &ast::Expr, vars: &dyn VarLookup, depth: usize) -> Value
             }
         }
         ast::Expr::Literal(l) => literal_token(l.syntax()).unwrap_or_else(other),
-        ast::Expr::Str(s) => static_string(s).map(Value::Str).unwrap_or_else(other),
+        ast::Expr::Str(s) => {
+            static_string(s).or_else(|| interpolated(s, vars, depth)).map(Value::Str).unwrap_or_else(other)
+        }
         ast::Expr::PathAbs(_) | ast::Expr::PathRel(_) | ast::Expr::PathHome(_) | ast::Expr::PathSearch(_) => {
             if expr.syntax().children().next().is_some() {
                 other()
@@ -140,6 +142,27 @@ fn value_at_depth(expr: &ast::Expr, vars: &dyn VarLookup, depth: usize) -> Value
         }
         _ => other(),
     }
+}
+
+/// A double-quoted string whose every interpolation is a known string
+/// (`"${iface}-vlan"` with `iface` bound to a literal).
+fn interpolated(s: &ast::Str, vars: &dyn VarLookup, depth: usize) -> Option<String> {
+    if s.syntax().first_token()?.text() != "\"" {
+        return None;
+    }
+    let mut out = String::new();
+    for part in s.parts() {
+        match part {
+            ast::InterpolPart::Literal(content) => {
+                out.push_str(&crate::nixstr::unescape_double_quoted(rnix::ast::AstToken::syntax(&content).text()))
+            }
+            ast::InterpolPart::Interpolation(i) => match value_at_depth(&i.expr()?, vars, depth + 1) {
+                Value::Str(v) => out.push_str(&v),
+                _ => return None,
+            },
+        }
+    }
+    Some(out)
 }
 
 fn literal_token(node: &SyntaxNode) -> Option<Value> {
