@@ -24,6 +24,11 @@ struct Module {
     /// Its modules, in order: the machine each belongs to (a network's),
     /// what it imports, and its share of `definitions`.
     parts: Vec<Part>,
+    /// For a network file, the positions in `parts` of the modules that
+    /// are each machine's, and those shared by all (naming none), found
+    /// once: a network may have thousands of machines.
+    own: std::collections::HashMap<String, Vec<usize>>,
+    shared: Vec<usize>,
 }
 
 struct Part {
@@ -42,7 +47,16 @@ impl Module {
 
     /// The machines a network file's modules name.
     fn machine_names(&self) -> BTreeSet<&String> {
-        self.parts.iter().filter_map(|p| p.machine.as_ref()).collect()
+        self.own.keys().collect()
+    }
+
+    /// The modules of `machine` (a network's): its own and those that name
+    /// none, in file order.
+    fn parts_of<'a>(&'a self, machine: &str) -> impl Iterator<Item = &'a Part> + 'a {
+        let own = self.own.get(machine).map_or(&[][..], Vec::as_slice);
+        let mut at: Vec<usize> = self.shared.iter().chain(own).copied().collect();
+        at.sort_unstable();
+        at.into_iter().map(move |i| &self.parts[i])
     }
 
     /// Its definitions for `machine` (a network's: that machine's modules
@@ -50,12 +64,7 @@ impl Module {
     fn definitions_for<'a>(&'a self, machine: Option<&'a String>) -> Box<dyn Iterator<Item = &'a Definition> + 'a> {
         match machine {
             None => Box::new(self.definitions.iter()),
-            Some(m) => Box::new(
-                self.parts
-                    .iter()
-                    .filter(move |p| p.machine.is_none() || p.machine.as_ref() == Some(m))
-                    .flat_map(|p| &self.definitions[p.definitions.clone()]),
-            ),
+            Some(m) => Box::new(self.parts_of(m).flat_map(|p| &self.definitions[p.definitions.clone()])),
         }
     }
 }
@@ -180,7 +189,15 @@ fn read(facts: &BTreeMap<PathBuf, Facts>) -> BTreeMap<PathBuf, Module> {
                     definitions: start..definitions.len(),
                 });
             }
-            (path.clone(), Module { opaque: !unfollowed.is_empty(), unfollowed, definitions, parts })
+            let (mut own, mut shared) = (std::collections::HashMap::<String, Vec<usize>>::new(), vec![]);
+            for (i, part) in parts.iter().enumerate() {
+                match &part.machine {
+                    Some(m) => own.entry(m.clone()).or_default().push(i),
+                    None => shared.push(i),
+                }
+            }
+            let opaque = !unfollowed.is_empty();
+            (path.clone(), Module { opaque, unfollowed, definitions, parts, own, shared })
         })
         .collect()
 }
@@ -277,11 +294,7 @@ fn machines(
         // A network file: a machine per machine it names, with what that
         // machine's modules (and those that name none) import.
         for machine in names {
-            let imports = module
-                .parts
-                .iter()
-                .filter(|p| p.machine.is_none() || p.machine.as_ref() == Some(machine))
-                .flat_map(|p| p.imports.iter().cloned());
+            let imports = module.parts_of(machine).flat_map(|p| p.imports.iter().cloned());
             let (mut files, conditional) = reach(modules, imports);
             files.insert(entry.clone());
             out.push(Machine {

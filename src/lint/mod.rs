@@ -143,9 +143,48 @@ pub struct Context<'a> {
     pub text: &'a str,
     pub file: &'a FileAnalysis,
     pub options: &'a LintOptions,
+    /// The file's machines and their modules, found once (a network file
+    /// of thousands of machines is asked about each of them).
+    index: std::cell::OnceCell<MachineIndex<'a>>,
+}
+
+/// A network file's machines, in order, and the modules of each.
+struct MachineIndex<'a> {
+    machines: Vec<Option<&'a String>>,
+    /// The modules that name no machine (shared by all), by position.
+    shared: Vec<usize>,
+    /// Each machine's own modules, by position.
+    own: std::collections::HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Context<'a> {
+    pub fn new(text: &'a str, file: &'a FileAnalysis, options: &'a LintOptions) -> Self {
+        Context { text, file, options, index: std::cell::OnceCell::new() }
+    }
+
+    fn index(&self) -> &MachineIndex<'a> {
+        self.index.get_or_init(|| {
+            let file: &'a FileAnalysis = self.file;
+            let mut index = MachineIndex { machines: vec![], shared: vec![], own: Default::default() };
+            for (i, m) in file.modules.iter().enumerate() {
+                match &m.machine {
+                    None => index.shared.push(i),
+                    Some(name) => {
+                        let own = index.own.entry(name.as_str()).or_default();
+                        if own.is_empty() {
+                            index.machines.push(Some(name));
+                        }
+                        own.push(i);
+                    }
+                }
+            }
+            if index.machines.is_empty() {
+                index.machines.push(None);
+            }
+            index
+        })
+    }
+
     /// Every definition of every module in the file, with its module.
     pub fn definitions(&self) -> impl Iterator<Item = (&'a ModuleInfo, &'a Definition)> + 'a {
         self.file.modules.iter().flat_map(|m| m.definitions.iter().map(move |d| (m, d)))
@@ -156,9 +195,18 @@ impl<'a> Context<'a> {
     /// name no machine (a configuration file, a hive's `defaults`).
     pub fn definitions_of(
         &self,
-        machine: Option<&'a String>,
-    ) -> impl Iterator<Item = (&'a ModuleInfo, &'a Definition)> + 'a {
-        self.definitions().filter(move |(m, _)| m.machine.is_none() || m.machine.as_ref() == machine)
+        machine: Option<&String>,
+    ) -> impl Iterator<Item = (&'a ModuleInfo, &'a Definition)> + use<'a> {
+        let index = self.index();
+        // The shared modules and the machine's own, in file order.
+        let own: &[usize] = machine.and_then(|m| index.own.get(m.as_str())).map_or(&[], Vec::as_slice);
+        let mut modules: Vec<usize> = index.shared.iter().chain(own).copied().collect();
+        modules.sort_unstable();
+        let file: &'a FileAnalysis = self.file;
+        modules.into_iter().flat_map(move |i| {
+            let m = &file.modules[i];
+            m.definitions.iter().map(move |d| (m, d))
+        })
     }
 
     /// Add `d` to `out`, about `machine`; a finding already there at the
@@ -178,16 +226,7 @@ impl<'a> Context<'a> {
     /// The machines the file's modules name, each once, in order; or, in
     /// a file that names none (a configuration), `None` alone.
     pub fn machines(&self) -> Vec<Option<&'a String>> {
-        let mut out: Vec<Option<&'a String>> = vec![];
-        for m in self.file.modules.iter().filter_map(|m| m.machine.as_ref()) {
-            if !out.contains(&Some(m)) {
-                out.push(Some(m));
-            }
-        }
-        if out.is_empty() {
-            out.push(None);
-        }
-        out
+        self.index().machines.clone()
     }
 }
 
@@ -233,7 +272,7 @@ pub fn lint_text_with_facts(text: &str, options: &LintOptions) -> (Vec<Diagnosti
     }
     let file = syntax::analyze(&parsed);
     let facts = machines::Facts::of(&file);
-    let cx = Context { text, file: &file, options };
+    let cx = Context::new(text, &file, options);
     let mut out = vec![];
     for lint in all() {
         lint.check(&cx, &mut out);
