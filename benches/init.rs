@@ -9,24 +9,9 @@ use std::time::{Duration, Instant};
 
 const RUNS: usize = 3;
 
-fn network(dir: &Path, machines: usize) -> std::path::PathBuf {
-    std::fs::create_dir_all(dir.join("modules")).unwrap();
-    let mut text = String::from("# A generated network for the init benchmark.\n{\n  network.description = \"bench\";\n  defaults = { ... }: { imports = [ ./modules/common.nix ]; };\n");
-    for i in 0..machines {
-        text.push_str(&format!(
-            "  m{i} = {{ pkgs, ... }}: {{\n    deployment.targetHost = \"10.0.{}.{}\";\n    services.nginx.enable = {};\n    networking.firewall.allowedTCPPorts = [ 80 {} ];\n  }};\n",
-            i / 250,
-            i % 250,
-            i % 2 == 0,
-            8000 + i
-        ));
-    }
-    text.push_str("}\n");
-    std::fs::write(dir.join("modules/common.nix"), "{ ... }: { services.timesyncd.enable = true; }\n").unwrap();
-    let file = dir.join("network.nix");
-    std::fs::write(&file, text).unwrap();
-    file
-}
+#[path = "common/network.rs"]
+mod common_network;
+use common_network::network;
 
 fn time_init(nixvm: &str, file: &Path, out: &Path) -> Duration {
     let mut best = Duration::MAX;
