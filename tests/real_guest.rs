@@ -52,16 +52,8 @@ client.wait_until_succeeds("ping -c 1 -W 2 server", timeout=60)
 "#,
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
-        .env("NO_COLOR", "1")
-        .env("NIXVM_STUB_REAL_GUEST", &guest)
-        .args(["test", "--boot-timeout", "240"])
-        .arg(&script)
-        .arg("--dir")
-        .arg(&proj)
-        .args(common::stub_flags())
-        .output()
-        .unwrap();
+    let args = [std::ffi::OsStr::new("--boot-timeout"), std::ffi::OsStr::new("240"), script.as_os_str()];
+    let out = common::nixvm_test(&proj, args).env("NIXVM_STUB_REAL_GUEST", &guest).output().unwrap();
     let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{all}");
     assert!(all.contains("client: must fail: ping -c 1 -W 2 server"), "{all}");

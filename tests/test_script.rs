@@ -8,6 +8,7 @@
 mod common;
 
 use common::sshd::{can_run, read, sshd_config};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -28,16 +29,7 @@ fn project(tmp: &Path) -> (PathBuf, PathBuf) {
 
 /// `nixvm test ARGS` in the project, with the stub VMs answering ssh.
 fn nixvm_test(proj: &Path, config: &Path, args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
-        .env("NO_COLOR", "1")
-        .env("NIXVM_STUB_SSHD_CONFIG", config)
-        .arg("test")
-        .args(args)
-        .arg("--dir")
-        .arg(proj)
-        .args(common::stub_flags())
-        .output()
-        .unwrap()
+    common::nixvm_test(proj, args).env("NIXVM_STUB_SSHD_CONFIG", config).output().unwrap()
 }
 
 fn script(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -301,13 +293,8 @@ fn fresh_runs_own_their_machines() {
         "slow.py",
         &format!("server.wait_until_succeeds('test -e {}', timeout=120)\n", go.display()),
     );
-    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
+    let mut first = common::nixvm_test(&proj, [OsStr::new("--fresh"), slow.as_os_str()])
         .env("NIXVM_STUB_SSHD_CONFIG", &config)
-        .args(["test", "--fresh"])
-        .arg(&slow)
-        .arg("--dir")
-        .arg(&proj)
-        .args(common::stub_flags())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -400,15 +387,9 @@ fn without_a_python_the_pinned_nixpkgs_gives_one() {
     common::write_script(&old.join("python3"), "#!/bin/sh\necho 'Python 3.6.15' >&2\nexit 1\n");
     let path = format!("{}:{}", old.display(), std::env::var("PATH").unwrap());
     let script = script(tmp.path(), "py.py", "import sys\nassert sys.version_info >= (3, 9)\nserver.succeed('true')\n");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
-        .env("NO_COLOR", "1")
+    let out = common::nixvm_test(&proj, [script.as_os_str()])
         .env("PATH", path)
         .env("NIXVM_STUB_SSHD_CONFIG", &config)
-        .arg("test")
-        .arg(&script)
-        .arg("--dir")
-        .arg(&proj)
-        .args(common::stub_flags())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -436,14 +417,8 @@ fn ctrl_c_stops_the_test_not_the_machines() {
             marker.display()
         ),
     );
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
-        .env("NO_COLOR", "1")
+    let mut child = common::nixvm_test(&proj, [long.as_os_str()])
         .env("NIXVM_STUB_SSHD_CONFIG", &config)
-        .arg("test")
-        .arg(&long)
-        .arg("--dir")
-        .arg(&proj)
-        .args(common::stub_flags())
         .stderr(std::process::Stdio::piped())
         .process_group(0)
         .spawn()
@@ -481,14 +456,8 @@ fn a_machine_that_never_answers_fails_with_its_console() {
     let _down = common::Down(proj.clone());
     let quiet = script(tmp.path(), "quiet.py", "server.succeed('true')\n");
     // No sshd in the stub VM: it runs, and never answers.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
-        .env("NO_COLOR", "1")
+    let out = common::nixvm_test(&proj, [OsStr::new("--boot-timeout"), OsStr::new("3"), quiet.as_os_str()])
         .env("NIXVM_STUB_SLEEP", "60")
-        .args(["test", "--boot-timeout", "3"])
-        .arg(&quiet)
-        .arg("--dir")
-        .arg(&proj)
-        .args(common::stub_flags())
         .output()
         .unwrap();
     let all = text(&out);
@@ -590,16 +559,19 @@ fn a_boot_failure_is_a_failed_report() {
     let _down = common::Down(proj.clone());
     let quiet = script(tmp.path(), "quiet.py", "server.succeed('true')\n");
     let junit = tmp.path().join("report.xml");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
-        .env("NIXVM_STUB_SLEEP", "60")
-        .args(["test", "--boot-timeout", "2", "--junit-xml"])
-        .arg(&junit)
-        .arg(&quiet)
-        .arg("--dir")
-        .arg(&proj)
-        .args(common::stub_flags())
-        .output()
-        .unwrap();
+    let out = common::nixvm_test(
+        &proj,
+        [
+            OsStr::new("--boot-timeout"),
+            OsStr::new("2"),
+            OsStr::new("--junit-xml"),
+            junit.as_os_str(),
+            quiet.as_os_str(),
+        ],
+    )
+    .env("NIXVM_STUB_SLEEP", "60")
+    .output()
+    .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let xml = read(&junit);
     assert!(xml.contains("<testcase name=\"start the machines\"") && xml.contains("failures=\"1\""), "{xml}");

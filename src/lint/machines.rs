@@ -223,6 +223,14 @@ struct Machine {
     opaque: bool,
 }
 
+impl Machine {
+    /// Whether it is a machine to name: a flake's own flake.nix (an entry
+    /// no file imports) is none.
+    fn is_machine(&self, in_flake: bool) -> bool {
+        self.named || !(in_flake && self.label.ends_with("flake.nix"))
+    }
+}
+
 /// Every file `from` reaches through static imports (each start with
 /// whether only under a condition), with them; and those reached only
 /// through a conditional import.
@@ -396,8 +404,7 @@ pub fn settle(
     let machines = machines(&modules, flake, name);
     let summaries = machines
         .iter()
-        // A flake's own flake.nix is no machine of it.
-        .filter(|m| m.named || !(flake.is_some() && m.label.ends_with("flake.nix")))
+        .filter(|m| m.is_machine(flake.is_some()))
         .map(|m| MachineSummary {
             machine: m.label.clone(),
             files: m.files.iter().map(|f| name(f)).collect(),
@@ -424,11 +431,8 @@ pub fn settle(
         // that reach the file (after the deciding, which may name fewer).
         let flake_names: Vec<String> =
             owners_of(path).iter().filter(|m| m.named && m.network.is_none()).map(|m| m.label.clone()).collect();
-        report.machines = owners_of(path)
-            .iter()
-            .filter(|m| m.named || !(flake.is_some() && m.label.ends_with("flake.nix")))
-            .map(|m| m.label.clone())
-            .collect();
+        report.machines =
+            owners_of(path).iter().filter(|m| m.is_machine(flake.is_some())).map(|m| m.label.clone()).collect();
         if !settling {
             name_unnamed(report, &flake_names);
             continue;

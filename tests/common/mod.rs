@@ -73,6 +73,14 @@ pub fn stub_flags() -> Vec<String> {
     vec!["--offline".into(), "--override-input".into(), "nixpkgs".into(), format!("path:{}", stub_nixpkgs().display())]
 }
 
+/// `nixvm test ARGS --dir PROJ` with the stub's flags and no colours: the
+/// command, for the caller to add to (the stub's environment) and run.
+pub fn nixvm_test<S: AsRef<std::ffi::OsStr>>(proj: &Path, args: impl IntoIterator<Item = S>) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"));
+    c.env("NO_COLOR", "1").arg("test").args(args).arg("--dir").arg(proj).args(stub_flags());
+    c
+}
+
 /// `--override-input NAME path:tests/fixtures/stub-NAME` for each of
 /// `inputs`: the stubs of third-party flakes (sops-nix, agenix, disko,
 /// impermanence) as a user's flake's inputs.
