@@ -12,10 +12,8 @@ use std::io::IsTerminal;
 pub struct CheckArgs {
     /// Machines to check (default: all).
     machines: Vec<String>,
-    /// Machines to evaluate at once (default: as many as there are cores
-    /// and as fit in the memory available, 3 GiB each).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    jobs: Option<u16>,
+    #[command(flatten)]
+    eval: super::flags::EvalFlags,
     /// Output: findings for people, or one JSON document.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -29,7 +27,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Status> {
     let source = args.at.source()?;
     let nix = args.nix.nix(&source)?;
     let reporter = args.nix.reporter(args.format == Format::Json);
-    let checked = crate::machines::check::check(&nix, &source, &args.machines, args.jobs.map(usize::from), &reporter)?;
+    let checked = crate::machines::check::check(&nix, &source, &args.machines, args.eval.jobs(), &reporter)?;
     match args.format {
         Format::Json => outln!("{}", report::json(&checked.reports, vec![], &[], &[])),
         Format::Human => {

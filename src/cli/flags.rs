@@ -62,6 +62,22 @@ impl NixFlags {
     }
 }
 
+// How many machines to evaluate at once. (Not a doc comment, as for
+// ForwardFlags below.)
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct EvalFlags {
+    /// Machines to evaluate at once, each in a nix process of its own (default: as many as there are
+    /// cores and as fit in the memory available).
+    #[arg(long, value_name = "N", alias = "jobs", value_parser = clap::value_parser!(u16).range(1..))]
+    eval_jobs: Option<u16>,
+}
+
+impl EvalFlags {
+    pub fn jobs(&self) -> Option<usize> {
+        self.eval_jobs.map(usize::from)
+    }
+}
+
 // Ports forwarded into a VM, beside ssh. (Not a doc comment: clap would
 // make it the description of each command that flattens these flags, its
 // commands being built lazily.)

@@ -24,6 +24,8 @@ pub struct UpArgs {
     #[command(flatten)]
     forward: ForwardFlags,
     #[command(flatten)]
+    eval: super::flags::EvalFlags,
+    #[command(flatten)]
     at: At,
     #[command(flatten)]
     nix: NixFlags,
@@ -88,7 +90,7 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
     super::output::ensure_key(&source)?;
     let reporter = args.nix.reporter(false);
     let forwards = args.forward.forwards()?;
-    let up = start::up(&nix, &source, &args.machines, args.force, &forwards, &reporter)?;
+    let up = start::up(&nix, &source, &args.machines, args.force, &forwards, args.eval.jobs(), &reporter)?;
     reporter.finish();
     super::output::say_unusable(&up.unusable);
     if !up.already_running.is_empty() {
@@ -117,8 +119,10 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
         let names: Vec<&str> = up.stopped_at_once.iter().map(|e| e.machine.as_str()).collect();
         bail!("{} did not stay up (see .nixvm/MACHINE/console.log)", names.join(", "));
     }
+    // Machines that did not evaluate are said last, and make the exit 1.
+    let evaluated = super::output::say_failed_evaluations(&up.failed)?;
     if !args.wait {
-        return Ok(Status::Clean);
+        return Ok(evaluated);
     }
     let machines: Vec<String> =
         up.started.iter().map(|s| s.machine.clone()).chain(up.already_running.iter().cloned()).collect();
@@ -149,7 +153,7 @@ pub fn up(args: UpArgs) -> anyhow::Result<Status> {
             "left running: {names} (their VMs still boot, or wait for something; stop them with `nixvm down {names}`)"
         );
     }
-    Ok(if failed { Status::Findings } else { Status::Clean })
+    Ok(if failed { Status::Findings } else { evaluated })
 }
 
 /// How much of a console `up --wait` shows for a machine that failed it.

@@ -57,6 +57,20 @@ pub fn say_unusable(unusable: &[String]) {
     }
 }
 
+/// Machines whose evaluation failed, each with nix's error: the command
+/// went on with the others, and exits 1 (`Findings`) when there are any.
+pub fn say_failed_evaluations(failed: &[crate::machines::eval::EvalFailure]) -> anyhow::Result<Status> {
+    for f in failed {
+        eprintln!("nixvm: {f}");
+    }
+    if failed.is_empty() {
+        return Ok(Status::Clean);
+    }
+    let names: Vec<&str> = failed.iter().map(|f| f.machine.as_str()).collect();
+    eprintln!("nixvm: {} did not evaluate (`nixvm check {}` says where)", names.join(", "), names.join(" "));
+    Ok(Status::Findings)
+}
+
 /// A size for people: bytes up to a KiB, then KiB, MiB, GiB with one
 /// decimal.
 pub fn size(bytes: u64) -> String {

@@ -1,7 +1,7 @@
 //! `nixvm build` and `nixvm run`: one machine's VM, or several, built; one
 //! booted in the foreground.
 
-use super::flags::{At, ForwardFlags, NixFlags};
+use super::flags::{At, EvalFlags, ForwardFlags, NixFlags};
 use super::output::Status;
 use crate::machines::{build, start};
 use std::process::ExitCode;
@@ -10,6 +10,8 @@ use std::process::ExitCode;
 pub struct BuildArgs {
     /// Machines to build (default: all).
     machines: Vec<String>,
+    #[command(flatten)]
+    eval: EvalFlags,
     #[command(flatten)]
     at: At,
     #[command(flatten)]
@@ -41,15 +43,19 @@ pub fn build(args: BuildArgs) -> anyhow::Result<Status> {
     super::output::ensure_key(&source)?;
     let reporter = args.nix.reporter(false);
     reporter.status("evaluating the machines");
-    let evaluated = build::eval_machines(&nix, &source, &args.machines)?;
+    let evaluated = build::eval_machines(&nix, &source, &args.machines, args.eval.jobs(), &reporter)?;
     super::output::say_unusable(&evaluated.unusable);
     let machines = evaluated.selected;
-    let built = build::build_machines(&nix, &source, &machines, &reporter)?;
-    reporter.finish();
-    for (m, b) in machines.iter().zip(built) {
-        outln!("{}\t{}", m.name, b.vm.display());
+    // What evaluated is built all the same; what did not is said after.
+    if !machines.is_empty() {
+        let built = build::build_machines(&nix, &source, &machines, &reporter)?;
+        reporter.finish();
+        for (m, b) in machines.iter().zip(built) {
+            outln!("{}\t{}", m.name, b.vm.display());
+        }
     }
-    Ok(Status::Clean)
+    reporter.finish();
+    super::output::say_failed_evaluations(&evaluated.failed)
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {

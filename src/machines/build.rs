@@ -9,22 +9,10 @@ use crate::nix::Nix;
 use anyhow::{bail, Context as _};
 use std::path::{Path, PathBuf};
 
-/// Memory a VM gets when its configuration does not say (qemu-vm.nix's
-/// `virtualisation.memorySize` default), in MiB.
-const DEFAULT_MEMORY_MIB: u64 = 1024;
+pub use super::eval::{EvalFailure, MachineInfo};
 
-/// What one evaluation says about a machine.
-#[derive(Debug, serde::Deserialize)]
-pub struct MachineInfo {
-    pub name: String,
-    /// The derivation of its VM (which links the system it boots).
-    pub vm: String,
-    /// `virtualisation.memorySize` of its VM, in MiB.
-    pub memory: u64,
-}
-
-/// The source's machines (all of them) and what one evaluation says about
-/// those in `named` (all when empty). An unknown name is said so.
+/// The source's machines (all of them) and what their evaluations say
+/// about those in `named` (all when empty). An unknown name is said so.
 pub struct Machines {
     pub all: Vec<String>,
     pub selected: Vec<MachineInfo>,
@@ -32,41 +20,76 @@ pub struct Machines {
     /// a VM (`db.example.org`: not a Nix identifier, so no `vm-M`, no
     /// state directory nixvm would trust).
     pub unusable: Vec<String>,
+    /// Selected machines whose evaluation failed, with why: the others
+    /// are in `selected`.
+    pub failed: Vec<EvalFailure>,
 }
 
-/// One `nix eval` for the machine list, each selected machine's memory and
-/// its derivations (instantiated, so building them needs no evaluation).
-pub fn eval_machines(nix: &Nix, source: &Source, named: &[String]) -> anyhow::Result<Machines> {
+/// Evaluate the machines: one machine named, one `nix eval` lists the
+/// machines and gives its record (as before there was more than one
+/// process); otherwise one lists them and each selected machine's record
+/// comes from a nix process of its own, at most `jobs` at once (see
+/// `eval::parallel_evaluations`). The records hold the VMs' derivations,
+/// instantiated: building them needs no evaluation.
+pub fn eval_machines(
+    nix: &Nix,
+    source: &Source,
+    named: &[String],
+    jobs: Option<usize>,
+    progress: &dyn Progress,
+) -> anyhow::Result<Machines> {
     for m in named {
         check_name(m)?;
     }
-    let names = serde_json::to_string(named)?;
-    let apply = format!(
-        "cs: let named = builtins.fromJSON {names}; all = builtins.attrNames cs; \
-         info = n: let c = cs.${{n}}.config; in {{ name = n; vm = c.system.build.vm.drvPath; \
-         memory = c.virtualisation.vmVariant.virtualisation.memorySize or {DEFAULT_MEMORY_MIB}; }}; \
-         usable = builtins.filter (n: builtins.match {pattern} n != null) all; \
-         in {{ inherit all; nix = builtins.nixVersion; selected = map info (builtins.filter (n: cs ? ${{n}}) (if named == [ ] then usable else named)); }}",
-        names = crate::nixstr::string_literal(&names),
-        pattern = crate::nixstr::string_literal(crate::project::MACHINE_NAME_PATTERN),
-    );
     let installable = source.configurations(nix, Variant::Vm)?;
-    let v = nix.eval_json(source.dir(), &installable, Some(&apply)).map_err(|e| source.explain(e))?;
+    let listing = "all = builtins.attrNames cs; nix = builtins.nixVersion;";
+    if let [one] = named {
+        let apply = format!(
+            "cs: {{ {listing} selected = if cs ? {attr} then [ ({record}) ] else [ ]; }}",
+            attr = crate::nixstr::attr_name(one),
+            record = super::eval::record("cs", one),
+        );
+        let v = nix.eval_json(source.dir(), &installable, Some(&apply)).map_err(|e| source.explain(e))?;
+        let (all, _) = listed(nix, source, named, &v)?;
+        let selected: Vec<MachineInfo> = serde_json::from_value(v["selected"].clone())
+            .context("nix described the machines in an unexpected form")?;
+        return Ok(Machines { all, selected, unusable: vec![], failed: vec![] });
+    }
+    let v = nix
+        .eval_json(source.dir(), &installable, Some(&format!("cs: {{ {listing} }}")))
+        .map_err(|e| source.explain(e))?;
+    let (all, unusable) = listed(nix, source, named, &v)?;
+    let targets: Vec<String> = if named.is_empty() {
+        all.iter().filter(|m| crate::project::is_machine_name(m)).cloned().collect()
+    } else {
+        named.to_vec()
+    };
+    let jobs = super::eval::jobs_here(jobs, targets.len(), super::eval::MEMORY_PER_MACHINE);
+    let (selected, failed) = super::eval::records(nix, source, &installable, &targets, jobs, progress)?;
+    Ok(Machines { all, selected, unusable, failed })
+}
+
+/// The machines an evaluation listed (`all`, with the version of nix that
+/// did, learnt), `named` checked against them; and those whose names
+/// cannot name a VM, when none were named.
+fn listed(
+    nix: &Nix,
+    source: &Source,
+    named: &[String],
+    v: &serde_json::Value,
+) -> anyhow::Result<(Vec<String>, Vec<String>)> {
     // Building the derivations depends on the version; asked here, it
     // costs no `nix --version`.
     nix.learn_version(v["nix"].as_str().unwrap_or_default());
     let all: Vec<String> =
         serde_json::from_value(v["all"].clone()).context("nix listed the machines in an unexpected form")?;
     source.check_known(named, &all)?;
-    let mut selected: Vec<MachineInfo> =
-        serde_json::from_value(v["selected"].clone()).context("nix described the machines in an unexpected form")?;
-    selected.retain(|m| crate::project::is_machine_name(&m.name));
     let unusable = if named.is_empty() {
         all.iter().filter(|m| !crate::project::is_machine_name(m)).cloned().collect()
     } else {
         vec![]
     };
-    Ok(Machines { all, selected, unusable })
+    Ok((all, unusable))
 }
 
 /// A machine's VM and the system it boots, as built.

@@ -43,15 +43,7 @@ type Evaluated = (String, Variant, Result<(), NixError>);
 
 /// Memory one machine's evaluation may take: a real NixOS system takes
 /// 0.5-1.5 GB, and its VM variant is a second whole evaluation of it.
-const MEMORY_PER_EVALUATION: u64 = 3 << 30;
-
-/// How many evaluations run at once: `requested` (`--jobs`), else as many
-/// as there are cores and as fit in the memory available.
-pub fn parallel_evaluations(requested: Option<usize>, cores: usize, available_memory: Option<u64>) -> usize {
-    let by_memory =
-        available_memory.map_or(usize::MAX, |m| usize::try_from(m / MEMORY_PER_EVALUATION).unwrap_or(usize::MAX));
-    requested.unwrap_or(cores.min(by_memory)).max(1)
-}
+pub const MEMORY_PER_EVALUATION: u64 = 3 << 30;
 
 /// Findings with the same place and code are one (the hardware and VM
 /// evaluations often fail on the same line).
@@ -76,7 +68,7 @@ pub struct Checked {
 }
 
 /// Evaluate `named` machines (all when empty) on hardware and as VMs, at
-/// most `jobs` evaluations at once (see `parallel_evaluations`).
+/// most `jobs` evaluations at once (see `eval::parallel_evaluations`).
 pub fn check(
     nix: &Nix,
     source: &Source,
@@ -91,8 +83,7 @@ pub fn check(
     let paths = source.both_configurations(nix)?;
     let installables = |v: Variant| source.configurations(nix, v);
     let (hardware, vms) = (installables(Variant::Hardware)?, installables(Variant::Vm)?);
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let jobs = parallel_evaluations(jobs, cores, super::start::available_memory()).min(machines.len().max(1));
+    let jobs = super::eval::jobs_here(jobs, machines.len(), MEMORY_PER_EVALUATION);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().context("cannot start the evaluations")?;
     let total = machines.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
@@ -210,21 +201,4 @@ pub fn check(
     let reports =
         by_file.into_iter().map(|(name, (text, diagnostics))| FileReport::new(name, text, diagnostics)).collect();
     Ok(Checked { machines, failed, reports })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn evaluations_are_bounded_by_cores_memory_and_jobs() {
-        const GIB: u64 = 1 << 30;
-        // Sixteen cores, 16 GiB free: five at 3 GiB each.
-        assert_eq!(parallel_evaluations(None, 16, Some(16 * GIB)), 5);
-        assert_eq!(parallel_evaluations(None, 2, Some(24 * GIB)), 2);
-        assert_eq!(parallel_evaluations(None, 4, None), 4);
-        // Always one at least, and --jobs as asked.
-        assert_eq!(parallel_evaluations(None, 8, Some(GIB / 2)), 1);
-        assert_eq!(parallel_evaluations(Some(3), 16, Some(GIB)), 3);
-    }
 }

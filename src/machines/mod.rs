@@ -12,6 +12,7 @@ pub mod build;
 pub mod check;
 pub mod connection;
 pub mod deploy;
+pub mod eval;
 pub mod explain;
 pub mod fleet;
 pub mod key;

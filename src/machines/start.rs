@@ -116,21 +116,50 @@ fn claim(source: &Source, machine: &str, forwards: &[Forward]) -> anyhow::Result
     Ok((state, lock))
 }
 
+/// What starting a machine's VM needs to know of its configuration.
+struct VmFacts {
+    /// The port the VM's sshd listens on.
+    guest_ssh_port: u16,
+    /// The configuration's own forwards (virtualisation.forwardPorts).
+    forwards: Vec<Forward>,
+    /// The VM mounts the project's age identity.
+    identity_share: bool,
+}
+
+impl VmFacts {
+    /// From the machine's evaluation (`up`).
+    fn of(info: &MachineInfo) -> VmFacts {
+        VmFacts { guest_ssh_port: info.ssh_port, forwards: info.forwards(), identity_share: info.identity_share }
+    }
+
+    /// From what its one nix call built (`run`, which evaluates nothing
+    /// else): the run script QEMU is given and the system's sshd_config.
+    fn of_built(built: &BuiltVm, script: &std::path::Path) -> VmFacts {
+        let script_text = std::fs::read_to_string(script).unwrap_or_default();
+        let sshd_config = std::fs::read_to_string(built.system.join("etc/ssh/sshd_config")).unwrap_or_default();
+        VmFacts {
+            guest_ssh_port: crate::runtime::sshd_port(&sshd_config),
+            forwards: Forward::in_run_script(&script_text),
+            identity_share: super::age_key::shared_by(&script_text),
+        }
+    }
+}
+
 /// Everything the start of a claimed machine (`claim`) needs: the port
 /// chosen and recorded, the environment for its run script.
 fn prepare(
     source: &Source,
     (state, lock): (MachineState, VmLock),
     built: &BuiltVm,
+    facts: Option<&MachineInfo>,
     console: bool,
     forwards: &[Forward],
 ) -> anyhow::Result<Prepared> {
     let machine = state.machine.as_str();
     let script = build::run_script(&built.vm)?;
-    // The configuration's own forwards (virtualisation.forwardPorts), as
-    // the run script gives them to QEMU: checked and listed as nixvm's are.
-    let script_text = std::fs::read_to_string(&script).unwrap_or_default();
-    let own = Forward::in_run_script(&script_text);
+    let facts = facts.map_or_else(|| VmFacts::of_built(built, &script), VmFacts::of);
+    // The configuration's own forwards, checked and listed as nixvm's are.
+    let own = &facts.forwards;
     let all: Vec<Forward> = own.iter().chain(forwards).copied().collect();
     if !own.is_empty() {
         check_forwards(&all).context("the VM's own forwards (virtualisation.forwardPorts) with --forward's")?;
@@ -142,10 +171,7 @@ fn prepare(
         state: &state.dir,
         machine,
         ssh_port: port,
-        // The VM's own sshd_config says where its sshd listens.
-        guest_ssh_port: crate::runtime::sshd_port(
-            &std::fs::read_to_string(built.system.join("etc/ssh/sshd_config")).unwrap_or_default(),
-        ),
+        guest_ssh_port: facts.guest_ssh_port,
         console,
         segment: Some(crate::runtime::Segment::for_project(source.dir().as_os_str().as_encoded_bytes())),
         forwards,
@@ -160,7 +186,7 @@ fn prepare(
     // A VM whose secrets decrypt with the project's age identity (the VM
     // module asks for a share when the machine has sops-nix or agenix):
     // made on first use, handed over as the machine's own copy.
-    if super::age_key::shared_by(&script_text) {
+    if facts.identity_share {
         let identity = crate::render::IDENTITY.variable;
         let key = super::age_key::ensure(source)?.identity;
         let dir = super::age_key::machine_copy(&key, &state.dir)?;
@@ -194,7 +220,7 @@ pub fn prepare_run(
         b => b?,
     };
     progress.finish();
-    prepare(source, claimed, &built, console, forwards)
+    prepare(source, claimed, &built, None, console, forwards)
 }
 
 /// `run`'s progress, which also starts the watcher that says on the
@@ -266,6 +292,8 @@ pub struct Up {
     pub already_running: Vec<String>,
     pub started: Vec<Started>,
     pub stopped_at_once: Vec<EarlyExit>,
+    /// Machines that did not evaluate: the others started.
+    pub failed: Vec<super::eval::EvalFailure>,
 }
 
 /// How long `up` watches new VMs for an immediate exit.
@@ -288,10 +316,11 @@ pub fn up(
     named: &[String],
     force: bool,
     forwards: &[Forward],
+    jobs: Option<usize>,
     progress: &dyn Progress,
 ) -> anyhow::Result<Up> {
     progress.status("evaluating the machines");
-    let machines = build::eval_machines(nix, source, named)?;
+    let machines = build::eval_machines(nix, source, named, jobs, progress)?;
     let (running, to_start): (Vec<MachineInfo>, Vec<MachineInfo>) =
         machines.selected.into_iter().partition(|m| source.state(&m.name).running_pid().is_some());
     let mut up = Up {
@@ -299,6 +328,7 @@ pub fn up(
         already_running: running.into_iter().map(|m| m.name).collect(),
         started: vec![],
         stopped_at_once: vec![],
+        failed: machines.failed,
     };
     if to_start.is_empty() {
         return Ok(up);
@@ -319,10 +349,7 @@ pub fn up(
     progress.finish();
     // The age identity, when a VM needs it, is made (or found unreadable)
     // before any VM starts, not between two of them.
-    let needs_identity = built.iter().any(|b| {
-        build::run_script(&b.vm).is_ok_and(|s| std::fs::read_to_string(s).is_ok_and(|t| super::age_key::shared_by(&t)))
-    });
-    if needs_identity {
+    if to_start.iter().any(|m| m.identity_share) {
         super::age_key::ensure(source)?;
     }
     let mut children = vec![];
@@ -335,7 +362,7 @@ pub fn up(
             }
             c => c?,
         };
-        let p = prepare(source, claimed, b, true, forwards)?;
+        let p = prepare(source, claimed, b, Some(m), true, forwards)?;
         let log = std::fs::File::create(p.state.dir.join(CONSOLE_LOG)).context("cannot create the console log")?;
         // As `run` gets from its build: a GC root for what the VM boots.
         if let Err(e) = nix.add_root(&b.vm, &p.state.vm_root()) {

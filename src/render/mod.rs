@@ -100,6 +100,8 @@ fn chain(e: &dyn std::error::Error) -> String {
 /// and mounted at `guest_dir`, holding the key as `file`.
 #[derive(Serialize, Debug, Clone, Copy)]
 pub struct IdentityShare {
+    /// The VM's shared directory (`virtualisation.sharedDirectories.NAME`).
+    pub share: &'static str,
     pub variable: &'static str,
     pub guest_dir: &'static str,
     pub file: &'static str,
@@ -108,7 +110,7 @@ pub struct IdentityShare {
 /// What every VM module says about the identity; templates see it as
 /// `identity`.
 pub const IDENTITY: IdentityShare =
-    IdentityShare { variable: "NIXVM_IDENTITY", guest_dir: "/var/lib/nixvm", file: "age-key" };
+    IdentityShare { share: "nixvm-identity", variable: "NIXVM_IDENTITY", guest_dir: "/var/lib/nixvm", file: "age-key" };
 
 /// Render template `name` with `context`; Nix templates are re-parsed.
 pub fn render(name: &str, context: &impl Serialize) -> Result<String, RenderError> {

@@ -396,10 +396,13 @@ impl<'a> Runner<'a> {
 
     /// Start `machines` (not running) as `up` does, without waiting.
     fn start_machines(&mut self, machines: &[String]) -> Result<(), Raised> {
-        let up = crate::machines::start::up(self.nix, self.source, machines, false, &[], self.progress)
+        let up = crate::machines::start::up(self.nix, self.source, machines, false, &[], None, self.progress)
             .map_err(|e| machine_error(format!("{e:#}")));
         self.progress.finish();
         let up = up?;
+        if let Some(failed) = up.failed.first() {
+            return Err(machine_error(failed.to_string()));
+        }
         for s in &up.started {
             self.started.insert(s.machine.clone());
             // A new VM, a new console log, read from its start.

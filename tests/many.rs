@@ -1,0 +1,47 @@
+//! Networks of many machines: each machine evaluated in a nix process of
+//! its own, several at once; one that does not evaluate leaves the others'
+//! results usable (tests/fixtures/init/networks/eight.nix: m5 throws).
+
+mod common;
+
+use std::path::Path;
+
+fn nixvm(proj: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
+        .env("NO_COLOR", "1")
+        .args(args)
+        .arg("--dir")
+        .arg(proj)
+        .args(common::stub_flags())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn one_machine_of_eight_that_does_not_evaluate() {
+    if common::nix("one_machine_of_eight_that_does_not_evaluate").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = common::init_project(&tmp.path().join("proj"), "--network", "init/networks/eight.nix");
+    let out = nixvm(&proj, &["build", "-v", "--eval-jobs", "3"]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    // The seven others are built, each on a line of its own.
+    let built: Vec<&str> = stdout.lines().filter_map(|l| l.split('\t').next()).collect();
+    assert_eq!(built, ["m1", "m2", "m3", "m4", "m6", "m7", "m8"], "{stdout}{stderr}");
+    // The one that failed is named, with nix's reason.
+    assert!(stderr.contains("nixvm: m5: ") && stderr.contains("broken on purpose"), "{stderr}");
+    assert!(stderr.contains("m5 did not evaluate"), "{stderr}");
+    // -v shows each nix command: one listing the machines, one per machine.
+    let evals = stderr.lines().filter(|l| l.starts_with("+ ") && l.contains(" eval ")).count();
+    assert_eq!(evals, 1 + 8, "{stderr}");
+    let builds = stderr.lines().filter(|l| l.starts_with("+ ") && l.contains(" build ")).count();
+    assert_eq!(builds, 1, "one build of all the VMs: {stderr}");
+
+    // One machine named: one evaluation, as ever.
+    let out = nixvm(&proj, &["build", "-v", "m1"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr.lines().filter(|l| l.starts_with("+ ") && l.contains(" eval ")).count(), 1, "{stderr}");
+}
