@@ -39,6 +39,14 @@ fn one_machine_of_eight_that_does_not_evaluate() {
     let builds = stderr.lines().filter(|l| l.starts_with("+ ") && l.contains(" build ")).count();
     assert_eq!(builds, 1, "one build of all the VMs: {stderr}");
 
+    // status lists every machine, the one that does not evaluate too.
+    let out = nixvm(&proj, &["status", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = doc["machines"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8"], "{doc:#}");
+    assert!(doc["incomplete"].is_null(), "{doc:#}");
+
     // One machine named: one evaluation, as ever.
     let out = nixvm(&proj, &["build", "-v", "m1"]);
     let stderr = String::from_utf8_lossy(&out.stderr);

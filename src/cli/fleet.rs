@@ -53,6 +53,8 @@ pub struct StatusArgs {
     #[arg(long, conflicts_with = "format")]
     json: bool,
     #[command(flatten)]
+    eval: super::flags::EvalFlags,
+    #[command(flatten)]
     at: At,
     #[command(flatten)]
     nix: NixFlags,
@@ -244,9 +246,11 @@ pub fn down(args: DownArgs) -> anyhow::Result<Status> {
 pub fn status(args: StatusArgs) -> anyhow::Result<Status> {
     let source = args.at.source()?;
     let nix = args.nix.nix(&source).map_err(|e| format!("{e:#}"));
-    let report = fleet::status(nix.as_ref().map_err(Clone::clone), &source)?;
+    let json = args.json || args.format == super::output::Format::Json;
+    let reporter = args.nix.reporter(json);
+    let report = fleet::status(nix.as_ref().map_err(Clone::clone), &source, args.eval.jobs(), &reporter)?;
     let machines = &report.machines;
-    if args.json || args.format == super::output::Format::Json {
+    if json {
         #[derive(serde::Serialize)]
         struct StatusDoc<'a> {
             /// Where the machines come from.

@@ -132,20 +132,37 @@ pub fn records(
     jobs: usize,
     progress: &dyn Progress,
 ) -> anyhow::Result<(Vec<MachineInfo>, Vec<EvalFailure>)> {
+    let (found, failed) = each(nix, source, installable, machines, jobs, progress, |m| record("cs", m))?;
+    Ok((found.into_iter().map(|(_, info)| info).collect(), failed))
+}
+
+/// Evaluate `expression(machine)` (of `cs`, the set `installable` names)
+/// for each of `machines` in a nix process of its own, `jobs` at once:
+/// the values read as `T`, in order, and the failures.
+pub fn each<T: serde::de::DeserializeOwned + Send>(
+    nix: &Nix,
+    source: &Source,
+    installable: &str,
+    machines: &[String],
+    jobs: usize,
+    progress: &dyn Progress,
+    expression: impl Fn(&str) -> String + Sync,
+) -> anyhow::Result<(Vec<(String, T)>, Vec<EvalFailure>)> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().context("cannot start the evaluations")?;
     let total = machines.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let say = |n: usize| progress.status(&format!("evaluating {total} machines, {jobs} at once ({n}/{total} done)"));
     say(0);
-    let results: Vec<Result<MachineInfo, EvalFailure>> = pool.install(|| {
+    let results: Vec<Result<(String, T), EvalFailure>> = pool.install(|| {
         machines
             .par_iter()
             .map(|m| {
-                let apply = format!("cs: {}", record("cs", m));
+                let apply = format!("cs: {}", expression(m));
                 let result = nix
                     .eval_json(source.dir(), installable, Some(&apply))
                     .map_err(|e| source.explain(e))
                     .and_then(|v| serde_json::from_value(v).context("nix described the machine in an unexpected form"))
+                    .map(|v| (m.clone(), v))
                     .map_err(|error| EvalFailure { machine: m.clone(), error });
                 say(done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1);
                 result
@@ -155,7 +172,7 @@ pub fn records(
     let (mut ok, mut failed) = (vec![], vec![]);
     for r in results {
         match r {
-            Ok(info) => ok.push(info),
+            Ok(v) => ok.push(v),
             Err(f) => failed.push(f),
         }
     }

@@ -81,16 +81,35 @@ pub struct Report {
 /// machine nixvm has state for, so nothing started goes unseen when it
 /// left the configuration, or when nix is missing (`nix` is the reason)
 /// or fails.
-pub fn status(nix: Result<&Nix, String>, source: &Source) -> anyhow::Result<Report> {
-    // A machine that does not evaluate (a throw or failed assertion) is
-    // listed all the same, with what runs; `check` says why.
-    let apply = "cs: builtins.mapAttrs (n: c: let r = builtins.tryEval c.config.virtualisation.vmVariant.system.build.toplevel.outPath; in if r.success then r.value else null) cs";
+pub fn status(
+    nix: Result<&Nix, String>,
+    source: &Source,
+    jobs: Option<usize>,
+    progress: &dyn super::Progress,
+) -> anyhow::Result<Report> {
+    // One evaluation lists the machines, then each machine's system comes
+    // from a nix process of its own, several at once. A machine that does
+    // not evaluate is listed all the same, with what runs; `check` says why.
     let evaluated = nix.and_then(|nix| {
         let installable = source.configurations(nix, crate::check::Variant::Vm).map_err(|e| format!("{e:#}"))?;
-        let now =
-            nix.eval_json(source.dir(), &installable, Some(apply)).map_err(|e| format!("{:#}", source.explain(e)))?;
-        serde_json::from_value::<std::collections::BTreeMap<String, Option<String>>>(now)
-            .map_err(|e| format!("nix listed the machines in an unexpected form: {e}"))
+        let all: Vec<String> = nix
+            .eval_json(source.dir(), &installable, Some("builtins.attrNames"))
+            .map_err(|e| format!("{:#}", source.explain(e)))
+            .and_then(|v| {
+                serde_json::from_value(v).map_err(|e| format!("nix listed the machines in an unexpected form: {e}"))
+            })?;
+        let jobs = super::eval::jobs_here(jobs, all.len(), super::eval::MEMORY_PER_MACHINE);
+        let system = |m: &str| {
+            format!("cs.{}.config.virtualisation.vmVariant.system.build.toplevel.outPath", crate::nixstr::attr_name(m))
+        };
+        let (found, _failed) = super::eval::each::<String>(nix, source, &installable, &all, jobs, progress, system)
+            .map_err(|e| format!("{e:#}"))?;
+        progress.finish();
+        let mut now: std::collections::BTreeMap<String, Option<String>> = all.into_iter().map(|m| (m, None)).collect();
+        for (m, system) in found {
+            now.insert(m, Some(system));
+        }
+        Ok(now)
     });
     let (mut now, incomplete) = match evaluated {
         Ok(now) => (now, None),
