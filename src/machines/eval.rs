@@ -136,6 +136,9 @@ pub fn records(
     Ok((found.into_iter().map(|(_, info)| info).collect(), failed))
 }
 
+/// Each machine's value, in order, and the machines that failed.
+pub type Evaluated<T> = (Vec<(String, T)>, Vec<EvalFailure>);
+
 /// Evaluate `expression(machine)` (of `cs`, the set `installable` names)
 /// for each of `machines` in a nix process of its own, `jobs` at once:
 /// the values read as `T`, in order, and the failures.
@@ -147,7 +150,7 @@ pub fn each<T: serde::de::DeserializeOwned + Send>(
     jobs: usize,
     progress: &dyn Progress,
     expression: impl Fn(&str) -> String + Sync,
-) -> anyhow::Result<(Vec<(String, T)>, Vec<EvalFailure>)> {
+) -> anyhow::Result<Evaluated<T>> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().context("cannot start the evaluations")?;
     let total = machines.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
