@@ -421,3 +421,59 @@ fn a_vm_started_before_its_secrets_is_told_to_restart() {
     assert_eq!(switched.lines().count(), before + 1, "{switched}");
     assert!(switched.lines().last().unwrap_or("").starts_with("switch-to-configuration test "), "{switched}");
 }
+
+/// `deploy` of every running machine: one build of their systems, their
+/// switches at the same time, one table; one whose switch fails (a unit of
+/// its new system does not start: `c` of networks/three.nix) is said, the
+/// others are switched, and the exit is 1. `--dry-run` for all as for one.
+#[test]
+fn deploy_to_three_machines_one_of_which_fails() {
+    if !can_run("deploy_to_three_machines_one_of_which_fails") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = common::init_project(&tmp.path().join("proj"), "--network", "init/networks/three.nix");
+    nixvm().env("NIXVM_STUB_SLEEP", "120").args(["up", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(0);
+    let _down = common::Down(proj.clone());
+    let proj = std::fs::canonicalize(&proj).unwrap();
+    // Each "VM" its own sshd (its own system profile).
+    let sshds: Vec<Sshd> = ["a", "b", "c"]
+        .iter()
+        .map(|m| {
+            let sshd = start_sshd(&tmp.path().join(format!("sshd-{m}")), &read(&proj.join("nixvm/ssh-key.pub")));
+            std::fs::write(proj.join(format!(".nixvm/{m}/ssh-port")), format!("{}\n", sshd.port)).unwrap();
+            sshd
+        })
+        .collect();
+
+    let out = nixvm().args(["deploy", "-v", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(1);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let stderr = stderr_of(out);
+    // One nix build for the three systems.
+    assert_eq!(stderr.lines().filter(|l| l.starts_with("+ ") && l.contains(" build ")).count(), 1, "{stderr}");
+    // a and b switched, c's switch said why it failed.
+    for (m, sshd) in ["a", "b"].iter().zip(&sshds) {
+        let switched = read(&sshd.dir.join("switch.log"));
+        assert!(switched.starts_with("switch-to-configuration test "), "{m}: {switched}");
+        let row = stdout.lines().find(|l| l.starts_with(&format!("{m} "))).unwrap_or_else(|| panic!("{stdout}"));
+        assert!(row.contains(" registered") && row.contains("restarted sshd.service"), "{row}");
+    }
+    let row_c = stdout.lines().find(|l| l.starts_with("c ")).unwrap_or_else(|| panic!("{stdout}"));
+    assert!(row_c.contains("FAILED stub-app.service"), "{row_c}");
+    assert!(stderr.contains("nixvm: c: switched, and these units failed: stub-app.service"), "{stderr}");
+    assert!(stdout.contains("c: warning: the following units failed: stub-app.service"), "{stdout}");
+    let header = stdout.lines().find(|l| l.starts_with("machine ")).unwrap_or_else(|| panic!("{stdout}"));
+    assert!(header.contains("store paths") && header.contains("units") && header.contains("time"), "{header}");
+
+    // --dry-run for many: nothing switched, what would change said.
+    for sshd in &sshds {
+        std::fs::write(sshd.dir.join("switch.log"), "").unwrap();
+    }
+    let out = nixvm().args(["deploy", "--dry-run", "--dir"]).arg(&proj).args(common::stub_flags()).assert().code(0);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    for (m, sshd) in ["a", "b", "c"].iter().zip(&sshds) {
+        assert!(read(&sshd.dir.join("switch.log")).starts_with("switch-to-configuration dry-activate "), "{m}");
+        let row = stdout.lines().find(|l| l.starts_with(&format!("{m} "))).unwrap_or_else(|| panic!("{stdout}"));
+        assert!(row.contains("would be restarted sshd.service"), "{row}");
+    }
+}
