@@ -240,11 +240,11 @@ fn switch(
     } else {
         // What the VM lacks is what nix-copy-closure sends; not knowing it
         // only leaves the report without its size.
-        let counted = missing_in_vm(&ssh, &closure)
+        let counted = missing_in_vm(ssh, &closure)
             .and_then(|missing| Ok((missing.len(), nix.sizes(&missing)?.iter().sum())))
             .map_err(|e| progress.line(&format!("{machine}: cannot tell what the copy sends ({e:#})")))
             .ok();
-        copy_closure(nix, &ssh, &system, progress)?;
+        copy_closure(nix, ssh, &system, progress)?;
         match counted {
             Some((paths, bytes)) => Transfer::Copied { paths, bytes },
             None => Transfer::CopiedUncounted,
