@@ -53,3 +53,32 @@ fn one_machine_of_eight_that_does_not_evaluate() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert_eq!(stderr.lines().filter(|l| l.starts_with("+ ") && l.contains(" eval ")).count(), 1, "{stderr}");
 }
+
+/// `up` of many machines starts them at the same time, each with a port of
+/// its own; the one that does not evaluate is said, and the exit is 1.
+#[test]
+fn up_starts_the_machines_that_evaluate_each_on_its_own_port() {
+    if common::nix("up_starts_the_machines_that_evaluate_each_on_its_own_port").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = common::init_project(&tmp.path().join("proj"), "--network", "init/networks/eight.nix");
+    let _down = common::Down(proj.clone());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
+        .env("NIXVM_STUB_SLEEP", "60")
+        .args(["up", "--dir"])
+        .arg(&proj)
+        .args(common::stub_flags())
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains("m5 did not evaluate"), "{stderr}");
+    let ports: std::collections::BTreeSet<&str> = stdout
+        .lines()
+        .filter_map(|l| l.split("ssh 127.0.0.1:").nth(1))
+        .filter_map(|r| r.split([',', ')']).next())
+        .collect();
+    assert_eq!(ports.len(), 7, "seven started, each on a port of its own: {stdout}");
+    assert!(!stdout.contains("m5:"), "{stdout}");
+}

@@ -154,6 +154,7 @@ fn prepare(
     facts: Option<&MachineInfo>,
     console: bool,
     forwards: &[Forward],
+    ports: &Ports,
 ) -> anyhow::Result<Prepared> {
     let machine = state.machine.as_str();
     let script = build::run_script(&built.vm)?;
@@ -165,7 +166,7 @@ fn prepare(
         check_forwards(&all).context("the VM's own forwards (virtualisation.forwardPorts) with --forward's")?;
     }
     let taken: Vec<u16> = all.iter().filter(|f| f.protocol == Protocol::Tcp).map(|f| f.host_port).collect();
-    let port = free_port(state.ssh_port(), &taken)?;
+    let port = ports.take(state.ssh_port(), &taken)?;
     let monitor = state.socket(MONITOR)?;
     let settings = crate::runtime::RunSettings {
         state: &state.dir,
@@ -220,7 +221,7 @@ pub fn prepare_run(
         b => b?,
     };
     progress.finish();
-    prepare(source, claimed, &built, None, console, forwards)
+    prepare(source, claimed, &built, None, console, forwards, &Ports::default())
 }
 
 /// `run`'s progress, which also starts the watcher that says on the
@@ -307,6 +308,61 @@ pub(super) fn available_memory() -> Option<u64> {
     Some(kib * 1024)
 }
 
+/// The ports one `up` hands out, so that VMs starting at the same time
+/// never get the same one.
+#[derive(Default)]
+struct Ports(std::sync::Mutex<Vec<u16>>);
+
+impl Ports {
+    /// A free port for a VM's ssh (`preferred` when it is free), none of
+    /// `taken` nor any handed out before.
+    fn take(&self, preferred: Option<u16>, taken: &[u16]) -> anyhow::Result<u16> {
+        let mut given = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let all: Vec<u16> = taken.iter().chain(given.iter()).copied().collect();
+        let port = free_port(preferred, &all)?;
+        given.push(port);
+        Ok(port)
+    }
+}
+
+/// Start one machine of `up` (built as `built`): claimed, prepared, its VM
+/// rooted and spawned in its own session. `None`: it runs already.
+#[allow(clippy::too_many_arguments)]
+fn start_one(
+    nix: &Nix,
+    source: &Source,
+    m: &MachineInfo,
+    built: &BuiltVm,
+    forwards: &[Forward],
+    ports: &Ports,
+    all: &[String],
+    progress: &dyn Progress,
+) -> anyhow::Result<Option<(Started, MachineState, std::process::Child)>> {
+    let claimed = match claim(source, &m.name, forwards) {
+        Err(e) if e.is::<AlreadyRunning>() => return Ok(None),
+        c => c?,
+    };
+    let p = prepare(source, claimed, built, Some(m), true, forwards, ports)?;
+    let log = std::fs::File::create(p.state.dir.join(CONSOLE_LOG)).context("cannot create the console log")?;
+    // As `run` gets from its build: a GC root for what the VM boots.
+    if let Err(e) = nix.add_root(&built.vm, &p.state.vm_root()) {
+        progress.line(&format!(
+            "warning: {}: no GC root for its VM ({e}); a garbage collection could take its system",
+            m.name
+        ));
+    }
+    let child = super::process::spawn_session(&p.script, &p.env, &p.state.dir, log, p.lock.fd())
+        .with_context(|| format!("cannot start {}", p.script.display()))?;
+    p.state.record_running(child.id())?;
+    let started = Started {
+        machine: m.name.clone(),
+        pid: child.id(),
+        ssh_port: p.port,
+        address: crate::runtime::segment_address(all, &m.name),
+    };
+    Ok(Some((started, p.state, child)))
+}
+
 /// Start `named` machines (all when empty) in the background: one
 /// evaluation, a memory check (unless `force`), one build, then each VM in
 /// its own session; VMs that exit at once are reported.
@@ -352,35 +408,41 @@ pub fn up(
     if to_start.iter().any(|m| m.identity_share) {
         super::age_key::ensure(source)?;
     }
-    let mut children = vec![];
-    for (m, b) in to_start.iter().zip(&built) {
-        // Another `up` or `run` started it meanwhile.
-        let claimed = match claim(source, &m.name, forwards) {
-            Err(e) if e.is::<AlreadyRunning>() => {
-                up.already_running.push(m.name.clone());
-                continue;
-            }
-            c => c?,
-        };
-        let p = prepare(source, claimed, b, Some(m), true, forwards)?;
-        let log = std::fs::File::create(p.state.dir.join(CONSOLE_LOG)).context("cannot create the console log")?;
-        // As `run` gets from its build: a GC root for what the VM boots.
-        if let Err(e) = nix.add_root(&b.vm, &p.state.vm_root()) {
-            progress.line(&format!(
-                "warning: {}: no GC root for its VM ({e}); a garbage collection could take its system",
-                m.name
-            ));
-        }
-        let child = super::process::spawn_session(&p.script, &p.env, &p.state.dir, log, p.lock.fd())
-            .with_context(|| format!("cannot start {}", p.script.display()))?;
-        p.state.record_running(child.id())?;
-        up.started.push(Started {
-            machine: m.name.clone(),
-            pid: child.id(),
-            ssh_port: p.port,
-            address: crate::runtime::segment_address(&machines.all, &m.name),
+    // Every VM starts at the same time, each from a thread of its own; the
+    // ports handed out are shared, so that no two get the same one.
+    let ports = Ports::default();
+    let outcomes: Vec<anyhow::Result<Option<(Started, MachineState, std::process::Child)>>> =
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = to_start
+                .iter()
+                .zip(&built)
+                .map(|(m, b)| {
+                    let (ports, all) = (&ports, &machines.all);
+                    scope.spawn(move || start_one(nix, source, m, b, forwards, ports, all, progress))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a VM's start panicked"))))
+                .collect()
         });
-        children.push((p.state, child));
+    let mut children = vec![];
+    let mut first_error = None;
+    for (m, outcome) in to_start.iter().zip(outcomes) {
+        match outcome {
+            // Another `up` or `run` started it meanwhile.
+            Ok(None) => up.already_running.push(m.name.clone()),
+            Ok(Some((started, state, child))) => {
+                up.started.push(started);
+                children.push((state, child));
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    if let Some(e) = first_error {
+        return Err(e);
     }
     // QEMU refuses bad options or a taken port at once: say so rather than
     // leave a machine that looks started.
