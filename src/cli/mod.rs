@@ -102,6 +102,22 @@ enum Command {
 }
 
 pub fn main() -> ExitCode {
+    let started = std::time::Instant::now();
+    let code = run();
+    // For benchmarks: how much of the time was nixvm's own.
+    if std::env::var_os("NIXVM_TIMINGS").is_some() {
+        let (wall, nix) = (started.elapsed(), crate::nix::timings::time_in_nix());
+        eprintln!(
+            "nixvm timings: {:.1} ms in all, {:.1} ms with nix running, {:.1} ms nixvm's own",
+            wall.as_secs_f64() * 1e3,
+            nix.as_secs_f64() * 1e3,
+            wall.saturating_sub(nix).as_secs_f64() * 1e3
+        );
+    }
+    code
+}
+
+fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -6,6 +6,7 @@ pub mod config;
 pub mod lock;
 pub mod message;
 pub mod progress;
+pub mod timings;
 pub mod version;
 
 pub use progress::{Event, Progress};
@@ -157,6 +158,7 @@ impl Nix {
         if let Some(v) = self.version.get() {
             return Ok(*v);
         }
+        let _run = timings::Run::start();
         let out = Command::new(&self.program).arg("--version").output().map_err(NixError::Spawn)?;
         let text = String::from_utf8_lossy(&out.stdout);
         let v = Version::parse(&text)
@@ -255,6 +257,7 @@ impl Nix {
             Stderr::Inherit => std::process::Stdio::inherit(),
             _ => std::process::Stdio::piped(),
         });
+        let _run = timings::Run::start();
         let mut child = c.spawn().map_err(NixError::Spawn)?;
         if let Stderr::Watch(watch) = &stderr {
             watch(Event::Started);
@@ -357,6 +360,7 @@ impl Nix {
         let mut c = Command::new(self.program.with_file_name("nix-store"));
         c.args(args).stdin(std::process::Stdio::null());
         self.say(&c);
+        let _run = timings::Run::start();
         let out = c.output().map_err(NixError::Spawn)?;
         if out.status.success() {
             Ok(out.stdout)
@@ -419,6 +423,7 @@ impl Nix {
         let mut c = Command::new(&program);
         c.args(["--to", host]).arg(path).env("NIX_SSHOPTS", ssh_options.join(" ")).stdin(std::process::Stdio::null());
         self.say(&c);
+        let _run = timings::Run::start();
         let status = c.status().map_err(NixError::Spawn)?;
         if status.success() {
             Ok(())
