@@ -83,7 +83,7 @@ fn vm_value(dir: &Path, machine: &str, attr: &str) -> serde_json::Value {
         ..Default::default()
     };
     let nix = nixvm::nix::Nix::find().unwrap().with_flags(source.nix_flags(flags));
-    let installable = source.configurations(&nix, nixvm::check::Variant::Vm).unwrap();
+    let installable = source.installables(&nix).unwrap().configurations(nixvm::check::Variant::Vm);
     let apply = format!("cs: cs.{machine}.config.virtualisation.vmVariant.{attr}");
     nix.eval_json(dir, &installable, Some(&apply)).unwrap()
 }

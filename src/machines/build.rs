@@ -41,7 +41,7 @@ pub fn eval_machines(
     for m in named {
         check_name(m)?;
     }
-    let installable = source.configurations(nix, Variant::Vm)?;
+    let installable = source.installables(nix)?.configurations(Variant::Vm);
     let listing = "all = builtins.attrNames cs; nix = builtins.nixVersion;";
     if let [one] = named {
         let apply = format!(
@@ -152,7 +152,7 @@ fn unknown_or(nix: &Nix, source: &Source, machine: &str, err: crate::nix::NixErr
 /// collection must not take its system while it runs).
 pub fn build_machine(nix: &Nix, source: &Source, machine: &str, progress: &dyn Progress) -> anyhow::Result<BuiltVm> {
     check_name(machine)?;
-    let installable = source.vm(nix, machine)?;
+    let installable = source.installables(nix)?.vm(machine);
     progress.status(&format!("evaluating and building the VM of {machine}"));
     let vm = nix
         .build_one(source.dir(), &installable, Some(&|e| progress.event(e)), &source.state(machine).vm_root())
@@ -171,7 +171,7 @@ pub fn build_machine_system(
     progress: &dyn Progress,
 ) -> anyhow::Result<PathBuf> {
     check_name(machine)?;
-    let installable = source.vm_system(nix, machine)?;
+    let installable = source.installables(nix)?.vm_system(machine);
     progress.status(&format!("evaluating and building the VM system of {machine}"));
     let root = source.state(machine).dir.join("built-system");
     nix.build_one(source.dir(), &installable, Some(&|e| progress.event(e)), &root)

@@ -80,9 +80,9 @@ pub fn check(
     source.check_known(named, &all)?;
     let machines = if named.is_empty() { all } else { named.to_vec() };
     let store_source = source.store_source(nix)?;
-    let paths = source.both_configurations(nix)?;
-    let installables = |v: Variant| source.configurations(nix, v);
-    let (hardware, vms) = (installables(Variant::Hardware)?, installables(Variant::Vm)?);
+    let made = source.installables(nix)?;
+    let paths = made.both();
+    let (hardware, vms) = (made.configurations(Variant::Hardware), made.configurations(Variant::Vm));
     let jobs = super::eval::jobs_here(jobs, machines.len(), MEMORY_PER_EVALUATION);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().context("cannot start the evaluations")?;
     let total = machines.len();

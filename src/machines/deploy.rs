@@ -116,7 +116,7 @@ pub fn deploy_many(
     }
     if !reached.is_empty() {
         let names: Vec<String> = reached.iter().map(|s| s.machine.clone()).collect();
-        let installable = source.configurations(nix, crate::check::Variant::Vm)?;
+        let installable = source.installables(nix)?.configurations(crate::check::Variant::Vm);
         let jobs = super::eval::jobs_here(jobs, names.len(), super::eval::MEMORY_PER_MACHINE);
         let system = |m: &str| {
             format!("cs.{}.config.virtualisation.vmVariant.system.build.toplevel.drvPath", crate::nixstr::attr_name(m))

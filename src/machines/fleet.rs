@@ -91,7 +91,8 @@ pub fn status(
     // from a nix process of its own, several at once. A machine that does
     // not evaluate is listed all the same, with what runs; `check` says why.
     let evaluated = nix.and_then(|nix| {
-        let installable = source.configurations(nix, crate::check::Variant::Vm).map_err(|e| format!("{e:#}"))?;
+        let installable =
+            source.installables(nix).map_err(|e| format!("{e:#}"))?.configurations(crate::check::Variant::Vm);
         let all: Vec<String> = nix
             .eval_json(source.dir(), &installable, Some("builtins.attrNames"))
             .map_err(|e| format!("{:#}", source.explain(e)))

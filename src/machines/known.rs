@@ -12,7 +12,7 @@ use anyhow::Context as _;
 
 /// The source's machines, by one evaluation of their names only.
 pub fn list_machines(nix: &Nix, source: &Source) -> anyhow::Result<Vec<String>> {
-    let installable = source.configurations(nix, crate::check::Variant::Hardware)?;
+    let installable = source.installables(nix)?.configurations(crate::check::Variant::Hardware);
     let names = nix.eval_json(source.dir(), &installable, Some("builtins.attrNames")).map_err(|e| source.explain(e))?;
     serde_json::from_value(names).context("nix listed the machines in an unexpected form")
 }

@@ -26,6 +26,7 @@ pub mod ssh;
 pub mod start;
 pub mod state;
 pub mod test;
+mod wrapper;
 
 pub use source::Source;
 

@@ -116,7 +116,7 @@ pub fn secrets(nix: &Nix, source: &Source, named: &[String]) -> anyhow::Result<R
          in {{ all = builtins.attrNames cs; machines = map info (if named == [ ] then builtins.attrNames cs else builtins.filter (n: cs ? ${{n}}) named); }}",
         names = crate::nixstr::string_literal(&names),
     );
-    let installable = source.configurations(nix, Variant::Vm)?;
+    let installable = source.installables(nix)?.configurations(Variant::Vm);
     let value = nix.eval_json(source.dir(), &installable, Some(&apply)).map_err(|e| source.explain(e))?;
     #[derive(Deserialize)]
     struct Machine {

@@ -194,7 +194,7 @@ pub fn run(nix: &Nix, source: &Source, options: &Options, progress: &dyn Progres
 /// The script of the flake's check `name` (a NixOS test made by
 /// `runNixOSTest`), written into `dir` as `NAME.py`, and its nodes.
 fn check_script_of(nix: &Nix, source: &Source, name: &str, dir: &Path) -> anyhow::Result<(PathBuf, Vec<String>)> {
-    let installable = source.check(&crate::lint::host_system(), name)?;
+    let installable = source.installables(nix)?.check(&crate::lint::host_system(), name);
     let apply = "c: let t = c.config or { }; s = t.testScriptString or t.testScript or null; in \
                  { script = if builtins.isString s then s else null; nodes = builtins.attrNames (c.nodes or t.nodes or { }); }";
     let value = nix.eval_json(source.dir(), &installable, Some(apply)).map_err(|e| source.explain(e))?;
@@ -234,7 +234,7 @@ fn python(
     let machine = machine.with_context(|| format!("{none}; install it"))?;
     progress.status("building python3 of the pinned nixpkgs (none 3.9 or newer on PATH)");
     let root = source.create_state_dir()?.join("python");
-    let installable = source.python(nix, machine)?;
+    let installable = source.installables(nix)?.python(machine);
     let built = nix.build_one(source.dir(), &installable, None, &root).map_err(|e| source.explain(e));
     progress.finish();
     let built = built.with_context(|| format!("{none}, and nix could not build the pinned nixpkgs' one either"))?;
