@@ -40,7 +40,10 @@ fn one_machine_of_eight_that_does_not_evaluate() {
     assert_eq!(builds, 1, "one build of all the VMs: {stderr}");
 
     // status lists every machine, the one that does not evaluate too.
-    let out = nixvm(&proj, &["status", "--format", "json"]);
+    let out = nixvm(&proj, &["status", "-v", "--format", "json"]);
+    let evals =
+        String::from_utf8_lossy(&out.stderr).lines().filter(|l| l.starts_with("+ ") && l.contains(" eval ")).count();
+    assert_eq!(evals, 1 + 8, "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let names: Vec<&str> = doc["machines"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
@@ -81,4 +84,20 @@ fn up_starts_the_machines_that_evaluate_each_on_its_own_port() {
         .collect();
     assert_eq!(ports.len(), 7, "seven started, each on a port of its own: {stdout}");
     assert!(!stdout.contains("m5:"), "{stdout}");
+}
+
+/// One machine costs the nix calls it always did: `status` one evaluation.
+#[test]
+fn one_machine_costs_one_evaluation() {
+    if common::nix("one_machine_costs_one_evaluation").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let proj = common::init_project(&tmp.path().join("proj"), "--from", "init/server/configuration.nix");
+    let out = nixvm(&proj, &["status", "-v", "--format", "json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr.lines().filter(|l| l.starts_with("+ ") && l.contains(" eval ")).count(), 1, "{stderr}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["machines"][0]["name"], "relay", "{doc:#}");
 }

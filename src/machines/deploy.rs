@@ -114,7 +114,17 @@ pub fn deploy_many(
             Err(e) => outcomes.push(failed(&m, e)),
         }
     }
-    if !reached.is_empty() {
+    if let [ssh] = reached.as_slice() {
+        // One machine: one nix call evaluates and builds, as `deploy M`.
+        let started = std::time::Instant::now();
+        let machine = ssh.machine.clone();
+        let result = super::build::build_machine_system(nix, source, &machine, progress).and_then(|system| {
+            progress.finish();
+            let mut lines = |l: &str| output(&machine, l);
+            switch(nix, source, ssh, system, activation, copy, progress, &mut lines)
+        });
+        outcomes.push(Outcome { machine, result, took: started.elapsed() });
+    } else if !reached.is_empty() {
         let names: Vec<String> = reached.iter().map(|s| s.machine.clone()).collect();
         let installable = source.installables(nix)?.configurations(crate::check::Variant::Vm);
         let jobs = super::eval::jobs_here(jobs, names.len(), super::eval::MEMORY_PER_MACHINE);

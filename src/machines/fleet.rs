@@ -93,19 +93,39 @@ pub fn status(
     let evaluated = nix.and_then(|nix| {
         let installable =
             source.installables(nix).map_err(|e| format!("{e:#}"))?.configurations(crate::check::Variant::Vm);
-        let all: Vec<String> = nix
-            .eval_json(source.dir(), &installable, Some("builtins.attrNames"))
+        // A lone machine's system comes with the listing: one nix call, as
+        // before machines were evaluated apart.
+        let listing = "cs: let all = builtins.attrNames cs; \
+                       system = c: c.config.virtualisation.vmVariant.system.build.toplevel.outPath; in \
+                       { inherit all; one = if builtins.length all != 1 then null else \
+                         let r = builtins.tryEval (system cs.${builtins.head all}); in if r.success then r.value else null; }";
+        #[derive(serde::Deserialize)]
+        struct Listed {
+            all: Vec<String>,
+            one: Option<String>,
+        }
+        let listed: Listed = nix
+            .eval_json(source.dir(), &installable, Some(listing))
             .map_err(|e| format!("{:#}", source.explain(e)))
             .and_then(|v| {
                 serde_json::from_value(v).map_err(|e| format!("nix listed the machines in an unexpected form: {e}"))
             })?;
-        let jobs = super::eval::jobs_here(jobs, all.len(), super::eval::MEMORY_PER_MACHINE);
-        let system = |m: &str| {
-            format!("cs.{}.config.virtualisation.vmVariant.system.build.toplevel.outPath", crate::nixstr::attr_name(m))
+        let all = listed.all;
+        let found: Vec<(String, String)> = match all.as_slice() {
+            [one] => listed.one.map(|s| (one.clone(), s)).into_iter().collect(),
+            _ => {
+                let jobs = super::eval::jobs_here(jobs, all.len(), super::eval::MEMORY_PER_MACHINE);
+                let system = |m: &str| {
+                    let attr = crate::nixstr::attr_name(m);
+                    format!("cs.{attr}.config.virtualisation.vmVariant.system.build.toplevel.outPath")
+                };
+                let (found, _failed) =
+                    super::eval::each::<String>(nix, source, &installable, &all, jobs, progress, system)
+                        .map_err(|e| format!("{e:#}"))?;
+                progress.finish();
+                found
+            }
         };
-        let (found, _failed) = super::eval::each::<String>(nix, source, &installable, &all, jobs, progress, system)
-            .map_err(|e| format!("{e:#}"))?;
-        progress.finish();
         let mut now: std::collections::BTreeMap<String, Option<String>> = all.into_iter().map(|m| (m, None)).collect();
         for (m, system) in found {
             now.insert(m, Some(system));
