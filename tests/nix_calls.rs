@@ -61,13 +61,16 @@ fn each_command_calls_nix_a_fixed_number_of_times() {
         .unwrap();
     assert!(init.status.success());
     let (eval, build, metadata) = ("nix eval", "nix build", "nix flake metadata");
-    // Two machines: one evaluation for all, one build for all.
-    assert_eq!(calls(&["build"], true), [eval, build]);
+    // Two machines: one evaluation lists them, one per machine (in
+    // parallel), one build for all; one machine named: one evaluation.
+    assert_eq!(calls(&["build"], true), [eval, eval, eval, build]);
     assert_eq!(calls(&["build", "server"], true), [eval, build]);
     // up: then a GC root for each VM it starts (`run` gets its root from
     // its one build).
-    assert_eq!(calls(&["up"], true), [eval, build, "nix-store", "nix-store"]);
-    assert_eq!(calls(&["status"], true), [eval]);
+    assert_eq!(calls(&["up"], true), [eval, eval, eval, build, "nix-store", "nix-store"]);
+    // One machine named, running already: its one evaluation, nothing built.
+    assert_eq!(calls(&["up", "server"], true), [eval]);
+    assert_eq!(calls(&["status"], true), [eval, eval, eval]);
     assert_eq!(calls(&["down"], false), Vec::<String>::new());
     // check: the machine list, the source path, then each machine once, on
     // hardware and as a VM in one evaluation.
