@@ -10,17 +10,15 @@
 //! wall time on a 2-core machine; with 8 cores or more, at most 1.5x the
 //! time of the slowest single machine.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const MACHINES: usize = 8;
 const RUNS: usize = 3;
-
-fn stub_flags() -> Vec<String> {
-    let stub = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stub-nixpkgs");
-    vec!["--offline".into(), "--override-input".into(), "nixpkgs".into(), format!("path:{}", stub.display())]
-}
 
 /// A network of `MACHINES` machines, each burning about a second of CPU
 /// when evaluated (a different sum each: nothing is shared between them).
@@ -45,7 +43,7 @@ fn build(nixvm: &str, proj: &Path, args: &[&str]) -> Duration {
         .args(args)
         .arg("--dir")
         .arg(proj)
-        .args(stub_flags())
+        .args(common::stub_flags())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()

@@ -9,6 +9,9 @@
 //! Target (issue: networks of many machines): 30 machines at most 3x the
 //! time of 10.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -18,11 +21,6 @@ use common_network::network;
 
 const RUNS: usize = 3;
 
-fn stub_flags() -> Vec<String> {
-    let stub = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stub-nixpkgs");
-    vec!["--offline".into(), "--override-input".into(), "nixpkgs".into(), format!("path:{}", stub.display())]
-}
-
 /// nixvm's own milliseconds in one `up` of the project, as it says them.
 fn up(nixvm: &str, proj: &Path) -> f64 {
     let out = Command::new(nixvm)
@@ -30,7 +28,7 @@ fn up(nixvm: &str, proj: &Path) -> f64 {
         .env("NIXVM_STUB_SLEEP", "120")
         .args(["up", "--force", "--dir"])
         .arg(proj)
-        .args(stub_flags())
+        .args(common::stub_flags())
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

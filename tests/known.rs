@@ -5,19 +5,10 @@
 
 mod common;
 
-use assert_cmd::Command;
 use std::path::Path;
 
 fn nixvm(proj: &Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("nixvm")
-        .unwrap()
-        .env("NO_COLOR", "1")
-        .args(args)
-        .arg("--dir")
-        .arg(proj)
-        .args(common::stub_flags())
-        .output()
-        .unwrap()
+    common::nixvm_in(proj, args)
 }
 
 #[test]

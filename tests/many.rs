@@ -7,14 +7,7 @@ mod common;
 use std::path::Path;
 
 fn nixvm(proj: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_nixvm"))
-        .env("NO_COLOR", "1")
-        .args(args)
-        .arg("--dir")
-        .arg(proj)
-        .args(common::stub_flags())
-        .output()
-        .unwrap()
+    common::nixvm_in(proj, args)
 }
 
 #[test]

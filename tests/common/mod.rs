@@ -73,6 +73,18 @@ pub fn stub_flags() -> Vec<String> {
     vec!["--offline".into(), "--override-input".into(), "nixpkgs".into(), format!("path:{}", stub_nixpkgs().display())]
 }
 
+/// `nixvm ARGS --dir PROJ` with the stub's flags and no colours, run.
+pub fn nixvm_in(proj: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_nixvm"))
+        .env("NO_COLOR", "1")
+        .args(args)
+        .arg("--dir")
+        .arg(proj)
+        .args(stub_flags())
+        .output()
+        .expect("run nixvm")
+}
+
 /// `nixvm test ARGS --dir PROJ` with the stub's flags and no colours: the
 /// command, for the caller to add to (the stub's environment) and run.
 pub fn nixvm_test<S: AsRef<std::ffi::OsStr>>(proj: &Path, args: impl IntoIterator<Item = S>) -> std::process::Command {
