@@ -5,7 +5,8 @@
 //! priority, what a module imports, which machines a network file declares,
 //! which path literals appear. It is pure and never panics: input nested
 //! deeper than rnix can parse without overflowing the stack is refused with a
-//! located error before rnix sees it.
+//! located error (before rnix sees it, unless the file is too small to
+//! overflow anything: see `scan`).
 
 mod duplicates;
 mod errors;
@@ -49,14 +50,18 @@ impl Parsed {
 /// Parse `text`. Never panics; a file nested too deeply gets a single error
 /// and no tree.
 pub fn parse(text: &str) -> Parsed {
-    if let Some(err) = scan::nesting_guard(text) {
-        return Parsed { root: None, errors: vec![err] };
+    // A small file is counted from its tree, after parsing: see `scan`.
+    let counted = text.len() > scan::SMALL_INPUT;
+    if counted {
+        if let Some(err) = scan::nesting_guard(text) {
+            return Parsed { root: None, errors: vec![err] };
+        }
     }
     // rnix recurses for nesting: make sure of a comfortable stack (a new one
     // is mapped only when the calling thread's is short, e.g. test threads).
     let parse = stacker::maybe_grow(scan::PARSE_STACK, 2 * scan::PARSE_STACK, || rnix::Root::parse(text));
     let root = parse.syntax();
-    if let Some(err) = scan::tree_too_deep(&root) {
+    if let Some(err) = scan::tree_check(&root, !counted) {
         // rowan frees trees recursively: a tree this deep would overflow the
         // stack when dropped, so it is leaked instead (the process is short).
         std::mem::forget(root);
@@ -382,6 +387,87 @@ mod tests {
             assert!(p.errors[0].message.contains("nested too deeply"));
             assert!(p.errors[0].span.end <= text.len());
         }
+    }
+
+    /// The worst a small file can hold, for each construct rnix recurses
+    /// on without its own limit: parsed before it is counted, on a thread
+    /// with a small stack, it is refused, not overflowed.
+    #[test]
+    fn small_files_parsed_before_they_are_counted_do_not_overflow() {
+        let fill = |unit: &str, end: &str| {
+            let n = (scan::SMALL_INPUT - 1) / (unit.len() + end.len());
+            format!("{}1{}", unit.repeat(n), end.repeat(n))
+        };
+        let texts = [
+            fill("[", "]"),
+            fill("(", ")"),
+            fill("-", ""),
+            fill("!", ""),
+            fill("a ++ ", ""),
+            fill("a // ", ""),
+            fill("a <| ", ""),
+            fill("x: ", ""),
+            fill("-[", "]"),
+            fill("[(", ")]"),
+        ];
+        let handle = std::thread::Builder::new()
+            .stack_size(256 << 10)
+            .spawn(move || {
+                texts
+                    .iter()
+                    .map(|t| {
+                        assert!(t.len() <= scan::SMALL_INPUT);
+                        let p = parse(t);
+                        (p.errors.len(), p.errors[0].message.contains("nested too deeply"))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap();
+        assert!(handle.join().unwrap().iter().all(|&r| r == (1, true)));
+    }
+
+    /// Counting a small file over its tree gives what counting its tokens
+    /// gives, error and place, including where rnix renames a token (`or`
+    /// as a name, `__curPos`).
+    #[test]
+    fn the_count_over_the_tree_is_the_count_over_the_tokens() {
+        let under = MAX_NESTING - 1;
+        let mut texts = vec![
+            format!("{}{}", "[".repeat(under), "]".repeat(under)),
+            format!("{}{}", "[".repeat(MAX_NESTING + 1), "]".repeat(MAX_NESTING + 1)),
+            format!("{}x", "!".repeat(MAX_NESTING)),
+            format!("{}x", "!".repeat(MAX_NESTING + 1)),
+            format!("f{}", " a".repeat(MAX_NESTING)),
+            format!("f{}", " a".repeat(MAX_NESTING + 1)),
+            format!("f{}", " or".repeat(MAX_NESTING + 1)),
+            format!("f{}", " x.or y".repeat(MAX_NESTING / 2 - 20)),
+            format!("f{}", " __curPos".repeat(MAX_NESTING + 1)),
+            format!("{{ a{} = 1; }}", ".or".repeat(MAX_NESTING + 1)),
+            format!("{{ a{} = 1; }}", ".b".repeat(MAX_NESTING)),
+            format!("a{}", " + a".repeat(MAX_NESTING + 1)),
+            format!("{}1{}", "{ a = ".repeat(MAX_NESTING / 2 + 1), "; }".repeat(MAX_NESTING / 2 + 1)),
+            format!("{}1{}", "\"${".repeat(MAX_NESTING / 2 + 1), "}\"".repeat(MAX_NESTING / 2 + 1)),
+            format!("{}1{}", "let a = ".repeat(MAX_NESTING + 1), "; in a".repeat(MAX_NESTING + 1)),
+            "{ a = [ (x: x) ] ++ [ 1 ]; b = -1; c = ./a/${b}.nix; } # or".to_string(),
+            "[ ( ] }".repeat(300),
+        ];
+        let mut dirs = vec![std::path::PathBuf::from("tests/fixtures/lint"), "examples".into()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "nix") {
+                    texts.push(std::fs::read_to_string(path).unwrap());
+                }
+            }
+        }
+        for text in &texts {
+            let tree = rnix::Root::parse(text).syntax();
+            let over_tree = scan::tree_check(&tree, true);
+            assert_eq!(over_tree, scan::nesting_guard(text).or(scan::tree_check(&tree, false)), "{}", &text[..20]);
+        }
+        assert!(texts.len() > 40);
     }
 
     #[test]
