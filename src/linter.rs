@@ -52,12 +52,17 @@ pub fn run(paths: &[PathBuf], options: &LintOptions, mode: Mode, machine_pass: b
     let (files, unreadable) = files::collect(paths);
     let mut errors: Vec<PathError> =
         unreadable.iter().map(|(p, m)| PathError::new(p, format!("{}: {m}", p.display()))).collect();
-    let outcomes: Vec<Result<Linted, String>> = files.par_iter().map(|p| lint_path(p, options, mode)).collect();
-    let mut read: Vec<PathBuf> = vec![];
+    // Each file's absolute path (for the machine pass) is found with it,
+    // in parallel: resolving 900 paths is a few milliseconds.
+    let outcomes: Vec<(Result<Linted, String>, Option<PathBuf>)> = files
+        .par_iter()
+        .map(|p| (lint_path(p, options, mode), if machine_pass { files::absolute(p) } else { None }))
+        .collect();
+    let mut absolute: Vec<Option<PathBuf>> = vec![];
     let mut reports = vec![];
     let mut facts = vec![];
     let mut fixes = vec![];
-    for (path, o) in files.iter().zip(outcomes) {
+    for (path, (o, abs)) in files.iter().zip(outcomes) {
         let o = match o {
             Ok(o) => o,
             Err(e) => {
@@ -73,13 +78,12 @@ pub fn run(paths: &[PathBuf], options: &LintOptions, mode: Mode, machine_pass: b
         fixes.extend(o.fixes);
         reports.push(o.report);
         facts.push(o.facts);
-        read.push(path.clone());
+        absolute.push(abs);
     }
     let mut machines = vec![];
     if machine_pass {
         // Machine-level findings are decided over each machine's modules;
         // a flake's findings name their machines.
-        let absolute: Vec<Option<PathBuf>> = read.iter().map(|p| files::absolute(p)).collect();
         let flake =
             files::enclosing_flake(&start).and_then(|dir| Some((files::read_text(&dir.join("flake.nix"))?, dir)));
         let flake = flake.as_ref().map(|(text, dir)| (dir.as_path(), text.as_str()));

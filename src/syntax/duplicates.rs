@@ -12,8 +12,9 @@ use super::value::attr_name;
 use super::{span_of, SyntaxError};
 use crate::text::{LineIndex, Span};
 use rnix::ast::{self, HasEntry};
-use rnix::{SyntaxKind, SyntaxNode};
+use rnix::{NodeOrToken, SyntaxKind, SyntaxNode, TextRange};
 use rowan::ast::AstNode;
+use rowan::GreenNodeData;
 use std::collections::HashMap;
 
 enum Slot {
@@ -36,32 +37,166 @@ impl Slot {
 pub fn check(root: &SyntaxNode, text: &str) -> Vec<SyntaxError> {
     let mut errors = vec![];
     let mut index = None;
-    for node in root.descendants() {
-        if node.kind() == SyntaxKind::NODE_PATTERN {
-            if let Some(p) = ast::Pattern::cast(node) {
-                duplicate_formals(&p, &mut errors);
-            }
+    let mut keys = Keys::default();
+    // The green tree is walked without cursors; a set or pattern is looked
+    // at through the typed tree only when its keys could collide.
+    let mut stack = vec![(root.green().children(), usize::from(root.text_range().start()))];
+    while let Some((children, offset)) = stack.last_mut() {
+        let Some(child) = children.next() else {
+            stack.pop();
+            continue;
+        };
+        let at = *offset;
+        *offset += usize::from(child.text_len());
+        let NodeOrToken::Node(node) = child else { continue };
+        stack.push((node.children(), at));
+        let kind = raw_kind(node.kind());
+        let checked = match kind {
+            SyntaxKind::NODE_PATTERN => keys.formals_distinct(node),
+            SyntaxKind::NODE_ATTR_SET | SyntaxKind::NODE_LET_IN => keys.bindings_distinct(node),
+            _ => continue,
+        };
+        if checked {
             continue;
         }
-        if !matches!(node.kind(), SyntaxKind::NODE_ATTR_SET | SyntaxKind::NODE_LET_IN) {
+        let range = TextRange::at((at as u32).into(), node.text_len());
+        let Some(node) = root.covering_element(range).ancestors().find(|n| n.kind() == kind && n.text_range() == range)
+        else {
             continue;
-        }
-        let mut found = vec![];
-        if let Some(set) = ast::AttrSet::cast(node.clone()) {
-            bindings(&set, Some(&mut found));
-        } else if let Some(l) = ast::LetIn::cast(node) {
-            bindings(&l, Some(&mut found));
-        }
-        for (name, at, first) in found {
-            let index = index.get_or_insert_with(|| LineIndex::new(text));
-            let p = index.position(text, first.start);
-            errors.push(SyntaxError {
-                span: at,
-                message: format!("attribute `{name}` is already defined at line {}, column {}", p.line, p.column),
-            });
-        }
+        };
+        slow_check(node, text, &mut index, &mut errors);
     }
     errors
+}
+
+/// Every set and pattern of `root` looked at through the typed tree (what
+/// `check` does where keys could collide).
+#[cfg(test)]
+fn check_every_set(root: &SyntaxNode, text: &str) -> Vec<SyntaxError> {
+    let mut errors = vec![];
+    let mut index = None;
+    for node in root.descendants() {
+        slow_check(node, text, &mut index, &mut errors);
+    }
+    errors
+}
+
+fn slow_check(node: SyntaxNode, text: &str, index: &mut Option<LineIndex>, errors: &mut Vec<SyntaxError>) {
+    if node.kind() == SyntaxKind::NODE_PATTERN {
+        if let Some(p) = ast::Pattern::cast(node) {
+            duplicate_formals(&p, errors);
+        }
+        return;
+    }
+    if !matches!(node.kind(), SyntaxKind::NODE_ATTR_SET | SyntaxKind::NODE_LET_IN) {
+        return;
+    }
+    let mut found = vec![];
+    if let Some(set) = ast::AttrSet::cast(node.clone()) {
+        bindings(&set, Some(&mut found));
+    } else if let Some(l) = ast::LetIn::cast(node) {
+        bindings(&l, Some(&mut found));
+    }
+    for (name, at, first) in found {
+        let index = index.get_or_insert_with(|| LineIndex::new(text));
+        let p = index.position(text, first.start);
+        errors.push(SyntaxError {
+            span: at,
+            message: format!("attribute `{name}` is already defined at line {}, column {}", p.line, p.column),
+        });
+    }
+}
+
+fn raw_kind(raw: rowan::SyntaxKind) -> SyntaxKind {
+    <rnix::NixLanguage as rowan::Language>::kind_from_raw(raw)
+}
+
+/// The keys of one set (or pattern), read off the green tree into buffers
+/// kept from set to set.
+#[derive(Default)]
+struct Keys<'g> {
+    names: Vec<&'g str>,
+    /// Each binding's key path, as a range of `names`.
+    paths: Vec<std::ops::Range<usize>>,
+}
+
+impl<'g> Keys<'g> {
+    /// True when no two of the set's bindings can be the same attribute:
+    /// every key is a plain name and no key path is another's prefix (nor
+    /// equal to it). Then Nix's merging never meets an attribute twice.
+    /// False (look closer) otherwise.
+    fn bindings_distinct(&mut self, set: &'g GreenNodeData) -> bool {
+        self.names.clear();
+        self.paths.clear();
+        for entry in set.children().filter_map(NodeOrToken::into_node) {
+            let plain = match raw_kind(entry.kind()) {
+                SyntaxKind::NODE_ATTRPATH_VALUE => {
+                    let Some(path) = entry.children().find_map(NodeOrToken::into_node) else { return false };
+                    let start = self.names.len();
+                    let plain = path.children().all(|a| self.push_ident(a));
+                    self.paths.push(start..self.names.len());
+                    plain
+                }
+                SyntaxKind::NODE_INHERIT => entry
+                    .children()
+                    .filter(
+                        |c| !matches!(c, NodeOrToken::Node(n) if raw_kind(n.kind()) == SyntaxKind::NODE_INHERIT_FROM),
+                    )
+                    .all(|a| {
+                        let start = self.names.len();
+                        let plain = self.push_ident(a);
+                        if self.names.len() > start {
+                            self.paths.push(start..self.names.len());
+                        }
+                        plain
+                    }),
+                _ => true,
+            };
+            if !plain {
+                return false;
+            }
+        }
+        let names = &self.names;
+        self.paths.sort_unstable_by(|a, b| names[a.clone()].cmp(&names[b.clone()]));
+        // Sorted, a path that is another's prefix comes right before one
+        // that has it as a prefix.
+        self.paths.windows(2).all(|w| !names[w[1].clone()].starts_with(&names[w[0].clone()]))
+    }
+
+    /// True when the pattern's names (its entries' and its `@` name) are
+    /// all different.
+    fn formals_distinct(&mut self, pattern: &'g GreenNodeData) -> bool {
+        self.names.clear();
+        for part in pattern.children().filter_map(NodeOrToken::into_node) {
+            if matches!(raw_kind(part.kind()), SyntaxKind::NODE_PAT_ENTRY | SyntaxKind::NODE_PAT_BIND) {
+                let Some(ident) = part.children().find(|c| matches!(c, NodeOrToken::Node(_))) else { continue };
+                if !self.push_ident(ident) {
+                    return false;
+                }
+            }
+        }
+        self.names.sort_unstable();
+        self.names.windows(2).all(|w| w[0] != w[1])
+    }
+
+    /// Add a key element's name when it is a plain name (`NODE_IDENT`);
+    /// trivia and punctuation add nothing. False for any other key (a
+    /// string, `${...}`), which only the typed tree reads.
+    fn push_ident(&mut self, element: NodeOrToken<&'g GreenNodeData, &'g rowan::GreenTokenData>) -> bool {
+        match element {
+            NodeOrToken::Token(_) => true,
+            NodeOrToken::Node(n) if raw_kind(n.kind()) == SyntaxKind::NODE_IDENT => {
+                match n.children().find_map(NodeOrToken::into_token) {
+                    Some(t) => {
+                        self.names.push(t.text());
+                        true
+                    }
+                    None => false,
+                }
+            }
+            NodeOrToken::Node(_) => false,
+        }
+    }
 }
 
 /// `{ a, a }:` and `{ a, ... }@a:`, which Nix rejects ("duplicate formal
@@ -216,6 +351,54 @@ mod tests {
         ] {
             assert!(errors(ok).is_empty(), "{ok}: {:?}", errors(ok));
         }
+    }
+
+    /// Looking closer only where keys could collide finds what looking at
+    /// every set finds.
+    #[test]
+    fn the_quick_look_misses_nothing() {
+        let mut texts: Vec<String> = [
+            "{ a.b = 1; a.c = 2; }",
+            "{ a = 1; a = 2; }",
+            "{ a.b = 1; a.b.c = 2; }",
+            "{ a.b.c = 1; a.b = { d = 2; }; }",
+            "{ a = { b = 1; }; a.b.c = 2; }",
+            "{ x = 1; inherit x; }",
+            "{ inherit (s) x; inherit x; }",
+            "{ inherit (s) x y; z = 1; }",
+            "{ \"a\" = 1; a = 2; }",
+            "{ ${\"a\"} = 1; a = 2; }",
+            "{ a.\"b\" = 1; a.b = 2; }",
+            "let a = 1; b = 2; a = 3; in a",
+            "{ a, b ? 1, a }: 1",
+            "{ a, b ? { c = 1; c = 2; } }@b: 1",
+            "{ services.nginx.enable = true; services.nginx.virtualHosts.x = { }; services.nginx = { }; }",
+            "{ boot.loader = { grub.enable = true; }; boot.loader.grub.device = \"x\"; }",
+            "{ ab = 1; a.b = 2; a = 3; }",
+            "{ a.or = 1; a.or = 2; }",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut dirs = vec![std::path::PathBuf::from("tests/fixtures"), "examples".into()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "nix") {
+                    texts.push(std::fs::read_to_string(path).unwrap());
+                }
+            }
+        }
+        let mut with_errors = 0;
+        for text in &texts {
+            let root = rnix::Root::parse(text).syntax();
+            let all = super::check_every_set(&root, text);
+            with_errors += usize::from(!all.is_empty());
+            assert_eq!(super::check(&root, text), all, "{text}");
+        }
+        assert!(texts.len() > 60 && with_errors >= 12, "{} texts, {with_errors} with errors", texts.len());
     }
 
     #[test]
