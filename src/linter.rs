@@ -87,7 +87,7 @@ pub fn run(paths: &[PathBuf], options: &LintOptions, mode: Mode, machine_pass: b
         let flake =
             files::enclosing_flake(&start).and_then(|dir| Some((files::read_text(&dir.join("flake.nix"))?, dir)));
         let flake = flake.as_ref().map(|(text, dir)| (dir.as_path(), text.as_str()));
-        machines = crate::lint::machines::settle(&absolute, &mut reports, &facts, flake, &|p| p.exists());
+        machines = crate::lint::machines::settle(&absolute, &mut reports, facts, flake, &|p| p.exists());
     }
     Outcome { reports, fixes, errors, machines }
 }

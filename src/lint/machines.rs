@@ -10,7 +10,7 @@
 use super::diagnostic::FileReport;
 use crate::syntax::{self, Definition, ImportTarget};
 use crate::text::normalize_path;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// One file as the machine pass sees it.
@@ -33,15 +33,16 @@ struct Module {
 
 struct Part {
     machine: Option<String>,
-    /// The files it imports, each with whether only under a condition.
-    imports: Vec<(PathBuf, bool)>,
+    /// The files it imports (by `Files` index), each with whether only
+    /// under a condition.
+    imports: Vec<(usize, bool)>,
     definitions: std::ops::Range<usize>,
 }
 
 impl Module {
     /// The files it imports (all its modules'), each with whether only
     /// under a condition.
-    fn imports(&self) -> impl Iterator<Item = &(PathBuf, bool)> {
+    fn imports(&self) -> impl Iterator<Item = &(usize, bool)> {
         self.parts.iter().flat_map(|p| &p.imports)
     }
 
@@ -133,13 +134,31 @@ fn names_a_machine(d: &Definition) -> bool {
         || d.starts_with(&["fileSystems"])
 }
 
-/// The file a module path names among those `known` says exist: itself,
-/// or a directory's default.nix.
-fn file_of(known: impl Fn(&Path) -> bool, path: PathBuf) -> Option<PathBuf> {
-    if known(&path) {
-        Some(path)
-    } else {
-        Some(path.join("default.nix")).filter(|d| known(d))
+/// The files the pass reads, each known by its index: their absolute
+/// paths in path order (so that sets of indices list files as sets of
+/// paths would), and how findings name them (relative to the directory
+/// they share). Paths are compared once, here, not at every step.
+struct Files {
+    paths: Vec<PathBuf>,
+    names: Vec<String>,
+    index: std::collections::HashMap<PathBuf, usize>,
+}
+
+impl Files {
+    fn new(paths: Vec<PathBuf>) -> Files {
+        let root = crate::text::common_dir(paths.iter());
+        let names = paths.iter().map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string()).collect();
+        let index = paths.iter().enumerate().map(|(i, p)| (p.clone(), i)).collect();
+        Files { paths, names, index }
+    }
+
+    /// The file a module path names among the files: itself, or a
+    /// directory's default.nix.
+    fn file_of(&self, path: PathBuf) -> Option<usize> {
+        match self.index.get(&path) {
+            Some(&i) => Some(i),
+            None => self.index.get(&path.join("default.nix")).copied(),
+        }
     }
 }
 
@@ -150,16 +169,16 @@ fn file_of(known: impl Fn(&Path) -> bool, path: PathBuf) -> Option<PathBuf> {
 /// given to lint). Imports inside nixpkgs (`modulesPath`, `<nixpkgs/...>`)
 /// are NixOS's own.
 fn module_imports<'a>(
-    known: impl Fn(&Path) -> bool,
+    files: &Files,
     path: &Path,
     targets: impl Iterator<Item = &'a (ImportTarget, bool, String)>,
-) -> (Vec<(PathBuf, bool)>, Vec<String>) {
+) -> (Vec<(usize, bool)>, Vec<String>) {
     let dir = path.parent().unwrap_or(Path::new("/"));
     let (mut imports, mut unfollowed) = (vec![], vec![]);
     for (target, conditional, written) in targets {
         match target {
             ImportTarget::Path(p) if p.starts_with("./") || p.starts_with("../") => {
-                match file_of(&known, normalize_path(&dir.join(p))) {
+                match files.file_of(normalize_path(&dir.join(p))) {
                     Some(file) => imports.push((file, *conditional)),
                     None => unfollowed.push(written.clone()),
                 }
@@ -171,18 +190,20 @@ fn module_imports<'a>(
     (imports, unfollowed)
 }
 
-/// The files as the pass sees them, from their facts.
-fn read(facts: &BTreeMap<PathBuf, Facts>) -> BTreeMap<PathBuf, Module> {
-    let known = |f: &Path| facts.contains_key(f);
-    facts
+/// The files as the pass sees them, from their facts (`facts[i]` is of
+/// `files.paths[i]`).
+fn read(files: &Files, facts: Vec<Facts>) -> Vec<Module> {
+    files
+        .paths
         .iter()
+        .zip(facts)
         .map(|(path, file)| {
             let (mut unfollowed, mut definitions, mut parts) = (vec![], vec![], vec![]);
-            for part in &file.parts {
-                let (part_imports, unread) = module_imports(known, path, part.imports.iter());
+            for part in file.parts {
+                let (part_imports, unread) = module_imports(files, path, part.imports.iter());
                 unfollowed.extend(unread);
                 let start = definitions.len();
-                definitions.extend(part.definitions.iter().cloned());
+                definitions.extend(part.definitions);
                 parts.push(Part {
                     machine: part.machine.clone(),
                     imports: part_imports,
@@ -197,7 +218,7 @@ fn read(facts: &BTreeMap<PathBuf, Facts>) -> BTreeMap<PathBuf, Module> {
                 }
             }
             let opaque = !unfollowed.is_empty();
-            (path.clone(), Module { opaque, unfollowed, definitions, parts, own, shared })
+            Module { opaque, unfollowed, definitions, parts, own, shared }
         })
         .collect()
 }
@@ -210,10 +231,11 @@ struct Machine {
     named: bool,
     /// A network's machine: the network file, and the machine's name there
     /// (of that file, only its modules and those that name none count).
-    network: Option<(PathBuf, String)>,
-    files: BTreeSet<PathBuf>,
+    network: Option<(usize, String)>,
+    /// Its files, by `Files` index.
+    files: BTreeSet<usize>,
     /// Of `files`, those imported only under a condition (possibly there).
-    conditional: BTreeSet<PathBuf>,
+    conditional: BTreeSet<usize>,
     /// The evidence that this is a whole machine: a flake or network file
     /// names it, or one of its modules sets what only a machine's own
     /// configuration sets (`names_a_machine`).
@@ -234,44 +256,33 @@ impl Machine {
 /// Every file `from` reaches through static imports (each start with
 /// whether only under a condition), with them; and those reached only
 /// through a conditional import.
-fn reach(
-    modules: &BTreeMap<PathBuf, Module>,
-    from: impl IntoIterator<Item = (PathBuf, bool)>,
-) -> (BTreeSet<PathBuf>, BTreeSet<PathBuf>) {
-    let from: Vec<(PathBuf, bool)> = from.into_iter().collect();
-    let walk = |starts: Vec<PathBuf>, all_edges: bool| {
+fn reach(modules: &[Module], from: impl IntoIterator<Item = (usize, bool)>) -> (BTreeSet<usize>, BTreeSet<usize>) {
+    let from: Vec<(usize, bool)> = from.into_iter().collect();
+    let walk = |starts: Vec<usize>, all_edges: bool| {
         let mut set = BTreeSet::new();
         let mut queue = starts;
         while let Some(file) = queue.pop() {
-            if set.insert(file.clone()) {
-                queue.extend(modules[&file].imports().filter(|(_, c)| all_edges || !c).map(|(f, _)| f.clone()));
+            if set.insert(file) {
+                queue.extend(modules[file].imports().filter(|(_, c)| all_edges || !c).map(|(f, _)| *f));
             }
         }
         set
     };
-    let surely = walk(from.iter().filter(|(_, c)| !c).map(|(f, _)| f.clone()).collect(), false);
+    let surely = walk(from.iter().filter(|(_, c)| !c).map(|(f, _)| *f).collect(), false);
     let all = walk(from.into_iter().map(|(f, _)| f).collect(), true);
-    let conditional = all.difference(&surely).cloned().collect();
+    let conditional = all.difference(&surely).copied().collect();
     (all, conditional)
 }
 
 /// The machines among `modules`: those a flake's `nixosConfigurations`
 /// list (`flake`: its directory and `flake.nix`), then each other file no
 /// file imports and no flake machine reaches, with every file it reaches.
-/// `name` says a path as findings do.
-fn machines(
-    modules: &BTreeMap<PathBuf, Module>,
-    flake: Option<(&Path, &str)>,
-    name: impl Fn(&Path) -> String,
-) -> Vec<Machine> {
+fn machines(known: &Files, modules: &[Module], flake: Option<(&Path, &str)>) -> Vec<Machine> {
     let mut out: Vec<Machine> = vec![];
     if let Some((dir, flake_nix)) = flake {
         for m in syntax::flake_machine_modules(&syntax::parse(flake_nix)) {
-            let listed: Vec<PathBuf> = m
-                .modules
-                .iter()
-                .filter_map(|rel| file_of(|f| modules.contains_key(f), normalize_path(&dir.join(rel))))
-                .collect();
+            let listed: Vec<usize> =
+                m.modules.iter().filter_map(|rel| known.file_of(normalize_path(&dir.join(rel)))).collect();
             if listed.is_empty() {
                 continue;
             }
@@ -280,16 +291,22 @@ fn machines(
             out.push(Machine { label: m.name, named: true, network: None, files, conditional, whole: true, opaque });
         }
     }
-    let imported: BTreeSet<&PathBuf> = modules.values().flat_map(Module::imports).map(|(f, _)| f).collect();
-    let reached: BTreeSet<PathBuf> = out.iter().flat_map(|m| m.files.iter().cloned()).collect();
-    for entry in modules.keys().filter(|p| !imported.contains(p) && !reached.contains(*p)) {
+    // Files some file imports, or a flake's machine reaches: not entries.
+    let mut inside = vec![false; modules.len()];
+    for &(f, _) in modules.iter().flat_map(Module::imports) {
+        inside[f] = true;
+    }
+    for &f in out.iter().flat_map(|m| &m.files) {
+        inside[f] = true;
+    }
+    for entry in (0..modules.len()).filter(|&f| !inside[f]) {
         let module = &modules[entry];
         let names = module.machine_names();
         if names.is_empty() {
-            let (files, conditional) = reach(modules, [(entry.clone(), false)]);
-            let whole = files.iter().any(|f| modules[f].definitions.iter().any(names_a_machine));
+            let (files, conditional) = reach(modules, [(entry, false)]);
+            let whole = files.iter().any(|&f| modules[f].definitions.iter().any(names_a_machine));
             out.push(Machine {
-                label: name(entry),
+                label: known.names[entry].clone(),
                 named: false,
                 network: None,
                 files,
@@ -304,11 +321,11 @@ fn machines(
         for machine in names {
             let imports = module.parts_of(machine).flat_map(|p| p.imports.iter().cloned());
             let (mut files, conditional) = reach(modules, imports);
-            files.insert(entry.clone());
+            files.insert(entry);
             out.push(Machine {
                 label: machine.clone(),
                 named: true,
-                network: Some((entry.clone(), machine.clone())),
+                network: Some((entry, machine.clone())),
                 files,
                 conditional,
                 whole: true,
@@ -333,20 +350,21 @@ enum Answer {
     /// Only under a computed name (`users.users.${cfg.user}.password`),
     /// which may or may not be what the finding asks for.
     Computed,
-    /// Only in this file, which the machine imports under a condition.
-    Conditional(PathBuf),
+    /// Only in this file (a `Files` index), which the machine imports
+    /// under a condition.
+    Conditional(usize),
     No,
 }
 
-fn answer(modules: &BTreeMap<PathBuf, Module>, machine: &Machine, answered: fn(&Definition) -> bool) -> Answer {
+fn answer(modules: &[Module], machine: &Machine, answered: fn(&Definition) -> bool) -> Answer {
     let (mut computed, mut conditional) = (false, None);
-    for f in &machine.files {
-        let only = machine.network.as_ref().filter(|(file, _)| file == f).map(|(_, m)| m);
+    for &f in &machine.files {
+        let only = machine.network.as_ref().filter(|(file, _)| *file == f).map(|(_, m)| m);
         for def in modules[f].definitions_for(only).filter(|d| answered(d)) {
             if def.dynamic {
                 computed = true;
-            } else if machine.conditional.contains(f) {
-                conditional.get_or_insert(f.clone());
+            } else if machine.conditional.contains(&f) {
+                conditional.get_or_insert(f);
             } else {
                 return Answer::Yes;
             }
@@ -381,58 +399,66 @@ pub struct MachineSummary {
 pub fn settle(
     paths: &[Option<PathBuf>],
     reports: &mut [FileReport],
-    facts: &[Option<Facts>],
+    facts: Vec<Option<Facts>>,
     flake: Option<(&Path, &str)>,
     exists: &dyn Fn(&Path) -> bool,
 ) -> Vec<MachineSummary> {
     missing_hardware(paths, reports, exists);
     let settling = reports.iter().any(|r| r.diagnostics.iter().any(|d| machine_level(d).is_some()));
-    // Each file's facts, as lint gathered them (or read here when it did
-    // not: a fixed file's are of its text before the fixes).
-    let files: BTreeMap<PathBuf, Facts> = paths
+    // Each file once, in path order (a file given twice is its last
+    // report's), with its facts as lint gathered them (or read here when it
+    // did not: a fixed file's are of its text before the fixes).
+    let mut order: Vec<(&PathBuf, usize)> =
+        paths.iter().enumerate().filter_map(|(i, p)| Some((p.as_ref()?, i))).collect();
+    order.sort_by(|a, b| a.0.cmp(b.0));
+    order.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same {
+            kept.1 = later.1;
+        }
+        same
+    });
+    let mut facts = facts;
+    let file_facts: Vec<Facts> = order
         .iter()
-        .zip(reports.iter())
-        .enumerate()
-        .filter_map(|(i, (p, r))| {
-            let facts = facts.get(i).cloned().flatten().unwrap_or_else(|| Facts::read(&r.text));
-            Some((p.clone()?, facts))
-        })
+        .map(|&(_, i)| facts.get_mut(i).and_then(Option::take).unwrap_or_else(|| Facts::read(&reports[i].text)))
         .collect();
-    let modules = read(&files);
-    let root = crate::text::common_dir(files.keys());
-    let name = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
-    let machines = machines(&modules, flake, name);
+    let files = Files::new(order.into_iter().map(|(p, _)| p.clone()).collect());
+    let modules = read(&files, file_facts);
+    let machines = machines(&files, &modules, flake);
+    let names = |set: &BTreeSet<usize>| set.iter().map(|&f| files.names[f].clone()).collect();
     let summaries = machines
         .iter()
         .filter(|m| m.is_machine(flake.is_some()))
         .map(|m| MachineSummary {
             machine: m.label.clone(),
-            files: m.files.iter().map(|f| name(f)).collect(),
-            conditional: m.conditional.iter().map(|f| name(f)).collect(),
+            files: names(&m.files),
+            conditional: names(&m.conditional),
             unfollowed: m
                 .files
                 .iter()
-                .flat_map(|f| modules[f].unfollowed.iter().map(move |u| format!("{u} (in {})", name(f))))
+                .flat_map(|&f| {
+                    let name = &files.names[f];
+                    modules[f].unfollowed.iter().map(move |u| format!("{u} (in {name})"))
+                })
                 .collect(),
         })
         .collect();
-    // The machines each file belongs to, found once (comparing paths is
-    // slow: not once per finding and machine).
-    let mut owners: std::collections::HashMap<&Path, Vec<&Machine>> = std::collections::HashMap::new();
+    // The machines each file belongs to, found once.
+    let mut owners: Vec<Vec<&Machine>> = vec![vec![]; modules.len()];
     for m in &machines {
-        for f in &m.files {
-            owners.entry(f.as_path()).or_default().push(m);
+        for &f in &m.files {
+            owners[f].push(m);
         }
     }
-    let owners_of = |path: &Path| owners.get(path).cloned().unwrap_or_default();
     for (path, report) in paths.iter().zip(reports.iter_mut()) {
-        let Some(path) = path else { continue };
+        let Some(file) = path.as_ref().and_then(|p| files.index.get(p)).copied() else { continue };
+        let owners = &owners[file];
         // In a flake, what names no machine names the flake's machines
         // that reach the file (after the deciding, which may name fewer).
         let flake_names: Vec<String> =
-            owners_of(path).iter().filter(|m| m.named && m.network.is_none()).map(|m| m.label.clone()).collect();
-        report.machines =
-            owners_of(path).iter().filter(|m| m.is_machine(flake.is_some())).map(|m| m.label.clone()).collect();
+            owners.iter().filter(|m| m.named && m.network.is_none()).map(|m| m.label.clone()).collect();
+        report.machines = owners.iter().filter(|m| m.is_machine(flake.is_some())).map(|m| m.label.clone()).collect();
         if !settling {
             name_unnamed(report, &flake_names);
             continue;
@@ -441,17 +467,18 @@ pub fn settle(
             let Some(level) = machine_level(d) else { return true };
             // The machines it is about: those a network file's finding
             // names, else every machine whose modules include the file.
-            let about: Vec<&Machine> = owners_of(path)
-                .into_iter()
+            let about: Vec<&Machine> = owners
+                .iter()
+                .copied()
                 .filter(|m| {
                     d.machines.is_empty()
-                        || m.network.as_ref().is_some_and(|(f, n)| f == path && d.machines.contains(n))
+                        || m.network.as_ref().is_some_and(|(f, n)| *f == file && d.machines.contains(n))
                 })
                 .collect();
             if about.is_empty() {
                 return true;
             }
-            keep_unanswered(d, path, &modules, &about, level)
+            keep_unanswered(d, &files, file, &modules, &about, level)
         });
         name_unnamed(report, &flake_names);
     }
@@ -466,8 +493,9 @@ pub fn settle(
 /// a whole machine at all.
 fn keep_unanswered(
     d: &mut super::Diagnostic,
-    path: &Path,
-    modules: &BTreeMap<PathBuf, Module>,
+    files: &Files,
+    file: usize,
+    modules: &[Module],
     about: &[&Machine],
     level: &super::MachineLevel,
 ) -> bool {
@@ -475,14 +503,14 @@ fn keep_unanswered(
         about.iter().map(|m| (*m, answer(modules, m, level.answered_by))).filter(|(_, a)| *a != Answer::Yes).collect();
     let computed = answers.iter().any(|(_, a)| *a == Answer::Computed);
     let conditional = answers.iter().find_map(|(_, a)| match a {
-        Answer::Conditional(f) => Some(f.clone()),
+        Answer::Conditional(f) => Some(*f),
         _ => None,
     });
     let lacking: Vec<&Machine> = answers.into_iter().map(|(m, _)| m).collect();
     if lacking.is_empty() {
         return false;
     }
-    let is_alone = lacking.len() == 1 && lacking[0].files.len() == 1 && lacking[0].files.contains(path);
+    let is_alone = lacking.len() == 1 && lacking[0].files.len() == 1 && lacking[0].files.contains(&file);
     if !is_alone {
         d.message = (level.over_machine)(d);
         d.machines = lacking.iter().map(|m| m.label.clone()).collect();
@@ -491,11 +519,12 @@ fn keep_unanswered(
     // given one module of a machine), a finding cannot stand as a warning.
     if lacking.iter().all(|m| !m.whole) {
         d.add_caveat("nothing says this file is a whole machine (no flake or network file names it, it sets no system.stateVersion, networking.hostName, boot loader or file systems): the rest of its machine, which lint was not given, may set it");
-    } else if lacking.iter().any(|m| m.opaque || m.files.iter().any(|f| modules[f].opaque)) {
+    } else if lacking.iter().any(|m| m.opaque || m.files.iter().any(|&f| modules[f].opaque)) {
         d.add_caveat("it has modules nixvm cannot read, where it may be set");
     }
-    if let Some(file) = conditional {
-        let shown = file.strip_prefix(path.parent().unwrap_or(Path::new("/"))).unwrap_or(&file);
+    if let Some(conditional) = conditional {
+        let (path, conditional) = (&files.paths[file], &files.paths[conditional]);
+        let shown = conditional.strip_prefix(path.parent().unwrap_or(Path::new("/"))).unwrap_or(conditional);
         d.add_caveat(format!("it is set in {}, which is imported only under a condition", shown.display()));
     }
     if computed {
