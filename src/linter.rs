@@ -53,10 +53,11 @@ pub fn run(paths: &[PathBuf], options: &LintOptions, mode: Mode, machine_pass: b
     let mut errors: Vec<PathError> =
         unreadable.iter().map(|(p, m)| PathError::new(p, format!("{}: {m}", p.display()))).collect();
     // Each file's absolute path (for the machine pass) is found with it,
-    // in parallel: resolving 900 paths is a few milliseconds.
+    // in parallel.
+    let resolver = machine_pass.then(|| files::Resolver::new(&files));
     let outcomes: Vec<(Result<Linted, String>, Option<PathBuf>)> = files
         .par_iter()
-        .map(|p| (lint_path(p, options, mode), if machine_pass { files::absolute(p) } else { None }))
+        .map(|p| (lint_path(p, options, mode), resolver.as_ref().and_then(|r| r.absolute(p))))
         .collect();
     let mut absolute: Vec<Option<PathBuf>> = vec![];
     let mut reports = vec![];

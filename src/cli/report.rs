@@ -146,7 +146,7 @@ pub fn json(
     errors: &[crate::linter::PathError],
 ) -> String {
     let mut diagnostics = vec![];
-    for r in reports {
+    for r in reports.iter().filter(|r| !r.diagnostics.is_empty()) {
         let index = LineIndex::new(&r.text);
         let range =
             |s: Span| JsonRange { start: index.position(&r.text, s.start), end: index.position(&r.text, s.end) };

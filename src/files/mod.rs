@@ -239,9 +239,37 @@ pub fn untracked(dir: &Path, rels: &[String]) -> Option<(PathBuf, Vec<String>)> 
     (!found.is_empty()).then_some((root, found))
 }
 
-/// `path` made absolute with links resolved, when it exists.
-pub fn absolute(path: &Path) -> Option<PathBuf> {
-    std::fs::canonicalize(path).ok()
+/// Absolute paths, with links resolved, for many files: each directory is
+/// resolved once (resolving a path asks the system about each of its
+/// components), and a file itself only when it is a symbolic link.
+pub struct Resolver {
+    dirs: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl Resolver {
+    /// Ready for the files `paths`: their directories resolved.
+    pub fn new(paths: &[PathBuf]) -> Resolver {
+        let dirs = paths.iter().map(|p| dir_of(p)).collect::<std::collections::HashSet<_>>();
+        Resolver { dirs: dirs.into_iter().map(|d| (d.to_path_buf(), std::fs::canonicalize(d).ok())).collect() }
+    }
+
+    /// `path` (one of those given to `new`) made absolute with links
+    /// resolved, when it exists.
+    pub fn absolute(&self, path: &Path) -> Option<PathBuf> {
+        let name = path.file_name()?;
+        if std::fs::symlink_metadata(path).ok()?.file_type().is_symlink() {
+            return std::fs::canonicalize(path).ok();
+        }
+        match self.dirs.get(dir_of(path)) {
+            Some(dir) => Some(dir.as_ref()?.join(name)),
+            None => std::fs::canonicalize(path).ok(),
+        }
+    }
+}
+
+/// The directory `path` is in (`.` for a bare name).
+fn dir_of(path: &Path) -> &Path {
+    path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."))
 }
 
 /// Whether `dir` is inside a git work tree, decided as Nix decides whether
@@ -269,6 +297,29 @@ pub fn read_text(path: &Path) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Resolving directories once gives what resolving each file gives:
+    /// through a linked directory, for a linked file, for a missing one.
+    #[test]
+    fn the_resolver_resolves_as_canonicalize_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        std::fs::create_dir_all(real.join("hosts")).unwrap();
+        std::fs::write(real.join("a.nix"), "{ }").unwrap();
+        std::fs::write(real.join("hosts/b.nix"), "{ }").unwrap();
+        std::os::unix::fs::symlink(&real, dir.path().join("link")).unwrap();
+        std::os::unix::fs::symlink(real.join("hosts/b.nix"), real.join("c.nix")).unwrap();
+        let paths: Vec<PathBuf> = ["real/a.nix", "link/a.nix", "link/hosts/b.nix", "real/c.nix", "real/gone.nix"]
+            .iter()
+            .map(|p| dir.path().join(p))
+            .collect();
+        let resolver = Resolver::new(&paths);
+        for p in &paths {
+            assert_eq!(resolver.absolute(p), std::fs::canonicalize(p).ok(), "{}", p.display());
+        }
+        assert_eq!(resolver.absolute(&paths[3]), Some(std::fs::canonicalize(real.join("hosts/b.nix")).unwrap()));
+        assert_eq!(resolver.absolute(&paths[4]), None);
+    }
 
     #[test]
     fn a_git_work_tree_is_any_ancestor_with_dot_git_as_nix_decides() {

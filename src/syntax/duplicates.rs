@@ -8,6 +8,7 @@
 //! allowed only when both values are attribute sets, and then the new set's
 //! own attributes (one level) must all be new.
 
+use super::green::{kind as raw_kind, Element, Preorder};
 use super::value::attr_name;
 use super::{span_of, SyntaxError};
 use crate::text::{LineIndex, Span};
@@ -40,17 +41,8 @@ pub fn check(root: &SyntaxNode, text: &str) -> Vec<SyntaxError> {
     let mut keys = Keys::default();
     // The green tree is walked without cursors; a set or pattern is looked
     // at through the typed tree only when its keys could collide.
-    let mut stack = vec![(root.green().children(), usize::from(root.text_range().start()))];
-    while let Some((children, offset)) = stack.last_mut() {
-        let Some(child) = children.next() else {
-            stack.pop();
-            continue;
-        };
-        let at = *offset;
-        *offset += usize::from(child.text_len());
-        let NodeOrToken::Node(node) = child else { continue };
-        stack.push((node.children(), at));
-        let kind = raw_kind(node.kind());
+    for element in Preorder::new(root) {
+        let Element::Node { node, kind, at, .. } = element else { continue };
         let checked = match kind {
             SyntaxKind::NODE_PATTERN => keys.formals_distinct(node),
             SyntaxKind::NODE_ATTR_SET | SyntaxKind::NODE_LET_IN => keys.bindings_distinct(node),
@@ -105,10 +97,6 @@ fn slow_check(node: SyntaxNode, text: &str, index: &mut Option<LineIndex>, error
             message: format!("attribute `{name}` is already defined at line {}, column {}", p.line, p.column),
         });
     }
-}
-
-fn raw_kind(raw: rowan::SyntaxKind) -> SyntaxKind {
-    <rnix::NixLanguage as rowan::Language>::kind_from_raw(raw)
 }
 
 /// The keys of one set (or pattern), read off the green tree into buffers

@@ -10,6 +10,7 @@
 
 mod duplicates;
 mod errors;
+mod green;
 mod model;
 mod module;
 mod network;

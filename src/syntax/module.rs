@@ -60,16 +60,18 @@ pub fn analyze_network(
 
 fn collect_paths(root: &SyntaxNode) -> Vec<PathLiteral> {
     use rnix::SyntaxKind::*;
-    root.descendants()
-        .filter_map(|n| {
-            let kind = match n.kind() {
+    super::green::Preorder::new(root)
+        .filter_map(|element| {
+            let super::green::Element::Node { node, kind, at, .. } = element else { return None };
+            let kind = match kind {
                 NODE_PATH_ABS => PathKind::Absolute,
                 NODE_PATH_REL => PathKind::Relative,
                 NODE_PATH_HOME => PathKind::Home,
                 NODE_PATH_SEARCH => PathKind::Search,
                 _ => return None,
             };
-            Some(PathLiteral { span: span_of(&n), kind, text: n.text().to_string() })
+            let span = Span::new(at, at + usize::from(node.text_len()));
+            Some(PathLiteral { span, kind, text: node.to_string() })
         })
         .collect()
 }

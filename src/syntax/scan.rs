@@ -12,9 +12,10 @@
 //! parser, so it is parsed first and counted from its tree's tokens, which
 //! are the same tokens in the same order: the file is tokenized once.
 
+use super::green::{Element, Preorder};
 use super::{SyntaxError, MAX_NESTING};
 use crate::text::Span;
-use rnix::{NodeOrToken, SyntaxKind, SyntaxKind::*, SyntaxNode};
+use rnix::{SyntaxKind, SyntaxKind::*, SyntaxNode};
 
 /// The deepest tree the other syntax modules walk.
 pub const MAX_TREE_DEPTH: usize = 3 * MAX_NESTING;
@@ -167,36 +168,26 @@ pub fn nesting_guard(text: &str) -> Option<SyntaxError> {
 pub fn tree_check(root: &SyntaxNode, count_nesting: bool) -> Option<SyntaxError> {
     let mut nesting = count_nesting.then(Nesting::new);
     let mut too_deep_node = None;
-    let mut stack = vec![(root.green().children(), usize::from(root.text_range().start()))];
-    while let Some((children, offset)) = stack.last_mut() {
-        match children.next() {
-            None => {
-                stack.pop();
-            }
-            Some(NodeOrToken::Token(t)) => {
-                let start = *offset;
-                *offset += usize::from(t.text_len());
+    for element in Preorder::new(root) {
+        match element {
+            Element::Token { token, kind, at } => {
                 if let Some(nesting) = &mut nesting {
-                    if nesting.over(token_kind(t.kind(), t.text())) {
-                        return Some(too_deep(Span::new(start, *offset)));
+                    if nesting.over(token_kind(kind, token.text())) {
+                        return Some(too_deep(Span::new(at, at + usize::from(token.text_len()))));
                     }
                 }
             }
-            Some(NodeOrToken::Node(n)) => {
-                let at = *offset;
-                let len = usize::from(n.text_len());
-                *offset += len;
-                if stack.len() >= MAX_TREE_DEPTH && too_deep_node.is_none() {
+            Element::Node { node, at, depth, .. } => {
+                if depth >= MAX_TREE_DEPTH && too_deep_node.is_none() {
                     // Refused either way. Without the token count this is
                     // the answer; with it, the walk goes on (on its own
                     // stack), because a count over the limit was the first
                     // error and is the one given.
-                    too_deep_node = Some(too_deep(Span::new(at, at + len)));
+                    too_deep_node = Some(too_deep(Span::new(at, at + usize::from(node.text_len()))));
                     if nesting.is_none() {
                         break;
                     }
                 }
-                stack.push((n.children(), at));
             }
         }
     }
@@ -205,8 +196,8 @@ pub fn tree_check(root: &SyntaxNode, count_nesting: bool) -> Option<SyntaxError>
 
 /// The kind the tokenizer gave a token the parser renamed: `or` used as a
 /// name, and `__curPos`.
-fn token_kind(raw: rowan::SyntaxKind, text: &str) -> SyntaxKind {
-    match <rnix::NixLanguage as rowan::Language>::kind_from_raw(raw) {
+fn token_kind(kind: SyntaxKind, text: &str) -> SyntaxKind {
+    match kind {
         TOKEN_IDENT if text == "or" => TOKEN_OR,
         TOKEN_CUR_POS => TOKEN_IDENT,
         kind => kind,

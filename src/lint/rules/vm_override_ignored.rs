@@ -36,23 +36,26 @@ impl Lint for VmOverrideIgnored {
         // naming the lines of the others: a hardware configuration defines
         // many file systems, and each would drown the real findings.
         let mut found: Vec<(String, Option<&String>, usize, Vec<crate::text::Span>)> = vec![];
+        let table = &cx.options.table.overridden;
+        let prefixes: Vec<Vec<&str>> = table.iter().map(|e| e.option.iter().map(String::as_str).collect()).collect();
         for (module, def) in cx.definitions() {
-            for (index, entry) in cx.options.table.overridden.iter().enumerate() {
-                let replaced = &entry.option;
-                let prefix: Vec<&str> = replaced.iter().map(String::as_str).collect();
+            for (index, (entry, prefix)) in table.iter().zip(&prefixes).enumerate() {
                 // A definition at a priority as strong as qemu-vm.nix's is
                 // not ignored (stronger wins; equal merges or conflicts,
                 // which `nixvm check` tells).
-                if !def.names(&prefix) || def.priority.level.is_some_and(|l| l <= entry.level) {
+                if !def.names(prefix) || def.priority.level.is_some_and(|l| l <= entry.level) {
                     continue;
                 }
-                let option = dotted(replaced);
+                let option = dotted(&entry.option);
                 let machine = module.machine.as_ref();
                 match found.iter_mut().find(|(o, m, _, _)| *o == option && *m == machine) {
                     Some((_, _, _, spans)) => spans.push(def.key_span()),
                     None => found.push((option, machine, index, vec![def.key_span()])),
                 }
             }
+        }
+        if found.is_empty() {
+            return;
         }
         let lines = crate::text::LineIndex::new(cx.text);
         for (option, machine, index, spans) in found {
