@@ -54,7 +54,7 @@ pub fn run(paths: &[PathBuf], options: &LintOptions, mode: Mode, machine_pass: b
         unreadable.iter().map(|(p, m)| PathError::new(p, format!("{}: {m}", p.display()))).collect();
     // Each file's absolute path (for the machine pass) is found with it,
     // in parallel.
-    let resolver = machine_pass.then(|| files::Resolver::new(&files));
+    let resolver = machine_pass.then(|| files::Resolver::new(paths, &files));
     let outcomes: Vec<(Result<Linted, String>, Option<PathBuf>)> = files
         .par_iter()
         .map(|p| (lint_path(p, options, mode), resolver.as_ref().and_then(|r| r.absolute(p))))

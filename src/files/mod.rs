@@ -52,7 +52,14 @@ pub enum Contents {
 }
 
 pub fn read(path: &Path) -> anyhow::Result<Contents> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    // Into room for most files, without asking their size first.
+    let read = |path| -> std::io::Result<Vec<u8>> {
+        let mut bytes = Vec::with_capacity(16 << 10);
+        std::io::Read::read_to_end(&mut std::fs::File::open(path)?, &mut bytes)?;
+        bytes.shrink_to_fit();
+        Ok(bytes)
+    };
+    let bytes = read(path).with_context(|| format!("cannot read {}", path.display()))?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Contents::Text(text)),
         Err(e) => {
@@ -239,30 +246,35 @@ pub fn untracked(dir: &Path, rels: &[String]) -> Option<(PathBuf, Vec<String>)> 
     (!found.is_empty()).then_some((root, found))
 }
 
-/// Absolute paths, with links resolved, for many files: each directory is
-/// resolved once (resolving a path asks the system about each of its
-/// components), and a file itself only when it is a symbolic link.
+/// Absolute paths, with links resolved, for the files `collect` found:
+/// each directory is resolved once (resolving a path asks the system about
+/// each of its components), and a file itself only when it is a symbolic
+/// link, which only a file given by name can be (a walk takes none).
 pub struct Resolver {
     dirs: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+    links: std::collections::HashSet<PathBuf>,
 }
 
 impl Resolver {
-    /// Ready for the files `paths`: their directories resolved.
-    pub fn new(paths: &[PathBuf]) -> Resolver {
-        let dirs = paths.iter().map(|p| dir_of(p)).collect::<std::collections::HashSet<_>>();
-        Resolver { dirs: dirs.into_iter().map(|d| (d.to_path_buf(), std::fs::canonicalize(d).ok())).collect() }
+    /// Ready for `files`, found under `given`.
+    pub fn new(given: &[PathBuf], files: &[PathBuf]) -> Resolver {
+        let dirs = files.iter().map(|p| dir_of(p)).collect::<std::collections::HashSet<_>>();
+        let links = given
+            .iter()
+            .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink()))
+            .cloned()
+            .collect();
+        let dirs = dirs.into_iter().map(|d| (d.to_path_buf(), std::fs::canonicalize(d).ok())).collect();
+        Resolver { dirs, links }
     }
 
-    /// `path` (one of those given to `new`) made absolute with links
-    /// resolved, when it exists.
+    /// `path` (one of the files given to `new`) made absolute with links
+    /// resolved.
     pub fn absolute(&self, path: &Path) -> Option<PathBuf> {
         let name = path.file_name()?;
-        if std::fs::symlink_metadata(path).ok()?.file_type().is_symlink() {
-            return std::fs::canonicalize(path).ok();
-        }
         match self.dirs.get(dir_of(path)) {
-            Some(dir) => Some(dir.as_ref()?.join(name)),
-            None => std::fs::canonicalize(path).ok(),
+            Some(dir) if !self.links.contains(path) => Some(dir.as_ref()?.join(name)),
+            _ => std::fs::canonicalize(path).ok(),
         }
     }
 }
@@ -309,16 +321,17 @@ mod tests {
         std::fs::write(real.join("hosts/b.nix"), "{ }").unwrap();
         std::os::unix::fs::symlink(&real, dir.path().join("link")).unwrap();
         std::os::unix::fs::symlink(real.join("hosts/b.nix"), real.join("c.nix")).unwrap();
-        let paths: Vec<PathBuf> = ["real/a.nix", "link/a.nix", "link/hosts/b.nix", "real/c.nix", "real/gone.nix"]
-            .iter()
-            .map(|p| dir.path().join(p))
-            .collect();
-        let resolver = Resolver::new(&paths);
-        for p in &paths {
+        // A walk of `link` finds a.nix and hosts/b.nix (not the link
+        // c.nix); c.nix is given by name.
+        let given = [dir.path().join("link"), real.join("c.nix")];
+        let (files, errors) = collect(&given);
+        assert!(errors.is_empty());
+        assert_eq!(files.len(), 3);
+        let resolver = Resolver::new(&given, &files);
+        for p in &files {
             assert_eq!(resolver.absolute(p), std::fs::canonicalize(p).ok(), "{}", p.display());
         }
-        assert_eq!(resolver.absolute(&paths[3]), Some(std::fs::canonicalize(real.join("hosts/b.nix")).unwrap()));
-        assert_eq!(resolver.absolute(&paths[4]), None);
+        assert_eq!(resolver.absolute(&given[1]), Some(std::fs::canonicalize(real.join("hosts/b.nix")).unwrap()));
     }
 
     #[test]

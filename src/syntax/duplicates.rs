@@ -8,7 +8,7 @@
 //! allowed only when both values are attribute sets, and then the new set's
 //! own attributes (one level) must all be new.
 
-use super::green::{kind as raw_kind, Element, Preorder};
+use super::green::kind as raw_kind;
 use super::value::attr_name;
 use super::{span_of, SyntaxError};
 use crate::text::{LineIndex, Span};
@@ -35,30 +35,52 @@ impl Slot {
     }
 }
 
-pub fn check(root: &SyntaxNode, text: &str) -> Vec<SyntaxError> {
-    let mut errors = vec![];
-    let mut index = None;
-    let mut keys = Keys::default();
-    // The green tree is walked without cursors; a set or pattern is looked
-    // at through the typed tree only when its keys could collide.
-    for element in Preorder::new(root) {
-        let Element::Node { node, kind, at, .. } = element else { continue };
-        let checked = match kind {
-            SyntaxKind::NODE_PATTERN => keys.formals_distinct(node),
-            SyntaxKind::NODE_ATTR_SET | SyntaxKind::NODE_LET_IN => keys.bindings_distinct(node),
-            _ => continue,
+/// The sets and patterns whose keys could collide, found on the green
+/// tree without cursors (as the file's one walk meets its nodes); `check`
+/// then reads only those through the typed tree.
+#[derive(Default)]
+pub struct Suspects<'g> {
+    keys: Keys<'g>,
+    found: Vec<(SyntaxKind, TextRange)>,
+}
+
+impl<'g> Suspects<'g> {
+    /// Look at one node, starting at `at`.
+    pub fn node(&mut self, node: &'g GreenNodeData, kind: SyntaxKind, at: usize) {
+        let distinct = match kind {
+            SyntaxKind::NODE_PATTERN => self.keys.formals_distinct(node),
+            SyntaxKind::NODE_ATTR_SET | SyntaxKind::NODE_LET_IN => self.keys.bindings_distinct(node),
+            _ => return,
         };
-        if checked {
-            continue;
+        if !distinct {
+            self.found.push((kind, TextRange::at((at as u32).into(), node.text_len())));
         }
-        let range = TextRange::at((at as u32).into(), node.text_len());
-        let Some(node) = root.covering_element(range).ancestors().find(|n| n.kind() == kind && n.text_range() == range)
-        else {
-            continue;
-        };
-        slow_check(node, text, &mut index, &mut errors);
     }
-    errors
+
+    /// The duplicates among the suspects, in source order.
+    pub fn check(self, root: &SyntaxNode, text: &str) -> Vec<SyntaxError> {
+        let mut errors = vec![];
+        let mut index = None;
+        for (kind, range) in self.found {
+            let element = root.covering_element(range);
+            if let Some(node) = element.ancestors().find(|n| n.kind() == kind && n.text_range() == range) {
+                slow_check(node, text, &mut index, &mut errors);
+            }
+        }
+        errors
+    }
+}
+
+/// The duplicates of a whole tree (a walk of its own).
+#[cfg(test)]
+fn check(root: &SyntaxNode, text: &str) -> Vec<SyntaxError> {
+    let mut suspects = Suspects::default();
+    for element in super::green::Preorder::new(root) {
+        if let super::green::Element::Node { node, kind, at, .. } = element {
+            suspects.node(node, kind, at);
+        }
+    }
+    suspects.check(root, text)
 }
 
 /// Every set and pattern of `root` looked at through the typed tree (what

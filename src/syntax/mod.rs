@@ -40,6 +40,8 @@ pub struct SyntaxError {
 pub struct Parsed {
     root: Option<SyntaxNode>,
     pub errors: Vec<SyntaxError>,
+    /// Its path literals, found in the walk that checks the tree.
+    paths: Vec<PathLiteral>,
 }
 
 impl Parsed {
@@ -55,25 +57,39 @@ pub fn parse(text: &str) -> Parsed {
     let counted = text.len() > scan::SMALL_INPUT;
     if counted {
         if let Some(err) = scan::nesting_guard(text) {
-            return Parsed { root: None, errors: vec![err] };
+            return Parsed { root: None, errors: vec![err], paths: vec![] };
         }
     }
     // rnix recurses for nesting: make sure of a comfortable stack (a new one
     // is mapped only when the calling thread's is short, e.g. test threads).
     let parse = stacker::maybe_grow(scan::PARSE_STACK, 2 * scan::PARSE_STACK, || rnix::Root::parse(text));
     let root = parse.syntax();
-    if let Some(err) = scan::tree_check(&root, !counted) {
+    // One walk of the green tree: its depth (and nesting, for a small
+    // file), the sets whose keys could collide, the path literals.
+    let mut check = scan::TreeCheck::new(!counted);
+    let mut suspects = duplicates::Suspects::default();
+    let mut paths = vec![];
+    for element in green::Preorder::new(&root) {
+        if !check.element(&element) {
+            break;
+        }
+        if let green::Element::Node { node, kind, at, .. } = element {
+            suspects.node(node, kind, at);
+            paths.extend(module::path_literal(node, kind, at));
+        }
+    }
+    if let Some(err) = check.finish() {
         // rowan frees trees recursively: a tree this deep would overflow the
         // stack when dropped, so it is leaked instead (the process is short).
         std::mem::forget(root);
         std::mem::forget(parse);
-        return Parsed { root: None, errors: vec![err] };
+        return Parsed { root: None, errors: vec![err], paths: vec![] };
     }
     let mut errors: Vec<SyntaxError> = errors::first(text, parse.errors()).into_iter().collect();
     if errors.is_empty() {
-        errors = duplicates::check(&root, text);
+        errors = suspects.check(&root, text);
     }
-    Parsed { root: Some(root), errors }
+    Parsed { root: Some(root), errors, paths }
 }
 
 /// The syntax errors of `text`, in source order.
@@ -85,7 +101,7 @@ pub fn syntax_errors(text: &str) -> Vec<SyntaxError> {
 /// Files with syntax errors are analysed as far as their tree allows.
 pub fn analyze(parsed: &Parsed) -> FileAnalysis {
     match &parsed.root {
-        Some(root) if parsed.is_ok() => module::analyze_file(root),
+        Some(root) if parsed.is_ok() => module::analyze_file(root, parsed.paths.clone()),
         _ => FileAnalysis::default(),
     }
 }
@@ -246,7 +262,7 @@ pub fn read_network(parsed: &Parsed) -> Result<FileAnalysis, SyntaxError> {
         .and_then(|r| r.expr())
         .ok_or_else(|| SyntaxError { span: Span::empty(0), message: "the network file does not parse".into() })?;
     let (info, modules) = network::read_declared(&expr).map_err(|(span, message)| SyntaxError { span, message })?;
-    Ok(module::analyze_network(info, modules, parsed.root.as_ref()))
+    Ok(module::analyze_network(info, modules, parsed.paths.clone()))
 }
 
 pub(crate) fn span_of(node: &SyntaxNode) -> Span {

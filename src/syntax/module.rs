@@ -37,13 +37,12 @@ const LIB_FUNCTIONS: &[&str] = &[
 const MODULE_KEYWORDS: &[&str] =
     &["imports", "options", "config", "_file", "key", "disabledModules", "require", "_class"];
 
-pub fn analyze_file(root: &SyntaxNode) -> FileAnalysis {
-    let paths = collect_paths(root);
+pub fn analyze_file(root: &SyntaxNode, paths: Vec<PathLiteral>) -> FileAnalysis {
     let Some(expr) = ast::Root::cast(root.clone()).and_then(|r| r.expr()) else {
         return FileAnalysis { paths, ..Default::default() };
     };
     if let Some((info, modules)) = network::detect(&expr) {
-        return analyze_network(info, modules, Some(root));
+        return analyze_network(info, modules, paths);
     }
     FileAnalysis { modules: vec![analyze_module(&expr, None)], network: None, paths }
 }
@@ -51,29 +50,24 @@ pub fn analyze_file(root: &SyntaxNode) -> FileAnalysis {
 pub fn analyze_network(
     info: super::NetworkInfo,
     modules: network::NetworkModules,
-    root: Option<&SyntaxNode>,
+    paths: Vec<PathLiteral>,
 ) -> FileAnalysis {
-    let paths = root.map(collect_paths).unwrap_or_default();
     let modules = modules.into_iter().map(|(name, e)| analyze_module(&e, name)).collect();
     FileAnalysis { modules, network: Some(info), paths }
 }
 
-fn collect_paths(root: &SyntaxNode) -> Vec<PathLiteral> {
+/// The path literal a node starting at `at` is, if it is one.
+pub(super) fn path_literal(node: &rowan::GreenNodeData, kind: rnix::SyntaxKind, at: usize) -> Option<PathLiteral> {
     use rnix::SyntaxKind::*;
-    super::green::Preorder::new(root)
-        .filter_map(|element| {
-            let super::green::Element::Node { node, kind, at, .. } = element else { return None };
-            let kind = match kind {
-                NODE_PATH_ABS => PathKind::Absolute,
-                NODE_PATH_REL => PathKind::Relative,
-                NODE_PATH_HOME => PathKind::Home,
-                NODE_PATH_SEARCH => PathKind::Search,
-                _ => return None,
-            };
-            let span = Span::new(at, at + usize::from(node.text_len()));
-            Some(PathLiteral { span, kind, text: node.to_string() })
-        })
-        .collect()
+    let kind = match kind {
+        NODE_PATH_ABS => PathKind::Absolute,
+        NODE_PATH_REL => PathKind::Relative,
+        NODE_PATH_HOME => PathKind::Home,
+        NODE_PATH_SEARCH => PathKind::Search,
+        _ => return None,
+    };
+    let span = Span::new(at, at + usize::from(node.text_len()));
+    Some(PathLiteral { span, kind, text: node.to_string() })
 }
 
 /// What a name in scope stands for.

@@ -12,10 +12,10 @@
 //! parser, so it is parsed first and counted from its tree's tokens, which
 //! are the same tokens in the same order: the file is tokenized once.
 
-use super::green::{Element, Preorder};
+use super::green::Element;
 use super::{SyntaxError, MAX_NESTING};
 use crate::text::Span;
-use rnix::{SyntaxKind, SyntaxKind::*, SyntaxNode};
+use rnix::{SyntaxKind, SyntaxKind::*};
 
 /// The deepest tree the other syntax modules walk.
 pub const MAX_TREE_DEPTH: usize = 3 * MAX_NESTING;
@@ -165,33 +165,55 @@ pub fn nesting_guard(text: &str) -> Option<SyntaxError> {
 /// text, counted over the tree's tokens (for a small file parsed before it
 /// was counted). Walks the green tree without recursion and without
 /// allocating cursors.
-pub fn tree_check(root: &SyntaxNode, count_nesting: bool) -> Option<SyntaxError> {
-    let mut nesting = count_nesting.then(Nesting::new);
-    let mut too_deep_node = None;
-    for element in Preorder::new(root) {
-        match element {
+#[cfg(test)]
+pub fn tree_check(root: &rnix::SyntaxNode, count_nesting: bool) -> Option<SyntaxError> {
+    let mut check = TreeCheck::new(count_nesting);
+    super::green::Preorder::new(root).take_while(|e| check.element(e)).for_each(drop);
+    check.finish()
+}
+
+/// `tree_check` fed one element at a time, by the file's one walk.
+pub struct TreeCheck {
+    nesting: Option<Nesting>,
+    too_deep_node: Option<SyntaxError>,
+    too_many: Option<SyntaxError>,
+}
+
+impl TreeCheck {
+    pub fn new(count_nesting: bool) -> Self {
+        TreeCheck { nesting: count_nesting.then(Nesting::new), too_deep_node: None, too_many: None }
+    }
+
+    /// Look at the next element; false once the answer is known (the walk
+    /// may stop).
+    pub fn element(&mut self, element: &Element) -> bool {
+        match *element {
             Element::Token { token, kind, at } => {
-                if let Some(nesting) = &mut nesting {
+                if let Some(nesting) = &mut self.nesting {
                     if nesting.over(token_kind(kind, token.text())) {
-                        return Some(too_deep(Span::new(at, at + usize::from(token.text_len()))));
+                        self.too_many = Some(too_deep(Span::new(at, at + usize::from(token.text_len()))));
+                        return false;
                     }
                 }
             }
             Element::Node { node, at, depth, .. } => {
-                if depth >= MAX_TREE_DEPTH && too_deep_node.is_none() {
+                if depth >= MAX_TREE_DEPTH && self.too_deep_node.is_none() {
                     // Refused either way. Without the token count this is
                     // the answer; with it, the walk goes on (on its own
                     // stack), because a count over the limit was the first
                     // error and is the one given.
-                    too_deep_node = Some(too_deep(Span::new(at, at + usize::from(node.text_len()))));
-                    if nesting.is_none() {
-                        break;
-                    }
+                    self.too_deep_node = Some(too_deep(Span::new(at, at + usize::from(node.text_len()))));
+                    return self.nesting.is_some();
                 }
             }
         }
+        true
     }
-    too_deep_node
+
+    /// The error, if the tree is refused.
+    pub fn finish(self) -> Option<SyntaxError> {
+        self.too_many.or(self.too_deep_node)
+    }
 }
 
 /// The kind the tokenizer gave a token the parser renamed: `or` used as a
