@@ -51,3 +51,21 @@ impl<'g> Iterator for Preorder<'g> {
 pub fn kind(raw: rowan::SyntaxKind) -> SyntaxKind {
     rnix::NixLanguage::kind_from_raw(raw)
 }
+
+/// The source text of `node`, gathered from its tokens (a cursor-free
+/// `node.text().to_string()`).
+pub fn text(node: &SyntaxNode) -> String {
+    let green = node.green();
+    let mut out = String::with_capacity(usize::from(green.text_len()));
+    let mut stack = vec![green.children()];
+    while let Some(children) = stack.last_mut() {
+        match children.next() {
+            None => {
+                stack.pop();
+            }
+            Some(NodeOrToken::Token(t)) => out.push_str(t.text()),
+            Some(NodeOrToken::Node(n)) => stack.push(n.children()),
+        }
+    }
+    out
+}

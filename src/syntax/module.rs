@@ -107,11 +107,11 @@ impl Scopes {
     fn is_lib(&self, expr: &ast::Expr) -> bool {
         match unparen(expr.clone()) {
             ast::Expr::Ident(i) => {
-                let name = i.ident_token().map(|t| t.text().to_string()).unwrap_or_default();
-                match self.lookup(&name) {
+                let Some(name) = i.ident_token() else { return false };
+                match self.lookup(name.text()) {
                     Some(Binding::Lib) => true,
                     Some(_) => false,
-                    None => name == "lib",
+                    None => name.text() == "lib",
                 }
             }
             // `pkgs.lib`, `args.lib`, `inputs.nixpkgs.lib`: whatever ends in `.lib`.
@@ -197,6 +197,9 @@ impl Ctx {
 #[derive(Clone)]
 struct Key {
     path: Vec<String>,
+    /// Whether a component of `path` has `${` in it (a computed name's
+    /// source text), known as components are added.
+    dollar: bool,
     key_start: usize,
     key_spans: Vec<Span>,
     dynamic: bool,
@@ -244,7 +247,9 @@ struct Walker {
 }
 
 pub fn analyze_module(expr: &ast::Expr, machine: Option<String>) -> ModuleInfo {
-    let mut w = Walker { scopes: Scopes::default(), definitions: vec![], imports: vec![] };
+    // Room for a typical module's definitions: growing a vector of them
+    // one doubling at a time copies them all again.
+    let mut w = Walker { scopes: Scopes::default(), definitions: Vec::with_capacity(32), imports: vec![] };
     let span = span_of(expr.syntax());
     let mut body = expr.clone();
     let mut lambdas: Vec<ast::Lambda> = vec![];
@@ -485,7 +490,7 @@ impl Walker {
             ast::Expr::AttrSet(set) => set,
             other => {
                 // `mkIf c { ... }` or `mkMerge [ ... ]` as the whole module.
-                let key = Key { path: vec![], key_start: 0, key_spans: vec![], dynamic: false };
+                let key = Key { path: vec![], dollar: false, key_start: 0, key_spans: vec![], dynamic: false };
                 self.value(&other, &key, &Ctx::top(), 0);
                 return;
             }
@@ -495,7 +500,7 @@ impl Walker {
         for entry in set.entries() {
             let ast::Entry::AttrpathValue(av) = entry else {
                 if !has_config_or_options {
-                    self.entry(&entry, &[], &Ctx::top(), 0);
+                    self.entry(&entry, (&[], false), &Ctx::top(), 0);
                 }
                 continue;
             };
@@ -507,11 +512,11 @@ impl Walker {
                 }
                 Some("config") if has_config_or_options => {
                     // `config = ...;` or `config.a.b = ...;`: drop the `config` component.
-                    self.binding(&av, &[], 1, &Ctx::top(), 0);
+                    self.binding(&av, (&[], false), 1, &Ctx::top(), 0);
                 }
                 Some(k) if MODULE_KEYWORDS.contains(&k) => {}
                 _ if has_config_or_options => {}
-                _ => self.entry(&ast::Entry::AttrpathValue(av), &[], &Ctx::top(), 0),
+                _ => self.entry(&ast::Entry::AttrpathValue(av), (&[], false), &Ctx::top(), 0),
             }
         }
     }
@@ -521,9 +526,11 @@ impl Walker {
         self.imports.extend(items);
     }
 
-    fn entry(&mut self, entry: &ast::Entry, prefix: &[String], ctx: &Ctx, depth: usize) {
+    /// One entry of a set under `prefix` (its components, and whether one
+    /// has `${` in it).
+    fn entry(&mut self, entry: &ast::Entry, (prefix, dollar): (&[String], bool), ctx: &Ctx, depth: usize) {
         match entry {
-            ast::Entry::AttrpathValue(av) => self.binding(av, prefix, 0, ctx, depth),
+            ast::Entry::AttrpathValue(av) => self.binding(av, (prefix, dollar), 0, ctx, depth),
             ast::Entry::Inherit(inh) => {
                 let from = inh.from().and_then(|f| f.expr());
                 let source = from.as_ref().map(selectable);
@@ -538,7 +545,7 @@ impl Walker {
                         Some(f) => Value::Expr(format!("{}.{}", text_of(f.syntax()), name)),
                         None => self.scopes.literal(&name).unwrap_or_else(|| Value::Expr(name.clone())),
                     };
-                    let key = attr.syntax().text().to_string();
+                    let key = super::green::text(attr.syntax());
                     let written = match (&source, &attr) {
                         (_, ast::Attr::Dynamic(_)) => None,
                         (Some(source), _) => source.as_ref().map(|s| format!("{s}.{key}")),
@@ -591,17 +598,26 @@ impl Walker {
 
     /// `a.b.c = value;` under `prefix`, skipping the first `skip` key
     /// components (the `config` of `config.a = ...`).
-    fn binding(&mut self, av: &ast::AttrpathValue, prefix: &[String], skip: usize, ctx: &Ctx, depth: usize) {
+    fn binding(
+        &mut self,
+        av: &ast::AttrpathValue,
+        (prefix, dollar): (&[String], bool),
+        skip: usize,
+        ctx: &Ctx,
+        depth: usize,
+    ) {
         let (Some(attrpath), Some(value)) = (av.attrpath(), av.value()) else { return };
         // Under a computed name (`users.users.${name} = { ... }`), whose
         // source text is kept as the path's component, every key is too.
-        let dynamic = prefix.iter().any(|c| c.contains("${"));
-        let mut key = Key { path: prefix.to_vec(), key_start: prefix.len(), key_spans: vec![], dynamic };
+        let mut path = Vec::with_capacity(prefix.len() + 4);
+        path.extend_from_slice(prefix);
+        let mut key = Key { path, dollar, key_start: prefix.len(), key_spans: Vec::with_capacity(4), dynamic: dollar };
         for attr in attrpath.attrs().skip(skip) {
             let name = attr_name(&attr).or_else(|| self.known_name(&attr)).unwrap_or_else(|| {
                 key.dynamic = true;
                 text_of(attr.syntax())
             });
+            key.dollar |= name.contains("${");
             key.path.push(name);
             key.key_spans.push(span_of(attr.syntax()));
         }
@@ -640,7 +656,7 @@ impl Walker {
                     self.record(expr, key, ctx, Value::AttrSet);
                 }
                 for entry in set.entries() {
-                    self.entry(&entry, &key.path, ctx, depth + 1);
+                    self.entry(&entry, (&key.path, key.dollar), ctx, depth + 1);
                 }
             }
             ast::Expr::Apply(_) => match self.call(expr) {
@@ -726,7 +742,7 @@ fn selectable(from: &ast::Expr) -> Option<String> {
     if from.syntax().descendants_with_tokens().any(|t| t.kind() == rnix::SyntaxKind::TOKEN_COMMENT) {
         return None;
     }
-    let text = from.syntax().text().to_string();
+    let text = super::green::text(from.syntax());
     match from {
         ast::Expr::Ident(_) | ast::Expr::Paren(_) | ast::Expr::AttrSet(_) => Some(text),
         ast::Expr::Select(s) if s.or_token().is_none() => Some(text),
@@ -1009,7 +1025,7 @@ fn option_change(apply: &ast::Apply) -> Option<ImportTarget> {
     };
     let function = match unparen(inner.lambda()?) {
         ast::Expr::Ident(i) => i.ident_token()?.text().to_string(),
-        ast::Expr::Select(s) => s.attrpath()?.attrs().last().map(|a| a.syntax().text().to_string())?,
+        ast::Expr::Select(s) => s.attrpath()?.attrs().last().map(|a| super::green::text(a.syntax()))?,
         _ => return None,
     };
     let strings = |e: ast::Expr| -> Option<Vec<String>> {

@@ -19,7 +19,7 @@ pub fn unparen(mut expr: ast::Expr) -> ast::Expr {
 
 /// The source text of a node, with whitespace runs folded for messages.
 pub fn text_of(node: &SyntaxNode) -> String {
-    let text = node.text().to_string();
+    let text = super::green::text(node);
     let mut out = String::with_capacity(text.len());
     let mut last_space = false;
     for c in text.chars() {
@@ -128,7 +128,7 @@ fn value_at_depth(expr: &ast::Expr, vars: &dyn VarLookup, depth: usize) -> Value
             if expr.syntax().children().next().is_some() {
                 other()
             } else {
-                Value::Path(expr.syntax().text().to_string())
+                Value::Path(super::green::text(expr.syntax()))
             }
         }
         ast::Expr::List(l) => Value::List(l.items().map(|e| value_at_depth(&e, vars, depth + 1)).collect()),
