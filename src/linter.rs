@@ -8,8 +8,11 @@ use crate::files::{self, Contents};
 use crate::lint::diagnostic::FileReport;
 use crate::lint::LintOptions;
 use crate::rewrite::{self, FileFixes, Linted, Mode};
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+/// A file linted (or not), with its absolute path.
+type Done = (Result<Linted, String>, Option<PathBuf>);
 
 /// What a lint run found and did.
 pub struct Outcome {
@@ -49,31 +52,43 @@ impl PathError {
 /// names its machines).
 pub fn run(paths: &[PathBuf], options: &LintOptions, mode: Mode, machine_pass: bool) -> Outcome {
     let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
-    let (files, unreadable) = files::collect(paths);
+    // Each file is linted as soon as the walk meets it, in parallel, with
+    // its absolute path (for the machine pass); the outcomes are then taken
+    // in the walk's sorted order.
+    let resolver = machine_pass.then(|| files::Resolver::new(paths));
+    let done: Mutex<Vec<Option<Done>>> = Mutex::new(vec![]);
+    let (files, unreadable) = rayon::scope(|scope| {
+        files::walk(paths, |met, path| {
+            let (path, done, resolver) = (path.to_path_buf(), &done, &resolver);
+            scope.spawn(move |_| {
+                let outcome = (lint_path(&path, options, mode), resolver.as_ref().and_then(|r| r.absolute(&path)));
+                let mut done = done.lock().unwrap_or_else(PoisonError::into_inner);
+                if done.len() <= met {
+                    done.resize_with(met + 1, || None);
+                }
+                done[met] = Some(outcome);
+            });
+        })
+    });
+    let mut done = done.into_inner().unwrap_or_else(PoisonError::into_inner);
     let mut errors: Vec<PathError> =
         unreadable.iter().map(|(p, m)| PathError::new(p, format!("{}: {m}", p.display()))).collect();
-    // Each file's absolute path (for the machine pass) is found with it,
-    // in parallel.
-    let resolver = machine_pass.then(|| files::Resolver::new(paths, &files));
-    let outcomes: Vec<(Result<Linted, String>, Option<PathBuf>)> = files
-        .par_iter()
-        .map(|p| (lint_path(p, options, mode), resolver.as_ref().and_then(|r| r.absolute(p))))
-        .collect();
     let mut absolute: Vec<Option<PathBuf>> = vec![];
     let mut reports = vec![];
     let mut facts = vec![];
     let mut fixes = vec![];
-    for (path, (o, abs)) in files.iter().zip(outcomes) {
+    let outcomes = files.into_iter().filter_map(|(met, path)| Some((path, done.get_mut(met)?.take()?)));
+    for (path, (o, abs)) in outcomes {
         let o = match o {
             Ok(o) => o,
             Err(e) => {
-                errors.push(PathError::new(path, e));
+                errors.push(PathError::new(&path, e));
                 continue;
             }
         };
         if let Some(text) = &o.write {
-            if let Err(e) = files::write_atomically(path, text) {
-                errors.push(PathError::new(path, format!("{e:#}")));
+            if let Err(e) = files::write_atomically(&path, text) {
+                errors.push(PathError::new(&path, format!("{e:#}")));
             }
         }
         fixes.extend(o.fixes);

@@ -12,27 +12,42 @@ use std::path::{Path, PathBuf};
 /// `*.nix` (respecting `.gitignore`), sorted. Problems are returned beside
 /// the files found, each with the path it concerns.
 pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
+    let (files, errors) = walk(paths, |_, _| {});
+    (files.into_iter().map(|(_, p)| p).collect(), errors)
+}
+
+/// `collect`, handing each file to `found` as soon as the walk meets it,
+/// with how many files it met before (so that work on the files can start
+/// before the walk ends). The files come back in `collect`'s order, each
+/// with that number.
+pub fn walk(paths: &[PathBuf], mut found: impl FnMut(usize, &Path)) -> (Vec<(usize, PathBuf)>, Vec<(PathBuf, String)>) {
     let mut files = vec![];
     let mut errors = vec![];
+    let mut met = 0;
+    let mut meet = |path: PathBuf, into: &mut Vec<(usize, PathBuf)>| {
+        found(met, &path);
+        into.push((met, path));
+        met += 1;
+    };
     for path in paths {
         match std::fs::metadata(path) {
             Err(e) => errors.push((path.clone(), e.to_string())),
-            Ok(m) if m.is_file() => files.push(path.clone()),
+            Ok(m) if m.is_file() => meet(path.clone(), &mut files),
             Ok(m) if m.is_dir() => {
-                let mut found = vec![];
+                let mut under = vec![];
                 for entry in ignore::WalkBuilder::new(path).hidden(true).parents(true).follow_links(false).build() {
                     match entry {
                         Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
                             if e.path().extension().is_some_and(|x| x == "nix") {
-                                found.push(e.into_path());
+                                meet(e.into_path(), &mut under);
                             }
                         }
                         Ok(_) => {}
                         Err(e) => errors.push((path.clone(), e.to_string())),
                     }
                 }
-                found.sort();
-                files.extend(found);
+                under.sort_by(|a, b| a.1.cmp(&b.1));
+                files.extend(under);
             }
             Ok(_) => errors.push((path.clone(), "not a file or directory".to_string())),
         }
@@ -251,31 +266,33 @@ pub fn untracked(dir: &Path, rels: &[String]) -> Option<(PathBuf, Vec<String>)> 
 /// each of its components), and a file itself only when it is a symbolic
 /// link, which only a file given by name can be (a walk takes none).
 pub struct Resolver {
-    dirs: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+    /// Each directory met, resolved (shared by the threads that ask).
+    dirs: std::sync::Mutex<std::collections::HashMap<PathBuf, Option<PathBuf>>>,
     links: std::collections::HashSet<PathBuf>,
 }
 
 impl Resolver {
-    /// Ready for `files`, found under `given`.
-    pub fn new(given: &[PathBuf], files: &[PathBuf]) -> Resolver {
-        let dirs = files.iter().map(|p| dir_of(p)).collect::<std::collections::HashSet<_>>();
+    /// Ready for the files found under `given`.
+    pub fn new(given: &[PathBuf]) -> Resolver {
         let links = given
             .iter()
             .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink()))
             .cloned()
             .collect();
-        let dirs = dirs.into_iter().map(|d| (d.to_path_buf(), std::fs::canonicalize(d).ok())).collect();
-        Resolver { dirs, links }
+        Resolver { dirs: Default::default(), links }
     }
 
-    /// `path` (one of the files given to `new`) made absolute with links
-    /// resolved.
+    /// `path` (a file found under the paths given to `new`) made absolute
+    /// with links resolved.
     pub fn absolute(&self, path: &Path) -> Option<PathBuf> {
         let name = path.file_name()?;
-        match self.dirs.get(dir_of(path)) {
-            Some(dir) if !self.links.contains(path) => Some(dir.as_ref()?.join(name)),
-            _ => std::fs::canonicalize(path).ok(),
+        if self.links.contains(path) {
+            return std::fs::canonicalize(path).ok();
         }
+        let dir = dir_of(path);
+        let mut dirs = self.dirs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let resolved = dirs.entry(dir.to_path_buf()).or_insert_with(|| std::fs::canonicalize(dir).ok());
+        Some(resolved.as_ref()?.join(name))
     }
 }
 
@@ -310,6 +327,32 @@ pub fn read_text(path: &Path) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// The walk hands over every file it returns, once, numbered as met,
+    /// and returns them sorted under each path as `collect` does.
+    #[test]
+    fn the_walk_hands_over_each_file_as_met() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b.nix", "a.nix", "sub/c.nix", "sub/a.nix", "x.txt"] {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "{ }").unwrap();
+        }
+        let given = [dir.path().join("sub/c.nix"), dir.path().to_path_buf()];
+        let mut met = vec![];
+        let (files, errors) = walk(&given, |n, p| met.push((n, p.to_path_buf())));
+        assert!(errors.is_empty());
+        met.sort();
+        let mut numbered = files.clone();
+        numbered.sort();
+        assert_eq!(met, numbered);
+        assert_eq!(met.iter().map(|(n, _)| *n).collect::<Vec<_>>(), (0..5).collect::<Vec<_>>());
+        let paths: Vec<PathBuf> = files.into_iter().map(|(_, p)| p).collect();
+        assert_eq!(paths, collect(&given).0);
+        let names: Vec<String> =
+            paths.iter().map(|p| p.strip_prefix(dir.path()).unwrap().display().to_string()).collect();
+        assert_eq!(names, ["sub/c.nix", "a.nix", "b.nix", "sub/a.nix", "sub/c.nix"]);
+    }
+
     /// Resolving directories once gives what resolving each file gives:
     /// through a linked directory, for a linked file, for a missing one.
     #[test]
@@ -327,7 +370,7 @@ mod tests {
         let (files, errors) = collect(&given);
         assert!(errors.is_empty());
         assert_eq!(files.len(), 3);
-        let resolver = Resolver::new(&given, &files);
+        let resolver = Resolver::new(&given);
         for p in &files {
             assert_eq!(resolver.absolute(p), std::fs::canonicalize(p).ok(), "{}", p.display());
         }
