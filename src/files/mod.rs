@@ -8,10 +8,13 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// A path the walk could not read, and why.
+pub type Problem = (PathBuf, String);
+
 /// The files to lint under `paths`: files as given, directories walked for
 /// `*.nix` (respecting `.gitignore`), sorted. Problems are returned beside
 /// the files found, each with the path it concerns.
-pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
+pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Problem>) {
     let (files, errors) = walk(paths, |_, _| {});
     (files.into_iter().map(|(_, p)| p).collect(), errors)
 }
@@ -20,7 +23,7 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
 /// with how many files it met before (so that work on the files can start
 /// before the walk ends). The files come back in `collect`'s order, each
 /// with that number.
-pub fn walk(paths: &[PathBuf], mut found: impl FnMut(usize, &Path)) -> (Vec<(usize, PathBuf)>, Vec<(PathBuf, String)>) {
+pub fn walk(paths: &[PathBuf], mut found: impl FnMut(usize, &Path)) -> (Vec<(usize, PathBuf)>, Vec<Problem>) {
     let mut files = vec![];
     let mut errors = vec![];
     let mut met = 0;
