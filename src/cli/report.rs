@@ -173,7 +173,7 @@ pub fn json(
         }
     }
     let doc = JsonDocument { version: 2, diagnostics, fixes, machines, errors };
-    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"version\":1,\"error\":\"{e}\"}}"))
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"version\":2,\"error\":\"{e}\"}}"))
 }
 
 pub fn summary(t: Totals, files: usize) -> String {
