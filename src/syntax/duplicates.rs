@@ -390,17 +390,7 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let mut dirs = vec![std::path::PathBuf::from("tests/fixtures"), "examples".into()];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "nix") {
-                    texts.push(std::fs::read_to_string(path).unwrap());
-                }
-            }
-        }
+        texts.extend(crate::syntax::nix_files_under(&["tests/fixtures", "examples"]));
         let mut with_errors = 0;
         for text in &texts {
             let root = rnix::Root::parse(text).syntax();

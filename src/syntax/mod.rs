@@ -333,6 +333,25 @@ fn kind_name(kind: SyntaxKind) -> String {
     s.to_string()
 }
 
+/// The texts of the `.nix` files under `dirs` (of the project), for tests
+/// that hold a pass to every file the project has.
+#[cfg(test)]
+pub(crate) fn nix_files_under(dirs: &[&str]) -> Vec<String> {
+    let mut texts = vec![];
+    let mut dirs: Vec<std::path::PathBuf> = dirs.iter().map(std::path::PathBuf::from).collect();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "nix") {
+                texts.push(std::fs::read_to_string(path).unwrap());
+            }
+        }
+    }
+    texts
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -468,17 +487,7 @@ mod tests {
             "{ a = [ (x: x) ] ++ [ 1 ]; b = -1; c = ./a/${b}.nix; } # or".to_string(),
             "[ ( ] }".repeat(300),
         ];
-        let mut dirs = vec![std::path::PathBuf::from("tests/fixtures/lint"), "examples".into()];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "nix") {
-                    texts.push(std::fs::read_to_string(path).unwrap());
-                }
-            }
-        }
+        texts.extend(nix_files_under(&["tests/fixtures/lint", "examples"]));
         for text in &texts {
             let tree = rnix::Root::parse(text).syntax();
             let over_tree = scan::tree_check(&tree, true);
