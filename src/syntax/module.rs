@@ -621,7 +621,21 @@ impl Walker {
             key.path.push(name);
             key.key_spans.push(span_of(attr.syntax()));
         }
-        self.value(&value, &key, ctx, depth);
+        // Most values are leaves: their key goes to the definition as is.
+        let wrapped = matches!(
+            value,
+            ast::Expr::Paren(_)
+                | ast::Expr::LetIn(_)
+                | ast::Expr::With(_)
+                | ast::Expr::AttrSet(_)
+                | ast::Expr::Apply(_)
+        );
+        if wrapped || key.path.is_empty() {
+            self.value(&value, &key, ctx, depth);
+        } else {
+            let leaf = value_of(&value, &self.scopes);
+            self.record_as(&value, key, ctx, leaf);
+        }
     }
 
     /// The value bound to `key`: peel wrappers, descend into sets, record
@@ -717,10 +731,15 @@ impl Walker {
     }
 
     fn record(&mut self, expr: &ast::Expr, key: &Key, ctx: &Ctx, value: Value) {
+        self.record_as(expr, key.clone(), ctx, value);
+    }
+
+    /// `record`, the definition taking `key`.
+    fn record_as(&mut self, expr: &ast::Expr, key: Key, ctx: &Ctx, value: Value) {
         self.definitions.push(Definition {
-            path: key.path.clone(),
+            path: key.path,
             key_start: key.key_start,
-            key_spans: key.key_spans.clone(),
+            key_spans: key.key_spans,
             value_span: span_of(expr.syntax()),
             value,
             priority: ctx.priority,
