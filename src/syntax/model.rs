@@ -157,13 +157,13 @@ impl Definition {
     }
 
     /// Whether this definition's path starts with `prefix`.
-    pub fn starts_with(&self, prefix: &[&str]) -> bool {
-        self.path.len() >= prefix.len() && self.path.iter().zip(prefix).all(|(a, b)| a == b)
+    pub fn starts_with(&self, prefix: &[impl AsRef<str>]) -> bool {
+        self.path.len() >= prefix.len() && self.path.iter().zip(prefix).all(|(a, b)| a == b.as_ref())
     }
 
     /// Whether this binding's own key names the last component of `prefix`:
     /// the one binding to report when a whole subtree is of interest.
-    pub fn names(&self, prefix: &[&str]) -> bool {
+    pub fn names(&self, prefix: &[impl AsRef<str>]) -> bool {
         self.starts_with(prefix) && self.key_start < prefix.len()
     }
 

@@ -36,19 +36,9 @@ impl Lint for VmOverrideIgnored {
         // naming the lines of the others: a hardware configuration defines
         // many file systems, and each would drown the real findings.
         let mut found: Vec<(String, Option<&String>, usize, Vec<crate::text::Span>)> = vec![];
-        let table = &cx.options.table.overridden;
-        let prefixes: Vec<Vec<&str>> = table.iter().map(|e| e.option.iter().map(String::as_str).collect()).collect();
-        // The options by their first name: a definition is compared only
-        // with those it could name.
-        let mut by_first: Vec<(&str, usize)> =
-            prefixes.iter().enumerate().filter_map(|(i, p)| Some((*p.first()?, i))).collect();
-        by_first.sort_unstable();
         for (module, def) in cx.definitions() {
-            let Some(first) = def.path.first() else { continue };
-            let from = by_first.partition_point(|(f, _)| *f < first.as_str());
-            let candidates = by_first[from..].iter().take_while(|(f, _)| *f == first.as_str());
-            for &(_, index) in candidates {
-                let (entry, prefix) = (&table[index], &prefixes[index]);
+            for (index, entry) in cx.options.table.overridden.iter().enumerate() {
+                let prefix = &entry.option;
                 // A definition at a priority as strong as qemu-vm.nix's is
                 // not ignored (stronger wins; equal merges or conflicts,
                 // which `nixvm check` tells).
