@@ -61,8 +61,7 @@ fn main() {
     let tmp = tempfile::tempdir().unwrap();
     let file = network(&tmp.path().join("src"));
     let proj = tmp.path().join("proj");
-    let init = Command::new(nixvm).args(["init", "--no-lock", "--network"]).arg(&file).arg("--dir").arg(&proj).output();
-    assert!(init.unwrap().status.success(), "init failed");
+    common::init_project(&proj, "--network", &file);
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let jobs = cores.min(MACHINES);
     // Built once: the runs below evaluate, and find the VMs built.

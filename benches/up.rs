@@ -51,9 +51,7 @@ fn main() {
     for machines in [1, 10, 30] {
         let file = network(&tmp.path().join(format!("src-{machines}")), machines);
         let proj = tmp.path().join(format!("proj-{machines}"));
-        let init =
-            Command::new(nixvm).args(["init", "--no-lock", "--network"]).arg(&file).arg("--dir").arg(&proj).output();
-        assert!(init.unwrap().status.success(), "init failed");
+        common::init_project(&proj, "--network", &file);
         // Built once; the runs measured find the VMs built.
         up(nixvm, &proj);
         let best = (0..RUNS).map(|_| up(nixvm, &proj)).fold(f64::MAX, f64::min);

@@ -55,8 +55,9 @@ pub fn stub_nixpkgs() -> PathBuf {
 }
 
 /// `nixvm init --no-lock KIND FIXTURE --dir PROJ` (KIND `--from` or
-/// `--network`, FIXTURE under tests/fixtures), which must succeed; PROJ.
-pub fn init_project(proj: &Path, kind: &str, fixture: &str) -> PathBuf {
+/// `--network`, FIXTURE under tests/fixtures or an absolute path), which
+/// must succeed; PROJ.
+pub fn init_project(proj: &Path, kind: &str, fixture: impl AsRef<Path>) -> PathBuf {
     let out = Command::new(env!("CARGO_BIN_EXE_nixvm"))
         .args(["init", "--no-lock", kind])
         .arg(fixtures().join(fixture))
