@@ -13,7 +13,7 @@ fn nixvm() -> Command {
 }
 
 fn network(tmp: &Path, file: &str) -> PathBuf {
-    common::init_project(&tmp.join("proj"), "--network", &format!("init/networks/{file}"))
+    common::init_project(&tmp.join("proj"), "--network", format!("init/networks/{file}"))
 }
 
 fn status(proj: &Path) -> serde_json::Value {

@@ -5,12 +5,6 @@
 
 mod common;
 
-use std::path::Path;
-
-fn nixvm(proj: &Path, args: &[&str]) -> std::process::Output {
-    common::nixvm_in(proj, args)
-}
-
 #[test]
 fn every_command_says_a_name_is_no_machine() {
     if common::nix("every_command_says_a_name_is_no_machine").is_none() {
@@ -31,7 +25,7 @@ fn every_command_says_a_name_is_no_machine() {
         &["secrets", "nosuch"],
         &["check", "nosuch"],
     ] {
-        let out = nixvm(&proj, args);
+        let out = common::nixvm_in(&proj, args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
@@ -41,7 +35,7 @@ fn every_command_says_a_name_is_no_machine() {
     assert!(!proj.join(".nixvm/identity").exists(), "no age identity for a project without secrets");
 
     // A machine of the configuration that never ran: said so, not unknown.
-    let out = nixvm(&proj, &["ssh", "client"]);
+    let out = common::nixvm_in(&proj, &["ssh", "client"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("client is not running"), "{stderr}");
 
@@ -50,18 +44,18 @@ fn every_command_says_a_name_is_no_machine() {
     let gone = proj.join(".nixvm/retired");
     std::fs::create_dir_all(&gone).unwrap();
     std::fs::write(gone.join("console.log"), "the last boot of retired\n").unwrap();
-    let logs = nixvm(&proj, &["logs", "retired"]);
+    let logs = common::nixvm_in(&proj, &["logs", "retired"]);
     assert_eq!(logs.status.code(), Some(0), "{}", String::from_utf8_lossy(&logs.stderr));
     assert_eq!(String::from_utf8_lossy(&logs.stdout), "the last boot of retired\n");
-    let down = nixvm(&proj, &["down", "retired"]);
+    let down = common::nixvm_in(&proj, &["down", "retired"]);
     assert_eq!(down.status.code(), Some(0), "{}", String::from_utf8_lossy(&down.stderr));
     assert!(String::from_utf8_lossy(&down.stderr).contains("retired: not running"));
-    let clean = nixvm(&proj, &["clean", "retired"]);
+    let clean = common::nixvm_in(&proj, &["clean", "retired"]);
     assert_eq!(clean.status.code(), Some(0), "{}", String::from_utf8_lossy(&clean.stderr));
     assert!(String::from_utf8_lossy(&clean.stdout).contains("retired: removed its disk image and state"));
     assert!(!gone.exists());
     // It is gone now: an unknown name again, listing what is left.
-    let out = nixvm(&proj, &["clean", "retired"]);
+    let out = common::nixvm_in(&proj, &["clean", "retired"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("no machine `retired` in this project (machines: client, server)"));
@@ -76,10 +70,10 @@ fn nothing_to_do_is_said() {
     let tmp = tempfile::tempdir().unwrap();
     let proj = common::init_project(&tmp.path().join("proj"), "--network", "init/networks/build-vms.nix");
     // (`--offline` among the stub's flags: `down` takes nix's flags.)
-    let down = nixvm(&proj, &["down"]);
+    let down = common::nixvm_in(&proj, &["down"]);
     assert_eq!(down.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&down.stderr).contains("nothing to stop"), "{down:?}");
-    let clean = nixvm(&proj, &["clean"]);
+    let clean = common::nixvm_in(&proj, &["clean"]);
     assert_eq!(clean.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&clean.stderr).contains("nothing to clean"), "{clean:?}");
 }

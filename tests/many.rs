@@ -4,12 +4,6 @@
 
 mod common;
 
-use std::path::Path;
-
-fn nixvm(proj: &Path, args: &[&str]) -> std::process::Output {
-    common::nixvm_in(proj, args)
-}
-
 #[test]
 fn one_machine_of_eight_that_does_not_evaluate() {
     if common::nix("one_machine_of_eight_that_does_not_evaluate").is_none() {
@@ -17,7 +11,7 @@ fn one_machine_of_eight_that_does_not_evaluate() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let proj = common::init_project(&tmp.path().join("proj"), "--network", "init/networks/eight.nix");
-    let out = nixvm(&proj, &["build", "-v", "--eval-jobs", "3"]);
+    let out = common::nixvm_in(&proj, &["build", "-v", "--eval-jobs", "3"]);
     let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
     // The seven others are built, each on a line of its own.
@@ -33,7 +27,7 @@ fn one_machine_of_eight_that_does_not_evaluate() {
     assert_eq!(builds, 1, "one build of all the VMs: {stderr}");
 
     // status lists every machine, the one that does not evaluate too.
-    let out = nixvm(&proj, &["status", "-v", "--format", "json"]);
+    let out = common::nixvm_in(&proj, &["status", "-v", "--format", "json"]);
     let evals =
         String::from_utf8_lossy(&out.stderr).lines().filter(|l| l.starts_with("+ ") && l.contains(" eval ")).count();
     assert_eq!(evals, 1 + 8, "{}", String::from_utf8_lossy(&out.stderr));
@@ -44,7 +38,7 @@ fn one_machine_of_eight_that_does_not_evaluate() {
     assert!(doc["incomplete"].is_null(), "{doc:#}");
 
     // One machine named: one evaluation, as ever.
-    let out = nixvm(&proj, &["build", "-v", "m1"]);
+    let out = common::nixvm_in(&proj, &["build", "-v", "m1"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert_eq!(stderr.lines().filter(|l| l.starts_with("+ ") && l.contains(" eval ")).count(), 1, "{stderr}");
@@ -87,7 +81,7 @@ fn one_machine_costs_one_evaluation() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let proj = common::init_project(&tmp.path().join("proj"), "--from", "init/server/configuration.nix");
-    let out = nixvm(&proj, &["status", "-v", "--format", "json"]);
+    let out = common::nixvm_in(&proj, &["status", "-v", "--format", "json"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert_eq!(stderr.lines().filter(|l| l.starts_with("+ ") && l.contains(" eval ")).count(), 1, "{stderr}");
