@@ -1,7 +1,9 @@
-//! Walking a tree's green nodes in source order, without cursors: no
-//! allocation per node, for the passes that read every node of a file
-//! (depth and nesting, duplicate keys, path literals).
+//! Reading a tree's green nodes without cursors (no allocation per node),
+//! for the passes that read every node of a file: walking them in source
+//! order (depth and nesting, duplicate keys, path literals) and a typed
+//! view of them for the option resolver.
 
+use crate::text::Span;
 use rnix::{NodeOrToken, SyntaxKind, SyntaxNode};
 use rowan::{GreenNodeData, GreenTokenData, Language as _};
 
@@ -52,12 +54,11 @@ pub fn kind(raw: rowan::SyntaxKind) -> SyntaxKind {
     rnix::NixLanguage::kind_from_raw(raw)
 }
 
-/// The source text of `node`, gathered from its tokens (a cursor-free
-/// `node.text().to_string()`). A loop of its own, not `Preorder`: it needs
-/// neither kinds nor offsets, and is called for most values (measured: the
-/// lint bench 3% slower through `Preorder`).
-pub fn text(node: &SyntaxNode) -> String {
-    let green = node.green();
+/// The source text of a green node, gathered from its tokens (a
+/// cursor-free `node.text().to_string()`). A loop of its own, not
+/// `Preorder`: it needs neither kinds nor offsets, and is called for most
+/// values (measured: the lint bench 3% slower through `Preorder`).
+fn green_text(green: &GreenNodeData) -> String {
     let mut out = String::with_capacity(usize::from(green.text_len()));
     let mut stack = vec![green.children()];
     while let Some(children) = stack.last_mut() {
@@ -70,4 +71,266 @@ pub fn text(node: &SyntaxNode) -> String {
         }
     }
     out
+}
+
+/// A node of a green tree and where it starts: a cursor-free stand-in for
+/// rnix's typed nodes, for the analysis that reads most of a file. Its
+/// accessors answer as rnix's do (`expr(n)` is the n-th child expression,
+/// as in rnix's `Apply::argument`, `IfElse::else_body` and the like; a
+/// test compares them over every fixture).
+#[derive(Clone, Copy)]
+pub struct Node<'g> {
+    green: &'g GreenNodeData,
+    at: usize,
+}
+
+/// A token of a green tree and where it starts.
+#[derive(Clone, Copy)]
+pub struct Token<'g> {
+    green: &'g GreenTokenData,
+    at: usize,
+}
+
+impl<'g> Token<'g> {
+    pub fn kind(self) -> SyntaxKind {
+        kind(self.green.kind())
+    }
+
+    pub fn text(self) -> &'g str {
+        self.green.text()
+    }
+
+    pub fn span(self) -> Span {
+        Span::new(self.at, self.at + usize::from(self.green.text_len()))
+    }
+}
+
+impl<'g> Node<'g> {
+    pub fn of(node: &'g SyntaxNode) -> Self {
+        Node { green: node.green(), at: usize::from(node.text_range().start()) }
+    }
+
+    pub fn kind(self) -> SyntaxKind {
+        kind(self.green.kind())
+    }
+
+    pub fn span(self) -> Span {
+        Span::new(self.at, self.at + usize::from(self.green.text_len()))
+    }
+
+    /// Its child nodes and tokens, in order.
+    pub fn elements(self) -> impl Iterator<Item = NodeOrToken<Node<'g>, Token<'g>>> {
+        let mut at = self.at;
+        self.green.children().map(move |child| {
+            let start = at;
+            at += usize::from(child.text_len());
+            match child {
+                NodeOrToken::Node(green) => NodeOrToken::Node(Node { green, at: start }),
+                NodeOrToken::Token(green) => NodeOrToken::Token(Token { green, at: start }),
+            }
+        })
+    }
+
+    /// Its child nodes.
+    pub fn children(self) -> impl Iterator<Item = Node<'g>> {
+        self.elements().filter_map(NodeOrToken::into_node)
+    }
+
+    /// Its child tokens.
+    pub fn tokens(self) -> impl Iterator<Item = Token<'g>> {
+        self.elements().filter_map(NodeOrToken::into_token)
+    }
+
+    /// Its first child node of `kind`.
+    pub fn child(self, kind: SyntaxKind) -> Option<Node<'g>> {
+        self.children().find(|c| c.kind() == kind)
+    }
+
+    /// Its first child token of `kind`.
+    pub fn token(self, kind: SyntaxKind) -> Option<Token<'g>> {
+        self.tokens().find(|t| t.kind() == kind)
+    }
+
+    /// Its child expressions.
+    pub fn exprs(self) -> impl Iterator<Item = Node<'g>> {
+        self.children().filter(|c| c.is_expr())
+    }
+
+    /// Its `n`-th child expression.
+    pub fn expr(self, n: usize) -> Option<Node<'g>> {
+        self.exprs().nth(n)
+    }
+
+    /// Whether it is an expression (what rnix's `Expr` casts from).
+    pub fn is_expr(self) -> bool {
+        <rnix::ast::Expr as rowan::ast::AstNode>::can_cast(self.kind())
+    }
+
+    /// Its first token, however deep.
+    pub fn first_token(self) -> Option<Token<'g>> {
+        match self.elements().next()? {
+            NodeOrToken::Token(t) => Some(t),
+            NodeOrToken::Node(n) => n.first_token(),
+        }
+    }
+
+    /// Whether a token of `kind` is in it, however deep.
+    pub fn contains(self, kind: SyntaxKind) -> bool {
+        self.elements().any(|e| match e {
+            NodeOrToken::Token(t) => t.kind() == kind,
+            NodeOrToken::Node(n) => n.contains(kind),
+        })
+    }
+
+    /// The expression inside its parentheses, however many.
+    pub fn unparen(self) -> Node<'g> {
+        let mut node = self;
+        while node.kind() == SyntaxKind::NODE_PAREN {
+            match node.expr(0) {
+                Some(inner) => node = inner,
+                None => break,
+            }
+        }
+        node
+    }
+
+    /// Its source text.
+    pub fn text(self) -> String {
+        green_text(self.green)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rnix::ast::{self, HasEntry};
+    use rnix::SyntaxKind::*;
+    use rowan::ast::AstNode;
+
+    fn span_of(node: Option<impl AstNode<Language = rnix::NixLanguage>>) -> Option<Span> {
+        node.map(|n| super::super::span_of(n.syntax()))
+    }
+
+    /// What the view reads from a node, next to what rnix's typed nodes
+    /// read, accessor by accessor, for the accessors the option resolver
+    /// relies on.
+    fn readings(node: &SyntaxNode) -> Vec<(&'static str, Option<Span>, Option<Span>)> {
+        let view = Node::of(node);
+        let e = |n: usize| view.expr(n).map(Node::span);
+        let tok = |t: Option<rnix::SyntaxToken>| t.map(|t| super::super::token_span(&t));
+        let mut out = vec![("span", Some(view.span()), Some(super::super::span_of(node)))];
+        match view.kind() {
+            NODE_APPLY => {
+                let a = ast::Apply::cast(node.clone()).unwrap();
+                out.push(("lambda", e(0), span_of(a.lambda())));
+                out.push(("argument", e(1), span_of(a.argument())));
+            }
+            NODE_IF_ELSE => {
+                let i = ast::IfElse::cast(node.clone()).unwrap();
+                out.push(("condition", e(0), span_of(i.condition())));
+                out.push(("body", e(1), span_of(i.body())));
+                out.push(("else", e(2), span_of(i.else_body())));
+            }
+            NODE_WITH => {
+                let w = ast::With::cast(node.clone()).unwrap();
+                out.push(("namespace", e(0), span_of(w.namespace())));
+                out.push(("with body", e(1), span_of(w.body())));
+            }
+            NODE_LET_IN => {
+                let l = ast::LetIn::cast(node.clone()).unwrap();
+                out.push(("let body", e(0), span_of(l.body())));
+                let entries: Vec<Span> = view
+                    .children()
+                    .filter(|c| matches!(c.kind(), NODE_ATTRPATH_VALUE | NODE_INHERIT))
+                    .map(Node::span)
+                    .collect();
+                let theirs: Vec<Span> = l.entries().map(|x| super::super::span_of(x.syntax())).collect();
+                out.push(("entries", entries.first().copied(), theirs.first().copied()));
+                out.push(("entries", entries.last().copied(), theirs.last().copied()));
+            }
+            NODE_LAMBDA => {
+                let l = ast::Lambda::cast(node.clone()).unwrap();
+                out.push(("lambda body", e(0), span_of(l.body())));
+            }
+            NODE_ATTRPATH_VALUE => {
+                let av = ast::AttrpathValue::cast(node.clone()).unwrap();
+                out.push(("attrpath", view.child(NODE_ATTRPATH).map(Node::span), span_of(av.attrpath())));
+                out.push(("value", e(0), span_of(av.value())));
+            }
+            NODE_SELECT => {
+                let s = ast::Select::cast(node.clone()).unwrap();
+                out.push(("selected", e(0), span_of(s.expr())));
+                out.push(("select path", view.child(NODE_ATTRPATH).map(Node::span), span_of(s.attrpath())));
+                out.push(("or", view.token(TOKEN_OR).map(Token::span), tok(s.or_token())));
+            }
+            NODE_PAREN => {
+                let p = ast::Paren::cast(node.clone()).unwrap();
+                out.push(("inner", e(0), span_of(p.expr())));
+            }
+            NODE_BIN_OP => {
+                let b = ast::BinOp::cast(node.clone()).unwrap();
+                out.push(("lhs", e(0), span_of(b.lhs())));
+                out.push(("rhs", e(1), span_of(b.rhs())));
+            }
+            NODE_UNARY_OP => {
+                let u = ast::UnaryOp::cast(node.clone()).unwrap();
+                out.push(("operand", e(0), span_of(u.expr())));
+            }
+            NODE_INHERIT => {
+                let i = ast::Inherit::cast(node.clone()).unwrap();
+                let from = view.child(NODE_INHERIT_FROM);
+                out.push(("from", from.map(Node::span), span_of(i.from())));
+                out.push((
+                    "from expr",
+                    from.and_then(|f| f.expr(0)).map(Node::span),
+                    span_of(i.from().and_then(|f| f.expr())),
+                ));
+            }
+            NODE_DYNAMIC => {
+                let d = ast::Dynamic::cast(node.clone()).unwrap();
+                out.push(("dynamic", e(0), span_of(d.expr())));
+            }
+            NODE_INTERPOL => {
+                let i = ast::Interpol::cast(node.clone()).unwrap();
+                out.push(("interpolated", e(0), span_of(i.expr())));
+            }
+            NODE_IDENT => {
+                let i = ast::Ident::cast(node.clone()).unwrap();
+                out.push(("name", view.token(TOKEN_IDENT).map(Token::span), tok(i.ident_token())));
+            }
+            _ => {}
+        }
+        out.push(("first token", view.first_token().map(Token::span), tok(node.first_token())));
+        let comment = |c: bool| c.then_some(view.span());
+        out.push((
+            "has a comment",
+            comment(view.contains(TOKEN_COMMENT)),
+            comment(node.descendants_with_tokens().any(|t| t.kind() == TOKEN_COMMENT)),
+        ));
+        out
+    }
+
+    #[test]
+    fn the_view_reads_as_rnix_does() {
+        let mut texts = crate::syntax::nix_files_under(&["tests/fixtures", "examples"]);
+        texts.push("{ a = x.or; b = x.y or (z); c = - 1; d = !t; e = f (g) [ h ]; inherit (s) \"q\" ${r}; }".into());
+        texts.push("let inherit (lib) mkIf; /* c */ a = 1; in with a; assert b; { x = ''${y}''; }".into());
+        let mut read = 0;
+        for text in &texts {
+            let root = rnix::Root::parse(text).syntax();
+            for node in root.descendants() {
+                let view = Node::of(&node);
+                assert_eq!(view.kind(), node.kind());
+                assert_eq!(view.text(), node.text().to_string());
+                assert_eq!(view.is_expr(), ast::Expr::can_cast(node.kind()));
+                let theirs: Vec<Span> = node.children().map(|c| super::super::span_of(&c)).collect();
+                assert_eq!(view.children().map(Node::span).collect::<Vec<_>>(), theirs);
+                for (what, ours, theirs) in readings(&node) {
+                    assert_eq!(ours, theirs, "{what} of {:?} in {text}", node.kind());
+                    read += 1;
+                }
+            }
+        }
+        assert!(read > 10_000, "only {read} readings compared");
+    }
 }

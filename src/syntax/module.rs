@@ -4,13 +4,14 @@
 //! `mkIf`, `mkMerge`, `let`, `with lib;`, `inherit`, `rec`), plus the
 //! module's imports and how it can reach `lib`.
 
+use super::green::{Node, Token};
 use super::model::*;
 use super::network;
-use super::value::{self, attr_name, text_of, unparen, value_of, VarLookup};
+use super::value::{self, static_name, text_of, unparen, value_of, VarLookup};
 use super::{span_of, token_span};
 use crate::text::{Edit, Span};
-use rnix::ast::{self, HasEntry};
-use rnix::SyntaxNode;
+use rnix::ast;
+use rnix::{NodeOrToken, SyntaxKind::*, SyntaxNode};
 use rowan::ast::AstNode;
 use std::collections::HashMap;
 
@@ -104,10 +105,11 @@ impl Scopes {
         self.frames.iter().any(|f| f.with_lib)
     }
 
-    fn is_lib(&self, expr: &ast::Expr) -> bool {
-        match unparen(expr.clone()) {
-            ast::Expr::Ident(i) => {
-                let Some(name) = i.ident_token() else { return false };
+    fn is_lib(&self, expr: Node) -> bool {
+        let expr = expr.unparen();
+        match expr.kind() {
+            NODE_IDENT => {
+                let Some(name) = expr.token(TOKEN_IDENT) else { return false };
                 match self.lookup(name.text()) {
                     Some(Binding::Lib) => true,
                     Some(_) => false,
@@ -115,37 +117,37 @@ impl Scopes {
                 }
             }
             // `pkgs.lib`, `args.lib`, `inputs.nixpkgs.lib`: whatever ends in `.lib`.
-            ast::Expr::Select(s) => {
-                s.or_token().is_none()
-                    && s.attrpath().and_then(|p| p.attrs().last()).and_then(|a| attr_name(&a)).as_deref() == Some("lib")
+            NODE_SELECT => {
+                expr.token(TOKEN_OR).is_none() && last_attr(expr).and_then(static_name).as_deref() == Some("lib")
             }
             _ => false,
         }
     }
 
     /// The lib function `expr` names, if any, and the span of its name.
-    fn lib_function(&self, expr: &ast::Expr) -> Option<(&'static str, Span)> {
-        match unparen(expr.clone()) {
-            ast::Expr::Ident(i) => {
-                let tok = i.ident_token()?;
+    fn lib_function(&self, expr: Node) -> Option<(&'static str, Span)> {
+        let expr = expr.unparen();
+        match expr.kind() {
+            NODE_IDENT => {
+                let tok = expr.token(TOKEN_IDENT)?;
                 let name = tok.text();
                 match self.lookup(name) {
-                    Some(Binding::LibFn(f)) => Some((f, token_span(&tok))),
+                    Some(Binding::LibFn(f)) => Some((f, tok.span())),
                     Some(_) => None,
-                    None if self.with_lib() => known(name).map(|f| (f, token_span(&tok))),
+                    None if self.with_lib() => known(name).map(|f| (f, tok.span())),
                     None => None,
                 }
             }
             // `lib.mkForce`, `lib.modules.mkForce`, `pkgs.lib.mkForce`,
             // `inputs.nixpkgs.lib.mkForce`, `args.lib.mkForce`: these names
             // are lib's whatever the path to them.
-            ast::Expr::Select(s) => {
-                if s.or_token().is_some() {
+            NODE_SELECT => {
+                if expr.token(TOKEN_OR).is_some() {
                     return None;
                 }
-                let last = s.attrpath()?.attrs().last()?;
-                let fname = known(&attr_name(&last)?)?;
-                Some((fname, span_of(last.syntax())))
+                let last = last_attr(expr)?;
+                let fname = known(&static_name(last)?)?;
+                Some((fname, last.span()))
             }
             _ => None,
         }
@@ -165,16 +167,23 @@ fn known(name: &str) -> Option<&'static str> {
     LIB_FUNCTIONS.iter().copied().find(|f| *f == name)
 }
 
+/// The keys of an attribute path (`a.b."c"`), or of a selection's path.
+fn attrs(path: Node<'_>) -> impl Iterator<Item = Node<'_>> {
+    path.children().filter(|c| <ast::Attr as AstNode>::can_cast(c.kind()))
+}
+
+/// The last key a selection (`a.b.c`) selects.
+fn last_attr(select: Node) -> Option<Node> {
+    attrs(select.child(NODE_ATTRPATH)?).last()
+}
+
 /// The static names of a select's attrpath, base included: `pkgs.lib` ->
 /// `["pkgs", "lib"]`.
-fn select_path(s: &ast::Select) -> Option<Vec<String>> {
-    let base = match s.expr()? {
-        ast::Expr::Ident(i) => i.ident_token()?.text().to_string(),
-        _ => return None,
-    };
-    let mut names = vec![base];
-    for a in s.attrpath()?.attrs() {
-        names.push(attr_name(&a)?);
+fn select_path(s: Node) -> Option<Vec<String>> {
+    let base = s.expr(0).filter(|b| b.kind() == NODE_IDENT)?;
+    let mut names = vec![base.token(TOKEN_IDENT)?.text().to_string()];
+    for a in attrs(s.child(NODE_ATTRPATH)?) {
+        names.push(static_name(a)?);
     }
     Some(names)
 }
@@ -205,27 +214,48 @@ struct Key {
     dynamic: bool,
 }
 
+/// A value being walked: its node, and whether it is a function argument
+/// or a list item (where anything put before it must be parenthesised
+/// with it).
+#[derive(Clone, Copy)]
+struct At<'g> {
+    node: Node<'g>,
+    argument: bool,
+}
+
+impl<'g> At<'g> {
+    /// What a binding (`k = node;`), parentheses, a `let` or `with` hold.
+    fn bound(node: Node<'g>) -> Self {
+        At { node, argument: false }
+    }
+
+    /// A function's argument or a list's item.
+    fn argument(node: Node<'g>) -> Self {
+        At { node, argument: true }
+    }
+}
+
 /// A call of a lib function, decoded.
-enum Call {
+enum Call<'g> {
     If {
-        cond: ast::Expr,
-        body: ast::Expr,
+        cond: Node<'g>,
+        body: Node<'g>,
     },
-    Merge(ast::Expr),
+    Merge(Node<'g>),
     Priority {
         name: &'static str,
         level: Option<u32>,
-        value: ast::Expr,
+        value: Node<'g>,
         wrapper: WrapperCall,
     },
     /// `(if c then mkVMOverride else mkDefault) v`: one priority or the other.
     BranchedPriority {
-        cond: ast::Expr,
+        cond: Node<'g>,
         then: (&'static str, u32),
         otherwise: (&'static str, u32),
-        value: ast::Expr,
+        value: Node<'g>,
     },
-    Order(ast::Expr),
+    Order(Node<'g>),
 }
 
 /// The priority a one-argument lib wrapper sets.
@@ -264,12 +294,12 @@ pub fn analyze_module(expr: &ast::Expr, machine: Option<String>) -> ModuleInfo {
                 l.body()
             }
             ast::Expr::LetIn(l) => {
-                w.push_let(l);
+                w.push_let(Node::of(l.syntax()));
                 pushed += 1;
                 l.body()
             }
             ast::Expr::With(wi) => {
-                let frame = w.with_frame(wi);
+                let frame = w.with_frame(Node::of(wi.syntax()));
                 w.scopes.frames.push(frame);
                 pushed += 1;
                 wi.body()
@@ -290,7 +320,7 @@ pub fn analyze_module(expr: &ast::Expr, machine: Option<String>) -> ModuleInfo {
         ModuleShape::Other
     };
     let lib = lib_access(&w.scopes, lambdas.last(), &shape, expr);
-    w.module_body(&body);
+    w.module_body(Node::of(body.syntax()));
     for _ in 0..pushed {
         w.scopes.frames.pop();
     }
@@ -377,12 +407,12 @@ impl Walker {
     /// Push the scope of a `let`: its bindings see each other (inherits
     /// first, then bindings twice so later aliases resolve), and anything
     /// named `lib` is taken to be lib.
-    fn push_let(&mut self, l: &ast::LetIn) {
+    fn push_let(&mut self, l: Node) {
         self.scopes.frames.push(Frame::default());
-        for inherit in l.inherits() {
-            let from_lib = inherit.from().and_then(|f| f.expr()).map(|e| self.is_lib_or_modules(&e));
-            for attr in inherit.attrs() {
-                let Some(name) = attr_name(&attr) else { continue };
+        for inherit in l.children().filter(|c| c.kind() == NODE_INHERIT) {
+            let from_lib = inherit.child(NODE_INHERIT_FROM).and_then(|f| f.expr(0)).map(|e| self.is_lib_or_modules(e));
+            for attr in attrs(inherit) {
+                let Some(name) = static_name(attr) else { continue };
                 let b = match from_lib {
                     _ if name == "lib" => Binding::Lib,
                     Some(true) => known(&name).map(Binding::LibFn).unwrap_or(Binding::Unknown),
@@ -395,7 +425,7 @@ impl Walker {
         let bindings = value::simple_bindings(l);
         for _ in 0..2 {
             for (name, value) in &bindings {
-                let b = if name == "lib" { Binding::Lib } else { self.binding_of(value) };
+                let b = if name == "lib" { Binding::Lib } else { self.binding_of(*value) };
                 self.bind_here(name.clone(), b);
             }
         }
@@ -407,20 +437,21 @@ impl Walker {
         }
     }
 
-    fn is_lib_or_modules(&self, e: &ast::Expr) -> bool {
+    fn is_lib_or_modules(&self, e: Node) -> bool {
         if self.scopes.is_lib(e) {
             return true;
         }
-        match unparen(e.clone()) {
-            ast::Expr::Select(s) => match (s.expr(), select_path(&s)) {
-                (Some(base), Some(names)) => names.len() == 2 && names[1] == "modules" && self.scopes.is_lib(&base),
-                _ => false,
-            },
+        let e = e.unparen();
+        if e.kind() != NODE_SELECT {
+            return false;
+        }
+        match (e.expr(0), select_path(e)) {
+            (Some(base), Some(names)) => names.len() == 2 && names[1] == "modules" && self.scopes.is_lib(base),
             _ => false,
         }
     }
 
-    fn binding_of(&self, value: &ast::Expr) -> Binding {
+    fn binding_of(&self, value: Node) -> Binding {
         if self.scopes.is_lib(value) {
             return Binding::Lib;
         }
@@ -433,51 +464,53 @@ impl Walker {
         }
     }
 
-    fn with_frame(&self, w: &ast::With) -> Frame {
-        let with_lib = w.namespace().map(|n| self.is_lib_or_modules(&n)).unwrap_or(false);
+    fn with_frame(&self, w: Node) -> Frame {
+        let with_lib = w.expr(0).map(|n| self.is_lib_or_modules(n)).unwrap_or(false);
         Frame { names: HashMap::new(), with_lib }
     }
 
     /// Decode `f a b` when `f` is a lib function the resolver understands.
-    fn call(&self, expr: &ast::Expr) -> Option<Call> {
-        let ast::Expr::Apply(outer) = expr else { return None };
+    fn call<'g>(&self, expr: Node<'g>) -> Option<Call<'g>> {
+        if expr.kind() != NODE_APPLY {
+            return None;
+        }
         let mut args = vec![];
-        let mut head = ast::Expr::Apply(outer.clone());
-        while let ast::Expr::Apply(a) = &head {
-            args.push(a.argument()?);
-            head = unparen(a.lambda()?);
+        let mut head = expr;
+        while head.kind() == NODE_APPLY {
+            args.push(head.expr(1)?);
+            head = head.expr(0)?.unparen();
         }
         args.reverse();
-        if let (ast::Expr::IfElse(branch), [v]) = (&head, args.as_slice()) {
-            let level = |e: Option<ast::Expr>| {
-                let (name, _) = self.scopes.lib_function(&e?)?;
+        if let (NODE_IF_ELSE, [v]) = (head.kind(), args.as_slice()) {
+            let level = |e: Option<Node>| {
+                let (name, _) = self.scopes.lib_function(e?)?;
                 Some((name, wrapper_level(name)?))
             };
             return Some(Call::BranchedPriority {
-                cond: branch.condition()?,
-                then: level(branch.body())?,
-                otherwise: level(branch.else_body())?,
-                value: v.clone(),
+                cond: head.expr(0)?,
+                then: level(head.expr(1))?,
+                otherwise: level(head.expr(2))?,
+                value: *v,
             });
         }
-        let (name, name_span) = self.scopes.lib_function(&head)?;
-        let start = span_of(head.syntax()).start;
+        let (name, name_span) = self.scopes.lib_function(head)?;
+        let start = head.span().start;
         let wrapper = |head_end: usize| WrapperCall { start, name: name_span, head_end };
         match (name, args.as_slice()) {
-            ("mkIf", [cond, body]) => Some(Call::If { cond: cond.clone(), body: body.clone() }),
-            ("mkMerge", [list]) => Some(Call::Merge(list.clone())),
-            ("mkBefore" | "mkAfter", [v]) | ("mkOrder", [_, v]) => Some(Call::Order(v.clone())),
+            ("mkIf", [cond, body]) => Some(Call::If { cond: *cond, body: *body }),
+            ("mkMerge", [list]) => Some(Call::Merge(*list)),
+            ("mkBefore" | "mkAfter", [v]) | ("mkOrder", [_, v]) => Some(Call::Order(*v)),
             ("mkOverride", [prio, v]) => {
-                let level = match value_of(prio, &self.scopes) {
+                let level = match value_of(*prio, &self.scopes) {
                     Value::Int(i) => u32::try_from(i).ok(),
                     _ => None,
                 };
-                let w = wrapper(span_of(prio.syntax()).end);
-                Some(Call::Priority { name, level, value: v.clone(), wrapper: w })
+                let w = wrapper(prio.span().end);
+                Some(Call::Priority { name, level, value: *v, wrapper: w })
             }
             (_, [v]) => {
                 let level = wrapper_level(name)?;
-                Some(Call::Priority { name, level: Some(level), value: v.clone(), wrapper: wrapper(name_span.end) })
+                Some(Call::Priority { name, level: Some(level), value: *v, wrapper: wrapper(name_span.end) })
             }
             _ => None,
         }
@@ -485,84 +518,79 @@ impl Walker {
 
     /// The body of a module (after its arguments): imports, and either
     /// `config` or every non-keyword attribute.
-    fn module_body(&mut self, body: &ast::Expr) {
-        let set = match unparen(body.clone()) {
-            ast::Expr::AttrSet(set) => set,
-            other => {
-                // `mkIf c { ... }` or `mkMerge [ ... ]` as the whole module.
-                let key = Key { path: vec![], dollar: false, key_start: 0, key_spans: vec![], dynamic: false };
-                self.value(&other, &key, &Ctx::top(), 0);
-                return;
-            }
-        };
-        let has_config_or_options =
-            set.attrpath_values().any(|av| first_key(&av).is_some_and(|k| k == "config" || k == "options"));
-        for entry in set.entries() {
-            let ast::Entry::AttrpathValue(av) = entry else {
-                if !has_config_or_options {
-                    self.entry(&entry, (&[], false), &Ctx::top(), 0);
+    fn module_body(&mut self, body: Node) {
+        let set = body.unparen();
+        if set.kind() != NODE_ATTR_SET {
+            // `mkIf c { ... }` or `mkMerge [ ... ]` as the whole module.
+            let key = Key { path: vec![], dollar: false, key_start: 0, key_spans: vec![], dynamic: false };
+            self.value(At::bound(set), &key, &Ctx::top(), 0);
+            return;
+        }
+        let has_config_or_options = set
+            .children()
+            .filter(|c| c.kind() == NODE_ATTRPATH_VALUE)
+            .any(|av| first_key(av).is_some_and(|k| k == "config" || k == "options"));
+        for entry in set.children() {
+            match entry.kind() {
+                NODE_ATTRPATH_VALUE => {}
+                NODE_INHERIT if !has_config_or_options => {
+                    self.entry(set, entry, (&[], false), &Ctx::top(), 0);
+                    continue;
                 }
-                continue;
-            };
-            match first_key(&av).as_deref() {
+                _ => continue,
+            }
+            match first_key(entry).as_deref() {
                 Some("imports") | Some("require") => {
-                    if let Some(v) = av.value() {
-                        self.collect_imports(&v, false, 0);
+                    if let Some(v) = entry.expr(0) {
+                        self.imports.extend(module_items(v, &self.scopes));
                     }
                 }
                 Some("config") if has_config_or_options => {
                     // `config = ...;` or `config.a.b = ...;`: drop the `config` component.
-                    self.binding(&av, (&[], false), 1, &Ctx::top(), 0);
+                    self.binding(entry, (&[], false), 1, &Ctx::top(), 0);
                 }
                 Some(k) if MODULE_KEYWORDS.contains(&k) => {}
                 _ if has_config_or_options => {}
-                _ => self.entry(&ast::Entry::AttrpathValue(av), (&[], false), &Ctx::top(), 0),
+                _ => self.entry(set, entry, (&[], false), &Ctx::top(), 0),
             }
         }
     }
 
-    fn collect_imports(&mut self, expr: &ast::Expr, _in_list: bool, _depth: usize) {
-        let items = module_items(expr, &self.scopes);
-        self.imports.extend(items);
-    }
-
-    /// One entry of a set under `prefix` (its components, and whether one
+    /// One entry of `set` under `prefix` (its components, and whether one
     /// has `${` in it).
-    fn entry(&mut self, entry: &ast::Entry, (prefix, dollar): (&[String], bool), ctx: &Ctx, depth: usize) {
-        match entry {
-            ast::Entry::AttrpathValue(av) => self.binding(av, (prefix, dollar), 0, ctx, depth),
-            ast::Entry::Inherit(inh) => {
-                let from = inh.from().and_then(|f| f.expr());
-                let source = from.as_ref().map(selectable);
-                let names = inh.attrs().count();
-                let has_comment =
-                    inh.syntax().descendants_with_tokens().any(|t| t.kind() == rnix::SyntaxKind::TOKEN_COMMENT);
-                let in_rec =
-                    inh.syntax().parent().and_then(ast::AttrSet::cast).is_some_and(|s| s.rec_token().is_some());
-                for attr in inh.attrs() {
-                    let Some(name) = attr_name(&attr) else { continue };
-                    let value = match &from {
-                        Some(f) => Value::Expr(format!("{}.{}", text_of(f.syntax()), name)),
+    fn entry(&mut self, set: Node, entry: Node, (prefix, dollar): (&[String], bool), ctx: &Ctx, depth: usize) {
+        match entry.kind() {
+            NODE_ATTRPATH_VALUE => self.binding(entry, (prefix, dollar), 0, ctx, depth),
+            NODE_INHERIT => {
+                let from = entry.child(NODE_INHERIT_FROM).and_then(|f| f.expr(0));
+                let source = from.map(selectable);
+                let names = attrs(entry).count();
+                let has_comment = entry.contains(TOKEN_COMMENT);
+                let in_rec = set.kind() == NODE_ATTR_SET && set.token(TOKEN_REC).is_some();
+                for attr in attrs(entry) {
+                    let Some(name) = static_name(attr) else { continue };
+                    let value = match from {
+                        Some(f) => Value::Expr(format!("{}.{}", text_of(f), name)),
                         None => self.scopes.literal(&name).unwrap_or_else(|| Value::Expr(name.clone())),
                     };
-                    let key = super::green::text(attr.syntax());
-                    let written = match (&source, &attr) {
-                        (_, ast::Attr::Dynamic(_)) => None,
+                    let key = attr.text();
+                    let written = match (&source, attr.kind()) {
+                        (_, NODE_DYNAMIC) => None,
                         (Some(source), _) => source.as_ref().map(|s| format!("{s}.{key}")),
                         (None, _) => crate::nixstr::is_identifier(&name).then(|| name.clone()),
                     };
                     let inherited = Inherited {
-                        entry: span_of(inh.syntax()),
+                        entry: entry.span(),
                         names,
                         has_comment,
                         key,
                         value: written,
-                        removal: removal_in_inherit(attr.syntax()),
+                        removal: removal_in_inherit(entry, attr),
                         in_rec,
                     };
                     let mut path = prefix.to_vec();
                     path.push(name);
-                    let span = span_of(attr.syntax());
+                    let span = attr.span();
                     self.definitions.push(Definition {
                         key_start: prefix.len(),
                         path,
@@ -579,18 +607,19 @@ impl Walker {
                     });
                 }
             }
+            _ => {}
         }
     }
 
     /// The name of a computed key whose value is known: `${iface}` or
     /// `"${iface}-vlan"` where a `let` binds `iface` to a literal string.
-    fn known_name(&self, attr: &ast::Attr) -> Option<String> {
-        let expr = match attr {
-            ast::Attr::Dynamic(d) => d.expr()?,
-            ast::Attr::Str(s) => ast::Expr::Str(s.clone()),
-            ast::Attr::Ident(_) => return None,
+    fn known_name(&self, attr: Node) -> Option<String> {
+        let expr = match attr.kind() {
+            NODE_DYNAMIC => attr.expr(0)?,
+            NODE_STRING => attr,
+            _ => return None,
         };
-        match super::value::value_of(&expr, &self.scopes) {
+        match value_of(expr, &self.scopes) {
             Value::Str(name) => Some(name),
             _ => None,
         }
@@ -598,106 +627,93 @@ impl Walker {
 
     /// `a.b.c = value;` under `prefix`, skipping the first `skip` key
     /// components (the `config` of `config.a = ...`).
-    fn binding(
-        &mut self,
-        av: &ast::AttrpathValue,
-        (prefix, dollar): (&[String], bool),
-        skip: usize,
-        ctx: &Ctx,
-        depth: usize,
-    ) {
-        let (Some(attrpath), Some(value)) = (av.attrpath(), av.value()) else { return };
+    fn binding(&mut self, av: Node, (prefix, dollar): (&[String], bool), skip: usize, ctx: &Ctx, depth: usize) {
+        let (Some(attrpath), Some(value)) = (av.child(NODE_ATTRPATH), av.expr(0)) else { return };
         // Under a computed name (`users.users.${name} = { ... }`), whose
         // source text is kept as the path's component, every key is too.
         let mut path = Vec::with_capacity(prefix.len() + 4);
         path.extend_from_slice(prefix);
         let mut key = Key { path, dollar, key_start: prefix.len(), key_spans: Vec::with_capacity(4), dynamic: dollar };
-        for attr in attrpath.attrs().skip(skip) {
-            let name = attr_name(&attr).or_else(|| self.known_name(&attr)).unwrap_or_else(|| {
+        for attr in attrs(attrpath).skip(skip) {
+            let name = static_name(attr).or_else(|| self.known_name(attr)).unwrap_or_else(|| {
                 key.dynamic = true;
-                text_of(attr.syntax())
+                text_of(attr)
             });
             key.dollar |= name.contains("${");
             key.path.push(name);
-            key.key_spans.push(span_of(attr.syntax()));
+            key.key_spans.push(attr.span());
         }
         // Most values are leaves: their key goes to the definition as is.
-        let wrapped = matches!(
-            value,
-            ast::Expr::Paren(_)
-                | ast::Expr::LetIn(_)
-                | ast::Expr::With(_)
-                | ast::Expr::AttrSet(_)
-                | ast::Expr::Apply(_)
-        );
+        let wrapped = matches!(value.kind(), NODE_PAREN | NODE_LET_IN | NODE_WITH | NODE_ATTR_SET | NODE_APPLY);
         if wrapped || key.path.is_empty() {
-            self.value(&value, &key, ctx, depth);
+            self.value(At::bound(value), &key, ctx, depth);
         } else {
-            let leaf = value_of(&value, &self.scopes);
-            self.record_as(&value, key, ctx, leaf);
+            let leaf = value_of(value, &self.scopes);
+            self.record_as(At::bound(value), key, ctx, leaf);
         }
     }
 
     /// The value bound to `key`: peel wrappers, descend into sets, record
     /// leaves.
-    fn value(&mut self, expr: &ast::Expr, key: &Key, ctx: &Ctx, depth: usize) {
+    fn value(&mut self, at: At, key: &Key, ctx: &Ctx, depth: usize) {
         if depth > MAX_SET_DEPTH {
-            return self.leaf(expr, key, ctx);
+            return self.leaf(at, key, ctx);
         }
-        match expr {
-            ast::Expr::Paren(p) => {
-                if let Some(inner) = p.expr() {
-                    self.value(&inner, key, ctx, depth + 1);
+        let expr = at.node;
+        match expr.kind() {
+            NODE_PAREN => {
+                if let Some(inner) = expr.expr(0) {
+                    self.value(At::bound(inner), key, ctx, depth + 1);
                 }
             }
-            ast::Expr::LetIn(l) => {
-                self.push_let(l);
-                if let Some(body) = l.body() {
-                    self.value(&body, key, ctx, depth + 1);
+            NODE_LET_IN => {
+                self.push_let(expr);
+                if let Some(body) = expr.expr(0) {
+                    self.value(At::bound(body), key, ctx, depth + 1);
                 }
                 self.scopes.frames.pop();
             }
-            ast::Expr::With(w) => {
-                let frame = self.with_frame(w);
+            NODE_WITH => {
+                let frame = self.with_frame(expr);
                 self.scopes.frames.push(frame);
-                if let Some(body) = w.body() {
-                    self.value(&body, key, ctx, depth + 1);
+                if let Some(body) = expr.expr(1) {
+                    self.value(At::bound(body), key, ctx, depth + 1);
                 }
                 self.scopes.frames.pop();
             }
-            ast::Expr::AttrSet(set) => {
+            NODE_ATTR_SET => {
                 if !key.path.is_empty() {
-                    self.record(expr, key, ctx, Value::AttrSet);
+                    self.record(at, key, ctx, Value::AttrSet);
                 }
-                for entry in set.entries() {
-                    self.entry(&entry, (&key.path, key.dollar), ctx, depth + 1);
+                for entry in expr.children() {
+                    self.entry(expr, entry, (&key.path, key.dollar), ctx, depth + 1);
                 }
             }
-            ast::Expr::Apply(_) => match self.call(expr) {
-                Some(Call::If { cond, body }) => match value_of(&cond, &self.scopes) {
+            NODE_APPLY => match self.call(expr) {
+                Some(Call::If { cond, body }) => match value_of(cond, &self.scopes) {
                     Value::Bool(false) => {}
-                    Value::Bool(true) => self.value(&body, key, ctx, depth + 1),
+                    Value::Bool(true) => self.value(At::argument(body), key, ctx, depth + 1),
                     _ => {
                         let mut ctx = ctx.clone();
-                        ctx.conditions.push(text_of(cond.syntax()));
-                        self.value(&body, key, &ctx, depth + 1);
+                        ctx.conditions.push(text_of(cond));
+                        self.value(At::argument(body), key, &ctx, depth + 1);
                     }
                 },
-                Some(Call::Merge(list)) => match unparen(list) {
-                    ast::Expr::List(l) => {
-                        for item in l.items() {
-                            self.value(&item, key, ctx, depth + 1);
+                Some(Call::Merge(list)) => match list.unparen() {
+                    l if l.kind() == NODE_LIST => {
+                        for item in l.exprs() {
+                            self.value(At::argument(item), key, ctx, depth + 1);
                         }
                     }
-                    _ => self.leaf(expr, key, ctx),
+                    _ => self.leaf(at, key, ctx),
                 },
-                Some(Call::Order(v)) => self.value(&v, key, ctx, depth + 1),
+                Some(Call::Order(v)) => self.value(At::argument(v), key, ctx, depth + 1),
                 Some(Call::BranchedPriority { cond, then, otherwise, value }) => {
-                    let branches = match value_of(&cond, &self.scopes) {
+                    let branches = match value_of(cond, &self.scopes) {
                         Value::Bool(true) => vec![(None, then)],
                         Value::Bool(false) => vec![(None, otherwise)],
                         _ => {
-                            let c = text_of(cond.syntax());
+                            let c = text_of(cond);
                             vec![(Some(c.clone()), then), (Some(format!("!({c})")), otherwise)]
                         }
                     };
@@ -707,48 +723,48 @@ impl Walker {
                         ctx.priority = Priority { level: Some(level), via: Some(name) };
                         // No single wrapper call to edit.
                         ctx.wrapper = None;
-                        self.value(&value, key, &ctx, depth + 1);
+                        self.value(At::argument(value), key, &ctx, depth + 1);
                     }
                 }
                 Some(Call::Priority { name, level, value, wrapper }) => {
                     let mut ctx = ctx.clone();
                     ctx.priority = Priority { level, via: Some(name) };
                     ctx.wrapper = Some(wrapper);
-                    self.value(&value, key, &ctx, depth + 1);
+                    self.value(At::argument(value), key, &ctx, depth + 1);
                 }
-                None => self.leaf(expr, key, ctx),
+                None => self.leaf(at, key, ctx),
             },
-            _ => self.leaf(expr, key, ctx),
+            _ => self.leaf(at, key, ctx),
         }
     }
 
-    fn leaf(&mut self, expr: &ast::Expr, key: &Key, ctx: &Ctx) {
+    fn leaf(&mut self, at: At, key: &Key, ctx: &Ctx) {
         if key.path.is_empty() {
             return; // a module body that is not a set: nothing to say
         }
-        let value = value_of(expr, &self.scopes);
-        self.record(expr, key, ctx, value);
+        let value = value_of(at.node, &self.scopes);
+        self.record(at, key, ctx, value);
     }
 
-    fn record(&mut self, expr: &ast::Expr, key: &Key, ctx: &Ctx, value: Value) {
-        self.record_as(expr, key.clone(), ctx, value);
+    fn record(&mut self, at: At, key: &Key, ctx: &Ctx, value: Value) {
+        self.record_as(at, key.clone(), ctx, value);
     }
 
     /// `record`, the definition taking `key`.
-    fn record_as(&mut self, expr: &ast::Expr, key: Key, ctx: &Ctx, value: Value) {
+    fn record_as(&mut self, at: At, key: Key, ctx: &Ctx, value: Value) {
         self.definitions.push(Definition {
             path: key.path,
             key_start: key.key_start,
             key_spans: key.key_spans,
-            value_span: span_of(expr.syntax()),
+            value_span: at.node.span(),
             value,
             priority: ctx.priority,
             wrapper: ctx.wrapper.clone(),
             conditions: ctx.conditions.clone(),
             inherited: None,
             dynamic: key.dynamic,
-            value_needs_parens: !value::is_atomic(expr),
-            value_is_argument: is_argument(expr),
+            value_needs_parens: !value::is_atomic(at.node),
+            value_is_argument: at.argument,
         });
     }
 }
@@ -757,14 +773,14 @@ impl Walker {
 /// parenthesised unless it is a name, a selection, a set or already in
 /// parentheses. `None` when it holds a comment, which could swallow what
 /// is written after it.
-fn selectable(from: &ast::Expr) -> Option<String> {
-    if from.syntax().descendants_with_tokens().any(|t| t.kind() == rnix::SyntaxKind::TOKEN_COMMENT) {
+fn selectable(from: Node) -> Option<String> {
+    if from.contains(TOKEN_COMMENT) {
         return None;
     }
-    let text = super::green::text(from.syntax());
-    match from {
-        ast::Expr::Ident(_) | ast::Expr::Paren(_) | ast::Expr::AttrSet(_) => Some(text),
-        ast::Expr::Select(s) if s.or_token().is_none() => Some(text),
+    let text = from.text();
+    match from.kind() {
+        NODE_IDENT | NODE_PAREN | NODE_ATTR_SET => Some(text),
+        NODE_SELECT if from.token(TOKEN_OR).is_none() => Some(text),
         _ => Some(format!("({text})")),
     }
 }
@@ -773,39 +789,31 @@ fn selectable(from: &ast::Expr) -> Option<String> {
 /// name and the blanks up to the next name, or (when no name follows them)
 /// the blanks before it, unless a comment ends there (its line end is
 /// needed); otherwise the name alone.
-fn removal_in_inherit(attr: &SyntaxNode) -> Span {
-    use rnix::SyntaxKind::{TOKEN_COMMENT, TOKEN_WHITESPACE};
-    let own = span_of(attr);
-    let mut end = own.end;
-    let mut next = attr.next_sibling_or_token();
-    while let Some(el) = next.as_ref().filter(|el| el.kind() == TOKEN_WHITESPACE) {
-        end = el.text_range().end().into();
-        next = el.next_sibling_or_token();
-    }
-    if next.as_ref().is_some_and(|el| el.as_node().is_some()) {
+fn removal_in_inherit(inherit: Node, attr: Node) -> Span {
+    let own = attr.span();
+    let elements: Vec<_> = inherit.elements().collect();
+    let Some(i) = elements.iter().position(|e| e.as_node().is_some_and(|n| n.span() == own)) else { return own };
+    let span = |e: &NodeOrToken<Node, Token>| match e {
+        NodeOrToken::Node(n) => n.span(),
+        NodeOrToken::Token(t) => t.span(),
+    };
+    let blank = |e: &&NodeOrToken<Node, Token>| e.as_token().is_some_and(|t| t.kind() == TOKEN_WHITESPACE);
+    let after: Vec<_> = elements[i + 1..].iter().take_while(blank).collect();
+    let end = after.last().map_or(own.end, |e| span(e).end);
+    if elements.get(i + 1 + after.len()).is_some_and(|e| e.as_node().is_some()) {
         return Span::new(own.start, end);
     }
-    let mut start = own.start;
-    let mut prev = attr.prev_sibling_or_token();
-    while let Some(el) = prev.as_ref().filter(|el| el.kind() == TOKEN_WHITESPACE) {
-        start = el.text_range().start().into();
-        prev = el.prev_sibling_or_token();
-    }
-    match prev {
-        Some(el) if el.kind() != TOKEN_COMMENT => Span::new(start, own.end),
-        _ => own,
+    let before: Vec<_> = elements[..i].iter().rev().take_while(blank).collect();
+    let start = before.last().map_or(own.start, |e| span(e).start);
+    match i.checked_sub(before.len() + 1).map(|j| &elements[j]) {
+        Some(NodeOrToken::Token(t)) if t.kind() == TOKEN_COMMENT => own,
+        Some(_) => Span::new(start, own.end),
+        None => own,
     }
 }
 
-/// Whether `expr` is a function argument or a list item, where anything
-/// put before it must be parenthesised with it.
-fn is_argument(expr: &ast::Expr) -> bool {
-    use rnix::SyntaxKind::{NODE_APPLY, NODE_LIST};
-    expr.syntax().parent().is_some_and(|p| matches!(p.kind(), NODE_APPLY | NODE_LIST))
-}
-
-fn first_key(av: &ast::AttrpathValue) -> Option<String> {
-    attr_name(&av.attrpath()?.attrs().next()?)
+fn first_key(av: Node) -> Option<String> {
+    static_name(attrs(av.child(NODE_ATTRPATH)?).next()?)
 }
 
 /// The modules a module list names (`imports = ...;`, a flake's `modules =
@@ -816,10 +824,10 @@ fn first_key(av: &ast::AttrpathValue) -> Option<String> {
 /// `builtins.attrValues { ... }`. What it cannot read is one item, its
 /// target `Other`.
 pub(super) fn module_list(expr: &ast::Expr) -> Vec<Import> {
-    module_items(expr, &Scopes::default())
+    module_items(Node::of(expr.syntax()), &Scopes::default())
 }
 
-fn module_items(expr: &ast::Expr, scopes: &Scopes) -> Vec<Import> {
+fn module_items(expr: Node, scopes: &Scopes) -> Vec<Import> {
     let mut out = vec![];
     list_items(expr, scopes, false, 0, &mut out);
     out
@@ -827,85 +835,93 @@ fn module_items(expr: &ast::Expr, scopes: &Scopes) -> Vec<Import> {
 
 /// A function application's head name (`f`, `lib.f`, `builtins.f`) and its
 /// arguments, in order.
-fn application(expr: &ast::Expr) -> Option<(String, Vec<ast::Expr>)> {
+fn application(expr: Node) -> Option<(String, Vec<Node>)> {
     let mut args = vec![];
-    let mut e = unparen(expr.clone());
-    while let ast::Expr::Apply(a) = e {
-        args.push(unparen(a.argument()?));
-        e = unparen(a.lambda()?);
+    let mut e = expr.unparen();
+    while e.kind() == NODE_APPLY {
+        args.push(e.expr(1)?.unparen());
+        e = e.expr(0)?.unparen();
     }
     args.reverse();
-    let name = match &e {
-        ast::Expr::Ident(i) => i.ident_token()?.text().to_string(),
-        ast::Expr::Select(s) => attr_name(&s.attrpath()?.attrs().last()?)?,
+    let name = match e.kind() {
+        NODE_IDENT => e.token(TOKEN_IDENT)?.text().to_string(),
+        NODE_SELECT => static_name(last_attr(e)?)?,
         _ => return None,
     };
     (!args.is_empty()).then_some((name, args))
 }
 
-fn list_items(expr: &ast::Expr, scopes: &Scopes, conditional: bool, depth: usize, out: &mut Vec<Import>) {
+/// Whether `expr` is a binary operation `op`.
+fn is_op(expr: Node, op: ast::BinOpKind) -> bool {
+    expr.kind() == NODE_BIN_OP && expr.tokens().find_map(|t| ast::BinOpKind::from_kind(t.kind())) == Some(op)
+}
+
+/// Whether `expr` is the name `name` (in parentheses or not).
+fn is_name(expr: Option<Node>, name: &str) -> bool {
+    expr.map(Node::unparen)
+        .is_some_and(|e| e.kind() == NODE_IDENT && e.token(TOKEN_IDENT).is_some_and(|t| t.text() == name))
+}
+
+fn list_items(expr: Node, scopes: &Scopes, conditional: bool, depth: usize, out: &mut Vec<Import>) {
     if depth > MAX_SET_DEPTH {
         return;
     }
-    let one = |item: &ast::Expr, target: ImportTarget, in_list: bool| Import {
-        span: span_of(item.syntax()),
-        target,
-        in_list,
-        conditional,
-    };
-    match unparen(expr.clone()) {
-        ast::Expr::List(l) => {
-            for item in l.items() {
-                match unparen(item.clone()) {
-                    // A list inside a list (`[ [ ./a ] ]`) is not a module.
-                    ast::Expr::List(_) => out.push(one(&item, ImportTarget::Other(text_of(item.syntax())), true)),
-                    _ => out.push(one(&item, import_target(&item, scopes), true)),
-                }
+    let one =
+        |item: Node, target: ImportTarget, in_list: bool| Import { span: item.span(), target, in_list, conditional };
+    let e = expr.unparen();
+    match e.kind() {
+        NODE_LIST => {
+            for item in e.exprs() {
+                // A list inside a list (`[ [ ./a ] ]`) is not a module.
+                let target = if item.unparen().kind() == NODE_LIST {
+                    ImportTarget::Other(text_of(item))
+                } else {
+                    import_target(item, scopes)
+                };
+                out.push(one(item, target, true));
             }
         }
-        ast::Expr::BinOp(b) if b.operator() == Some(ast::BinOpKind::Concat) => {
-            for side in [b.lhs(), b.rhs()].into_iter().flatten() {
-                list_items(&side, scopes, conditional, depth + 1, out);
+        _ if is_op(e, ast::BinOpKind::Concat) => {
+            for side in [e.expr(0), e.expr(1)].into_iter().flatten() {
+                list_items(side, scopes, conditional, depth + 1, out);
             }
         }
-        ast::Expr::With(w) => {
-            if let Some(body) = w.body() {
-                list_items(&body, scopes, conditional, depth + 1, out);
+        NODE_WITH => {
+            if let Some(body) = e.expr(1) {
+                list_items(body, scopes, conditional, depth + 1, out);
             }
         }
-        ast::Expr::LetIn(l) => {
-            if let Some(body) = l.body() {
-                list_items(&body, scopes, conditional, depth + 1, out);
+        NODE_LET_IN => {
+            if let Some(body) = e.expr(0) {
+                list_items(body, scopes, conditional, depth + 1, out);
             }
         }
-        ast::Expr::Ident(i) => {
+        NODE_IDENT => {
             // A let-bound list of paths is read where it is bound.
-            let name = i.ident_token().map(|t| t.text().to_string()).unwrap_or_default();
-            match scopes.literal(&name) {
+            let name = e.token(TOKEN_IDENT).map(|t| t.text()).unwrap_or_default();
+            match scopes.literal(name) {
                 Some(Value::Path(p)) => out.push(one(expr, ImportTarget::Path(p), false)),
-                _ => out.push(one(expr, ImportTarget::Other(text_of(expr.syntax())), false)),
+                _ => out.push(one(expr, ImportTarget::Other(text_of(expr)), false)),
             }
         }
-        e => match application(&e) {
+        _ => match application(e) {
             Some((f, args)) if f == "optional" && args.len() == 2 => {
-                out.push(Import { conditional: true, ..one(&args[1], import_target(&args[1], scopes), false) });
+                out.push(Import { conditional: true, ..one(args[1], import_target(args[1], scopes), false) });
             }
             Some((f, args)) if (f == "optionals" || f == "mkIf") && args.len() == 2 => {
-                list_items(&args[1], scopes, true, depth + 1, out);
+                list_items(args[1], scopes, true, depth + 1, out);
             }
-            Some((f, args)) if f == "attrValues" && args.len() == 1 => match &args[0] {
-                ast::Expr::AttrSet(set) => {
-                    for value in set.attrpath_values().filter_map(|av| av.value()) {
-                        out.push(one(&value, import_target(&value, scopes), false));
-                    }
+            Some((f, args)) if f == "attrValues" && args.len() == 1 && args[0].kind() == NODE_ATTR_SET => {
+                let values = args[0].children().filter(|c| c.kind() == NODE_ATTRPATH_VALUE).filter_map(|av| av.expr(0));
+                for value in values {
+                    out.push(one(value, import_target(value, scopes), false));
                 }
-                _ => out.push(one(&e, ImportTarget::Other(text_of(e.syntax())), false)),
+            }
+            Some((f, args)) if f == "map" && args.len() == 2 => match mapped_paths(args[0], args[1]) {
+                Some(paths) => out.extend(paths.into_iter().map(|p| one(e, ImportTarget::Path(p), false))),
+                None => out.push(one(e, ImportTarget::Other(text_of(e)), false)),
             },
-            Some((f, args)) if f == "map" && args.len() == 2 => match mapped_paths(&args[0], &args[1]) {
-                Some(paths) => out.extend(paths.into_iter().map(|p| one(&e, ImportTarget::Path(p), false))),
-                None => out.push(one(&e, ImportTarget::Other(text_of(e.syntax())), false)),
-            },
-            _ => out.push(one(&e, ImportTarget::Other(text_of(e.syntax())), false)),
+            _ => out.push(one(e, ImportTarget::Other(text_of(e)), false)),
         },
     }
 }
@@ -913,110 +929,97 @@ fn list_items(expr: &ast::Expr, scopes: &Scopes, conditional: bool, depth: usize
 /// `map (n: BODY) [ "a" "b" ]` where BODY makes a path of the name
 /// (`./hosts + "/${n}"`, `./hosts + "/${n}.nix"`, `./hosts/${n}`): the
 /// paths, for literal names.
-fn mapped_paths(function: &ast::Expr, list: &ast::Expr) -> Option<Vec<String>> {
-    let ast::Expr::Lambda(l) = unparen(function.clone()) else { return None };
-    let Some(ast::Param::IdentParam(p)) = l.param() else { return None };
-    let param = p.ident()?.ident_token()?.text().to_string();
-    let body = unparen(l.body()?);
-    let ast::Expr::List(names) = unparen(list.clone()) else { return None };
+fn mapped_paths(function: Node, list: Node) -> Option<Vec<String>> {
+    let lambda = function.unparen();
+    let names = list.unparen();
+    if lambda.kind() != NODE_LAMBDA || names.kind() != NODE_LIST {
+        return None;
+    }
+    let param = lambda.child(NODE_IDENT_PARAM)?.child(NODE_IDENT)?.token(TOKEN_IDENT)?.text();
+    let body = lambda.expr(0)?.unparen();
     names
-        .items()
+        .exprs()
         .map(|item| {
-            let ast::Expr::Str(s) = unparen(item) else { return None };
-            let name = value::static_string(&s)?;
-            path_of(&body, &param, &name)
+            let s = item.unparen();
+            let name = (s.kind() == NODE_STRING).then(|| value::static_string(s)).flatten()?;
+            path_of(body, param, &name)
         })
         .collect()
 }
 
 /// BODY with `param` standing for `name`, when it is a path made of path
 /// and string parts.
-fn path_of(body: &ast::Expr, param: &str, name: &str) -> Option<String> {
-    match unparen(body.clone()) {
-        ast::Expr::BinOp(b) if b.operator() == Some(ast::BinOpKind::Add) => {
-            let left = path_of(&b.lhs()?, param, name)?;
-            let right = string_of(&b.rhs()?, param, name)?;
+fn path_of(body: Node, param: &str, name: &str) -> Option<String> {
+    let e = body.unparen();
+    match e.kind() {
+        _ if is_op(e, ast::BinOpKind::Add) => {
+            let left = path_of(e.expr(0)?, param, name)?;
+            let right = string_of(e.expr(1)?, param, name)?;
             Some(format!("{left}{right}"))
         }
-        ast::Expr::PathRel(_) | ast::Expr::PathAbs(_) => string_of(body, param, name),
+        NODE_PATH_REL | NODE_PATH_ABS => string_of(body, param, name),
         _ => None,
     }
 }
 
 /// A path or string whose only interpolation is `param`, with `name` for it.
-fn string_of(expr: &ast::Expr, param: &str, name: &str) -> Option<String> {
-    let e = unparen(expr.clone());
-    if !matches!(e, ast::Expr::Str(_) | ast::Expr::PathRel(_) | ast::Expr::PathAbs(_)) {
+fn string_of(expr: Node, param: &str, name: &str) -> Option<String> {
+    let e = expr.unparen();
+    if !matches!(e.kind(), NODE_STRING | NODE_PATH_REL | NODE_PATH_ABS) {
         return None;
     }
     let mut out = String::new();
-    for part in e.syntax().children_with_tokens() {
+    for part in e.elements() {
         match part {
-            rowan::NodeOrToken::Token(t) => match t.kind() {
-                rnix::SyntaxKind::TOKEN_STRING_START | rnix::SyntaxKind::TOKEN_STRING_END => {}
-                rnix::SyntaxKind::TOKEN_STRING_CONTENT
-                | rnix::SyntaxKind::TOKEN_PATH_REL
-                | rnix::SyntaxKind::TOKEN_PATH_ABS => out.push_str(t.text()),
+            NodeOrToken::Token(t) => match t.kind() {
+                TOKEN_STRING_START | TOKEN_STRING_END => {}
+                TOKEN_STRING_CONTENT | TOKEN_PATH_REL | TOKEN_PATH_ABS => out.push_str(t.text()),
                 _ => return None,
             },
-            rowan::NodeOrToken::Node(n) => {
-                let interpolated = ast::Interpol::cast(n.clone())?.expr().map(unparen)?;
-                match interpolated {
-                    ast::Expr::Ident(i) if i.ident_token()?.text() == param => out.push_str(name),
-                    _ => return None,
-                }
-            }
+            NodeOrToken::Node(n) if n.kind() == NODE_INTERPOL && is_name(n.expr(0), param) => out.push_str(name),
+            NodeOrToken::Node(_) => return None,
         }
     }
     Some(out)
 }
 
-fn import_target(item: &ast::Expr, scopes: &Scopes) -> ImportTarget {
-    let other = || ImportTarget::Other(text_of(item.syntax()));
-    let mut e = unparen(item.clone());
+fn import_target(item: Node, scopes: &Scopes) -> ImportTarget {
+    let other = || ImportTarget::Other(text_of(item));
+    let mut e = item.unparen();
     // `import ./x.nix` and `import ./x.nix { ... }`
-    if let ast::Expr::Apply(a) = &e {
-        let mut head = a.clone();
-        while let Some(ast::Expr::Apply(inner)) = head.lambda().map(unparen) {
+    if e.kind() == NODE_APPLY {
+        let mut head = e;
+        while let Some(inner) = head.expr(0).map(Node::unparen).filter(|h| h.kind() == NODE_APPLY) {
             head = inner;
         }
-        if let Some(target) = option_change(a) {
+        if let Some(target) = option_change(e) {
             return target;
         }
-        let is_import = matches!(head.lambda().map(unparen), Some(ast::Expr::Ident(i)) if i.ident_token().is_some_and(|t| t.text() == "import"));
-        match head.argument() {
-            Some(arg) if is_import => e = unparen(arg),
+        match head.expr(1) {
+            Some(arg) if is_name(head.expr(0), "import") => e = arg.unparen(),
             _ => return other(),
         }
     }
-    match &e {
-        ast::Expr::PathAbs(_)
-        | ast::Expr::PathRel(_)
-        | ast::Expr::PathHome(_)
-        | ast::Expr::PathSearch(_)
-        | ast::Expr::Ident(_) => match value_of(&e, scopes) {
+    match e.kind() {
+        NODE_PATH_ABS | NODE_PATH_REL | NODE_PATH_HOME | NODE_PATH_SEARCH | NODE_IDENT => match value_of(e, scopes) {
             Value::Path(p) => ImportTarget::Path(p),
             _ => other(),
         },
-        ast::Expr::Str(s) => {
-            if let Some(v) = value::static_string(s) {
+        NODE_STRING => {
+            if let Some(v) = value::static_string(e) {
                 return ImportTarget::Str(v);
             }
             // "${modulesPath}/installer/..."
-            let mut parts = s.syntax().children_with_tokens().skip(1);
-            let first = parts.next();
-            let starts_with_modules_path = first
-                .as_ref()
-                .and_then(|p| p.as_node())
-                .and_then(|n| ast::Interpol::cast(n.clone()))
-                .and_then(|i| i.expr())
-                .is_some_and(|x| matches!(unparen(x), ast::Expr::Ident(i) if i.ident_token().is_some_and(|t| t.text() == "modulesPath")));
+            let mut parts = e.elements().skip(1);
+            let starts_with_modules_path = parts
+                .next()
+                .and_then(|p| p.into_node())
+                .is_some_and(|n| n.kind() == NODE_INTERPOL && is_name(n.expr(0), "modulesPath"));
             let rest: Option<String> = parts
-                .filter(|p| p.kind() != rnix::SyntaxKind::TOKEN_STRING_END)
-                .map(|p| {
-                    p.into_token()
-                        .filter(|t| t.kind() == rnix::SyntaxKind::TOKEN_STRING_CONTENT)
-                        .map(|t| t.text().to_string())
+                .filter_map(|p| match p {
+                    NodeOrToken::Token(t) if t.kind() == TOKEN_STRING_END => None,
+                    NodeOrToken::Token(t) if t.kind() == TOKEN_STRING_CONTENT => Some(Some(t.text())),
+                    _ => Some(None),
                 })
                 .collect();
             match (starts_with_modules_path, rest) {
@@ -1024,13 +1027,10 @@ fn import_target(item: &ast::Expr, scopes: &Scopes) -> ImportTarget {
                 _ => other(),
             }
         }
-        ast::Expr::BinOp(b) if b.operator() == Some(ast::BinOpKind::Add) => {
-            let lhs_is_modules_path = matches!(b.lhs().map(unparen), Some(ast::Expr::Ident(i)) if i.ident_token().is_some_and(|t| t.text() == "modulesPath"));
-            match b.rhs().map(|r| value_of(&r, scopes)) {
-                Some(Value::Str(s) | Value::Path(s)) if lhs_is_modules_path => ImportTarget::ModulesPath(s),
-                _ => other(),
-            }
-        }
+        _ if is_op(e, ast::BinOpKind::Add) => match e.expr(1).map(|r| value_of(r, scopes)) {
+            Some(Value::Str(s) | Value::Path(s)) if is_name(e.expr(0), "modulesPath") => ImportTarget::ModulesPath(s),
+            _ => other(),
+        },
         _ => other(),
     }
 }
@@ -1038,28 +1038,33 @@ fn import_target(item: &ast::Expr, scopes: &Scopes) -> ImportTarget {
 /// `mkRemovedOptionModule PATH "why"` or `mkRenamedOptionModule PATH PATH`
 /// (also `lib.` or any attribute path ending in the name), each path a
 /// list of literal strings.
-fn option_change(apply: &ast::Apply) -> Option<ImportTarget> {
-    let (ast::Expr::Apply(inner), second) = (unparen(apply.lambda()?), unparen(apply.argument()?)) else {
+fn option_change(apply: Node) -> Option<ImportTarget> {
+    let (inner, second) = (apply.expr(0)?.unparen(), apply.expr(1)?.unparen());
+    if inner.kind() != NODE_APPLY {
         return None;
-    };
-    let function = match unparen(inner.lambda()?) {
-        ast::Expr::Ident(i) => i.ident_token()?.text().to_string(),
-        ast::Expr::Select(s) => s.attrpath()?.attrs().last().map(|a| super::green::text(a.syntax()))?,
+    }
+    let head = inner.expr(0)?.unparen();
+    let function = match head.kind() {
+        NODE_IDENT => head.token(TOKEN_IDENT)?.text().to_string(),
+        NODE_SELECT => last_attr(head)?.text(),
         _ => return None,
     };
-    let strings = |e: ast::Expr| -> Option<Vec<String>> {
-        let ast::Expr::List(list) = unparen(e) else { return None };
-        list.items()
-            .map(|item| match unparen(item) {
-                ast::Expr::Str(s) => value::static_string(&s),
-                _ => None,
+    let strings = |e: Node| -> Option<Vec<String>> {
+        let list = e.unparen();
+        if list.kind() != NODE_LIST {
+            return None;
+        }
+        list.exprs()
+            .map(|item| {
+                let s = item.unparen();
+                (s.kind() == NODE_STRING).then(|| value::static_string(s)).flatten()
             })
             .collect()
     };
-    let option = strings(inner.argument()?)?;
-    let change = match (function.as_str(), second) {
-        ("mkRemovedOptionModule", ast::Expr::Str(s)) => OptionChange::Removed(value::static_string(&s)?),
-        ("mkRenamedOptionModule", e) => OptionChange::Renamed(strings(e)?),
+    let option = strings(inner.expr(1)?)?;
+    let change = match (function.as_str(), second.kind()) {
+        ("mkRemovedOptionModule", NODE_STRING) => OptionChange::Removed(value::static_string(second)?),
+        ("mkRenamedOptionModule", _) => OptionChange::Renamed(strings(second)?),
         _ => return None,
     };
     Some(ImportTarget::OptionChange { option, change })

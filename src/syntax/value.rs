@@ -1,9 +1,10 @@
 //! Static values of expressions: literals, strings without interpolation,
 //! attribute names, and the source text of everything else.
 
+use super::green::Node;
 use super::model::Value;
-use rnix::ast::{self, HasEntry};
-use rnix::{SyntaxKind, SyntaxKind::*, SyntaxNode};
+use rnix::ast;
+use rnix::{NodeOrToken, SyntaxKind::*};
 use rowan::ast::AstNode;
 
 /// Peel parentheses.
@@ -18,8 +19,8 @@ pub fn unparen(mut expr: ast::Expr) -> ast::Expr {
 }
 
 /// The source text of a node, with whitespace runs folded for messages.
-pub fn text_of(node: &SyntaxNode) -> String {
-    let text = super::green::text(node);
+pub fn text_of(node: Node) -> String {
+    let text = node.text();
     let mut out = String::with_capacity(text.len());
     let mut last_space = false;
     for c in text.chars() {
@@ -37,19 +38,15 @@ pub fn text_of(node: &SyntaxNode) -> String {
 }
 
 /// The value of a string node when it has no interpolation.
-pub fn static_string(s: &ast::Str) -> Option<String> {
-    let node = s.syntax();
-    let mut tokens = node.children_with_tokens();
-    let open = tokens.next()?.into_token()?;
-    if node.children().next().is_some() {
+pub fn static_string(s: Node) -> Option<String> {
+    let open = match s.elements().next()? {
+        NodeOrToken::Token(t) => t,
+        NodeOrToken::Node(_) => return None,
+    };
+    if s.children().next().is_some() {
         return None; // interpolation
     }
-    let body: String = node
-        .children_with_tokens()
-        .filter_map(|t| t.into_token())
-        .filter(|t| t.kind() == TOKEN_STRING_CONTENT)
-        .map(|t| t.text().to_string())
-        .collect();
+    let body: String = s.tokens().filter(|t| t.kind() == TOKEN_STRING_CONTENT).map(|t| t.text()).collect();
     if open.text() == "''" {
         Some(indented_string_value(&body))
     } else {
@@ -80,13 +77,20 @@ fn indented_string_value(body: &str) -> String {
 
 /// The name of an attribute key when it is static.
 pub fn attr_name(attr: &ast::Attr) -> Option<String> {
-    match attr {
-        ast::Attr::Ident(i) => i.ident_token().map(|t| t.text().to_string()),
-        ast::Attr::Str(s) => static_string(s),
-        ast::Attr::Dynamic(d) => match d.expr().map(unparen) {
-            Some(ast::Expr::Str(s)) => static_string(&s),
+    static_name(Node::of(attr.syntax()))
+}
+
+/// The name of an attribute key node (a name, a string, `${ }`) when it is
+/// static.
+pub fn static_name(attr: Node) -> Option<String> {
+    match attr.kind() {
+        NODE_IDENT => attr.token(TOKEN_IDENT).map(|t| t.text().to_string()),
+        NODE_STRING => static_string(attr),
+        NODE_DYNAMIC => match attr.expr(0).map(Node::unparen) {
+            Some(s) if s.kind() == NODE_STRING => static_string(s),
             _ => None,
         },
+        _ => None,
     }
 }
 
@@ -97,19 +101,19 @@ pub trait VarLookup {
 }
 
 /// The static value of `expr`, or `Value::Expr` with its text.
-pub fn value_of(expr: &ast::Expr, vars: &dyn VarLookup) -> Value {
+pub fn value_of(expr: Node, vars: &dyn VarLookup) -> Value {
     value_at_depth(expr, vars, 0)
 }
 
-fn value_at_depth(expr: &ast::Expr, vars: &dyn VarLookup, depth: usize) -> Value {
-    let other = || Value::Expr(text_of(expr.syntax()));
+fn value_at_depth(expr: Node, vars: &dyn VarLookup, depth: usize) -> Value {
+    let other = || Value::Expr(text_of(expr));
     if depth > 64 {
         return other();
     }
-    match expr {
-        ast::Expr::Paren(p) => p.expr().map(|e| value_at_depth(&e, vars, depth + 1)).unwrap_or_else(other),
-        ast::Expr::Ident(i) => {
-            let Some(name) = i.ident_token() else { return other() };
+    match expr.kind() {
+        NODE_PAREN => expr.expr(0).map(|e| value_at_depth(e, vars, depth + 1)).unwrap_or_else(other),
+        NODE_IDENT => {
+            let Some(name) = expr.token(TOKEN_IDENT) else { return other() };
             if let Some(v) = vars.literal(name.text()) {
                 return v;
             }
@@ -120,21 +124,23 @@ fn value_at_depth(expr: &ast::Expr, vars: &dyn VarLookup, depth: usize) -> Value
                 _ => other(),
             }
         }
-        ast::Expr::Literal(l) => literal_token(l.syntax()).unwrap_or_else(other),
-        ast::Expr::Str(s) => {
-            static_string(s).or_else(|| interpolated(s, vars, depth)).map(Value::Str).unwrap_or_else(other)
+        NODE_LITERAL => literal_token(expr).unwrap_or_else(other),
+        NODE_STRING => {
+            static_string(expr).or_else(|| interpolated(expr, vars, depth)).map(Value::Str).unwrap_or_else(other)
         }
-        ast::Expr::PathAbs(_) | ast::Expr::PathRel(_) | ast::Expr::PathHome(_) | ast::Expr::PathSearch(_) => {
-            if expr.syntax().children().next().is_some() {
+        NODE_PATH_ABS | NODE_PATH_REL | NODE_PATH_HOME | NODE_PATH_SEARCH => {
+            if expr.children().next().is_some() {
                 other()
             } else {
-                Value::Path(super::green::text(expr.syntax()))
+                Value::Path(expr.text())
             }
         }
-        ast::Expr::List(l) => Value::List(l.items().map(|e| value_at_depth(&e, vars, depth + 1)).collect()),
-        ast::Expr::AttrSet(_) => Value::AttrSet,
-        ast::Expr::UnaryOp(u) if u.operator() == Some(ast::UnaryOpKind::Negate) => {
-            match u.expr().map(|e| value_at_depth(&e, vars, depth + 1)) {
+        NODE_LIST => Value::List(expr.exprs().map(|e| value_at_depth(e, vars, depth + 1)).collect()),
+        NODE_ATTR_SET => Value::AttrSet,
+        NODE_UNARY_OP
+            if expr.tokens().find_map(|t| ast::UnaryOpKind::from_kind(t.kind())) == Some(ast::UnaryOpKind::Negate) =>
+        {
+            match expr.expr(0).map(|e| value_at_depth(e, vars, depth + 1)) {
                 Some(Value::Int(i)) => Value::Int(-i),
                 Some(Value::Float(f)) => Value::Float(-f),
                 _ => other(),
@@ -146,17 +152,18 @@ fn value_at_depth(expr: &ast::Expr, vars: &dyn VarLookup, depth: usize) -> Value
 
 /// A double-quoted string whose every interpolation is a known string
 /// (`"${iface}-vlan"` with `iface` bound to a literal).
-fn interpolated(s: &ast::Str, vars: &dyn VarLookup, depth: usize) -> Option<String> {
-    if s.syntax().first_token()?.text() != "\"" {
+fn interpolated(s: Node, vars: &dyn VarLookup, depth: usize) -> Option<String> {
+    if s.first_token()?.text() != "\"" {
         return None;
     }
     let mut out = String::new();
-    for part in s.parts() {
+    for part in s.elements() {
         match part {
-            ast::InterpolPart::Literal(content) => {
-                out.push_str(&crate::nixstr::unescape_double_quoted(rnix::ast::AstToken::syntax(&content).text()))
+            NodeOrToken::Token(t) if t.kind() == TOKEN_STRING_CONTENT => {
+                out.push_str(&crate::nixstr::unescape_double_quoted(t.text()))
             }
-            ast::InterpolPart::Interpolation(i) => match value_at_depth(&i.expr()?, vars, depth + 1) {
+            NodeOrToken::Token(_) => {}
+            NodeOrToken::Node(i) => match value_at_depth(i.expr(0)?, vars, depth + 1) {
                 Value::Str(v) => out.push_str(&v),
                 _ => return None,
             },
@@ -165,10 +172,9 @@ fn interpolated(s: &ast::Str, vars: &dyn VarLookup, depth: usize) -> Option<Stri
     Some(out)
 }
 
-fn literal_token(node: &SyntaxNode) -> Option<Value> {
+fn literal_token(node: Node) -> Option<Value> {
     let tok = node.first_token()?;
-    let kind: SyntaxKind = tok.kind();
-    match kind {
+    match tok.kind() {
         TOKEN_INTEGER => tok.text().parse().ok().map(Value::Int),
         TOKEN_FLOAT => tok.text().parse().ok().map(Value::Float),
         TOKEN_URI => Some(Value::Str(tok.text().to_string())),
@@ -177,35 +183,28 @@ fn literal_token(node: &SyntaxNode) -> Option<Value> {
 }
 
 /// Whether `expr` can stand as a function argument without parentheses.
-pub fn is_atomic(expr: &ast::Expr) -> bool {
-    match expr {
-        ast::Expr::Select(s) => s.or_token().is_none(),
-        ast::Expr::Ident(_)
-        | ast::Expr::Literal(_)
-        | ast::Expr::Str(_)
-        | ast::Expr::PathAbs(_)
-        | ast::Expr::PathRel(_)
-        | ast::Expr::PathHome(_)
-        | ast::Expr::PathSearch(_)
-        | ast::Expr::List(_)
-        | ast::Expr::AttrSet(_)
-        | ast::Expr::Paren(_) => true,
+pub fn is_atomic(expr: Node) -> bool {
+    match expr.kind() {
+        NODE_SELECT => expr.token(TOKEN_OR).is_none(),
+        NODE_IDENT | NODE_LITERAL | NODE_STRING | NODE_PATH_ABS | NODE_PATH_REL | NODE_PATH_HOME | NODE_PATH_SEARCH
+        | NODE_LIST | NODE_ATTR_SET | NODE_PAREN => true,
         _ => false,
     }
 }
 
 /// The bindings of a `let` or attribute set: `(name, value)` for single-key
 /// bindings.
-pub fn simple_bindings(entries: &impl HasEntry) -> Vec<(String, ast::Expr)> {
+pub fn simple_bindings(entries: Node<'_>) -> Vec<(String, Node<'_>)> {
     entries
-        .attrpath_values()
+        .children()
+        .filter(|c| c.kind() == NODE_ATTRPATH_VALUE)
         .filter_map(|av| {
-            let mut attrs = av.attrpath()?.attrs();
+            let mut attrs = av.child(NODE_ATTRPATH)?.children();
             let first = attrs.next()?;
             if attrs.next().is_some() {
                 return None;
             }
-            Some((attr_name(&first)?, av.value()?))
+            Some((static_name(first)?, av.expr(0)?))
         })
         .collect()
 }
