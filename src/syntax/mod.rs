@@ -42,6 +42,9 @@ pub struct Parsed {
     pub errors: Vec<SyntaxError>,
     /// Its path literals, found in the walk that checks the tree.
     paths: Vec<PathLiteral>,
+    /// How many `key = value;` bindings it has: about as many definitions
+    /// as a module file holds, room to make for them at once.
+    bindings: usize,
 }
 
 impl Parsed {
@@ -57,7 +60,7 @@ pub fn parse(text: &str) -> Parsed {
     let counted = text.len() > scan::SMALL_INPUT;
     if counted {
         if let Some(err) = scan::nesting_guard(text) {
-            return Parsed { root: None, errors: vec![err], paths: vec![] };
+            return Parsed { root: None, errors: vec![err], paths: vec![], bindings: 0 };
         }
     }
     // rnix recurses for nesting: make sure of a comfortable stack (a new one
@@ -69,6 +72,7 @@ pub fn parse(text: &str) -> Parsed {
     let mut check = scan::TreeCheck::new(!counted);
     let mut suspects = duplicates::Suspects::default();
     let mut paths = vec![];
+    let mut bindings = 0;
     for element in green::Preorder::new(&root) {
         if !check.element(&element) {
             break;
@@ -76,6 +80,7 @@ pub fn parse(text: &str) -> Parsed {
         if let green::Element::Node { node, kind, at, .. } = element {
             suspects.node(node, kind, at);
             paths.extend(module::path_literal(node, kind, at));
+            bindings += usize::from(kind == SyntaxKind::NODE_ATTRPATH_VALUE);
         }
     }
     if let Some(err) = check.finish() {
@@ -83,13 +88,13 @@ pub fn parse(text: &str) -> Parsed {
         // stack when dropped, so it is leaked instead (the process is short).
         std::mem::forget(root);
         std::mem::forget(parse);
-        return Parsed { root: None, errors: vec![err], paths: vec![] };
+        return Parsed { root: None, errors: vec![err], paths: vec![], bindings: 0 };
     }
     let mut errors: Vec<SyntaxError> = errors::first(text, parse.errors()).into_iter().collect();
     if errors.is_empty() {
         errors = suspects.check(&root, text);
     }
-    Parsed { root: Some(root), errors, paths }
+    Parsed { root: Some(root), errors, paths, bindings }
 }
 
 /// The syntax errors of `text`, in source order.
@@ -101,7 +106,7 @@ pub fn syntax_errors(text: &str) -> Vec<SyntaxError> {
 /// Files with syntax errors are analysed as far as their tree allows.
 pub fn analyze(parsed: &Parsed) -> FileAnalysis {
     match &parsed.root {
-        Some(root) if parsed.is_ok() => module::analyze_file(root, parsed.paths.clone()),
+        Some(root) if parsed.is_ok() => module::analyze_file(root, parsed.paths.clone(), parsed.bindings),
         _ => FileAnalysis::default(),
     }
 }

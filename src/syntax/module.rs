@@ -38,14 +38,15 @@ const LIB_FUNCTIONS: &[&str] = &[
 const MODULE_KEYWORDS: &[&str] =
     &["imports", "options", "config", "_file", "key", "disabledModules", "require", "_class"];
 
-pub fn analyze_file(root: &SyntaxNode, paths: Vec<PathLiteral>) -> FileAnalysis {
+/// Analyse a whole file of `bindings` bindings (see `Parsed`).
+pub fn analyze_file(root: &SyntaxNode, paths: Vec<PathLiteral>, bindings: usize) -> FileAnalysis {
     let Some(expr) = ast::Root::cast(root.clone()).and_then(|r| r.expr()) else {
         return FileAnalysis { paths, ..Default::default() };
     };
     if let Some((info, modules)) = network::detect(&expr) {
         return analyze_network(info, modules, paths);
     }
-    FileAnalysis { modules: vec![analyze_module(&expr, None)], network: None, paths }
+    FileAnalysis { modules: vec![analyze_module(&expr, None, bindings)], network: None, paths }
 }
 
 pub fn analyze_network(
@@ -53,7 +54,7 @@ pub fn analyze_network(
     modules: network::NetworkModules,
     paths: Vec<PathLiteral>,
 ) -> FileAnalysis {
-    let modules = modules.into_iter().map(|(name, e)| analyze_module(&e, name)).collect();
+    let modules = modules.into_iter().map(|(name, e)| analyze_module(&e, name, 0)).collect();
     FileAnalysis { modules, network: Some(info), paths }
 }
 
@@ -276,10 +277,12 @@ struct Walker {
     imports: Vec<Import>,
 }
 
-pub fn analyze_module(expr: &ast::Expr, machine: Option<String>) -> ModuleInfo {
-    // Room for a typical module's definitions: growing a vector of them
-    // one doubling at a time copies them all again.
-    let mut w = Walker { scopes: Scopes::default(), definitions: Vec::with_capacity(32), imports: vec![] };
+/// Analyse one module, making room for `expected` definitions (at least
+/// a typical module's: growing a vector of them one doubling at a time
+/// copies them all again).
+pub fn analyze_module(expr: &ast::Expr, machine: Option<String>, expected: usize) -> ModuleInfo {
+    let definitions = Vec::with_capacity(expected.max(32));
+    let mut w = Walker { scopes: Scopes::default(), definitions, imports: vec![] };
     let span = span_of(expr.syntax());
     let mut body = expr.clone();
     let mut lambdas: Vec<ast::Lambda> = vec![];
@@ -639,7 +642,8 @@ impl Walker {
                 key.dynamic = true;
                 text_of(attr)
             });
-            key.dollar |= name.contains("${");
+            // A plain name cannot hold `${`: only a quoted or computed one.
+            key.dollar |= attr.kind() != NODE_IDENT && name.contains("${");
             key.path.push(name);
             key.key_spans.push(attr.span());
         }
