@@ -156,6 +156,19 @@ impl Definition {
         }
     }
 
+    /// `f` of the option path as string slices, for slice patterns (no
+    /// allocation for a path of up to 8 components, as almost all are).
+    pub fn with_path<R>(&self, f: impl FnOnce(&[&str]) -> R) -> R {
+        let mut short = [""; 8];
+        if self.path.len() > short.len() {
+            return f(&self.path.iter().map(String::as_str).collect::<Vec<_>>());
+        }
+        for (slot, component) in short.iter_mut().zip(&self.path) {
+            *slot = component;
+        }
+        f(&short[..self.path.len()])
+    }
+
     /// Whether this definition's path starts with `prefix`.
     pub fn starts_with(&self, prefix: &[impl AsRef<str>]) -> bool {
         self.path.len() >= prefix.len() && self.path.iter().zip(prefix).all(|(a, b)| a == b.as_ref())
@@ -308,4 +321,31 @@ pub struct FileAnalysis {
     pub modules: Vec<ModuleInfo>,
     pub network: Option<super::NetworkInfo>,
     pub paths: Vec<PathLiteral>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_path_gives_the_path_whatever_its_length() {
+        for len in 0..12 {
+            let path: Vec<String> = (0..len).map(|i| format!("c{i}")).collect();
+            let d = Definition {
+                path: path.clone(),
+                key_start: 0,
+                key_spans: vec![],
+                value_span: Span::new(0, 0),
+                value: Value::Null,
+                priority: Priority::PLAIN,
+                wrapper: None,
+                conditions: vec![],
+                inherited: None,
+                dynamic: false,
+                value_needs_parens: false,
+                value_is_argument: false,
+            };
+            assert_eq!(d.with_path(|p| p.iter().map(|c| c.to_string()).collect::<Vec<_>>()), path);
+        }
+    }
 }

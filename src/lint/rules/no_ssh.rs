@@ -27,8 +27,7 @@ declare_lint! {
 /// pass asks it of every module of a machine whose SSH one module turns
 /// off; a plain `true` against a plain `false` does not evaluate at all).
 pub(crate) fn enables_ssh(d: &crate::syntax::Definition) -> bool {
-    let path: Vec<&str> = d.path.iter().map(String::as_str).collect();
-    matches!(path.as_slice(), ["services", "openssh" | "sshd", "enable"])
+    d.with_path(|path| matches!(path, ["services", "openssh" | "sshd", "enable"]))
         && d.value == Value::Bool(true)
         && d.conditions.is_empty()
         && d.priority.level.is_some_and(|l| l < 100)
@@ -54,17 +53,17 @@ impl Lint for NoSsh {
 
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
         for (module, def) in cx.definitions() {
-            let path: Vec<&str> = def.path.iter().map(String::as_str).collect();
-            let message = match (path.as_slice(), &def.value) {
+            let message = def.with_path(|path| match (path, &def.value) {
                 (["services", "openssh" | "sshd", "enable"], Value::Bool(false)) => {
-                    "SSH is turned off: nixvm's VM turns it on (in the VM only); a VM built without nixvm's module cannot be reached by `nixvm ssh` or `nixvm deploy`"
+                    Some("SSH is turned off: nixvm's VM turns it on (in the VM only); a VM built without nixvm's module cannot be reached by `nixvm ssh` or `nixvm deploy`")
                 }
                 (
                     ["services", "openssh", "settings", "PermitRootLogin"] | ["services", "openssh", "permitRootLogin"],
                     Value::Str(s),
-                ) if s == "no" => "root may not log in over SSH: nixvm's VM lets root in with the project key (in the VM only); `nixvm ssh` and `nixvm deploy` log in as root",
-                _ => continue,
-            };
+                ) if s == "no" => Some("root may not log in over SSH: nixvm's VM lets root in with the project key (in the VM only); `nixvm ssh` and `nixvm deploy` log in as root"),
+                _ => None,
+            });
+            let Some(message) = message else { continue };
             out.push(
                 Diagnostic::new(&Self::META, def.key_span(), message)
                     .option(dotted(&def.path))

@@ -23,13 +23,13 @@ declare_lint! {
 }
 
 fn uses_zfs(d: &Definition) -> bool {
-    let zfs = Value::Str("zfs".into());
+    let zfs = |v: &Value| v.as_str() == Some("zfs");
     let fs_list =
         d.starts_with(&["boot", "supportedFilesystems"]) || d.starts_with(&["boot", "initrd", "supportedFilesystems"]);
     match &d.value {
-        Value::List(items) if fs_list => items.contains(&zfs),
+        Value::List(items) if fs_list => items.iter().any(zfs),
         Value::Bool(true) if fs_list => d.path.last().is_some_and(|l| l == "zfs"),
-        v if d.starts_with(&["fileSystems"]) && d.path.last().is_some_and(|l| l == "fsType") => *v == zfs,
+        v if d.starts_with(&["fileSystems"]) && d.path.last().is_some_and(|l| l == "fsType") => zfs(v),
         _ => d.starts_with(&["boot", "zfs"]) && d.value != Value::AttrSet,
     }
 }
