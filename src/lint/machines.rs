@@ -10,6 +10,7 @@
 use super::diagnostic::FileReport;
 use crate::syntax::{self, Definition, ImportTarget};
 use crate::text::normalize_path;
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -195,7 +196,7 @@ fn module_imports<'a>(
 fn read(files: &Files, facts: Vec<Facts>) -> Vec<Module> {
     files
         .paths
-        .iter()
+        .par_iter()
         .zip(facts)
         .map(|(path, file)| {
             let (mut unfollowed, mut definitions, mut parts) = (vec![], vec![], vec![]);
@@ -451,8 +452,10 @@ pub fn settle(
             owners[f].push(m);
         }
     }
-    for (path, report) in paths.iter().zip(reports.iter_mut()) {
-        let Some(file) = path.as_ref().and_then(|p| files.index.get(p)).copied() else { continue };
+    // Each report on its own, in parallel (a network or a flake's files
+    // can be thousands).
+    paths.par_iter().zip(reports).for_each(|(path, report)| {
+        let Some(file) = path.as_ref().and_then(|p| files.index.get(p)).copied() else { return };
         let owners = &owners[file];
         // In a flake, what names no machine names the flake's machines
         // that reach the file (after the deciding, which may name fewer).
@@ -461,7 +464,7 @@ pub fn settle(
         report.machines = owners.iter().filter(|m| m.is_machine(flake.is_some())).map(|m| m.label.clone()).collect();
         if !settling {
             name_unnamed(report, &flake_names);
-            continue;
+            return;
         }
         report.diagnostics.retain_mut(|d| {
             let Some(level) = machine_level(d) else { return true };
@@ -481,7 +484,7 @@ pub fn settle(
             keep_unanswered(d, &files, file, &modules, &about, level)
         });
         name_unnamed(report, &flake_names);
-    }
+    });
     summaries
 }
 
