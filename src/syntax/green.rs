@@ -207,6 +207,10 @@ mod tests {
     use rnix::SyntaxKind::*;
     use rowan::ast::AstNode;
 
+    fn typed<N: AstNode<Language = rnix::NixLanguage>>(node: &SyntaxNode) -> N {
+        N::cast(node.clone()).expect("a node of its own kind")
+    }
+
     fn span_of(node: Option<impl AstNode<Language = rnix::NixLanguage>>) -> Option<Span> {
         node.map(|n| super::super::span_of(n.syntax()))
     }
@@ -221,23 +225,23 @@ mod tests {
         let mut out = vec![("span", Some(view.span()), Some(super::super::span_of(node)))];
         match view.kind() {
             NODE_APPLY => {
-                let a = ast::Apply::cast(node.clone()).unwrap();
+                let a: ast::Apply = typed(node);
                 out.push(("lambda", e(0), span_of(a.lambda())));
                 out.push(("argument", e(1), span_of(a.argument())));
             }
             NODE_IF_ELSE => {
-                let i = ast::IfElse::cast(node.clone()).unwrap();
+                let i: ast::IfElse = typed(node);
                 out.push(("condition", e(0), span_of(i.condition())));
                 out.push(("body", e(1), span_of(i.body())));
                 out.push(("else", e(2), span_of(i.else_body())));
             }
             NODE_WITH => {
-                let w = ast::With::cast(node.clone()).unwrap();
+                let w: ast::With = typed(node);
                 out.push(("namespace", e(0), span_of(w.namespace())));
                 out.push(("with body", e(1), span_of(w.body())));
             }
             NODE_LET_IN => {
-                let l = ast::LetIn::cast(node.clone()).unwrap();
+                let l: ast::LetIn = typed(node);
                 out.push(("let body", e(0), span_of(l.body())));
                 let entries: Vec<Span> = view
                     .children()
@@ -249,35 +253,33 @@ mod tests {
                 out.push(("entries", entries.last().copied(), theirs.last().copied()));
             }
             NODE_LAMBDA => {
-                let l = ast::Lambda::cast(node.clone()).unwrap();
+                let l: ast::Lambda = typed(node);
                 out.push(("lambda body", e(0), span_of(l.body())));
             }
             NODE_ATTRPATH_VALUE => {
-                let av = ast::AttrpathValue::cast(node.clone()).unwrap();
+                let av: ast::AttrpathValue = typed(node);
                 out.push(("attrpath", view.child(NODE_ATTRPATH).map(Node::span), span_of(av.attrpath())));
                 out.push(("value", e(0), span_of(av.value())));
             }
             NODE_SELECT => {
-                let s = ast::Select::cast(node.clone()).unwrap();
+                let s: ast::Select = typed(node);
                 out.push(("selected", e(0), span_of(s.expr())));
                 out.push(("select path", view.child(NODE_ATTRPATH).map(Node::span), span_of(s.attrpath())));
                 out.push(("or", view.token(TOKEN_OR).map(Token::span), tok(s.or_token())));
             }
             NODE_PAREN => {
-                let p = ast::Paren::cast(node.clone()).unwrap();
-                out.push(("inner", e(0), span_of(p.expr())));
+                out.push(("inner", e(0), span_of(typed::<ast::Paren>(node).expr())));
             }
             NODE_BIN_OP => {
-                let b = ast::BinOp::cast(node.clone()).unwrap();
+                let b: ast::BinOp = typed(node);
                 out.push(("lhs", e(0), span_of(b.lhs())));
                 out.push(("rhs", e(1), span_of(b.rhs())));
             }
             NODE_UNARY_OP => {
-                let u = ast::UnaryOp::cast(node.clone()).unwrap();
-                out.push(("operand", e(0), span_of(u.expr())));
+                out.push(("operand", e(0), span_of(typed::<ast::UnaryOp>(node).expr())));
             }
             NODE_INHERIT => {
-                let i = ast::Inherit::cast(node.clone()).unwrap();
+                let i: ast::Inherit = typed(node);
                 let from = view.child(NODE_INHERIT_FROM);
                 out.push(("from", from.map(Node::span), span_of(i.from())));
                 out.push((
@@ -287,15 +289,13 @@ mod tests {
                 ));
             }
             NODE_DYNAMIC => {
-                let d = ast::Dynamic::cast(node.clone()).unwrap();
-                out.push(("dynamic", e(0), span_of(d.expr())));
+                out.push(("dynamic", e(0), span_of(typed::<ast::Dynamic>(node).expr())));
             }
             NODE_INTERPOL => {
-                let i = ast::Interpol::cast(node.clone()).unwrap();
-                out.push(("interpolated", e(0), span_of(i.expr())));
+                out.push(("interpolated", e(0), span_of(typed::<ast::Interpol>(node).expr())));
             }
             NODE_IDENT => {
-                let i = ast::Ident::cast(node.clone()).unwrap();
+                let i: ast::Ident = typed(node);
                 out.push(("name", view.token(TOKEN_IDENT).map(Token::span), tok(i.ident_token())));
             }
             _ => {}
