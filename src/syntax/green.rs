@@ -105,6 +105,14 @@ impl<'g> Token<'g> {
     }
 }
 
+/// Where a child of a node stands.
+pub fn span(element: NodeOrToken<Node, Token>) -> Span {
+    match element {
+        NodeOrToken::Node(n) => n.span(),
+        NodeOrToken::Token(t) => t.span(),
+    }
+}
+
 impl<'g> Node<'g> {
     pub fn of(node: &'g SyntaxNode) -> Self {
         Node { green: node.green(), at: usize::from(node.text_range().start()) }
@@ -164,6 +172,22 @@ impl<'g> Node<'g> {
     /// Whether it is an expression (what rnix's `Expr` casts from).
     pub fn is_expr(self) -> bool {
         <rnix::ast::Expr as rowan::ast::AstNode>::can_cast(self.kind())
+    }
+
+    /// Its attribute keys (a name, a string, `${ }`): those of an attribute
+    /// path (`a.b."c"`) or of an `inherit`.
+    pub fn attrs(self) -> impl Iterator<Item = Node<'g>> {
+        self.children().filter(|c| <rnix::ast::Attr as rowan::ast::AstNode>::can_cast(c.kind()))
+    }
+
+    /// The operator of a binary operation (rnix's `BinOp::operator`).
+    pub fn bin_op(self) -> Option<rnix::ast::BinOpKind> {
+        self.tokens().find_map(|t| rnix::ast::BinOpKind::from_kind(t.kind()))
+    }
+
+    /// The operator of a unary operation (rnix's `UnaryOp::operator`).
+    pub fn unary_op(self) -> Option<rnix::ast::UnaryOpKind> {
+        self.tokens().find_map(|t| rnix::ast::UnaryOpKind::from_kind(t.kind()))
     }
 
     /// Its first token, however deep.
@@ -243,18 +267,20 @@ mod tests {
             NODE_LET_IN => {
                 let l: ast::LetIn = typed(node);
                 out.push(("let body", e(0), span_of(l.body())));
-                let entries: Vec<Span> = view
-                    .children()
-                    .filter(|c| matches!(c.kind(), NODE_ATTRPATH_VALUE | NODE_INHERIT))
-                    .map(Node::span)
-                    .collect();
-                let theirs: Vec<Span> = l.entries().map(|x| super::super::span_of(x.syntax())).collect();
-                out.push(("entries", entries.first().copied(), theirs.first().copied()));
-                out.push(("entries", entries.last().copied(), theirs.last().copied()));
             }
             NODE_LAMBDA => {
                 let l: ast::Lambda = typed(node);
                 out.push(("lambda body", e(0), span_of(l.body())));
+                let ours = view.child(NODE_IDENT_PARAM).and_then(|p| p.child(NODE_IDENT)?.token(TOKEN_IDENT));
+                let theirs = match l.param() {
+                    Some(ast::Param::IdentParam(p)) => p.ident().and_then(|i| i.ident_token()),
+                    _ => None,
+                };
+                out.push(("parameter", ours.map(Token::span), tok(theirs)));
+            }
+            NODE_ATTR_SET => {
+                let set: ast::AttrSet = typed(node);
+                out.push(("rec", view.token(TOKEN_REC).map(Token::span), tok(set.rec_token())));
             }
             NODE_ATTRPATH_VALUE => {
                 let av: ast::AttrpathValue = typed(node);
@@ -310,27 +336,103 @@ mod tests {
         out
     }
 
+    /// Every accessor above, compared where both sides find something at
+    /// least once (an accessor never exercised would pass whatever it
+    /// read).
+    const ACCESSORS: &[&str] = &[
+        "lambda",
+        "argument",
+        "condition",
+        "body",
+        "else",
+        "namespace",
+        "with body",
+        "let body",
+        "lambda body",
+        "parameter",
+        "attrpath",
+        "value",
+        "selected",
+        "select path",
+        "or",
+        "inner",
+        "lhs",
+        "rhs",
+        "operand",
+        "from",
+        "from expr",
+        "dynamic",
+        "interpolated",
+        "name",
+        "rec",
+        "first token",
+        "has a comment",
+    ];
+
     #[test]
     fn the_view_reads_as_rnix_does() {
         let mut texts = crate::syntax::nix_files_under(&["tests/fixtures", "examples"]);
         texts.push("{ a = x.or; b = x.y or (z); c = - 1; d = !t; e = f (g) [ h ]; inherit (s) \"q\" ${r}; }".into());
-        texts.push("let inherit (lib) mkIf; /* c */ a = 1; in with a; assert b; { x = ''${y}''; }".into());
-        let mut read = 0;
+        texts.push("let inherit (lib) mkIf; /* c */ a = 1; in with a; assert b; rec { x = ''${y}''; }".into());
+        texts.push("map (n: if n then ./a + \"/${n}\" else n || m) [ \"a\" ]".into());
+        let mut found = std::collections::BTreeSet::new();
         for text in &texts {
             let root = rnix::Root::parse(text).syntax();
             for node in root.descendants() {
                 let view = Node::of(&node);
                 assert_eq!(view.kind(), node.kind());
                 assert_eq!(view.text(), node.text().to_string());
-                assert_eq!(view.is_expr(), ast::Expr::can_cast(node.kind()));
                 let theirs: Vec<Span> = node.children().map(|c| super::super::span_of(&c)).collect();
                 assert_eq!(view.children().map(Node::span).collect::<Vec<_>>(), theirs);
                 for (what, ours, theirs) in readings(&node) {
                     assert_eq!(ours, theirs, "{what} of {:?} in {text}", node.kind());
-                    read += 1;
+                    if ours.is_some() {
+                        found.insert(what);
+                    }
+                }
+                let spans = |nodes: Vec<SyntaxNode>| nodes.iter().map(super::super::span_of).collect::<Vec<_>>();
+                let (attrs, entries, operators) = match view.kind() {
+                    NODE_ATTRPATH => (
+                        Some(spans(typed::<ast::Attrpath>(&node).attrs().map(|a| a.syntax().clone()).collect())),
+                        None,
+                        None,
+                    ),
+                    NODE_INHERIT => (
+                        Some(spans(typed::<ast::Inherit>(&node).attrs().map(|a| a.syntax().clone()).collect())),
+                        None,
+                        None,
+                    ),
+                    NODE_ATTR_SET => (
+                        None,
+                        Some(spans(typed::<ast::AttrSet>(&node).entries().map(|e| e.syntax().clone()).collect())),
+                        None,
+                    ),
+                    NODE_LET_IN => (
+                        None,
+                        Some(spans(typed::<ast::LetIn>(&node).entries().map(|e| e.syntax().clone()).collect())),
+                        None,
+                    ),
+                    NODE_BIN_OP => (None, None, Some(format!("{:?}", typed::<ast::BinOp>(&node).operator()))),
+                    NODE_UNARY_OP => (None, None, Some(format!("{:?}", typed::<ast::UnaryOp>(&node).operator()))),
+                    _ => (None, None, None),
+                };
+                if let Some(attrs) = attrs {
+                    assert_eq!(view.attrs().map(Node::span).collect::<Vec<_>>(), attrs, "keys in {text}");
+                }
+                if let Some(entries) = entries {
+                    let ours = view.children().filter(|c| matches!(c.kind(), NODE_ATTRPATH_VALUE | NODE_INHERIT));
+                    assert_eq!(ours.map(Node::span).collect::<Vec<_>>(), entries, "entries in {text}");
+                }
+                if let Some(operator) = operators {
+                    let ours = match view.kind() {
+                        NODE_BIN_OP => format!("{:?}", view.bin_op()),
+                        _ => format!("{:?}", view.unary_op()),
+                    };
+                    assert_eq!(ours, operator, "operator in {text}");
                 }
             }
         }
-        assert!(read > 10_000, "only {read} readings compared");
+        let missing: Vec<_> = ACCESSORS.iter().filter(|a| !found.contains(*a)).collect();
+        assert!(missing.is_empty(), "never exercised: {missing:?}");
     }
 }

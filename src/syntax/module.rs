@@ -4,7 +4,7 @@
 //! `mkIf`, `mkMerge`, `let`, `with lib;`, `inherit`, `rec`), plus the
 //! module's imports and how it can reach `lib`.
 
-use super::green::{Node, Token};
+use super::green::{self, Node, Token};
 use super::model::*;
 use super::network;
 use super::value::{self, static_name, text_of, unparen, value_of, VarLookup};
@@ -54,6 +54,9 @@ pub fn analyze_network(
     modules: network::NetworkModules,
     paths: Vec<PathLiteral>,
 ) -> FileAnalysis {
+    // The file's binding count is the whole network's: no hint per machine
+    // (room for thousands of machines' definitions in each would be
+    // quadratic).
     let modules = modules.into_iter().map(|(name, e)| analyze_module(&e, name, 0)).collect();
     FileAnalysis { modules, network: Some(info), paths }
 }
@@ -168,14 +171,9 @@ fn known(name: &str) -> Option<&'static str> {
     LIB_FUNCTIONS.iter().copied().find(|f| *f == name)
 }
 
-/// The keys of an attribute path (`a.b."c"`), or of a selection's path.
-fn attrs(path: Node<'_>) -> impl Iterator<Item = Node<'_>> {
-    path.children().filter(|c| <ast::Attr as AstNode>::can_cast(c.kind()))
-}
-
 /// The last key a selection (`a.b.c`) selects.
 fn last_attr(select: Node) -> Option<Node> {
-    attrs(select.child(NODE_ATTRPATH)?).last()
+    select.child(NODE_ATTRPATH)?.attrs().last()
 }
 
 /// The static names of a select's attrpath, base included: `pkgs.lib` ->
@@ -183,7 +181,7 @@ fn last_attr(select: Node) -> Option<Node> {
 fn select_path(s: Node) -> Option<Vec<String>> {
     let base = s.expr(0).filter(|b| b.kind() == NODE_IDENT)?;
     let mut names = vec![base.token(TOKEN_IDENT)?.text().to_string()];
-    for a in attrs(s.child(NODE_ATTRPATH)?) {
+    for a in s.child(NODE_ATTRPATH)?.attrs() {
         names.push(static_name(a)?);
     }
     Some(names)
@@ -414,7 +412,7 @@ impl Walker {
         self.scopes.frames.push(Frame::default());
         for inherit in l.children().filter(|c| c.kind() == NODE_INHERIT) {
             let from_lib = inherit.child(NODE_INHERIT_FROM).and_then(|f| f.expr(0)).map(|e| self.is_lib_or_modules(e));
-            for attr in attrs(inherit) {
+            for attr in inherit.attrs() {
                 let Some(name) = static_name(attr) else { continue };
                 let b = match from_lib {
                     _ if name == "lib" => Binding::Lib,
@@ -567,10 +565,10 @@ impl Walker {
             NODE_INHERIT => {
                 let from = entry.child(NODE_INHERIT_FROM).and_then(|f| f.expr(0));
                 let source = from.map(selectable);
-                let names = attrs(entry).count();
+                let names = entry.attrs().count();
                 let has_comment = entry.contains(TOKEN_COMMENT);
-                let in_rec = set.kind() == NODE_ATTR_SET && set.token(TOKEN_REC).is_some();
-                for attr in attrs(entry) {
+                let in_rec = set.token(TOKEN_REC).is_some();
+                for attr in entry.attrs() {
                     let Some(name) = static_name(attr) else { continue };
                     let value = match from {
                         Some(f) => Value::Expr(format!("{}.{}", text_of(f), name)),
@@ -637,7 +635,7 @@ impl Walker {
         let mut path = Vec::with_capacity(prefix.len() + 4);
         path.extend_from_slice(prefix);
         let mut key = Key { path, dollar, key_start: prefix.len(), key_spans: Vec::with_capacity(4), dynamic: dollar };
-        for attr in attrs(attrpath).skip(skip) {
+        for attr in attrpath.attrs().skip(skip) {
             let name = static_name(attr).or_else(|| self.known_name(attr)).unwrap_or_else(|| {
                 key.dynamic = true;
                 text_of(attr)
@@ -797,18 +795,14 @@ fn removal_in_inherit(inherit: Node, attr: Node) -> Span {
     let own = attr.span();
     let elements: Vec<_> = inherit.elements().collect();
     let Some(i) = elements.iter().position(|e| e.as_node().is_some_and(|n| n.span() == own)) else { return own };
-    let span = |e: &NodeOrToken<Node, Token>| match e {
-        NodeOrToken::Node(n) => n.span(),
-        NodeOrToken::Token(t) => t.span(),
-    };
     let blank = |e: &&NodeOrToken<Node, Token>| e.as_token().is_some_and(|t| t.kind() == TOKEN_WHITESPACE);
     let after: Vec<_> = elements[i + 1..].iter().take_while(blank).collect();
-    let end = after.last().map_or(own.end, |e| span(e).end);
+    let end = after.last().map_or(own.end, |e| green::span(**e).end);
     if elements.get(i + 1 + after.len()).is_some_and(|e| e.as_node().is_some()) {
         return Span::new(own.start, end);
     }
     let before: Vec<_> = elements[..i].iter().rev().take_while(blank).collect();
-    let start = before.last().map_or(own.start, |e| span(e).start);
+    let start = before.last().map_or(own.start, |e| green::span(**e).start);
     match i.checked_sub(before.len() + 1).map(|j| &elements[j]) {
         Some(NodeOrToken::Token(t)) if t.kind() == TOKEN_COMMENT => own,
         Some(_) => Span::new(start, own.end),
@@ -817,7 +811,7 @@ fn removal_in_inherit(inherit: Node, attr: Node) -> Span {
 }
 
 fn first_key(av: Node) -> Option<String> {
-    static_name(attrs(av.child(NODE_ATTRPATH)?).next()?)
+    static_name(av.child(NODE_ATTRPATH)?.attrs().next()?)
 }
 
 /// The modules a module list names (`imports = ...;`, a flake's `modules =
@@ -857,7 +851,7 @@ fn application(expr: Node) -> Option<(String, Vec<Node>)> {
 
 /// Whether `expr` is a binary operation `op`.
 fn is_op(expr: Node, op: ast::BinOpKind) -> bool {
-    expr.kind() == NODE_BIN_OP && expr.tokens().find_map(|t| ast::BinOpKind::from_kind(t.kind())) == Some(op)
+    expr.kind() == NODE_BIN_OP && expr.bin_op() == Some(op)
 }
 
 /// Whether `expr` is the name `name` (in parentheses or not).
@@ -944,8 +938,7 @@ fn mapped_paths(function: Node, list: Node) -> Option<Vec<String>> {
     names
         .exprs()
         .map(|item| {
-            let s = item.unparen();
-            let name = (s.kind() == NODE_STRING).then(|| value::static_string(s)).flatten()?;
+            let name = value::static_string(item.unparen())?;
             path_of(body, param, &name)
         })
         .collect()
@@ -1058,12 +1051,7 @@ fn option_change(apply: Node) -> Option<ImportTarget> {
         if list.kind() != NODE_LIST {
             return None;
         }
-        list.exprs()
-            .map(|item| {
-                let s = item.unparen();
-                (s.kind() == NODE_STRING).then(|| value::static_string(s)).flatten()
-            })
-            .collect()
+        list.exprs().map(|item| value::static_string(item.unparen())).collect()
     };
     let option = strings(inner.expr(1)?)?;
     let change = match (function.as_str(), second.kind()) {

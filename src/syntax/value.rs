@@ -37,8 +37,12 @@ pub fn text_of(node: Node) -> String {
     out.trim().to_string()
 }
 
-/// The value of a string node when it has no interpolation.
+/// The value of a string node when it has no interpolation; `None` for
+/// any other node.
 pub fn static_string(s: Node) -> Option<String> {
+    if s.kind() != NODE_STRING {
+        return None;
+    }
     let open = match s.elements().next()? {
         NodeOrToken::Token(t) => t,
         NodeOrToken::Node(_) => return None,
@@ -137,9 +141,7 @@ fn value_at_depth(expr: Node, vars: &dyn VarLookup, depth: usize) -> Value {
         }
         NODE_LIST => Value::List(expr.exprs().map(|e| value_at_depth(e, vars, depth + 1)).collect()),
         NODE_ATTR_SET => Value::AttrSet,
-        NODE_UNARY_OP
-            if expr.tokens().find_map(|t| ast::UnaryOpKind::from_kind(t.kind())) == Some(ast::UnaryOpKind::Negate) =>
-        {
+        NODE_UNARY_OP if expr.unary_op() == Some(ast::UnaryOpKind::Negate) => {
             match expr.expr(0).map(|e| value_at_depth(e, vars, depth + 1)) {
                 Some(Value::Int(i)) => Value::Int(-i),
                 Some(Value::Float(f)) => Value::Float(-f),
@@ -199,7 +201,7 @@ pub fn simple_bindings(entries: Node<'_>) -> Vec<(String, Node<'_>)> {
         .children()
         .filter(|c| c.kind() == NODE_ATTRPATH_VALUE)
         .filter_map(|av| {
-            let mut attrs = av.child(NODE_ATTRPATH)?.children();
+            let mut attrs = av.child(NODE_ATTRPATH)?.attrs();
             let first = attrs.next()?;
             if attrs.next().is_some() {
                 return None;
