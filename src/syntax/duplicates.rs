@@ -8,14 +8,13 @@
 //! allowed only when both values are attribute sets, and then the new set's
 //! own attributes (one level) must all be new.
 
-use super::green::kind as raw_kind;
+use super::green::{Node, Token};
 use super::value::attr_name;
 use super::{span_of, SyntaxError};
 use crate::text::{LineIndex, Span};
 use rnix::ast::{self, HasEntry};
 use rnix::{NodeOrToken, SyntaxKind, SyntaxNode, TextRange};
 use rowan::ast::AstNode;
-use rowan::GreenNodeData;
 use std::collections::HashMap;
 
 enum Slot {
@@ -41,19 +40,19 @@ impl Slot {
 #[derive(Default)]
 pub struct Suspects<'g> {
     keys: Keys<'g>,
-    found: Vec<(SyntaxKind, TextRange)>,
+    found: Vec<(SyntaxKind, Span)>,
 }
 
 impl<'g> Suspects<'g> {
-    /// Look at one node, starting at `at`.
-    pub fn node(&mut self, node: &'g GreenNodeData, kind: SyntaxKind, at: usize) {
-        let distinct = match kind {
+    /// Look at one node.
+    pub fn node(&mut self, node: Node<'g>) {
+        let distinct = match node.kind() {
             SyntaxKind::NODE_PATTERN => self.keys.formals_distinct(node),
             SyntaxKind::NODE_ATTR_SET | SyntaxKind::NODE_LET_IN => self.keys.bindings_distinct(node),
             _ => return,
         };
         if !distinct {
-            self.found.push((kind, TextRange::at((at as u32).into(), node.text_len())));
+            self.found.push((node.kind(), node.span()));
         }
     }
 
@@ -61,7 +60,8 @@ impl<'g> Suspects<'g> {
     pub fn check(self, root: &SyntaxNode, text: &str) -> Vec<SyntaxError> {
         let mut errors = vec![];
         let mut index = None;
-        for (kind, range) in self.found {
+        for (kind, span) in self.found {
+            let range = TextRange::new((span.start as u32).into(), (span.end as u32).into());
             let element = root.covering_element(range);
             if let Some(node) = element.ancestors().find(|n| n.kind() == kind && n.text_range() == range) {
                 slow_check(node, text, &mut index, &mut errors);
@@ -76,8 +76,8 @@ impl<'g> Suspects<'g> {
 fn check(root: &SyntaxNode, text: &str) -> Vec<SyntaxError> {
     let mut suspects = Suspects::default();
     for element in super::green::Preorder::new(root) {
-        if let super::green::Element::Node { node, kind, at, .. } = element {
-            suspects.node(node, kind, at);
+        if let super::green::Element::Node { node, .. } = element {
+            suspects.node(node);
         }
     }
     suspects.check(root, text)
@@ -135,23 +135,21 @@ impl<'g> Keys<'g> {
     /// every key is a plain name and no key path is another's prefix (nor
     /// equal to it). Then Nix's merging never meets an attribute twice.
     /// False (look closer) otherwise.
-    fn bindings_distinct(&mut self, set: &'g GreenNodeData) -> bool {
+    fn bindings_distinct(&mut self, set: Node<'g>) -> bool {
         self.names.clear();
         self.paths.clear();
-        for entry in set.children().filter_map(NodeOrToken::into_node) {
-            let plain = match raw_kind(entry.kind()) {
+        for entry in set.children() {
+            let plain = match entry.kind() {
                 SyntaxKind::NODE_ATTRPATH_VALUE => {
-                    let Some(path) = entry.children().find_map(NodeOrToken::into_node) else { return false };
+                    let Some(path) = entry.children().next() else { return false };
                     let start = self.names.len();
-                    let plain = path.children().all(|a| self.push_ident(a));
+                    let plain = path.elements().all(|a| self.push_ident(a));
                     self.paths.push(start..self.names.len());
                     plain
                 }
                 SyntaxKind::NODE_INHERIT => entry
-                    .children()
-                    .filter(
-                        |c| !matches!(c, NodeOrToken::Node(n) if raw_kind(n.kind()) == SyntaxKind::NODE_INHERIT_FROM),
-                    )
+                    .elements()
+                    .filter(|c| !matches!(c, NodeOrToken::Node(n) if n.kind() == SyntaxKind::NODE_INHERIT_FROM))
                     .all(|a| {
                         let start = self.names.len();
                         let plain = self.push_ident(a);
@@ -175,12 +173,12 @@ impl<'g> Keys<'g> {
 
     /// True when the pattern's names (its entries' and its `@` name) are
     /// all different.
-    fn formals_distinct(&mut self, pattern: &'g GreenNodeData) -> bool {
+    fn formals_distinct(&mut self, pattern: Node<'g>) -> bool {
         self.names.clear();
-        for part in pattern.children().filter_map(NodeOrToken::into_node) {
-            if matches!(raw_kind(part.kind()), SyntaxKind::NODE_PAT_ENTRY | SyntaxKind::NODE_PAT_BIND) {
-                let Some(ident) = part.children().find(|c| matches!(c, NodeOrToken::Node(_))) else { continue };
-                if !self.push_ident(ident) {
+        for part in pattern.children() {
+            if matches!(part.kind(), SyntaxKind::NODE_PAT_ENTRY | SyntaxKind::NODE_PAT_BIND) {
+                let Some(ident) = part.children().next() else { continue };
+                if !self.push_ident(NodeOrToken::Node(ident)) {
                     return false;
                 }
             }
@@ -192,11 +190,12 @@ impl<'g> Keys<'g> {
     /// Add a key element's name when it is a plain name (`NODE_IDENT`);
     /// trivia and punctuation add nothing. False for any other key (a
     /// string, `${...}`), which only the typed tree reads.
-    fn push_ident(&mut self, element: NodeOrToken<&'g GreenNodeData, &'g rowan::GreenTokenData>) -> bool {
+    fn push_ident(&mut self, element: NodeOrToken<Node<'g>, Token<'g>>) -> bool {
         match element {
             NodeOrToken::Token(_) => true,
-            NodeOrToken::Node(n) if raw_kind(n.kind()) == SyntaxKind::NODE_IDENT => {
-                match n.children().find_map(NodeOrToken::into_token) {
+            NodeOrToken::Node(n) if n.kind() == SyntaxKind::NODE_IDENT => {
+                // The name's token, whatever its kind (`or` is one too).
+                match n.tokens().next() {
                     Some(t) => {
                         self.names.push(t.text());
                         true

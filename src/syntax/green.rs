@@ -7,11 +7,11 @@ use crate::text::Span;
 use rnix::{NodeOrToken, SyntaxKind, SyntaxNode};
 use rowan::{GreenNodeData, GreenTokenData, Language as _};
 
-/// A node or token met by `Preorder`, with its start offset; a node also
-/// with its depth (the root's children are at depth 1).
+/// A node or token met by `Preorder`; a node with its depth (the root's
+/// children are at depth 1).
 pub enum Element<'g> {
-    Node { node: &'g GreenNodeData, kind: SyntaxKind, at: usize, depth: usize },
-    Token { token: &'g GreenTokenData, kind: SyntaxKind, at: usize },
+    Node { node: Node<'g>, depth: usize },
+    Token(Token<'g>),
 }
 
 /// Every node and token under a root, parents before children.
@@ -39,10 +39,10 @@ impl<'g> Iterator for Preorder<'g> {
             let at = *offset;
             *offset += usize::from(child.text_len());
             return Some(match child {
-                NodeOrToken::Token(token) => Element::Token { token, kind: kind(token.kind()), at },
-                NodeOrToken::Node(node) => {
-                    self.stack.push((node.children(), at));
-                    Element::Node { node, kind: kind(node.kind()), at, depth }
+                NodeOrToken::Token(green) => Element::Token(Token { green, at }),
+                NodeOrToken::Node(green) => {
+                    self.stack.push((green.children(), at));
+                    Element::Node { node: Node { green, at }, depth }
                 }
             });
         }
@@ -50,7 +50,7 @@ impl<'g> Iterator for Preorder<'g> {
 }
 
 /// rnix's kind of a raw green kind.
-pub fn kind(raw: rowan::SyntaxKind) -> SyntaxKind {
+fn kind(raw: rowan::SyntaxKind) -> SyntaxKind {
     rnix::NixLanguage::kind_from_raw(raw)
 }
 

@@ -77,10 +77,10 @@ pub fn parse(text: &str) -> Parsed {
         if !check.element(&element) {
             break;
         }
-        if let green::Element::Node { node, kind, at, .. } = element {
-            suspects.node(node, kind, at);
-            paths.extend(module::path_literal(node, kind, at));
-            bindings += usize::from(kind == SyntaxKind::NODE_ATTRPATH_VALUE);
+        if let green::Element::Node { node, .. } = element {
+            suspects.node(node);
+            paths.extend(module::path_literal(node));
+            bindings += usize::from(node.kind() == SyntaxKind::NODE_ATTRPATH_VALUE);
         }
     }
     if let Some(err) = check.finish() {

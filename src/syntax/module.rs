@@ -62,17 +62,15 @@ pub fn analyze_network(
 }
 
 /// The path literal a node starting at `at` is, if it is one.
-pub(super) fn path_literal(node: &rowan::GreenNodeData, kind: rnix::SyntaxKind, at: usize) -> Option<PathLiteral> {
-    use rnix::SyntaxKind::*;
-    let kind = match kind {
+pub(super) fn path_literal(node: Node) -> Option<PathLiteral> {
+    let kind = match node.kind() {
         NODE_PATH_ABS => PathKind::Absolute,
         NODE_PATH_REL => PathKind::Relative,
         NODE_PATH_HOME => PathKind::Home,
         NODE_PATH_SEARCH => PathKind::Search,
         _ => return None,
     };
-    let span = Span::new(at, at + usize::from(node.text_len()));
-    Some(PathLiteral { span, kind, text: node.to_string() })
+    Some(PathLiteral { span: node.span(), kind, text: node.text() })
 }
 
 /// What a name in scope stands for.

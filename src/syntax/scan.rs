@@ -188,21 +188,21 @@ impl TreeCheck {
     /// may stop).
     pub fn element(&mut self, element: &Element) -> bool {
         match *element {
-            Element::Token { token, kind, at } => {
+            Element::Token(token) => {
                 if let Some(nesting) = &mut self.nesting {
-                    if nesting.over(token_kind(kind, token.text())) {
-                        self.too_many = Some(too_deep(Span::new(at, at + usize::from(token.text_len()))));
+                    if nesting.over(token_kind(token.kind(), token.text())) {
+                        self.too_many = Some(too_deep(token.span()));
                         return false;
                     }
                 }
             }
-            Element::Node { node, at, depth, .. } => {
+            Element::Node { node, depth } => {
                 if depth >= MAX_TREE_DEPTH && self.too_deep_node.is_none() {
                     // Refused either way. Without the token count this is
                     // the answer; with it, the walk goes on (on its own
                     // stack), because a count over the limit was the first
                     // error and is the one given.
-                    self.too_deep_node = Some(too_deep(Span::new(at, at + usize::from(node.text_len()))));
+                    self.too_deep_node = Some(too_deep(node.span()));
                     return self.nesting.is_some();
                 }
             }
