@@ -10,18 +10,9 @@ fn root() -> &'static Path {
 
 #[test]
 fn own_nix_files_parse_with_nixvm_and_with_nix() {
-    let mut files = vec![root().join("flake.nix")];
-    let mut dirs = vec![root().join("examples")];
-    while let Some(dir) = dirs.pop() {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let path = e.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|x| x == "nix") {
-                files.push(path);
-            }
-        }
-    }
+    // The files `nixvm lint` would read there.
+    let (files, problems) = nixvm::files::collect(&[root().join("flake.nix"), root().join("examples")]);
+    assert!(problems.is_empty(), "{problems:?}");
     assert!(files.len() >= 5, "{files:?}");
     let nix = common::nix_instantiate("own_nix_files_parse_with_nixvm_and_with_nix");
     for f in &files {
