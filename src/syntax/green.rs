@@ -239,38 +239,42 @@ mod tests {
         node.map(|n| super::super::span_of(n.syntax()))
     }
 
+    /// rnix's accessors that answer a node's `n`-th child expression: the
+    /// node's kind, a name, `n`, and rnix's answer.
+    type Theirs = fn(&SyntaxNode) -> Option<Span>;
+    const EXPRESSIONS: &[(SyntaxKind, &str, usize, Theirs)] = &[
+        (NODE_APPLY, "lambda", 0, |n| span_of(typed::<ast::Apply>(n).lambda())),
+        (NODE_APPLY, "argument", 1, |n| span_of(typed::<ast::Apply>(n).argument())),
+        (NODE_IF_ELSE, "condition", 0, |n| span_of(typed::<ast::IfElse>(n).condition())),
+        (NODE_IF_ELSE, "body", 1, |n| span_of(typed::<ast::IfElse>(n).body())),
+        (NODE_IF_ELSE, "else", 2, |n| span_of(typed::<ast::IfElse>(n).else_body())),
+        (NODE_WITH, "namespace", 0, |n| span_of(typed::<ast::With>(n).namespace())),
+        (NODE_WITH, "with body", 1, |n| span_of(typed::<ast::With>(n).body())),
+        (NODE_LET_IN, "let body", 0, |n| span_of(typed::<ast::LetIn>(n).body())),
+        (NODE_LAMBDA, "lambda body", 0, |n| span_of(typed::<ast::Lambda>(n).body())),
+        (NODE_ATTRPATH_VALUE, "value", 0, |n| span_of(typed::<ast::AttrpathValue>(n).value())),
+        (NODE_SELECT, "selected", 0, |n| span_of(typed::<ast::Select>(n).expr())),
+        (NODE_PAREN, "inner", 0, |n| span_of(typed::<ast::Paren>(n).expr())),
+        (NODE_BIN_OP, "lhs", 0, |n| span_of(typed::<ast::BinOp>(n).lhs())),
+        (NODE_BIN_OP, "rhs", 1, |n| span_of(typed::<ast::BinOp>(n).rhs())),
+        (NODE_UNARY_OP, "operand", 0, |n| span_of(typed::<ast::UnaryOp>(n).expr())),
+        (NODE_DYNAMIC, "dynamic", 0, |n| span_of(typed::<ast::Dynamic>(n).expr())),
+        (NODE_INTERPOL, "interpolated", 0, |n| span_of(typed::<ast::Interpol>(n).expr())),
+    ];
+
     /// What the view reads from a node, next to what rnix's typed nodes
     /// read, accessor by accessor, for the accessors the option resolver
     /// relies on.
     fn readings(node: &SyntaxNode) -> Vec<(&'static str, Option<Span>, Option<Span>)> {
         let view = Node::of(node);
-        let e = |n: usize| view.expr(n).map(Node::span);
         let tok = |t: Option<rnix::SyntaxToken>| t.map(|t| super::super::token_span(&t));
         let mut out = vec![("span", Some(view.span()), Some(super::super::span_of(node)))];
+        for &(_, name, n, theirs) in EXPRESSIONS.iter().filter(|e| e.0 == view.kind()) {
+            out.push((name, view.expr(n).map(Node::span), theirs(node)));
+        }
         match view.kind() {
-            NODE_APPLY => {
-                let a: ast::Apply = typed(node);
-                out.push(("lambda", e(0), span_of(a.lambda())));
-                out.push(("argument", e(1), span_of(a.argument())));
-            }
-            NODE_IF_ELSE => {
-                let i: ast::IfElse = typed(node);
-                out.push(("condition", e(0), span_of(i.condition())));
-                out.push(("body", e(1), span_of(i.body())));
-                out.push(("else", e(2), span_of(i.else_body())));
-            }
-            NODE_WITH => {
-                let w: ast::With = typed(node);
-                out.push(("namespace", e(0), span_of(w.namespace())));
-                out.push(("with body", e(1), span_of(w.body())));
-            }
-            NODE_LET_IN => {
-                let l: ast::LetIn = typed(node);
-                out.push(("let body", e(0), span_of(l.body())));
-            }
             NODE_LAMBDA => {
                 let l: ast::Lambda = typed(node);
-                out.push(("lambda body", e(0), span_of(l.body())));
                 let ours = view.child(NODE_IDENT_PARAM).and_then(|p| p.child(NODE_IDENT)?.token(TOKEN_IDENT));
                 let theirs = match l.param() {
                     Some(ast::Param::IdentParam(p)) => p.ident().and_then(|i| i.ident_token()),
@@ -285,24 +289,11 @@ mod tests {
             NODE_ATTRPATH_VALUE => {
                 let av: ast::AttrpathValue = typed(node);
                 out.push(("attrpath", view.child(NODE_ATTRPATH).map(Node::span), span_of(av.attrpath())));
-                out.push(("value", e(0), span_of(av.value())));
             }
             NODE_SELECT => {
                 let s: ast::Select = typed(node);
-                out.push(("selected", e(0), span_of(s.expr())));
                 out.push(("select path", view.child(NODE_ATTRPATH).map(Node::span), span_of(s.attrpath())));
                 out.push(("or", view.token(TOKEN_OR).map(Token::span), tok(s.or_token())));
-            }
-            NODE_PAREN => {
-                out.push(("inner", e(0), span_of(typed::<ast::Paren>(node).expr())));
-            }
-            NODE_BIN_OP => {
-                let b: ast::BinOp = typed(node);
-                out.push(("lhs", e(0), span_of(b.lhs())));
-                out.push(("rhs", e(1), span_of(b.rhs())));
-            }
-            NODE_UNARY_OP => {
-                out.push(("operand", e(0), span_of(typed::<ast::UnaryOp>(node).expr())));
             }
             NODE_INHERIT => {
                 let i: ast::Inherit = typed(node);
@@ -313,12 +304,6 @@ mod tests {
                     from.and_then(|f| f.expr(0)).map(Node::span),
                     span_of(i.from().and_then(|f| f.expr())),
                 ));
-            }
-            NODE_DYNAMIC => {
-                out.push(("dynamic", e(0), span_of(typed::<ast::Dynamic>(node).expr())));
-            }
-            NODE_INTERPOL => {
-                out.push(("interpolated", e(0), span_of(typed::<ast::Interpol>(node).expr())));
             }
             NODE_IDENT => {
                 let i: ast::Ident = typed(node);
@@ -336,35 +321,16 @@ mod tests {
         out
     }
 
-    /// Every accessor above, compared where both sides find something at
-    /// least once (an accessor never exercised would pass whatever it
-    /// read).
-    const ACCESSORS: &[&str] = &[
-        "lambda",
-        "argument",
-        "condition",
-        "body",
-        "else",
-        "namespace",
-        "with body",
-        "let body",
-        "lambda body",
+    /// The accessors `readings` compares besides `EXPRESSIONS`.
+    const OTHERS: &[&str] = &[
         "parameter",
+        "rec",
         "attrpath",
-        "value",
-        "selected",
         "select path",
         "or",
-        "inner",
-        "lhs",
-        "rhs",
-        "operand",
         "from",
         "from expr",
-        "dynamic",
-        "interpolated",
         "name",
-        "rec",
         "first token",
         "has a comment",
     ];
@@ -432,7 +398,10 @@ mod tests {
                 }
             }
         }
-        let missing: Vec<_> = ACCESSORS.iter().filter(|a| !found.contains(*a)).collect();
+        // Each compared where both sides find something at least once (an
+        // accessor never exercised would pass whatever it read).
+        let all = EXPRESSIONS.iter().map(|e| e.1).chain(OTHERS.iter().copied());
+        let missing: Vec<_> = all.filter(|a| !found.contains(a)).collect();
         assert!(missing.is_empty(), "never exercised: {missing:?}");
     }
 }
