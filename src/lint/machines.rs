@@ -400,7 +400,7 @@ pub struct MachineSummary {
 pub fn settle(
     paths: &[Option<PathBuf>],
     reports: &mut [FileReport],
-    facts: Vec<Option<Facts>>,
+    mut facts: Vec<Option<Facts>>,
     flake: Option<(&Path, &str)>,
     exists: &dyn Fn(&Path) -> bool,
 ) -> Vec<MachineSummary> {
@@ -419,7 +419,6 @@ pub fn settle(
         }
         same
     });
-    let mut facts = facts;
     let file_facts: Vec<Facts> = order
         .iter()
         .map(|&(_, i)| facts.get_mut(i).and_then(Option::take).unwrap_or_else(|| Facts::read(&reports[i].text)))

@@ -120,7 +120,7 @@ fn classify(table: &mut ConflictTable, def: &Definition, value_text: &str, origi
     let Some(level) = def.priority.level else { return };
     if level < PLAIN {
         // A whole set replaced (`{ }` included) covers what it contains.
-        if !table.overridden.iter().any(|o| def.starts_with(&o.option.iter().map(String::as_str).collect::<Vec<_>>())) {
+        if !table.overridden.iter().any(|o| def.starts_with(&o.option)) {
             table.overridden.push(Overridden {
                 option: def.path.clone(),
                 via: def.priority.via.unwrap_or("mkOverride").to_string(),
